@@ -1,0 +1,384 @@
+//! The `Document` tree: what every backend lays out.
+//!
+//! It is produced by [`crate::markup::parse`] from the markup a template
+//! renders, and consumed by the backends ([`crate::docx`], later PDF and
+//! HTML). It holds no layout decisions a backend could disagree on: sizes
+//! are in points and millimetres, alignment and indents are explicit, and
+//! numbering labels are already computed, so that every backend breaks lines
+//! and pages from the same facts.
+
+use serde::Serialize;
+
+/// A whole document: its metadata, page style and sections.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    /// Title, author and subject, written into the file's properties.
+    pub meta: Meta,
+    /// Typeface and sizes shared by the whole document.
+    pub style: TextStyle,
+    /// Page-number placement.
+    pub page_numbers: PageNumbers,
+    /// The sections, each with its own orientation and margins.
+    pub sections: Vec<Section>,
+}
+
+/// The document's properties (core.xml in DOCX, the Info dictionary in PDF).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Meta {
+    /// «Протокол № 4 заседания рабочей группы …».
+    pub title: String,
+    /// The organisation that issues the document.
+    pub author: String,
+    /// What the document is about.
+    pub subject: String,
+    /// BCP 47 language tag; always `ru-RU` for now.
+    pub language: String,
+}
+
+/// Typeface and sizes (LAYOUT.md §2).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TextStyle {
+    /// Font family name the DOCX asks for («Times New Roman»).
+    pub font: String,
+    /// Body text size, points.
+    pub body_pt: f32,
+    /// Table text size, points.
+    pub table_pt: f32,
+}
+
+impl Default for TextStyle {
+    fn default() -> Self {
+        TextStyle {
+            font: "Times New Roman".into(),
+            body_pt: 14.0,
+            table_pt: 12.0,
+        }
+    }
+}
+
+/// Where page numbers go (LAYOUT.md §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PageNumbers {
+    /// No page numbers.
+    None,
+    /// Centred in the top margin from page 2 on (the ГОСТ rule).
+    TopCenterFromSecond,
+}
+
+/// Page orientation of a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Orientation {
+    /// A4 upright, 210 × 297 mm.
+    Portrait,
+    /// A4 turned, 297 × 210 mm, for wide appendix tables.
+    Landscape,
+}
+
+/// Page margins in millimetres.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Margins {
+    /// Top margin, mm.
+    pub top: f32,
+    /// Right margin, mm.
+    pub right: f32,
+    /// Bottom margin, mm.
+    pub bottom: f32,
+    /// Left margin, mm.
+    pub left: f32,
+}
+
+impl Margins {
+    /// House default for portrait pages: 20/10/20/30 mm (LAYOUT.md §1).
+    pub const PORTRAIT: Margins = Margins {
+        top: 20.0,
+        right: 10.0,
+        bottom: 20.0,
+        left: 30.0,
+    };
+    /// House default for landscape pages: 30/20/20/20 mm (LAYOUT.md §1).
+    pub const LANDSCAPE: Margins = Margins {
+        top: 30.0,
+        right: 20.0,
+        bottom: 20.0,
+        left: 20.0,
+    };
+}
+
+/// A run of pages with one orientation and margins. A new section starts on
+/// a new page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    /// Portrait or landscape.
+    pub orientation: Orientation,
+    /// Margins of every page of the section.
+    pub margins: Margins,
+    /// The content.
+    pub blocks: Vec<Block>,
+}
+
+/// A block-level element.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Block {
+    /// A paragraph of text.
+    Paragraph(Paragraph),
+    /// A bulleted or numbered list.
+    List(List),
+    /// A table.
+    Table(Table),
+    /// A signature row: position at the left, name flush right.
+    Signature(Signature),
+    /// A box at the top right: the appendix label or «УТВЕРЖДАЮ».
+    RequisiteBox(RequisiteBox),
+    /// A forced page break.
+    PageBreak,
+    /// A picture, such as a coat of arms.
+    Image(Image),
+}
+
+/// Horizontal alignment of a paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Align {
+    /// Flush left, ragged right.
+    Left,
+    /// Centred.
+    Center,
+    /// Flush right.
+    Right,
+    /// Justified on both sides (body text).
+    Justify,
+}
+
+/// A paragraph: alignment, indents, spacing and inline runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Paragraph {
+    /// Alignment.
+    pub align: Align,
+    /// First-line indent in mm (1.25 cm = 12.5 mm for body text); negative
+    /// for a hanging first line.
+    pub first_line_mm: f32,
+    /// Left indent of the whole paragraph, mm.
+    pub left_mm: f32,
+    /// Space before, points.
+    pub space_before_pt: f32,
+    /// Space after, points.
+    pub space_after_pt: f32,
+    /// Font size in points; `None` means the size of the context (body or
+    /// table).
+    pub size_pt: Option<f32>,
+    /// Keep on the same page as the next block (headings, labels).
+    pub keep_with_next: bool,
+    /// The text.
+    pub runs: Vec<Inline>,
+}
+
+impl Paragraph {
+    /// An empty left-aligned paragraph with no indent or spacing.
+    pub fn plain() -> Self {
+        Paragraph {
+            align: Align::Left,
+            first_line_mm: 0.0,
+            left_mm: 0.0,
+            space_before_pt: 0.0,
+            space_after_pt: 0.0,
+            size_pt: None,
+            keep_with_next: false,
+            runs: Vec::new(),
+        }
+    }
+
+    /// The paragraph's text, without formatting; line breaks become `\n`.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for run in &self.runs {
+            match run {
+                Inline::Text { text, .. } => out.push_str(text),
+                Inline::LineBreak => out.push('\n'),
+            }
+        }
+        out
+    }
+}
+
+/// Character formatting of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct RunStyle {
+    /// Bold.
+    pub bold: bool,
+    /// Italic.
+    pub italic: bool,
+    /// Letter-spaced («п о с т а н о в л я е т»), done by character spacing
+    /// rather than by inserting spaces, so the text stays searchable.
+    pub spaced: bool,
+    /// Underlined.
+    pub underline: bool,
+}
+
+/// An inline element of a paragraph.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Inline {
+    /// Text with one style.
+    Text {
+        /// The characters, with no-break spaces kept as U+00A0.
+        text: String,
+        /// Bold, italic, letter-spaced.
+        style: RunStyle,
+    },
+    /// A line break inside the paragraph.
+    LineBreak,
+}
+
+/// Bulleted or numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ListKind {
+    /// «– text»: the label is a dash.
+    Bullet,
+    /// «1.1. text»: each item carries its computed label.
+    Numbered,
+}
+
+/// A list. Labels are computed by the template, so «2.1.» and «1.10.» come
+/// out as the document's author numbered them, in every backend.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct List {
+    /// Bulleted or numbered.
+    pub kind: ListKind,
+    /// The items.
+    pub items: Vec<ListItem>,
+}
+
+/// One list item: its label and its paragraphs. The first paragraph starts
+/// with the label; the backends set label and text with the paragraph's own
+/// indent settings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListItem {
+    /// «1.», «2.1.», «–».
+    pub label: String,
+    /// The item's content; the first paragraph carries the label.
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// A table with fixed column widths.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    /// Column widths, mm.
+    pub columns_mm: Vec<f32>,
+    /// The rows; header rows come first.
+    pub rows: Vec<Row>,
+}
+
+/// A table row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// A header row, repeated at the top of every page the table spans.
+    pub header: bool,
+    /// The cells. A row with a single cell spanning all columns is a
+    /// section row.
+    pub cells: Vec<Cell>,
+}
+
+/// A table cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cell {
+    /// How many columns the cell spans.
+    pub colspan: usize,
+    /// Paragraphs and lists.
+    pub blocks: Vec<Block>,
+}
+
+/// A signature row (LAYOUT.md §4 «подпись»).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Signature {
+    /// The position, one entry per line, at the left margin.
+    pub position: Vec<Vec<Inline>>,
+    /// «И.О. Фамилия», flush right on the level of the position's last line.
+    pub name: String,
+    /// Space before the row, points (two blank lines before the first
+    /// signature of a document).
+    pub space_before_pt: f32,
+}
+
+/// A box at the top right of a page, text left-aligned inside.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequisiteBox {
+    /// Box width, mm (7.5 cm by default).
+    pub width_mm: f32,
+    /// The box's paragraphs.
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// A PNG or JPEG picture.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Image {
+    /// The image file's bytes.
+    #[serde(skip)]
+    pub data: Vec<u8>,
+    /// Where it came from, for messages and snapshots.
+    pub source: String,
+    /// Width on the page, mm.
+    pub width_mm: f32,
+    /// Height on the page, mm.
+    pub height_mm: f32,
+    /// Horizontal alignment.
+    pub align: Align,
+}
+
+impl Document {
+    /// All text of the document in reading order, one paragraph a line.
+    /// Tests compare it with the seed documents.
+    pub fn plain_text(&self) -> String {
+        let mut out = String::new();
+        for section in &self.sections {
+            blocks_text(&section.blocks, &mut out);
+        }
+        out
+    }
+}
+
+fn blocks_text(blocks: &[Block], out: &mut String) {
+    for block in blocks {
+        match block {
+            Block::Paragraph(p) => {
+                out.push_str(&p.text());
+                out.push('\n');
+            }
+            Block::List(list) => {
+                for item in &list.items {
+                    for (i, p) in item.paragraphs.iter().enumerate() {
+                        if i == 0 {
+                            out.push_str(&item.label);
+                            out.push(' ');
+                        }
+                        out.push_str(&p.text());
+                        out.push('\n');
+                    }
+                }
+            }
+            Block::Table(t) => {
+                for row in &t.rows {
+                    for cell in &row.cells {
+                        blocks_text(&cell.blocks, out);
+                    }
+                }
+            }
+            Block::Signature(s) => {
+                for line in &s.position {
+                    let p = Paragraph {
+                        runs: line.clone(),
+                        ..Paragraph::plain()
+                    };
+                    out.push_str(&p.text());
+                    out.push('\n');
+                }
+                out.push_str(&s.name);
+                out.push('\n');
+            }
+            Block::RequisiteBox(b) => {
+                for p in &b.paragraphs {
+                    out.push_str(&p.text());
+                    out.push('\n');
+                }
+            }
+            Block::PageBreak | Block::Image(_) => {}
+        }
+    }
+}

@@ -1,0 +1,659 @@
+//! DOCX backend: lays a [`Document`] out as a Word file (LAYOUT.md §1–4).
+//!
+//! docx-rs builds the body; [`normalize`] then fixes what docx-rs gets wrong
+//! or cannot say (schema order, repeating header rows, one page-number
+//! header shared by every section), and [`package`] writes the parts
+//! docx-rs cannot configure (language, hyphenation, core properties) and a
+//! deterministic zip. The result is bytes; writing files is the build's job.
+
+mod normalize;
+mod package;
+
+use std::fmt;
+
+use docx_rs as dx;
+
+use crate::document::*;
+
+use normalize::{DocumentPlan, SectionHeaders};
+
+/// Why a document could not be written as DOCX.
+#[derive(Debug)]
+pub enum DocxError {
+    /// The document has no sections, so there is no page to put text on.
+    NoSections,
+    /// An image is neither PNG nor JPEG; the field is its source.
+    UnsupportedImage(String),
+    /// A table declares no columns or a cell spans past the last column.
+    BadTable(String),
+    /// docx-rs wrote XML the normaliser could not read (a bug here).
+    Xml(String),
+    /// The zip archive could not be written.
+    Zip(String),
+}
+
+impl fmt::Display for DocxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DocxError::NoSections => write!(
+                f,
+                "в документе нет ни одного раздела: добавьте в шаблон хотя бы один абзац"
+            ),
+            DocxError::UnsupportedImage(source) => write!(
+                f,
+                "изображение «{source}» не в формате PNG или JPEG: сохраните его как PNG"
+            ),
+            DocxError::BadTable(what) => write!(f, "таблица задана неверно: {what}"),
+            DocxError::Xml(msg) => write!(
+                f,
+                "внутренняя ошибка при сборке DOCX (XML): {msg}; сообщите разработчикам"
+            ),
+            DocxError::Zip(msg) => write!(f, "не удалось упаковать DOCX: {msg}"),
+        }
+    }
+}
+
+impl std::error::Error for DocxError {}
+
+/// A4 width, twips.
+const A4_SHORT: u32 = 11906;
+/// A4 height, twips.
+const A4_LONG: u32 = 16838;
+/// Distance from the top edge to the page-number header, mm (LAYOUT.md §3:
+/// at least 10 mm).
+const HEADER_DISTANCE_MM: f32 = 12.0;
+/// Character spacing of letter-spaced runs, twips (3 pt), so that
+/// «постановляет» reads «п о с т а н о в л я е т».
+const SPACED_TWIPS: i32 = 60;
+/// Left and right cell padding, mm (Word's default 0.19 cm).
+const CELL_PADDING_MM: f32 = 1.9;
+/// Table rule width in eighths of a point (0.5 pt).
+const BORDER_EIGHTHS: usize = 4;
+/// Relationship ids docx-rs gives the two header parts, in the order they
+/// are added: the page-number header first, the empty first-page header second.
+const NUMBER_HEADER_RID: &str = "rIdHeader1";
+const EMPTY_HEADER_RID: &str = "rIdHeader2";
+
+/// Millimetres to twips (1/1440 inch).
+fn mm_to_twips(mm: f32) -> i32 {
+    (mm * 1440.0 / 25.4).round() as i32
+}
+
+/// Points to twips.
+fn pt_to_twips(pt: f32) -> u32 {
+    (pt.max(0.0) * 20.0).round() as u32
+}
+
+/// Points to half-points, the unit of `w:sz`.
+fn half_points(pt: f32) -> usize {
+    (pt.max(1.0) * 2.0).round() as usize
+}
+
+/// Millimetres to EMU (English Metric Units, 36 000 per mm).
+fn mm_to_emu(mm: f32) -> u32 {
+    (mm.max(0.0) * 36000.0).round() as u32
+}
+
+/// Renders the document as DOCX bytes. The same document always gives the
+/// same bytes.
+pub fn render(doc: &Document) -> Result<Vec<u8>, DocxError> {
+    let (last, others) = doc.sections.split_last().ok_or(DocxError::NoSections)?;
+    let mut builder = Builder {
+        style: &doc.style,
+        plan: DocumentPlan::default(),
+        images: 0,
+    };
+
+    let mut docx = dx::Docx::new();
+    for section in others {
+        let mut children = builder.section_children(section)?;
+        let props = section_property(section);
+        match children.last_mut() {
+            // The section's properties go in its last paragraph, so no empty
+            // paragraph is added that could spill onto a page of its own.
+            Some(Child::Para(p)) => {
+                let taken = std::mem::take(&mut **p);
+                **p = taken.section_property(props);
+            }
+            _ => children.push(Child::Para(Box::new(
+                empty_paragraph(doc.style.body_pt).section_property(props),
+            ))),
+        }
+        docx = push_children(docx, children);
+    }
+    let children = builder.section_children(last)?;
+    docx = push_children(docx, children);
+    let (w, h, orient) = page_size(last.orientation);
+    docx = docx
+        .page_size(w, h)
+        .page_orient(orient)
+        .page_margin(page_margin(&last.margins));
+
+    let numbered = doc.page_numbers == PageNumbers::TopCenterFromSecond;
+    if numbered {
+        // Added in this order so that docx-rs names them rIdHeader1 and 2.
+        docx = docx
+            .header(number_header(doc.style.body_pt))
+            .first_header(dx::Header::new().add_paragraph(empty_paragraph(doc.style.body_pt)));
+    }
+    builder.plan.sections = (0..doc.sections.len())
+        .map(|i| section_headers(numbered, i))
+        .collect();
+
+    let xml = docx.build();
+    assemble(doc, xml, &builder.plan)
+}
+
+/// Headers of the `index`-th section: the number on every page but the
+/// very first one of the document. Later sections start with a number too,
+/// because numbering runs through the appendices (LAYOUT.md §3).
+fn section_headers(numbered: bool, index: usize) -> SectionHeaders {
+    if !numbered {
+        return SectionHeaders::default();
+    }
+    SectionHeaders {
+        default_rid: Some(NUMBER_HEADER_RID.into()),
+        first_rid: (index == 0).then(|| EMPTY_HEADER_RID.into()),
+        title_pg: index == 0,
+    }
+}
+
+/// Normalises the XML parts, replaces the ones gostdoc writes itself, and
+/// zips everything in a fixed order.
+fn assemble(doc: &Document, xml: dx::XMLDocx, plan: &DocumentPlan) -> Result<Vec<u8>, DocxError> {
+    let norm = |bytes: &[u8], plan: Option<&DocumentPlan>| {
+        normalize::normalize_part(bytes, plan).map_err(DocxError::Xml)
+    };
+    let lang = package::language(&doc.meta);
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::with_capacity(20);
+    let mut content_types = String::from_utf8_lossy(&xml.content_type).into_owned();
+    package::insert_before_close(&mut content_types, "</Types>", package::THEME_CONTENT_TYPE);
+    parts.push(("[Content_Types].xml".into(), content_types.into_bytes()));
+    parts.push(("_rels/.rels".into(), xml.rels));
+    parts.push(("docProps/app.xml".into(), xml.doc_props.app));
+    parts.push((
+        "docProps/core.xml".into(),
+        package::core_xml(&doc.meta, lang).into_bytes(),
+    ));
+    parts.push(("docProps/custom.xml".into(), xml.doc_props.custom));
+
+    // docx-rs names every picture *.png; JPEG data gets its own extension so
+    // that the content type matches the bytes.
+    let mut document_rels = String::from_utf8_lossy(&xml.document_rels).into_owned();
+    package::insert_before_close(&mut document_rels, "</Relationships>", package::THEME_REL);
+    let mut media = Vec::with_capacity(xml.media.len());
+    for (id, data) in xml.media {
+        let ext = if is_jpeg(&data) { "jpeg" } else { "png" };
+        if ext != "png" {
+            document_rels =
+                document_rels.replace(&format!("media/{id}.png\""), &format!("media/{id}.{ext}\""));
+        }
+        media.push((format!("word/media/{id}.{ext}"), data));
+    }
+    parts.push((
+        "word/_rels/document.xml.rels".into(),
+        document_rels.into_bytes(),
+    ));
+    parts.push(("word/document.xml".into(), norm(&xml.document, Some(plan))?));
+    parts.push((
+        "word/styles.xml".into(),
+        package::styles_xml(&doc.style, lang).into_bytes(),
+    ));
+    parts.push((
+        "word/settings.xml".into(),
+        package::settings_xml(lang).into_bytes(),
+    ));
+    parts.push(("word/fontTable.xml".into(), xml.font_table));
+    parts.push((
+        "word/theme/theme1.xml".into(),
+        package::theme_xml(&doc.style).into_bytes(),
+    ));
+    parts.push(("word/comments.xml".into(), norm(&xml.comments, None)?));
+    parts.push((
+        "word/numbering.xml".into(),
+        package::numbering_xml().into_bytes(),
+    ));
+    parts.push(("word/commentsExtended.xml".into(), xml.comments_extended));
+    parts.push(("word/footnotes.xml".into(), norm(&xml.footnotes, None)?));
+    for (i, header) in xml.headers.iter().enumerate() {
+        parts.push((format!("word/header{}.xml", i + 1), norm(header, None)?));
+        if let Some(rels) = xml.header_rels.get(i) {
+            parts.push((format!("word/_rels/header{}.xml.rels", i + 1), rels.clone()));
+        }
+    }
+    parts.extend(media);
+    package::zip_parts(&parts).map_err(|e| DocxError::Zip(e.to_string()))
+}
+
+/// A body element as docx-rs builds it, before it is added to the document.
+enum Child {
+    /// Boxed, as is the table: docx-rs elements are large (a paragraph is over 2 KB).
+    Para(Box<dx::Paragraph>),
+    Table(Box<dx::Table>),
+}
+
+fn push_children(mut docx: dx::Docx, children: Vec<Child>) -> dx::Docx {
+    for child in children {
+        docx = match child {
+            Child::Para(p) => docx.add_paragraph(*p),
+            Child::Table(t) => docx.add_table(*t),
+        };
+    }
+    docx
+}
+
+/// Page size in twips and orientation: landscape swaps the sides.
+fn page_size(orientation: Orientation) -> (u32, u32, dx::PageOrientationType) {
+    match orientation {
+        Orientation::Portrait => (A4_SHORT, A4_LONG, dx::PageOrientationType::Portrait),
+        Orientation::Landscape => (A4_LONG, A4_SHORT, dx::PageOrientationType::Landscape),
+    }
+}
+
+fn page_margin(m: &Margins) -> dx::PageMargin {
+    dx::PageMargin::new()
+        .top(mm_to_twips(m.top))
+        .right(mm_to_twips(m.right))
+        .bottom(mm_to_twips(m.bottom))
+        .left(mm_to_twips(m.left))
+        .header(mm_to_twips(HEADER_DISTANCE_MM))
+        .footer(mm_to_twips(HEADER_DISTANCE_MM))
+        .gutter(0)
+}
+
+/// Properties of a section that is not the last one (those end up in the
+/// section's last paragraph).
+fn section_property(section: &Section) -> dx::SectionProperty {
+    let (w, h, orient) = page_size(section.orientation);
+    dx::SectionProperty::new()
+        .page_size(dx::PageSize::new().size(w, h).orient(orient))
+        .page_margin(page_margin(&section.margins))
+}
+
+/// Width between the margins, twips: where right tabs and boxes align.
+fn text_width(section: &Section) -> i32 {
+    let (w, _, _) = page_size(section.orientation);
+    w as i32 - mm_to_twips(section.margins.left) - mm_to_twips(section.margins.right)
+}
+
+/// The page-number header: a centred PAGE field at body size.
+fn number_header(body_pt: f32) -> dx::Header {
+    let size = half_points(body_pt);
+    dx::Header::new().add_paragraph(
+        dx::Paragraph::new()
+            .align(dx::AlignmentType::Center)
+            .size(size)
+            .add_run(
+                dx::Run::new()
+                    .size(size)
+                    .add_field_char(dx::FieldCharType::Begin, false),
+            )
+            .add_run(
+                dx::Run::new()
+                    .size(size)
+                    .add_instr_text(dx::InstrText::PAGE(dx::InstrPAGE::new())),
+            )
+            .add_run(
+                dx::Run::new()
+                    .size(size)
+                    .add_field_char(dx::FieldCharType::Separate, false),
+            )
+            .add_run(dx::Run::new().size(size).add_text("2"))
+            .add_run(
+                dx::Run::new()
+                    .size(size)
+                    .add_field_char(dx::FieldCharType::End, false),
+            ),
+    )
+}
+
+fn empty_paragraph(size_pt: f32) -> dx::Paragraph {
+    dx::Paragraph::new().size(half_points(size_pt))
+}
+
+fn is_png(data: &[u8]) -> bool {
+    data.starts_with(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a])
+}
+
+fn is_jpeg(data: &[u8]) -> bool {
+    data.starts_with(&[0xff, 0xd8, 0xff])
+}
+
+/// Context of the blocks being laid out: the text size and width around them.
+#[derive(Clone, Copy)]
+struct Ctx {
+    /// Size of paragraphs that do not set their own, points.
+    size_pt: f32,
+    /// Width between margins (or of the cell), twips.
+    width: i32,
+}
+
+/// Walks the tree and records, alongside the docx-rs elements, what the
+/// normaliser must add later.
+struct Builder<'d> {
+    style: &'d TextStyle,
+    plan: DocumentPlan,
+    images: usize,
+}
+
+impl Builder<'_> {
+    fn section_children(&mut self, section: &Section) -> Result<Vec<Child>, DocxError> {
+        let ctx = Ctx {
+            size_pt: self.style.body_pt,
+            width: text_width(section),
+        };
+        self.blocks(&section.blocks, ctx)
+    }
+
+    /// Lays out blocks. A page break becomes `pageBreakBefore` on the next
+    /// paragraph, so that no empty line is left at the top of the new page;
+    /// before a table or at the end it becomes a paragraph with a page break.
+    fn blocks(&mut self, blocks: &[Block], ctx: Ctx) -> Result<Vec<Child>, DocxError> {
+        let mut out = Vec::with_capacity(blocks.len());
+        let mut break_pending = false;
+        for block in blocks {
+            let start = out.len();
+            match block {
+                Block::PageBreak => {
+                    if break_pending {
+                        out.push(Child::Para(Box::new(page_break_paragraph(ctx.size_pt))));
+                    }
+                    break_pending = true;
+                    continue;
+                }
+                Block::Paragraph(p) => {
+                    out.push(Child::Para(Box::new(paragraph(p, ctx.size_pt, None, 0))))
+                }
+                Block::List(list) => {
+                    for item in &list.items {
+                        for (i, p) in item.paragraphs.iter().enumerate() {
+                            let label = (i == 0).then_some(item.label.as_str());
+                            out.push(Child::Para(Box::new(paragraph(p, ctx.size_pt, label, 0))));
+                        }
+                    }
+                }
+                Block::Table(t) => out.push(Child::Table(Box::new(self.table(t)?))),
+                Block::Signature(s) => out.extend(
+                    signature(s, ctx)
+                        .into_iter()
+                        .map(|p| Child::Para(Box::new(p))),
+                ),
+                Block::RequisiteBox(b) => {
+                    let box_width = mm_to_twips(b.width_mm).min(ctx.width);
+                    let shift = (ctx.width - box_width).max(0);
+                    for p in &b.paragraphs {
+                        out.push(Child::Para(Box::new(paragraph(
+                            p,
+                            ctx.size_pt,
+                            None,
+                            shift,
+                        ))));
+                    }
+                }
+                Block::Image(img) => out.push(Child::Para(Box::new(self.image(img, ctx.size_pt)?))),
+            }
+            if break_pending {
+                break_pending = false;
+                match out.get_mut(start) {
+                    Some(Child::Para(p)) => {
+                        let taken = std::mem::take(&mut **p);
+                        **p = taken.page_break_before(true);
+                    }
+                    _ => out.insert(
+                        start,
+                        Child::Para(Box::new(page_break_paragraph(ctx.size_pt))),
+                    ),
+                }
+            }
+        }
+        if break_pending {
+            out.push(Child::Para(Box::new(page_break_paragraph(ctx.size_pt))));
+        }
+        Ok(out)
+    }
+
+    fn table(&mut self, table: &Table) -> Result<dx::Table, DocxError> {
+        if table.columns_mm.is_empty() {
+            return Err(DocxError::BadTable("не заданы ширины столбцов".into()));
+        }
+        let grid: Vec<usize> = table
+            .columns_mm
+            .iter()
+            .map(|mm| mm_to_twips(*mm).max(0) as usize)
+            .collect();
+        let total: usize = grid.iter().sum();
+        let padding = mm_to_twips(CELL_PADDING_MM);
+        let inner = Ctx {
+            size_pt: self.style.table_pt,
+            width: 0,
+        };
+        let mut rows = Vec::with_capacity(table.rows.len());
+        for (r, row) in table.rows.iter().enumerate() {
+            // Recorded before the cells so that the order matches the `w:tr`
+            // start tags, nested tables included.
+            self.plan.header_rows.push(row.header);
+            let mut col = 0;
+            let mut cells = Vec::with_capacity(row.cells.len());
+            for cell in &row.cells {
+                let span = cell.colspan.max(1);
+                if col + span > grid.len() {
+                    return Err(DocxError::BadTable(format!(
+                        "в строке {} ячейки занимают больше {} столбцов",
+                        r + 1,
+                        grid.len()
+                    )));
+                }
+                let width: usize = grid[col..col + span].iter().sum();
+                col += span;
+                let cell_ctx = Ctx {
+                    width: width as i32 - 2 * padding,
+                    ..inner
+                };
+                let mut tc = dx::TableCell::new().width(width, dx::WidthType::Dxa);
+                if span > 1 {
+                    tc = tc.grid_span(span);
+                }
+                let children = self.blocks(&cell.blocks, cell_ctx)?;
+                // A cell must end with a paragraph (Word refuses it otherwise).
+                let ends_with_para = matches!(children.last(), Some(Child::Para(_)));
+                for child in children {
+                    tc = match child {
+                        Child::Para(p) => tc.add_paragraph(*p),
+                        Child::Table(t) => tc.add_table(*t),
+                    };
+                }
+                if !ends_with_para {
+                    tc = tc.add_paragraph(empty_paragraph(self.style.table_pt));
+                }
+                cells.push(tc);
+            }
+            rows.push(dx::TableRow::new(cells).cant_split());
+        }
+        let border = |pos| {
+            dx::TableBorder::new(pos)
+                .border_type(dx::BorderType::Single)
+                .size(BORDER_EIGHTHS)
+                .color("000000")
+        };
+        let borders = dx::TableBorders::new()
+            .set(border(dx::TableBorderPosition::Top))
+            .set(border(dx::TableBorderPosition::Left))
+            .set(border(dx::TableBorderPosition::Bottom))
+            .set(border(dx::TableBorderPosition::Right))
+            .set(border(dx::TableBorderPosition::InsideH))
+            .set(border(dx::TableBorderPosition::InsideV));
+        Ok(dx::Table::new(rows)
+            .set_grid(grid)
+            .layout(dx::TableLayoutType::Fixed)
+            .width(total, dx::WidthType::Dxa)
+            .set_borders(borders)
+            .margins(
+                dx::TableCellMargins::new()
+                    .margin_left(padding as usize, dx::WidthType::Dxa)
+                    .margin_right(padding as usize, dx::WidthType::Dxa),
+            ))
+    }
+
+    fn image(&mut self, img: &Image, size_pt: f32) -> Result<dx::Paragraph, DocxError> {
+        if !is_png(&img.data) && !is_jpeg(&img.data) {
+            return Err(DocxError::UnsupportedImage(img.source.clone()));
+        }
+        self.images += 1;
+        // Our own id: docx-rs would take one from a process-wide counter,
+        // and the output would depend on what was rendered before.
+        let pic = dx::Pic::new_with_dimensions(img.data.clone(), 1, 1)
+            .id(format!("rIdImage{}", self.images))
+            .size(mm_to_emu(img.width_mm), mm_to_emu(img.height_mm));
+        Ok(dx::Paragraph::new()
+            .align(alignment(img.align))
+            .size(half_points(size_pt))
+            .add_run(dx::Run::new().add_image(pic)))
+    }
+}
+
+fn page_break_paragraph(size_pt: f32) -> dx::Paragraph {
+    empty_paragraph(size_pt).add_run(dx::Run::new().add_break(dx::BreakType::Page))
+}
+
+fn alignment(align: Align) -> dx::AlignmentType {
+    match align {
+        Align::Left => dx::AlignmentType::Left,
+        Align::Center => dx::AlignmentType::Center,
+        Align::Right => dx::AlignmentType::Right,
+        Align::Justify => dx::AlignmentType::Both,
+    }
+}
+
+/// Single line spacing with the given space before and after, points.
+fn spacing(before_pt: f32, after_pt: f32) -> dx::LineSpacing {
+    dx::LineSpacing::new()
+        .before(pt_to_twips(before_pt))
+        .after(pt_to_twips(after_pt))
+        .line(240)
+        .line_rule(dx::LineSpacingType::Auto)
+}
+
+/// A paragraph; `label` («1.1.», «–») starts it as plain text, `shift`
+/// (twips) moves it right, for boxes at the right margin.
+fn paragraph(p: &Paragraph, ctx_pt: f32, label: Option<&str>, shift: i32) -> dx::Paragraph {
+    let size = half_points(p.size_pt.unwrap_or(ctx_pt));
+    let first = mm_to_twips(p.first_line_mm);
+    let special = match first {
+        0 => None,
+        f if f > 0 => Some(dx::SpecialIndentType::FirstLine(f)),
+        f => Some(dx::SpecialIndentType::Hanging(-f)),
+    };
+    let left = mm_to_twips(p.left_mm) + shift;
+    let mut out = dx::Paragraph::new()
+        .align(alignment(p.align))
+        .line_spacing(spacing(p.space_before_pt, p.space_after_pt))
+        .keep_next(p.keep_with_next)
+        .size(size);
+    if left != 0 || special.is_some() {
+        out = out.indent(Some(left), special, None, None);
+    }
+    if let Some(label) = label {
+        out = out.add_run(dx::Run::new().size(size).add_text(format!("{label} ")));
+    }
+    add_inlines(out, &p.runs, size)
+}
+
+fn add_inlines(mut out: dx::Paragraph, runs: &[Inline], size: usize) -> dx::Paragraph {
+    for run in runs {
+        out = out.add_run(match run {
+            Inline::Text { text, style } => styled_run(text, *style, size),
+            Inline::LineBreak => dx::Run::new()
+                .size(size)
+                .add_break(dx::BreakType::TextWrapping),
+        });
+    }
+    out
+}
+
+fn styled_run(text: &str, style: RunStyle, size: usize) -> dx::Run {
+    let mut run = add_text(dx::Run::new().size(size), text);
+    if style.bold {
+        run = run.bold();
+    }
+    if style.italic {
+        run = run.italic();
+    }
+    if style.underline {
+        run = run.underline("single");
+    }
+    if style.spaced {
+        run = run.character_spacing(SPACED_TWIPS);
+    }
+    run
+}
+
+/// Adds text to a run. docx-rs writes `\n` and `\t` as they are, which Word
+/// shows as spaces, so they become `w:br` and `w:tab`; other control
+/// characters are not allowed in XML at all and are dropped.
+fn add_text(mut run: dx::Run, text: &str) -> dx::Run {
+    if !text.chars().any(char::is_control) {
+        return run.add_text(text);
+    }
+    let mut piece = String::new();
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => {
+                if !piece.is_empty() {
+                    run = run.add_text(std::mem::take(&mut piece));
+                }
+                run = if c == '\n' {
+                    run.add_break(dx::BreakType::TextWrapping)
+                } else {
+                    run.add_tab()
+                };
+            }
+            c if c.is_control() => {}
+            c => piece.push(c),
+        }
+    }
+    if !piece.is_empty() {
+        run = run.add_text(piece);
+    }
+    run
+}
+
+/// A signature: one paragraph per line of the position; the last one has a
+/// right tab stop at the text width and the name after a tab, so the name
+/// sits flush right on the level of the position's last line. All lines but
+/// the last keep with the next so the signature is never split.
+fn signature(s: &Signature, ctx: Ctx) -> Vec<dx::Paragraph> {
+    let size = half_points(ctx.size_pt);
+    let lines: Vec<&[Inline]> = if s.position.is_empty() {
+        vec![&[]]
+    } else {
+        s.position.iter().map(Vec::as_slice).collect()
+    };
+    let count = lines.len();
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let last = i + 1 == count;
+            let before = if i == 0 { s.space_before_pt } else { 0.0 };
+            let mut p = dx::Paragraph::new()
+                .align(dx::AlignmentType::Left)
+                .line_spacing(spacing(before, 0.0))
+                .keep_next(!last)
+                .size(size);
+            p = add_inlines(p, line, size);
+            if last {
+                p = p
+                    .add_tab(
+                        dx::Tab::new()
+                            .val(dx::TabValueType::Right)
+                            .pos(ctx.width.max(0) as usize),
+                    )
+                    .add_run(add_text(dx::Run::new().size(size).add_tab(), &s.name));
+            }
+            p
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

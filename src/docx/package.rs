@@ -1,0 +1,159 @@
+//! The package parts gostdoc writes itself, and the deterministic zip.
+//!
+//! docx-rs cannot set the document language, hyphenation or the title and
+//! subject in core.xml, and its styles.xml and settings.xml are out of
+//! schema order; these parts are small and fixed, so they are written here
+//! whole. The zip is written with a fixed entry order and the 1980-01-01
+//! DOS time so that one document always gives the same bytes.
+
+use std::io::{Cursor, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use crate::document::{Meta, TextStyle};
+
+const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/// Escapes text for XML content and attribute values.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The document language, `ru-RU` unless the metadata says otherwise.
+pub(crate) fn language(meta: &Meta) -> &str {
+    if meta.language.trim().is_empty() {
+        "ru-RU"
+    } else {
+        meta.language.trim()
+    }
+}
+
+/// word/styles.xml: Times New Roman (or the chosen font) for every script,
+/// the body size, single spacing with no space after, and the language, so
+/// that Word and LibreOffice hyphenate Russian text.
+pub(crate) fn styles_xml(style: &TextStyle, lang: &str) -> String {
+    let font = escape(&style.font);
+    let lang = escape(lang);
+    let half_points = super::half_points(style.body_pt);
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/><w:lang w:val="{lang}" w:eastAsia="{lang}" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style><w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#
+    )
+}
+
+/// word/settings.xml: automatic hyphenation on (not for words in capitals),
+/// tab stops every 1.25 cm, Word 2013+ layout.
+pub(crate) fn settings_xml(lang: &str) -> String {
+    let lang = escape(lang);
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings xmlns:w="{W_NS}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="709"/><w:autoHyphenation w:val="true"/><w:hyphenationZone w:val="357"/><w:doNotHyphenateCaps w:val="true"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat><w:themeFontLang w:val="{lang}"/></w:settings>"#
+    )
+}
+
+/// word/numbering.xml: empty, because list labels are plain text (docx-rs
+/// writes a default numbering that is out of schema order and unused).
+pub(crate) fn numbering_xml() -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:numbering xmlns:w="{W_NS}"/>"#
+    )
+}
+
+/// docProps/core.xml: title, subject, author and language; no dates, so
+/// the output does not depend on when it was made.
+pub(crate) fn core_xml(meta: &Meta, lang: &str) -> String {
+    let mut body = String::new();
+    let mut field = |tag: &str, value: &str| {
+        if !value.trim().is_empty() {
+            body.push_str(&format!("<{tag}>{}</{tag}>", escape(value)));
+        }
+    };
+    field("dc:title", &meta.title);
+    field("dc:subject", &meta.subject);
+    field("dc:creator", &meta.author);
+    field("dc:language", lang);
+    field("cp:lastModifiedBy", &meta.author);
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{body}<cp:revision>1</cp:revision></cp:coreProperties>"#
+    )
+}
+
+/// The theme relationship, added to word/_rels/document.xml.rels: Word
+/// requires a theme part and docx-rs does not write one.
+pub(crate) const THEME_REL: &str = r#"<Relationship Id="rIdTheme1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml" />"#;
+
+/// The theme's content type, added to [Content_Types].xml.
+pub(crate) const THEME_CONTENT_TYPE: &str = r#"<Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml" />"#;
+
+/// Inserts `item` before the closing tag `close` of a package XML part.
+pub(crate) fn insert_before_close(xml: &mut String, close: &str, item: &str) {
+    if let Some(at) = xml.rfind(close) {
+        xml.insert_str(at, item);
+    }
+}
+
+/// word/theme/theme1.xml: the smallest complete Office theme, with the
+/// document font as both theme fonts so that nothing falls back to Calibri.
+pub(crate) fn theme_xml(style: &TextStyle) -> String {
+    let font = escape(&style.font);
+    let solid = |c: &str| format!(r#"<a:solidFill><a:srgbClr val="{c}"/></a:solidFill>"#);
+    let fill = solid("FFFFFF");
+    let fills = format!("{fill}{fill}{fill}");
+    let line = format!(r#"<a:ln w="6350">{}</a:ln>"#, solid("000000"));
+    let lines = format!("{line}{line}{line}");
+    let effect = "<a:effectStyle><a:effectLst/></a:effectStyle>";
+    let effects = format!("{effect}{effect}{effect}");
+    let colors = [
+        ("dk1", "000000"),
+        ("lt1", "FFFFFF"),
+        ("dk2", "44546A"),
+        ("lt2", "E7E6E6"),
+        ("accent1", "4472C4"),
+        ("accent2", "ED7D31"),
+        ("accent3", "A5A5A5"),
+        ("accent4", "FFC000"),
+        ("accent5", "5B9BD5"),
+        ("accent6", "70AD47"),
+        ("hlink", "0563C1"),
+        ("folHlink", "954F72"),
+    ]
+    .iter()
+    .map(|(name, c)| format!(r#"<a:{name}><a:srgbClr val="{c}"/></a:{name}>"#))
+    .collect::<String>();
+    let fonts = format!(r#"<a:latin typeface="{font}"/><a:ea typeface=""/><a:cs typeface=""/>"#);
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="gostdoc"><a:themeElements><a:clrScheme name="gostdoc">{colors}</a:clrScheme><a:fontScheme name="gostdoc"><a:majorFont>{fonts}</a:majorFont><a:minorFont>{fonts}</a:minorFont></a:fontScheme><a:fmtScheme name="gostdoc"><a:fillStyleLst>{fills}</a:fillStyleLst><a:lnStyleLst>{lines}</a:lnStyleLst><a:effectStyleLst>{effects}</a:effectStyleLst><a:bgFillStyleLst>{fills}</a:bgFillStyleLst></a:fmtScheme></a:themeElements></a:theme>"#
+    )
+}
+
+/// Zips the parts in the given order with fixed times and permissions.
+pub(crate) fn zip_parts(parts: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
+    let total: usize = parts.iter().map(|(_, data)| data.len()).sum();
+    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(total / 3 + 1024)));
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        // Fast compression: the files are small and rendering must be quick.
+        .compression_level(Some(1))
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    for (name, data) in parts {
+        zip.start_file(name.as_str(), options)?;
+        zip.write_all(data)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}

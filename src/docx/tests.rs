@@ -1,0 +1,303 @@
+//! Tests of the DOCX backend on a small протокол-like document.
+
+use std::io::Read;
+
+use super::*;
+
+fn text(s: &str) -> Inline {
+    Inline::Text {
+        text: s.into(),
+        style: RunStyle::default(),
+    }
+}
+
+fn para(align: Align, s: &str) -> Paragraph {
+    Paragraph {
+        align,
+        runs: vec![text(s)],
+        ..Paragraph::plain()
+    }
+}
+
+fn sample() -> Document {
+    let body = Paragraph {
+        first_line_mm: 12.5,
+        ..para(
+            Align::Justify,
+            "Текст <со> знаками & и \"кавычками\", № 227.",
+        )
+    };
+    let spaced = Paragraph {
+        runs: vec![Inline::Text {
+            text: "постановляет".into(),
+            style: RunStyle {
+                bold: true,
+                spaced: true,
+                ..RunStyle::default()
+            },
+        }],
+        ..Paragraph::plain()
+    };
+    let list = List {
+        kind: ListKind::Numbered,
+        items: vec![ListItem {
+            label: "2.1.".into(),
+            paragraphs: vec![para(Align::Justify, "Пункт.")],
+        }],
+    };
+    let signature = Signature {
+        position: vec![vec![text("Глава администрации")], vec![text("округа")]],
+        name: "И.О.\u{a0}Фамилия".into(),
+        space_before_pt: 28.0,
+    };
+    let table = Table {
+        columns_mm: vec![15.0, 120.0],
+        rows: vec![
+            Row {
+                header: true,
+                cells: vec![
+                    Cell {
+                        colspan: 1,
+                        blocks: vec![Block::Paragraph(para(Align::Center, "№"))],
+                    },
+                    Cell {
+                        colspan: 1,
+                        blocks: vec![Block::Paragraph(para(Align::Center, "Мероприятие"))],
+                    },
+                ],
+            },
+            Row {
+                header: false,
+                cells: vec![Cell {
+                    colspan: 2,
+                    blocks: vec![],
+                }],
+            },
+        ],
+    };
+    Document {
+        meta: Meta {
+            title: "Протокол № 4".into(),
+            author: "Администрация".into(),
+            subject: "Заседание".into(),
+            language: "ru-RU".into(),
+        },
+        style: TextStyle::default(),
+        page_numbers: PageNumbers::TopCenterFromSecond,
+        sections: vec![
+            Section {
+                orientation: Orientation::Portrait,
+                margins: Margins::PORTRAIT,
+                blocks: vec![
+                    Block::Paragraph(body),
+                    Block::Paragraph(spaced),
+                    Block::List(list),
+                    Block::Signature(signature),
+                ],
+            },
+            Section {
+                orientation: Orientation::Landscape,
+                margins: Margins::LANDSCAPE,
+                blocks: vec![
+                    Block::RequisiteBox(RequisiteBox {
+                        width_mm: 75.0,
+                        paragraphs: vec![para(Align::Left, "Приложение № 1")],
+                    }),
+                    Block::Table(table),
+                ],
+            },
+        ],
+    }
+}
+
+/// Reads one part of the package as text.
+fn part(docx: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut file = zip.by_name(name).unwrap();
+    let mut out = String::new();
+    file.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn output_is_deterministic() {
+    let doc = sample();
+    let a = render(&doc).unwrap();
+    let b = render(&doc).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn text_is_escaped_and_nbsp_kept() {
+    let xml = part(&render(&sample()).unwrap(), "word/document.xml");
+    assert!(xml.contains("Текст &lt;со&gt; знаками &amp; и &quot;кавычками&quot;, № 227."));
+    assert!(xml.contains("И.О.\u{a0}Фамилия"));
+}
+
+#[test]
+fn table_rows_repeat_header_and_do_not_split() {
+    let xml = part(&render(&sample()).unwrap(), "word/document.xml");
+    assert_eq!(xml.matches("<w:tblHeader/>").count(), 1);
+    assert_eq!(xml.matches("<w:cantSplit/>").count(), 2);
+    assert!(xml.contains(r#"<w:tblLayout w:type="fixed"/>"#));
+    assert!(xml.contains(r#"<w:gridSpan w:val="2"/>"#));
+}
+
+#[test]
+fn sections_and_page_numbers() {
+    let docx = render(&sample()).unwrap();
+    let xml = part(&docx, "word/document.xml");
+    assert_eq!(xml.matches("<w:sectPr>").count(), 2);
+    // The first page has no number; the landscape appendix is numbered.
+    assert_eq!(xml.matches("<w:titlePg/>").count(), 1);
+    assert_eq!(
+        xml.matches(r#"<w:headerReference w:type="default" r:id="rIdHeader1"/>"#)
+            .count(),
+        2
+    );
+    assert!(xml.contains(r#"w:orient="landscape""#));
+    let header = part(&docx, "word/header1.xml");
+    assert!(header.contains("PAGE"));
+}
+
+#[test]
+fn language_and_hyphenation() {
+    let docx = render(&sample()).unwrap();
+    let styles = part(&docx, "word/styles.xml");
+    assert!(styles.contains(r#"<w:lang w:val="ru-RU" w:eastAsia="ru-RU" w:bidi="ar-SA"/>"#));
+    assert!(styles.contains(r#"w:ascii="Times New Roman""#));
+    let settings = part(&docx, "word/settings.xml");
+    assert!(settings.contains("<w:autoHyphenation"));
+    let core = part(&docx, "docProps/core.xml");
+    assert!(core.contains("<dc:title>Протокол № 4</dc:title>"));
+    assert!(core.contains("<dc:language>ru-RU</dc:language>"));
+    assert!(!core.contains("dcterms:created"));
+}
+
+#[test]
+fn signature_name_after_right_tab() {
+    let xml = part(&render(&sample()).unwrap(), "word/document.xml");
+    // Portrait text width: 210 − 30 − 10 mm = 170 mm = 9638 twips.
+    assert!(xml.contains(r#"<w:tab w:val="right" w:pos="9638"/>"#));
+    assert!(xml.contains("<w:tab/><w:t xml:space=\"preserve\">И.О.\u{a0}Фамилия"));
+}
+
+#[test]
+fn letter_spacing_and_labels() {
+    let xml = part(&render(&sample()).unwrap(), "word/document.xml");
+    assert!(xml.contains(r#"<w:spacing w:val="60"/>"#));
+    assert!(xml.contains(">2.1. </w:t>"));
+}
+
+#[test]
+fn unsupported_image_is_an_error() {
+    let mut doc = sample();
+    doc.sections[0].blocks.push(Block::Image(Image {
+        data: b"GIF89a".to_vec(),
+        source: "герб.gif".into(),
+        width_mm: 10.0,
+        height_mm: 10.0,
+        align: Align::Center,
+    }));
+    let err = render(&doc).unwrap_err();
+    assert!(err.to_string().contains("герб.gif"));
+}
+
+#[test]
+fn no_sections_is_an_error() {
+    let mut doc = sample();
+    doc.sections.clear();
+    assert!(matches!(render(&doc), Err(DocxError::NoSections)));
+}
+
+/// A 1 × 1 grey PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3a, 0x7e, 0x9b,
+    0x55, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00,
+    0x02, 0x00, 0x01, 0x48, 0xaf, 0xa4, 0x71, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+];
+
+fn image(data: &[u8]) -> Block {
+    Block::Image(Image {
+        data: data.to_vec(),
+        source: "герб".into(),
+        width_mm: 15.0,
+        height_mm: 17.0,
+        align: Align::Center,
+    })
+}
+
+#[test]
+fn images_are_embedded_with_their_type_and_size() {
+    let mut doc = sample();
+    let jpeg = [0xff, 0xd8, 0xff, 0xe0, 0, 0x10];
+    doc.sections[0].blocks.insert(0, image(PNG));
+    doc.sections[0].blocks.insert(1, image(&jpeg));
+    let docx = render(&doc).unwrap();
+    let xml = part(&docx, "word/document.xml");
+    // 15 mm × 17 mm in EMU; unique drawing ids.
+    assert!(
+        xml.contains(r#"<wp:extent cx="540000" cy="612000"/>"#),
+        "{xml}"
+    );
+    assert!(xml.contains(r#"<wp:docPr id="1""#) && xml.contains(r#"<wp:docPr id="2""#));
+    let rels = part(&docx, "word/_rels/document.xml.rels");
+    assert!(rels.contains(r#"Target="media/rIdImage1.png""#), "{rels}");
+    assert!(rels.contains(r#"Target="media/rIdImage2.jpeg""#), "{rels}");
+    let names: Vec<String> = zip::ZipArchive::new(std::io::Cursor::new(&docx))
+        .unwrap()
+        .file_names()
+        .map(String::from)
+        .collect();
+    assert!(
+        names.iter().any(|n| n == "word/media/rIdImage2.jpeg"),
+        "{names:?}"
+    );
+    // Rendering again in the same process gives the same ids and bytes.
+    assert_eq!(docx, render(&doc).unwrap());
+}
+
+#[test]
+fn page_break_sets_page_break_before_or_emits_a_break() {
+    let mut doc = sample();
+    let blocks = &mut doc.sections[0].blocks;
+    blocks.insert(1, Block::PageBreak);
+    blocks.push(Block::PageBreak);
+    blocks.push(Block::Table(Table {
+        columns_mm: vec![20.0],
+        rows: vec![Row {
+            header: false,
+            cells: vec![Cell {
+                colspan: 1,
+                blocks: vec![],
+            }],
+        }],
+    }));
+    let xml = part(&render(&doc).unwrap(), "word/document.xml");
+    assert_eq!(xml.matches("<w:pageBreakBefore/>").count(), 1);
+    assert_eq!(xml.matches(r#"<w:br w:type="page"/>"#).count(), 1);
+}
+
+#[test]
+fn tabs_newlines_and_control_characters_in_text() {
+    let mut doc = sample();
+    doc.sections[0]
+        .blocks
+        .push(Block::Paragraph(para(Align::Left, "а\tб\nв\u{1}г")));
+    let xml = part(&render(&doc).unwrap(), "word/document.xml");
+    assert!(xml.contains(
+        r#"<w:t xml:space="preserve">а</w:t><w:tab/><w:t xml:space="preserve">б</w:t><w:br w:type="textWrapping"/><w:t xml:space="preserve">вг</w:t>"#
+    ));
+}
+
+#[test]
+fn cell_spanning_too_many_columns_is_an_error() {
+    let mut doc = sample();
+    if let Block::Table(t) = &mut doc.sections[1].blocks[1] {
+        t.rows[1].cells[0].colspan = 3;
+    }
+    let err = render(&doc).unwrap_err();
+    assert!(matches!(err, DocxError::BadTable(_)), "{err}");
+}

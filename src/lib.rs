@@ -1,0 +1,27 @@
+//! gostdoc: Russian administrative documents (протоколы, постановления)
+//! from TOML, in the ГОСТ Р 7.0.97 layout.
+//!
+//! The pipeline, one module per stage:
+//!
+//! | stage | module | produces |
+//! |---|---|---|
+//! | read and validate the TOML file (and its profile) | [`model`] | [`model::Model`] |
+//! | present the model to a template | [`view`] | a Tera context |
+//! | render the Tera template of the document kind | [`template`] | markup text |
+//! | parse the markup | [`markup`] | [`document::Document`] |
+//! | lay the document out | [`docx`] | DOCX bytes |
+//! | find inputs, render, write files atomically | [`build`] | files in `output/` |
+//!
+//! Diagnostics for the user, in Russian with file, line and field, are
+//! [`diagnostic::Diagnostic`]s. Only [`model`] reads input files and only
+//! [`build`] writes output files.
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod build;
+pub mod diagnostic;
+pub mod document;
+pub mod docx;
+pub mod markup;
+pub mod model;
+pub mod template;
+pub mod view;

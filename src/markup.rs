@@ -1,0 +1,521 @@
+//! The document markup: a small XML vocabulary that templates write and
+//! [`parse`] turns into a [`Document`]. Its reference for template authors
+//! is `docs/MARKUP.md`.
+//!
+//! XML is parsed with roxmltree. Whitespace inside paragraphs is collapsed
+//! as in HTML (templates are indented freely); a no-break space (`&#160;`)
+//! is kept.
+
+use crate::document::*;
+use roxmltree::Node;
+
+/// A markup error: what is wrong and where in the markup text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkupError {
+    /// 1-based line of the markup text.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// What is wrong, in Russian.
+    pub message: String,
+}
+
+impl std::fmt::Display for MarkupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "разметка, строка {}, столбец {}: {}",
+            self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for MarkupError {}
+
+type Result<T> = std::result::Result<T, MarkupError>;
+
+/// Parses markup text into a document.
+pub fn parse(markup: &str) -> Result<Document> {
+    let xml = roxmltree::Document::parse(markup).map_err(|e| {
+        let pos = e.pos();
+        MarkupError {
+            line: pos.row,
+            column: pos.col,
+            message: format!("неверный XML: {e}"),
+        }
+    })?;
+    let root = xml.root_element();
+    let p = Parser { xml: &xml };
+    p.expect_name(root, "document")?;
+    let page_numbers = match root.attribute("page-numbers").unwrap_or("from-second") {
+        "from-second" => PageNumbers::TopCenterFromSecond,
+        "none" => PageNumbers::None,
+        other => {
+            return Err(p.err(
+                root,
+                format!("page-numbers=\"{other}\": ожидалось from-second или none"),
+            ));
+        }
+    };
+    let mut sections = Vec::new();
+    for child in root.children().filter(Node::is_element) {
+        p.expect_name(child, "section")?;
+        sections.push(p.section(child)?);
+    }
+    Ok(Document {
+        meta: Meta {
+            title: root.attribute("title").unwrap_or_default().to_owned(),
+            author: root.attribute("author").unwrap_or_default().to_owned(),
+            subject: root.attribute("subject").unwrap_or_default().to_owned(),
+            language: "ru-RU".into(),
+        },
+        style: TextStyle::default(),
+        page_numbers,
+        sections,
+    })
+}
+
+struct Parser<'a, 'input> {
+    xml: &'a roxmltree::Document<'input>,
+}
+
+impl Parser<'_, '_> {
+    fn err(&self, node: Node, message: String) -> MarkupError {
+        let pos = self.xml.text_pos_at(node.range().start);
+        MarkupError {
+            line: pos.row,
+            column: pos.col,
+            message,
+        }
+    }
+
+    fn expect_name(&self, node: Node, name: &str) -> Result<()> {
+        if node.tag_name().name() == name {
+            Ok(())
+        } else {
+            Err(self.err(
+                node,
+                format!(
+                    "ожидался элемент <{name}>, а встретился <{}>",
+                    node.tag_name().name()
+                ),
+            ))
+        }
+    }
+
+    fn number(&self, node: Node, attr: &str, default: f32) -> Result<f32> {
+        match node.attribute(attr) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse()
+                .map_err(|_| self.err(node, format!("{attr}=\"{v}\": ожидалось число"))),
+        }
+    }
+
+    fn section(&self, node: Node) -> Result<Section> {
+        let orientation = match node.attribute("orientation").unwrap_or("portrait") {
+            "portrait" => Orientation::Portrait,
+            "landscape" => Orientation::Landscape,
+            other => {
+                return Err(self.err(
+                    node,
+                    format!("orientation=\"{other}\": ожидалось portrait или landscape"),
+                ));
+            }
+        };
+        let margins = match orientation {
+            Orientation::Portrait => Margins::PORTRAIT,
+            Orientation::Landscape => Margins::LANDSCAPE,
+        };
+        let blocks = self.blocks(
+            node,
+            &[
+                "p",
+                "list",
+                "table",
+                "signature",
+                "box",
+                "pagebreak",
+                "image",
+            ],
+        )?;
+        Ok(Section {
+            orientation,
+            margins,
+            blocks,
+        })
+    }
+
+    fn blocks(&self, node: Node, allowed: &[&str]) -> Result<Vec<Block>> {
+        let mut out = Vec::new();
+        for child in node.children() {
+            if child.is_text() {
+                if child
+                    .text()
+                    .is_some_and(|t| !t.trim_matches(is_collapsible).is_empty())
+                {
+                    return Err(self.err(child, "текст вне абзаца: оберните его в <p>…</p>".into()));
+                }
+                continue;
+            }
+            if !child.is_element() {
+                continue;
+            }
+            let name = child.tag_name().name();
+            if !allowed.contains(&name) {
+                return Err(self.err(
+                    child,
+                    format!(
+                        "элемент <{name}> здесь не допускается; допустимы: {}",
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+            out.push(match name {
+                "p" => Block::Paragraph(self.paragraph(child)?),
+                "list" => Block::List(self.list(child)?),
+                "table" => Block::Table(self.table(child)?),
+                "signature" => Block::Signature(self.signature(child)?),
+                "box" => Block::RequisiteBox(RequisiteBox {
+                    width_mm: self.number(child, "width", 75.0)?,
+                    paragraphs: self.paragraphs(child)?,
+                }),
+                "pagebreak" => Block::PageBreak,
+                "image" => Block::Image(self.image(child)?),
+                _ => unreachable!("checked against `allowed`"),
+            });
+        }
+        Ok(out)
+    }
+
+    fn paragraphs(&self, node: Node) -> Result<Vec<Paragraph>> {
+        self.blocks(node, &["p"]).map(|bs| {
+            bs.into_iter()
+                .filter_map(|b| match b {
+                    Block::Paragraph(p) => Some(p),
+                    _ => None,
+                })
+                .collect()
+        })
+    }
+
+    fn paragraph(&self, node: Node) -> Result<Paragraph> {
+        let align = match node.attribute("align").unwrap_or("justify") {
+            "left" => Align::Left,
+            "center" => Align::Center,
+            "right" => Align::Right,
+            "justify" => Align::Justify,
+            other => {
+                return Err(self.err(
+                    node,
+                    format!("align=\"{other}\": ожидалось left, center, right или justify"),
+                ));
+            }
+        };
+        // Body text (justified) gets the 1.25 cm first-line indent by
+        // default; requisites (centred, right) get none.
+        let default_indent = if align == Align::Justify { 12.5 } else { 0.0 };
+        let size = match node.attribute("size") {
+            Some(_) => Some(self.number(node, "size", 14.0)?),
+            None => None,
+        };
+        let mut runs = Vec::new();
+        self.inline(node, RunStyle::default(), &mut runs)?;
+        Ok(Paragraph {
+            align,
+            first_line_mm: self.number(node, "indent", default_indent)?,
+            left_mm: self.number(node, "left", 0.0)?,
+            space_before_pt: self.number(node, "before", 0.0)?,
+            space_after_pt: self.number(node, "after", 0.0)?,
+            size_pt: size,
+            keep_with_next: node.attribute("keep") == Some("next"),
+            runs: collapse(runs),
+        })
+    }
+
+    fn inline(&self, node: Node, style: RunStyle, out: &mut Vec<Inline>) -> Result<()> {
+        for child in node.children() {
+            if child.is_text() {
+                let text = child.text().unwrap_or_default();
+                out.push(Inline::Text {
+                    text: text.to_owned(),
+                    style,
+                });
+                continue;
+            }
+            if !child.is_element() {
+                continue;
+            }
+            let mut s = style;
+            match child.tag_name().name() {
+                "b" => s.bold = true,
+                "i" => s.italic = true,
+                "u" => s.underline = true,
+                "sp" => s.spaced = true,
+                "br" => {
+                    out.push(Inline::LineBreak);
+                    continue;
+                }
+                other => {
+                    return Err(self.err(
+                        child,
+                        format!(
+                            "элемент <{other}> не допускается в тексте; допустимы: b, i, u, sp, br"
+                        ),
+                    ));
+                }
+            }
+            self.inline(child, s, out)?;
+        }
+        Ok(())
+    }
+
+    fn list(&self, node: Node) -> Result<List> {
+        let kind = match node.attribute("kind").unwrap_or("bullet") {
+            "bullet" => ListKind::Bullet,
+            "numbered" => ListKind::Numbered,
+            other => {
+                return Err(self.err(
+                    node,
+                    format!("kind=\"{other}\": ожидалось bullet или numbered"),
+                ));
+            }
+        };
+        let mut items = Vec::new();
+        for child in node.children().filter(Node::is_element) {
+            self.expect_name(child, "item")?;
+            let label = match child.attribute("label") {
+                Some(l) => l.to_owned(),
+                None if kind == ListKind::Bullet => "–".to_owned(),
+                None => format!("{}.", items.len() + 1),
+            };
+            items.push(ListItem {
+                label,
+                paragraphs: self.paragraphs(child)?,
+            });
+        }
+        Ok(List { kind, items })
+    }
+
+    fn table(&self, node: Node) -> Result<Table> {
+        let widths = node.attribute("widths").unwrap_or_default();
+        let columns_mm: Vec<f32> = widths
+            .split_whitespace()
+            .map(|w| w.parse::<f32>())
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|_| {
+                self.err(
+                    node,
+                    format!("widths=\"{widths}\": ожидались ширины столбцов в мм через пробел"),
+                )
+            })?;
+        if columns_mm.is_empty() {
+            return Err(self.err(node, "у таблицы не указаны ширины столбцов (widths)".into()));
+        }
+        let mut rows = Vec::new();
+        for row in node.children().filter(Node::is_element) {
+            self.expect_name(row, "row")?;
+            let mut cells = Vec::new();
+            for cell in row.children().filter(Node::is_element) {
+                self.expect_name(cell, "cell")?;
+                cells.push(Cell {
+                    colspan: self.number(cell, "span", 1.0)? as usize,
+                    blocks: self.blocks(cell, &["p", "list"])?,
+                });
+            }
+            let spanned: usize = cells.iter().map(|c| c.colspan).sum();
+            if spanned != columns_mm.len() {
+                return Err(self.err(
+                    row,
+                    format!(
+                        "в строке таблицы {spanned} ячеек, а столбцов {}",
+                        columns_mm.len()
+                    ),
+                ));
+            }
+            rows.push(Row {
+                header: row.attribute("header") == Some("yes"),
+                cells,
+            });
+        }
+        Ok(Table { columns_mm, rows })
+    }
+
+    fn signature(&self, node: Node) -> Result<Signature> {
+        let mut position = Vec::new();
+        let mut name = None;
+        for child in node.children().filter(Node::is_element) {
+            match child.tag_name().name() {
+                "line" => {
+                    let mut runs = Vec::new();
+                    self.inline(child, RunStyle::default(), &mut runs)?;
+                    position.push(collapse(runs));
+                }
+                "name" => {
+                    name = Some(collapse_text(
+                        &child.text().unwrap_or_default().replace('\n', " "),
+                    ))
+                }
+                other => {
+                    return Err(self.err(
+                        child,
+                        format!(
+                            "элемент <{other}> не допускается в <signature>; допустимы: line, name"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(Signature {
+            position,
+            name: name.ok_or_else(|| self.err(node, "в <signature> нет <name>".into()))?,
+            space_before_pt: self.number(node, "before", 0.0)?,
+        })
+    }
+
+    fn image(&self, node: Node) -> Result<Image> {
+        let src = node
+            .attribute("src")
+            .ok_or_else(|| self.err(node, "у <image> нет src".into()))?;
+        let data = std::fs::read(src).map_err(|e| {
+            self.err(
+                node,
+                format!("не удалось прочитать изображение «{src}»: {e}"),
+            )
+        })?;
+        Ok(Image {
+            data,
+            source: src.to_owned(),
+            width_mm: self.number(node, "width", 15.0)?,
+            height_mm: self.number(node, "height", 17.0)?,
+            align: Align::Center,
+        })
+    }
+}
+
+fn is_collapsible(c: char) -> bool {
+    matches!(c, ' ' | '\n' | '\t' | '\r')
+}
+
+fn collapse_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if is_collapsible(c) {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Collapses whitespace across runs as HTML does: runs of spaces and
+/// newlines become one space, none at the start or end of a line, and
+/// adjacent runs of the same style merge.
+fn collapse(runs: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::new();
+    let mut pending_space = false;
+    let mut at_line_start = true;
+    for run in runs {
+        match run {
+            Inline::LineBreak => {
+                out.push(Inline::LineBreak);
+                pending_space = false;
+                at_line_start = true;
+            }
+            Inline::Text { text, style } => {
+                let mut buf = String::new();
+                for c in text.chars() {
+                    if is_collapsible(c) {
+                        pending_space = true;
+                    } else {
+                        if pending_space && !at_line_start {
+                            buf.push(' ');
+                        }
+                        pending_space = false;
+                        at_line_start = false;
+                        buf.push(c);
+                    }
+                }
+                if buf.is_empty() {
+                    continue;
+                }
+                match out.last_mut() {
+                    Some(Inline::Text { text: t, style: s }) if *s == style => t.push_str(&buf),
+                    _ => out.push(Inline::Text { text: buf, style }),
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(body: &str) -> Document {
+        parse(&format!("<document><section>{body}</section></document>")).unwrap()
+    }
+
+    #[test]
+    fn paragraph_whitespace_collapses_and_styles_split_runs() {
+        let d = doc("<p>\n  Текст   <b>жирный</b>\n и&#160;далее </p>");
+        let Block::Paragraph(p) = &d.sections[0].blocks[0] else {
+            panic!()
+        };
+        assert_eq!(p.text(), "Текст жирный и\u{a0}далее");
+        assert_eq!(p.runs.len(), 3);
+        assert_eq!(p.align, Align::Justify);
+        assert_eq!(p.first_line_mm, 12.5);
+    }
+
+    #[test]
+    fn requisites_have_no_indent() {
+        let d = doc(r#"<p align="center"><b>ПРОТОКОЛ</b></p>"#);
+        let Block::Paragraph(p) = &d.sections[0].blocks[0] else {
+            panic!()
+        };
+        assert_eq!(p.first_line_mm, 0.0);
+        assert_eq!(p.align, Align::Center);
+    }
+
+    #[test]
+    fn lists_tables_signatures_and_boxes() {
+        let d = doc(concat!(
+            r#"<list kind="numbered"><item label="2.1."><p>Пункт</p></item></list>"#,
+            r#"<table widths="10 20"><row header="yes"><cell><p>№</p></cell><cell><p>Что</p></cell></row>"#,
+            r#"<row><cell span="2"><p>Раздел</p></cell></row></table>"#,
+            r#"<signature before="28"><line>Глава</line><line>округа</line><name>Э.В.&#160;Кондратов</name></signature>"#,
+            r#"<box width="75"><p>Приложение</p></box><pagebreak/>"#,
+        ));
+        let b = &d.sections[0].blocks;
+        let Block::List(l) = &b[0] else { panic!() };
+        assert_eq!(l.items[0].label, "2.1.");
+        let Block::Table(t) = &b[1] else { panic!() };
+        assert!(t.rows[0].header);
+        assert_eq!(t.rows[1].cells[0].colspan, 2);
+        let Block::Signature(s) = &b[2] else { panic!() };
+        assert_eq!(s.position.len(), 2);
+        assert_eq!(s.name, "Э.В.\u{a0}Кондратов");
+        assert!(matches!(b[3], Block::RequisiteBox(_)));
+        assert!(matches!(b[4], Block::PageBreak));
+    }
+
+    #[test]
+    fn errors_name_the_line_and_what_is_allowed() {
+        let e = parse("<document>\n<section>\n<para/></section></document>").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("<para>"), "{}", e.message);
+        let e = parse("<document><section><p>a<p>").unwrap_err();
+        assert!(e.message.contains("неверный XML"));
+        let e = parse(r#"<document><section><table widths="10 20"><row><cell><p/></cell></row></table></section></document>"#).unwrap_err();
+        assert!(e.message.contains("1 ячеек, а столбцов 2"));
+    }
+}

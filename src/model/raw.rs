@@ -1,0 +1,485 @@
+//! The serde source: the TOML file exactly as the user wrote it.
+//!
+//! Every table denies unknown keys, so a misspelt key is an error with a
+//! suggestion instead of being silently ignored. Values that need checks
+//! beyond their TOML type (people, deadlines) are kept `Spanned`, so that
+//! validation can point at them. Field names are the TOML keys; the format
+//! is documented in `docs/FORMAT.md`.
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+use toml::Spanned;
+use toml::value::Datetime;
+
+/// Top level of a document file. Both kinds share one struct so that the
+/// unknown-key check knows every key; validation checks which keys belong to
+/// which kind.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawDocument {
+    /// `protocol` or `resolution`.
+    pub kind: Option<Spanned<String>>,
+    /// Path of an organisation profile, relative to this file.
+    pub profile: Option<Spanned<String>>,
+    /// The organisation (overrides the profile).
+    pub organization: Option<RawOrganization>,
+    /// Layout and wording options.
+    pub options: Option<RawOptions>,
+    /// The words used as headings.
+    pub labels: Option<RawLabels>,
+    /// People written once and referred to by surname.
+    #[serde(default)]
+    pub people: Vec<Spanned<RawPerson>>,
+
+    // --- protocol ---
+    /// What met, when and where.
+    pub meeting: Option<RawMeeting>,
+    /// The chair.
+    pub chair: Option<RawRole>,
+    /// The secretary.
+    pub secretary: Option<RawRole>,
+    /// Present.
+    #[serde(default)]
+    pub present: Vec<RawAttendee>,
+    /// Absent.
+    pub absent: Option<Vec<RawAttendee>>,
+    /// Invited.
+    #[serde(default)]
+    pub invited: Vec<RawAttendee>,
+    /// The agenda.
+    #[serde(default)]
+    pub agenda: Vec<RawAgendaItem>,
+    /// СЛУШАЛИ.
+    #[serde(default)]
+    pub heard: Vec<RawSpeech>,
+    /// ВЫСТУПИЛИ.
+    #[serde(default)]
+    pub spoke: Vec<RawSpeech>,
+    /// РЕШИЛИ.
+    #[serde(default)]
+    pub decision: Vec<RawPoint>,
+    /// Signatures at the end.
+    #[serde(default)]
+    pub signature: Vec<RawSignature>,
+
+    // --- resolution ---
+    /// Kind word, date, number, place, title, preamble.
+    pub act: Option<RawAct>,
+    /// The numbered points.
+    #[serde(default)]
+    pub point: Vec<RawPoint>,
+    /// Appendices.
+    #[serde(default)]
+    pub appendix: Vec<RawAppendix>,
+}
+
+/// An organisation profile file: what many documents share.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawProfile {
+    /// The organisation.
+    pub organization: Option<RawOrganization>,
+    /// People of the organisation (the head, the usual secretary).
+    #[serde(default)]
+    pub people: Vec<Spanned<RawPerson>>,
+    /// Default signature of acts.
+    pub signature: Option<RawSignature>,
+}
+
+/// The organisation that issues the document.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawOrganization {
+    /// Name for the document properties («Администрация МО …»).
+    pub name: Option<String>,
+    /// Header lines at the top of the first page, one per level.
+    pub header: Option<Lines>,
+    /// Place of compilation («г. Славск»).
+    pub city: Option<String>,
+    /// The issuer in the appendix label («администрации МО «…»»).
+    pub issuer_genitive: Option<String>,
+}
+
+/// Layout and wording options.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawOptions {
+    /// `full` (СЛУШАЛИ, ВЫСТУПИЛИ, РЕШИЛИ) or `short` (agenda and decisions).
+    pub form: Option<Spanned<String>>,
+    /// `by_question` or `together`.
+    pub course: Option<Spanned<String>>,
+    /// `once` or `each`: print «СЛУШАЛИ:» once or before every speaker.
+    pub heard_label: Option<Spanned<String>>,
+    /// How names print in running text and lists: `initials_first`
+    /// («О.Н. Климова») or `surname_first` («Климова О.Н.»).
+    pub names: Option<Spanned<String>>,
+    /// `lines`, `numbered` or `bulleted`.
+    pub present_list: Option<Spanned<String>>,
+    /// `numbered` or `lines`.
+    pub agenda_list: Option<Spanned<String>>,
+    /// `numeric` (24.06.2021) or `words` (24 июня 2021 г.).
+    pub date_style: Option<Spanned<String>>,
+    /// Write «года» instead of «г.» in verbal dates.
+    pub year_word: Option<bool>,
+    /// Letter-space the enacting word («п о с т а н о в л я е т:»).
+    pub spaced_enacting: Option<bool>,
+    /// Page numbers from page 2 on (default true).
+    pub page_numbers: Option<bool>,
+}
+
+/// The words used as headings; each has a house default.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawLabels {
+    /// «ПРОТОКОЛ».
+    pub kind: Option<String>,
+    /// «Председатель» or «Председательствовал».
+    pub chair: Option<String>,
+    /// «Секретарь».
+    pub secretary: Option<String>,
+    /// «Присутствовали» or «Принимали участие».
+    pub present: Option<String>,
+    /// «Отсутствовали».
+    pub absent: Option<String>,
+    /// «Приглашенные».
+    pub invited: Option<String>,
+    /// «ПОВЕСТКА ДНЯ», «Тема», «Повестка совещания».
+    pub agenda: Option<String>,
+    /// «СЛУШАЛИ».
+    pub heard: Option<String>,
+    /// «ВЫСТУПИЛИ».
+    pub spoke: Option<String>,
+    /// «РЕШИЛИ» or «ПОСТАНОВИЛИ».
+    pub decided: Option<String>,
+    /// «Срок».
+    pub deadline: Option<String>,
+    /// «Время проведения».
+    pub time: Option<String>,
+    /// «Место проведения».
+    pub venue: Option<String>,
+    /// «Форма проведения».
+    pub format: Option<String>,
+    /// «Дата проведения»: when set, the date gets its own labelled line.
+    pub date: Option<String>,
+}
+
+/// A person written once: «Фамилия Имя Отчество» or «Фамилия И.О.».
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawPerson {
+    /// The name, nominative.
+    pub name: String,
+    /// The position, nominative.
+    pub position: Option<String>,
+    /// `м` or `ж`, when the patronymic does not tell.
+    pub gender: Option<String>,
+    /// The name in the accusative, as it must print («Климову О.Н.»).
+    pub accusative: Option<String>,
+    /// The position in the genitive («муниципального координатора МОЦ»).
+    pub position_genitive: Option<String>,
+}
+
+/// A reference to a person: a surname or name from `[[people]]`, a name
+/// written inline, or an inline table.
+#[derive(Debug, Clone)]
+pub enum RawPersonRef {
+    /// A string: a surname from `[[people]]` or a name.
+    Name(String),
+    /// An inline table.
+    Inline(Box<RawPerson>),
+}
+
+impl<'de> Deserialize<'de> for RawPersonRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // A string or a table, keeping serde's own messages for the table's
+        // fields, instead of `untagged`'s «did not match any variant».
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawPersonRef;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a table")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(RawPersonRef::Name(s.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let p = RawPerson::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawPersonRef::Inline(Box::new(p)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One line or several: `"a"` or `["a", "b"]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lines(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for Lines {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Lines;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Lines, E> {
+                Ok(Lines(s.lines().map(str::to_owned).collect()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Lines, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(Lines(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A date: a TOML date (`2021-06-24`) or a string («24.06.2021»).
+#[derive(Debug, Clone)]
+pub enum RawDate {
+    /// A TOML date.
+    Toml(Datetime),
+    /// A string to parse.
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for RawDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // toml hands a datetime over as a one-key map; Datetime knows how to
+        // read it, and a string stays a string for the model to parse.
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawDate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(RawDate::Text(s.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let dt = Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawDate::Toml(dt))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A deadline: a date, or a string such as «до 01.09.2021» or «постоянно».
+pub type RawDeadline = RawDate;
+
+/// What met, when and where.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeeting {
+    /// What met, in the genitive: «рабочего совещания».
+    pub title: String,
+    /// The protocol number.
+    pub number: Option<String>,
+    /// Date of the meeting.
+    pub date: Spanned<RawDate>,
+    /// «14:30».
+    pub time: Option<String>,
+    /// Venue: «Администрация муниципального образования …».
+    pub venue: Option<String>,
+    /// Place of compilation: «г. Жуков».
+    pub city: Option<String>,
+    /// Form: «в режиме ВКС на цифровой платформе «Сферум»».
+    pub format: Option<String>,
+}
+
+/// The chair or the secretary.
+#[derive(Debug, Clone)]
+pub struct RawRole {
+    /// Who.
+    pub person: Spanned<RawPersonRef>,
+}
+
+impl<'de> Deserialize<'de> for RawRole {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(RawRole {
+            person: Spanned::<RawPersonRef>::deserialize(d)?,
+        })
+    }
+}
+
+/// An entry of «Присутствовали»: a person, a group or a line of text.
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawAttendee {
+    /// A person (surname from `[[people]]`, or a name).
+    pub name: Option<Spanned<String>>,
+    /// Position, when not in `[[people]]`.
+    pub position: Option<String>,
+    /// Role in the meeting: «зам. председателя», «секретарь».
+    pub role: Option<String>,
+    /// Note in brackets: «по приглашению».
+    pub note: Option<String>,
+    /// A group: an organisation or a category of participants.
+    pub group: Option<String>,
+    /// People of the group.
+    #[serde(default)]
+    pub members: Vec<Spanned<RawPersonRef>>,
+    /// Participants given as counts: «15 директоров».
+    #[serde(default)]
+    pub counts: Vec<RawCount>,
+    /// Free text.
+    pub text: Option<String>,
+}
+
+/// «15 директоров …».
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawCount {
+    /// How many.
+    pub count: u32,
+    /// Who, agreeing with the number: «директоров общеобразовательных организаций».
+    pub who: String,
+}
+
+/// An agenda item.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgendaItem {
+    /// «О результатах …».
+    pub title: String,
+    /// The speaker.
+    pub speaker: Option<Spanned<RawPersonRef>>,
+}
+
+/// A speech under СЛУШАЛИ or ВЫСТУПИЛИ.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpeech {
+    /// The agenda item it belongs to (1-based).
+    pub question: Option<Spanned<i64>>,
+    /// Who spoke.
+    pub speaker: Spanned<RawPersonRef>,
+    /// The speaker's role here, after the position: «члена рабочей группы …».
+    pub role: Option<String>,
+    /// What was said: paragraphs separated by blank lines, «- » list items.
+    pub text: Option<String>,
+}
+
+/// A numbered point of a decision or an act, possibly with sub-points.
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawPoint {
+    /// The agenda item it belongs to (1-based), for protocols by question.
+    pub question: Option<Spanned<i64>>,
+    /// Addressee: «Отделу образования …».
+    pub to: Option<String>,
+    /// The text.
+    pub text: Option<String>,
+    /// Responsible person or body.
+    pub responsible: Option<String>,
+    /// Deadline of this point.
+    pub deadline: Option<Spanned<RawDeadline>>,
+    /// Deadline shared by all sub-points, printed after them.
+    pub group_deadline: Option<Spanned<RawDeadline>>,
+    /// Voting counts.
+    pub votes: Option<RawVotes>,
+    /// Sub-points.
+    #[serde(default)]
+    pub point: Vec<RawPoint>,
+}
+
+/// «Голосовали: «за» — 7, «против» — 0, «воздержались» — 1».
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawVotes {
+    /// For.
+    #[serde(rename = "for")]
+    pub yes: u32,
+    /// Against.
+    #[serde(default)]
+    pub against: u32,
+    /// Abstained.
+    #[serde(default)]
+    pub abstained: u32,
+}
+
+/// A signature row.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawSignature {
+    /// Role or position lines at the left.
+    pub position: Option<Lines>,
+    /// Who signs.
+    pub person: Spanned<RawPersonRef>,
+}
+
+/// The act's own requisites (постановление).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawAct {
+    /// «ПОСТАНОВЛЕНИЕ».
+    pub kind: Option<String>,
+    /// Date of the act.
+    pub date: Spanned<RawDate>,
+    /// Registration number.
+    pub number: String,
+    /// Place of compilation.
+    pub city: Option<String>,
+    /// «Об утверждении …».
+    pub title: String,
+    /// Legal grounds, up to the enacting word.
+    pub preamble: Option<String>,
+    /// «постановляет:».
+    pub enacting: Option<String>,
+}
+
+/// An appendix.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawAppendix {
+    /// Label lines; built from the act when absent.
+    pub label: Option<Lines>,
+    /// Title above the table.
+    pub title: Option<String>,
+    /// `portrait` or `landscape`.
+    pub orientation: Option<Spanned<String>>,
+    /// The table.
+    pub table: Option<RawTable>,
+}
+
+/// A table.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawTable {
+    /// Columns.
+    pub columns: Vec<RawColumn>,
+    /// Header rows; one row of the column titles when absent.
+    pub header: Option<Vec<Vec<String>>>,
+    /// Rows.
+    #[serde(default)]
+    pub row: Vec<RawRow>,
+}
+
+/// A table column.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawColumn {
+    /// Title in the header row.
+    pub title: String,
+    /// Width, mm.
+    pub width: f32,
+    /// Numbered automatically (1, 2, 3 …): rows leave this cell out.
+    #[serde(default)]
+    pub numbered: bool,
+}
+
+/// A table row.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawRow {
+    /// Cells, left to right (without the numbered column).
+    pub cells: Option<Spanned<Vec<String>>>,
+    /// A section row spanning all columns.
+    pub section: Option<String>,
+}

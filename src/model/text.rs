@@ -1,0 +1,86 @@
+//! Running text as a secretary types it in a TOML string: paragraphs
+//! separated by blank lines, list items on lines starting with «- ».
+
+use serde::Serialize;
+
+/// A block of running text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "content", rename_all = "lowercase")]
+pub enum TextBlock {
+    /// A paragraph; single newlines inside were joined with a space.
+    Paragraph(String),
+    /// A bulleted list, one string per item.
+    Bullets(Vec<String>),
+}
+
+/// Splits text into paragraphs and bulleted lists.
+pub fn parse_blocks(text: &str) -> Vec<TextBlock> {
+    let mut blocks = Vec::new();
+    let mut paragraph: Vec<&str> = Vec::new();
+    let mut bullets: Vec<String> = Vec::new();
+
+    fn flush_paragraph(p: &mut Vec<&str>, out: &mut Vec<TextBlock>) {
+        if !p.is_empty() {
+            out.push(TextBlock::Paragraph(p.join(" ")));
+            p.clear();
+        }
+    }
+    fn flush_bullets(b: &mut Vec<String>, out: &mut Vec<TextBlock>) {
+        if !b.is_empty() {
+            out.push(TextBlock::Bullets(std::mem::take(b)));
+        }
+    }
+
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            flush_paragraph(&mut paragraph, &mut blocks);
+            flush_bullets(&mut bullets, &mut blocks);
+        } else if let Some(item) = bullet_item(line) {
+            flush_paragraph(&mut paragraph, &mut blocks);
+            bullets.push(item.to_owned());
+        } else if let Some(last) = bullets.last_mut() {
+            // A wrapped continuation line of a list item.
+            last.push(' ');
+            last.push_str(line);
+        } else {
+            paragraph.push(line);
+        }
+    }
+    flush_paragraph(&mut paragraph, &mut blocks);
+    flush_bullets(&mut bullets, &mut blocks);
+    blocks
+}
+
+fn bullet_item(line: &str) -> Option<&str> {
+    ["- ", "– ", "— ", "• "]
+        .iter()
+        .find_map(|m| line.strip_prefix(m))
+        .map(str::trim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_and_lists() {
+        let blocks = parse_blocks(
+            "Первая строка\nпродолжение.\n\nВторой абзац, а именно:\n- один;\n- два\n  длинный.\n\nИтог.",
+        );
+        assert_eq!(
+            blocks,
+            vec![
+                TextBlock::Paragraph("Первая строка продолжение.".into()),
+                TextBlock::Paragraph("Второй абзац, а именно:".into()),
+                TextBlock::Bullets(vec!["один;".into(), "два длинный.".into()]),
+                TextBlock::Paragraph("Итог.".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_text_has_no_blocks() {
+        assert!(parse_blocks("  \n\n").is_empty());
+    }
+}

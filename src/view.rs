@@ -1,0 +1,670 @@
+//! The view a template sees: the validated model with every name and date
+//! already in the forms a document prints, and point trees flattened with
+//! their numbers, so that templates stay simple loops.
+//!
+//! Templates never see raw TOML (zola's `SerializingPage`). Text fields are
+//! plain strings here; Tera escapes them when the template prints them.
+
+use crate::model::date::{self, DateStyle, Deadline};
+use crate::model::person::NBSP;
+use crate::model::text::TextBlock;
+use crate::model::*;
+use serde::Serialize;
+
+/// The whole template context.
+#[derive(Debug, Serialize)]
+pub struct View {
+    /// `protocol` or `resolution`.
+    pub kind: &'static str,
+    /// Document properties.
+    pub meta: MetaView,
+    /// The organisation.
+    pub org: Organization,
+    /// Options, as strings (`options.course == "together"`).
+    pub options: Options,
+    /// Heading words.
+    pub labels: Labels,
+    /// Protocol content, when a protocol.
+    pub protocol: Option<ProtocolView>,
+    /// Resolution content, when a resolution.
+    pub resolution: Option<ResolutionView>,
+}
+
+/// Document properties.
+#[derive(Debug, Serialize)]
+pub struct MetaView {
+    /// Title.
+    pub title: String,
+    /// Author: the organisation.
+    pub author: String,
+    /// Subject.
+    pub subject: String,
+}
+
+/// A person in every printed form.
+#[derive(Debug, Serialize, Clone)]
+pub struct PersonView {
+    /// As the document's name order says: «Климова О.Н.» or «О.Н. Климова».
+    pub name: String,
+    /// «О.Н. Климова», for signatures.
+    pub initials_first: String,
+    /// «Климова О.Н.».
+    pub surname_first: String,
+    /// «Климова Ольга Николаевна».
+    pub full: String,
+    /// Position, nominative.
+    pub position: Option<String>,
+    /// Name in the accusative, in the document's name order.
+    pub accusative: String,
+    /// Position in the genitive.
+    pub position_genitive: Option<String>,
+}
+
+/// An attendee entry.
+#[derive(Debug, Serialize)]
+pub struct AttendeeView {
+    /// `person`, `group` or `text`.
+    pub kind: &'static str,
+    /// The person.
+    pub person: Option<PersonView>,
+    /// Role in the meeting.
+    pub role: Option<String>,
+    /// Note.
+    pub note: Option<String>,
+    /// Group title or free text.
+    pub title: Option<String>,
+    /// Group members.
+    pub members: Vec<PersonView>,
+    /// «15 директоров … и 15 кураторов».
+    pub counts: Option<String>,
+}
+
+/// An agenda item.
+#[derive(Debug, Serialize)]
+pub struct AgendaView {
+    /// Number.
+    pub number: usize,
+    /// Title.
+    pub title: String,
+    /// Speaker.
+    pub speaker: Option<PersonView>,
+}
+
+/// A speech: the speaker's lead-in joined to the first paragraph.
+#[derive(Debug, Serialize)]
+pub struct SpeechView {
+    /// Agenda item.
+    pub question: Option<usize>,
+    /// The speaker.
+    pub speaker: PersonView,
+    /// «Климову О.Н., муниципального координатора МОЦ, о результатах …»:
+    /// the lead-in and the first paragraph.
+    pub first: String,
+    /// The remaining paragraphs and lists.
+    pub rest: Vec<TextBlock>,
+}
+
+/// One line of a flattened point tree.
+#[derive(Debug, Serialize)]
+pub struct PointView {
+    /// «2.1.».
+    pub number: String,
+    /// 0 for «1.», 1 for «1.1.».
+    pub depth: usize,
+    /// Agenda item.
+    pub question: Option<usize>,
+    /// Addressee, with its colon.
+    pub to: Option<String>,
+    /// First paragraph.
+    pub text: String,
+    /// Further paragraphs and lists.
+    pub rest: Vec<TextBlock>,
+    /// «срок 01.09.2021», «постоянно».
+    pub deadline: Option<String>,
+    /// Responsible.
+    pub responsible: Option<String>,
+    /// «Срок: до 01.09.2021» after the sub-points.
+    pub group_deadline: Option<String>,
+    /// Votes line.
+    pub votes: Option<String>,
+    /// Marks the closing line of a group (only `group_deadline` is set).
+    pub closing: bool,
+}
+
+/// A signature.
+#[derive(Debug, Serialize)]
+pub struct SignatureView {
+    /// Position lines.
+    pub position: Vec<String>,
+    /// «И.О. Фамилия».
+    pub name: String,
+}
+
+/// Speeches under one agenda item.
+#[derive(Debug, Serialize)]
+pub struct QuestionGroup {
+    /// Agenda item number, or none for speeches not tied to one.
+    pub question: Option<usize>,
+    /// The speeches.
+    pub speeches: Vec<SpeechView>,
+}
+
+/// One agenda item's part of a protocol laid out by question.
+#[derive(Debug, Serialize)]
+pub struct PartView {
+    /// Agenda item number.
+    pub number: usize,
+    /// Agenda item title.
+    pub title: String,
+    /// СЛУШАЛИ.
+    pub heard: Vec<SpeechView>,
+    /// ВЫСТУПИЛИ.
+    pub spoke: Vec<SpeechView>,
+    /// РЕШИЛИ.
+    pub decisions: Vec<PointView>,
+}
+
+/// A protocol.
+#[derive(Debug, Serialize)]
+pub struct ProtocolView {
+    /// Meeting title.
+    pub title: String,
+    /// Number.
+    pub number: Option<String>,
+    /// The date, in the document's date style.
+    pub date: String,
+    /// Time.
+    pub time: Option<String>,
+    /// Venue.
+    pub venue: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Form of the meeting.
+    pub format: Option<String>,
+    /// Chair.
+    pub chair: Option<PersonView>,
+    /// Secretary.
+    pub secretary: Option<PersonView>,
+    /// Present.
+    pub present: Vec<AttendeeView>,
+    /// Absent; `None` means no heading at all.
+    pub absent: Option<Vec<AttendeeView>>,
+    /// Invited.
+    pub invited: Vec<AttendeeView>,
+    /// Agenda.
+    pub agenda: Vec<AgendaView>,
+    /// СЛУШАЛИ, grouped by question in order of first appearance.
+    pub heard_groups: Vec<QuestionGroup>,
+    /// СЛУШАЛИ, all.
+    pub heard: Vec<SpeechView>,
+    /// ВЫСТУПИЛИ, all.
+    pub spoke: Vec<SpeechView>,
+    /// РЕШИЛИ, flattened.
+    pub decisions: Vec<PointView>,
+    /// Parts by question (for `course = "by_question"`).
+    pub parts: Vec<PartView>,
+    /// Signatures.
+    pub signatures: Vec<SignatureView>,
+}
+
+/// A table cell.
+#[derive(Debug, Serialize)]
+pub struct TableRowView {
+    /// Section row text, when a section row.
+    pub section: Option<String>,
+    /// Cells, each a list of blocks.
+    pub cells: Vec<Vec<TextBlock>>,
+}
+
+/// An appendix.
+#[derive(Debug, Serialize)]
+pub struct AppendixView {
+    /// Number.
+    pub number: usize,
+    /// Label lines.
+    pub label: Vec<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// `portrait` or `landscape`.
+    pub orientation: &'static str,
+    /// Column widths, mm.
+    pub widths: Vec<f32>,
+    /// Header rows.
+    pub header: Vec<Vec<String>>,
+    /// Rows.
+    pub rows: Vec<TableRowView>,
+    /// Whether there is a table.
+    pub has_table: bool,
+}
+
+/// A постановление.
+#[derive(Debug, Serialize)]
+pub struct ResolutionView {
+    /// «ПОСТАНОВЛЕНИЕ».
+    pub kind: String,
+    /// Date, in the document's style.
+    pub date: String,
+    /// Number.
+    pub number: String,
+    /// City.
+    pub city: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Preamble: all paragraphs but the last.
+    pub preamble: Vec<TextBlock>,
+    /// The last preamble paragraph, which the enacting word ends.
+    pub preamble_last: String,
+    /// «постановляет:».
+    pub enacting: String,
+    /// Points, flattened.
+    pub points: Vec<PointView>,
+    /// Signature.
+    pub signature: Option<SignatureView>,
+    /// Appendices.
+    pub appendices: Vec<AppendixView>,
+}
+
+/// Builds the view of a model.
+pub fn build(model: &Model) -> View {
+    let o = &model.options;
+    let (protocol, resolution, title, subject) = match &model.body {
+        Body::Protocol(p) => {
+            let v = protocol(p, o, &model.labels);
+            let mut title = format!(
+                "{} {}",
+                capitalize_word(&model.labels.kind),
+                p.meeting.title
+            );
+            if let Some(n) = &p.meeting.number {
+                title = format!(
+                    "{} №{NBSP}{n} {}",
+                    capitalize_word(&model.labels.kind),
+                    p.meeting.title
+                );
+            }
+            let subject = p
+                .agenda
+                .iter()
+                .map(|a| a.title.clone())
+                .collect::<Vec<_>>()
+                .join("; ");
+            (Some(v), None, title, subject)
+        }
+        Body::Resolution(r) => {
+            let v = resolution(r, o);
+            let title = format!(
+                "{} от {} №{NBSP}{}",
+                capitalize_word(&r.act.kind),
+                date::numeric(r.act.date),
+                r.act.number
+            );
+            (None, Some(v), title, r.act.title.clone())
+        }
+    };
+    View {
+        kind: model.body.kind_name(),
+        meta: MetaView {
+            title,
+            author: model.organization.name.clone(),
+            subject,
+        },
+        org: model.organization.clone(),
+        options: o.clone(),
+        labels: model.labels.clone(),
+        protocol,
+        resolution,
+    }
+}
+
+fn capitalize_word(s: &str) -> String {
+    let lower = s.to_lowercase();
+    let mut c = lower.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn person(p: &Person, o: &Options) -> PersonView {
+    let order = |n: &crate::model::person::PersonName| match o.names {
+        NameOrder::InitialsFirst => n.initials_first(),
+        NameOrder::SurnameFirst => n.surname_first(),
+    };
+    PersonView {
+        name: order(&p.name),
+        initials_first: p.name.initials_first(),
+        surname_first: p.name.surname_first(),
+        full: p.name.full(),
+        position: p.position.clone(),
+        accusative: p
+            .accusative
+            .as_ref()
+            .map(order)
+            .unwrap_or_else(|| order(&p.name)),
+        position_genitive: p.position_genitive.clone().or_else(|| p.position.clone()),
+    }
+}
+
+fn attendee(a: &Attendee, o: &Options) -> AttendeeView {
+    let mut v = AttendeeView {
+        kind: "text",
+        person: None,
+        role: None,
+        note: None,
+        title: None,
+        members: Vec::new(),
+        counts: None,
+    };
+    match a {
+        Attendee::Person {
+            person: p,
+            role,
+            note,
+        } => {
+            v.kind = "person";
+            v.person = Some(person(p, o));
+            v.role = role.clone();
+            v.note = note.clone();
+        }
+        Attendee::Group {
+            title,
+            members,
+            counts,
+        } => {
+            v.kind = "group";
+            v.title = Some(title.clone());
+            v.members = members.iter().map(|m| person(m, o)).collect();
+            if !counts.is_empty() {
+                let parts: Vec<String> = counts
+                    .iter()
+                    .map(|(n, who)| format!("{n}{NBSP}{who}"))
+                    .collect();
+                v.counts = Some(join_and(&parts));
+            }
+        }
+        Attendee::Text { text } => v.title = Some(text.clone()),
+    }
+    v
+}
+
+/// «а, б и в».
+fn join_and(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} и {last}", init.join(", ")),
+    }
+}
+
+fn speech(s: &Speech, o: &Options) -> SpeechView {
+    let speaker = person(&s.speaker, o);
+    let mut lead = speaker.accusative.clone();
+    if let Some(pos) = &speaker.position_genitive {
+        lead.push_str(", ");
+        lead.push_str(pos);
+    }
+    if let Some(role) = &s.role {
+        lead.push_str(", ");
+        lead.push_str(role);
+    }
+    let mut rest = s.text.clone();
+    let first = match rest.first() {
+        Some(TextBlock::Paragraph(p)) => {
+            // «…, о результатах» continues the sentence; «Она ознакомила …»
+            // starts a new one.
+            let sep = if p.chars().next().is_some_and(char::is_uppercase) {
+                ". "
+            } else {
+                ", "
+            };
+            let joined = format!("{lead}{sep}{p}");
+            rest.remove(0);
+            joined
+        }
+        _ => format!("{lead}."),
+    };
+    SpeechView {
+        question: s.question,
+        speaker,
+        first,
+        rest,
+    }
+}
+
+fn deadline_text(d: &Deadline) -> String {
+    if d.is_dated() {
+        format!("срок {}", d.display())
+    } else {
+        d.display()
+    }
+}
+
+fn flatten_points(points: &[Point], depth: usize, labels_deadline: &str, out: &mut Vec<PointView>) {
+    for p in points {
+        let (text, rest) = match p.text.split_first() {
+            Some((TextBlock::Paragraph(first), rest)) => (first.clone(), rest.to_vec()),
+            _ => (String::new(), p.text.clone()),
+        };
+        out.push(PointView {
+            number: p.number.clone(),
+            depth,
+            question: p.question,
+            to: p.to.as_ref().map(|t| {
+                let t = t.trim_end();
+                if t.ends_with(':') {
+                    t.to_owned()
+                } else {
+                    format!("{t}:")
+                }
+            }),
+            text,
+            rest,
+            deadline: p.deadline.as_ref().map(deadline_text),
+            responsible: p.responsible.clone(),
+            group_deadline: None,
+            votes: p.votes.map(|(y, n, a)| {
+                format!(
+                    "Голосовали: «за»{NBSP}— {y}, «против»{NBSP}— {n}, «воздержались»{NBSP}— {a}."
+                )
+            }),
+            closing: false,
+        });
+        flatten_points(&p.points, depth + 1, labels_deadline, out);
+        if let Some(g) = &p.group_deadline {
+            out.push(PointView {
+                number: String::new(),
+                depth,
+                question: p.question,
+                to: None,
+                text: String::new(),
+                rest: Vec::new(),
+                deadline: None,
+                responsible: None,
+                group_deadline: Some(format!("{labels_deadline}: {}", g.display())),
+                votes: None,
+                closing: true,
+            });
+        }
+    }
+}
+
+fn protocol(p: &Protocol, o: &Options, labels: &Labels) -> ProtocolView {
+    let heard: Vec<SpeechView> = p.heard.iter().map(|s| speech(s, o)).collect();
+    let mut heard_groups: Vec<QuestionGroup> = Vec::new();
+    for s in &p.heard {
+        match heard_groups.iter_mut().find(|g| g.question == s.question) {
+            Some(g) => g.speeches.push(speech(s, o)),
+            None => heard_groups.push(QuestionGroup {
+                question: s.question,
+                speeches: vec![speech(s, o)],
+            }),
+        }
+    }
+    let mut decisions = Vec::new();
+    flatten_points(&p.decisions, 0, &labels.deadline, &mut decisions);
+    let parts = p
+        .agenda
+        .iter()
+        .map(|a| {
+            let q = Some(a.number);
+            let mut ds = Vec::new();
+            let mine: Vec<Point> = p
+                .decisions
+                .iter()
+                .filter(|d| d.question == q)
+                .cloned()
+                .collect();
+            // By question, decisions are numbered within their item: «1.1.».
+            let renumbered = renumber(&mine, &format!("{}.", a.number));
+            flatten_points(&renumbered, 0, &labels.deadline, &mut ds);
+            PartView {
+                number: a.number,
+                title: a.title.clone(),
+                heard: p
+                    .heard
+                    .iter()
+                    .filter(|s| s.question == q)
+                    .map(|s| speech(s, o))
+                    .collect(),
+                spoke: p
+                    .spoke
+                    .iter()
+                    .filter(|s| s.question == q)
+                    .map(|s| speech(s, o))
+                    .collect(),
+                decisions: ds,
+            }
+        })
+        .collect();
+    ProtocolView {
+        title: p.meeting.title.clone(),
+        number: p.meeting.number.clone(),
+        date: date::format(p.meeting.date, o.date_style, o.year_word),
+        time: p.meeting.time.clone(),
+        venue: p.meeting.venue.clone(),
+        city: p.meeting.city.clone(),
+        format: p.meeting.format.clone(),
+        chair: p.chair.as_ref().map(|c| person(c, o)),
+        secretary: p.secretary.as_ref().map(|c| person(c, o)),
+        present: p.present.iter().map(|a| attendee(a, o)).collect(),
+        absent: p
+            .absent
+            .as_ref()
+            .map(|l| l.iter().map(|a| attendee(a, o)).collect()),
+        invited: p.invited.iter().map(|a| attendee(a, o)).collect(),
+        agenda: p
+            .agenda
+            .iter()
+            .map(|a| AgendaView {
+                number: a.number,
+                title: a.title.clone(),
+                speaker: a.speaker.as_ref().map(|s| person(s, o)),
+            })
+            .collect(),
+        heard_groups,
+        heard,
+        spoke: p.spoke.iter().map(|s| speech(s, o)).collect(),
+        decisions,
+        parts,
+        signatures: p.signatures.iter().map(signature).collect(),
+    }
+}
+
+fn renumber(points: &[Point], prefix: &str) -> Vec<Point> {
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let number = format!("{prefix}{}.", i + 1);
+            let mut p = p.clone();
+            p.points = renumber(&p.points, &number);
+            p.number = number;
+            p
+        })
+        .collect()
+}
+
+fn signature(s: &Signature) -> SignatureView {
+    SignatureView {
+        position: s.position.clone(),
+        name: s.person.name.initials_first(),
+    }
+}
+
+fn resolution(r: &Resolution, o: &Options) -> ResolutionView {
+    let mut preamble = r.act.preamble.clone();
+    let preamble_last = match preamble.last() {
+        Some(TextBlock::Paragraph(_)) => match preamble.pop() {
+            Some(TextBlock::Paragraph(p)) => p,
+            _ => String::new(),
+        },
+        _ => String::new(),
+    };
+    let mut points = Vec::new();
+    flatten_points(&r.points, 0, "Срок", &mut points);
+    let date_style = o.date_style;
+    ResolutionView {
+        kind: r.act.kind.clone(),
+        date: match date_style {
+            DateStyle::Numeric => date::numeric(r.act.date),
+            DateStyle::Words => date::words(r.act.date, o.year_word),
+        },
+        number: r.act.number.clone(),
+        city: r.act.city.clone(),
+        title: r.act.title.clone(),
+        preamble,
+        preamble_last,
+        enacting: r.act.enacting.clone(),
+        points,
+        signature: r.signature.as_ref().map(signature),
+        appendices: r
+            .appendices
+            .iter()
+            .map(|a| AppendixView {
+                number: a.number,
+                label: a.label.clone(),
+                title: a.title.clone(),
+                orientation: match a.orientation {
+                    Orientation::Portrait => "portrait",
+                    Orientation::Landscape => "landscape",
+                },
+                widths: a
+                    .table
+                    .as_ref()
+                    .map(|t| t.widths.clone())
+                    .unwrap_or_default(),
+                header: a
+                    .table
+                    .as_ref()
+                    .map(|t| t.header.clone())
+                    .unwrap_or_default(),
+                rows: a
+                    .table
+                    .as_ref()
+                    .map(|t| {
+                        t.rows
+                            .iter()
+                            .map(|row| match row {
+                                TableRow::Cells { number, cells } => {
+                                    let mut cells = cells.clone();
+                                    if let Some(n) = number {
+                                        cells.insert(0, vec![TextBlock::Paragraph(n.to_string())]);
+                                    }
+                                    TableRowView {
+                                        section: None,
+                                        cells,
+                                    }
+                                }
+                                TableRow::Section { text } => TableRowView {
+                                    section: Some(text.clone()),
+                                    cells: Vec::new(),
+                                },
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                has_table: a.table.is_some(),
+            })
+            .collect(),
+    }
+}
