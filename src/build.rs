@@ -141,15 +141,22 @@ pub fn templates_dir(options: &BuildOptions) -> Option<PathBuf> {
     .find(|d| d.is_dir())
 }
 
-/// The whole pipeline for one input file, without writing anything.
-pub fn render(input: &Path, templates: &Templates) -> Result<(Document, Vec<u8>), Diagnostics> {
+/// The first stages for one input file: its markup, as the template
+/// wrote it. Tests snapshot it; template authors debug with it.
+pub fn markup(input: &Path, templates: &Templates) -> Result<(&'static str, String), Diagnostics> {
     let model = model::load(input)?;
     let view = view::build(&model);
     let markup = templates
         .render(&view)
         .map_err(|e| Diagnostic::error(input, e.to_string()))?;
+    Ok((view.kind, markup))
+}
+
+/// The whole pipeline for one input file, without writing anything.
+pub fn render(input: &Path, templates: &Templates) -> Result<(Document, Vec<u8>), Diagnostics> {
+    let (kind, markup) = self::markup(input, templates)?;
     let document = markup::parse(&markup).map_err(|e| {
-        Diagnostic::error(input, format!("шаблон {}: {e}", templates.origin(&format!("{}.xml", view.kind))))
+        Diagnostic::error(input, format!("шаблон {}: {e}", templates.origin(&format!("{kind}.xml"))))
             .with_hint("исправьте шаблон: он выдаёт разметку, которую gostdoc не понимает (см. docs/MARKUP.md)")
     })?;
     let bytes = docx::render(&document)

@@ -489,9 +489,15 @@ fn flatten_points(points: &[Point], depth: usize, labels_deadline: &str, out: &m
 }
 
 fn protocol(p: &Protocol, o: &Options, labels: &Labels) -> ProtocolView {
-    let heard: Vec<SpeechView> = p.heard.iter().map(|s| speech(s, o)).collect();
+    // By question, the parts take what is tied to a question; whatever is
+    // not tied to one is laid out after them, as in `together`, so that
+    // nothing the secretary wrote is ever dropped.
+    let by_question = o.course == Course::ByQuestion;
+    let loose = |q: Option<usize>| !by_question || q.is_none();
+    let heard_all: Vec<&Speech> = p.heard.iter().filter(|s| loose(s.question)).collect();
+    let heard: Vec<SpeechView> = heard_all.iter().map(|s| speech(s, o)).collect();
     let mut heard_groups: Vec<QuestionGroup> = Vec::new();
-    for s in &p.heard {
+    for s in heard_all {
         match heard_groups.iter_mut().find(|g| g.question == s.question) {
             Some(g) => g.speeches.push(speech(s, o)),
             None => heard_groups.push(QuestionGroup {
@@ -501,7 +507,13 @@ fn protocol(p: &Protocol, o: &Options, labels: &Labels) -> ProtocolView {
         }
     }
     let mut decisions = Vec::new();
-    flatten_points(&p.decisions, 0, &labels.deadline, &mut decisions);
+    let loose_decisions: Vec<Point> = p
+        .decisions
+        .iter()
+        .filter(|d| loose(d.question))
+        .cloned()
+        .collect();
+    flatten_points(&loose_decisions, 0, &labels.deadline, &mut decisions);
     let parts = p
         .agenda
         .iter()
@@ -563,7 +575,12 @@ fn protocol(p: &Protocol, o: &Options, labels: &Labels) -> ProtocolView {
             .collect(),
         heard_groups,
         heard,
-        spoke: p.spoke.iter().map(|s| speech(s, o)).collect(),
+        spoke: p
+            .spoke
+            .iter()
+            .filter(|s| loose(s.question))
+            .map(|s| speech(s, o))
+            .collect(),
         decisions,
         parts,
         signatures: p.signatures.iter().map(signature).collect(),

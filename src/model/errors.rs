@@ -7,7 +7,12 @@ use std::path::Path;
 /// Translates a toml deserialisation error into a diagnostic.
 pub(super) fn from_toml_error(file: &Path, source: &str, err: &toml::de::Error) -> Diagnostic {
     let raw = err.message().trim().to_owned();
-    let field = field_path(err);
+    let mut field = field_path(err);
+    if field.is_empty()
+        && let Some(span) = err.span()
+    {
+        field = field_at(source, span.start);
+    }
     let (message, hint) = translate(&raw);
     let mut d = Diagnostic::error(file, message).with_field(field.clone());
     if let Some(span) = err.span() {
@@ -30,6 +35,31 @@ fn field_path(err: &toml::de::Error) -> String {
         .find_map(|l| l.strip_prefix("in `").and_then(|l| l.strip_suffix('`')))
         .unwrap_or_default()
         .to_owned()
+}
+
+/// The dotted key at a byte offset, read from the text itself: the key
+/// of that line under the nearest `[table]` header above it. Used for
+/// syntax errors, where serde has no field to report.
+fn field_at(source: &str, offset: usize) -> String {
+    let before = &source[..offset.min(source.len())];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = source[line_start..].lines().next().unwrap_or_default();
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim())
+        .unwrap_or_default();
+    let table = before[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(['[', ']']).trim())
+        .unwrap_or_default();
+    match (table, key) {
+        (_, "") => String::new(),
+        ("", k) => k.to_owned(),
+        (t, k) => format!("{t}.{k}"),
+    }
 }
 
 /// Russian message and hint for a serde or TOML syntax message.
@@ -170,6 +200,13 @@ mod tests {
             msg,
             "неверный тип значения: целое число 5, а нужно: строка в кавычках"
         );
+    }
+
+    #[test]
+    fn syntax_errors_name_the_key_of_their_line() {
+        let src = "kind = 1\n[meeting]\ndate = 2021-02-30\n";
+        assert_eq!(field_at(src, src.find("2021").unwrap()), "meeting.date");
+        assert_eq!(field_at(src, 3), "kind");
     }
 
     #[test]

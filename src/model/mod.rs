@@ -740,7 +740,19 @@ impl Validator {
                     ("by_question", Course::ByQuestion),
                     ("together", Course::Together),
                 ],
-                Course::ByQuestion,
+                // By question when the document ties anything to a
+                // question; otherwise nothing could be placed under one.
+                if raw
+                    .heard
+                    .iter()
+                    .chain(&raw.spoke)
+                    .any(|s| s.question.is_some())
+                    || raw.decision.iter().any(|d| d.question.is_some())
+                {
+                    Course::ByQuestion
+                } else {
+                    Course::Together
+                },
             ),
             heard_label: self.choice(
                 &o.heard_label,
