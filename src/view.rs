@@ -441,10 +441,15 @@ fn deadline_text(d: &Deadline) -> String {
 
 fn flatten_points(points: &[Point], depth: usize, labels_deadline: &str, out: &mut Vec<PointView>) {
     for p in points {
-        let (text, rest) = match p.text.split_first() {
+        let (mut text, rest) = match p.text.split_first() {
             Some((TextBlock::Paragraph(first), rest)) => (first.clone(), rest.to_vec()),
             _ => (String::new(), p.text.clone()),
         };
+        if p.deadline.is_some() {
+            // «…в школе — срок 01.09.2021.»: the sentence ends after the
+            // deadline, not before it.
+            text = text.trim_end_matches('.').to_owned();
+        }
         out.push(PointView {
             number: p.number.clone(),
             depth,

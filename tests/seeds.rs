@@ -57,7 +57,36 @@ fn sentences(text: &str) -> Vec<String> {
     out.into_iter().filter(|s| !words(s).is_empty()).collect()
 }
 
-/// Applies `NNN.fixes`: `seed text => our text` lines, `#` comments.
+/// LAYOUT.md §4: a numeric date takes no «г.» («01.09.2021 г.» and
+/// «24.11.2020г.» are «01.09.2021»); only verbal dates do.
+fn drop_year_word_after_numeric_dates(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        out.push(chars[i]);
+        let is_date_end = i >= 9
+            && chars[i - 9..=i].iter().enumerate().all(|(k, c)| match k {
+                2 | 5 => *c == '.',
+                _ => c.is_ascii_digit(),
+            });
+        if is_date_end {
+            let mut j = i + 1;
+            while j < chars.len() && (chars[j] == ' ' || chars[j] == '\u{a0}') {
+                j += 1;
+            }
+            if chars.get(j) == Some(&'г') && chars.get(j + 1) == Some(&'.') {
+                i = j + 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Applies `NNN.fixes`: `seed text => our text` lines (`\\n` is a line
+/// break, `\\t` a tab), `#` comments.
 fn apply_fixes(id: &str, mut seed: String) -> String {
     let path = root().join(format!("tests/fixtures/seeds/{id}.fixes"));
     let Ok(fixes) = std::fs::read_to_string(&path) else {
@@ -73,6 +102,9 @@ fn apply_fixes(id: &str, mut seed: String) -> String {
                 path.display()
             )
         });
+        let unescape = |s: &str| s.replace("\\n", "\n").replace("\\t", "\t");
+        let (from, to) = (unescape(from), unescape(to));
+        let (from, to) = (from.as_str(), to.as_str());
         assert!(
             seed.contains(from),
             "{}: the fix «{from}» no longer applies",
@@ -83,9 +115,12 @@ fn apply_fixes(id: &str, mut seed: String) -> String {
     seed
 }
 
-fn assert_contains_in_order(id: &str, seed: &str, docx: &str) {
+/// Sentences of `seed` that are not in `docx` in order, with where the
+/// DOCX went on instead.
+fn missing_sentences(id: &str, seed: &str, docx: &str) -> Vec<String> {
     let ours = words(docx);
     let mut cursor = 0;
+    let mut missing = Vec::new();
     for sentence in sentences(seed) {
         let wanted = words(&sentence);
         let found = (cursor..=ours.len().saturating_sub(wanted.len()))
@@ -93,23 +128,31 @@ fn assert_contains_in_order(id: &str, seed: &str, docx: &str) {
         match found {
             Some(i) => cursor = i + wanted.len(),
             None => {
-                let context = ours[cursor..ours.len().min(cursor + 40)].join(" ");
-                panic!(
-                    "seed {id}: the sentence\n  «{}»\nis missing or out of order; the DOCX goes on with:\n  {context}",
+                let context = ours[cursor..ours.len().min(cursor + 30)].join(" ");
+                missing.push(format!(
+                    "seed {id}: «{}» is missing or out of order; the DOCX goes on with: {context}",
                     sentence.trim()
-                );
+                ));
             }
         }
     }
+    missing
+}
+
+fn assert_contains_in_order(id: &str, seed: &str, docx: &str) {
+    let missing = missing_sentences(id, seed, docx);
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
 
 #[test]
 fn every_seed_docx_contains_every_sentence_in_order() {
+    let mut missing = Vec::new();
     for id in SEEDS {
         let docx = render(&seed_input(id));
-        let seed = apply_fixes(id, seed_text(id));
-        assert_contains_in_order(id, &seed, &docx_text(&docx));
+        let seed = drop_year_word_after_numeric_dates(&apply_fixes(id, seed_text(id)));
+        missing.extend(missing_sentences(id, &seed, &docx_text(&docx)));
     }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
 
 #[test]
@@ -129,6 +172,12 @@ fn normalisation_is_the_typography_of_layout_section_7() {
     assert_eq!(words("О.Н.Климову"), words("О.Н.\u{a0}Климову"));
     assert_eq!(words("«учитель-учитель»"), words("\"учитель–учитель\""));
     assert_eq!(words("п о с т а н о в л я е т:"), vec!["постановляет"]);
+    assert_eq!(
+        drop_year_word_after_numeric_dates(
+            "срок 01.09.2021 г. и От 24.11.2020г., 27 декабря 2020 г."
+        ),
+        "срок 01.09.2021 и От 24.11.2020, 27 декабря 2020 г."
+    );
 }
 
 #[test]
