@@ -396,8 +396,43 @@ fn join_and(parts: &[String]) -> String {
     }
 }
 
-fn speech(s: &Speech, o: &Options) -> SpeechView {
+/// Whom a speech is introduced by: СЛУШАЛИ takes the accusative
+/// («Климову О.Н., муниципального координатора»), ВЫСТУПИЛИ the nominative
+/// with a dash («Петров С.Н., директор — …»), as in LAYOUT.md §5.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SpeechKind {
+    Heard,
+    Spoke,
+}
+
+fn speech(s: &Speech, o: &Options, kind: SpeechKind) -> SpeechView {
     let speaker = person(&s.speaker, o);
+    if kind == SpeechKind::Spoke {
+        let mut lead = speaker.name.clone();
+        if let Some(pos) = &speaker.position {
+            lead.push_str(", ");
+            lead.push_str(pos);
+        }
+        if let Some(role) = &s.role {
+            lead.push_str(", ");
+            lead.push_str(role);
+        }
+        let mut rest = s.text.clone();
+        let first = match rest.first() {
+            Some(TextBlock::Paragraph(p)) => {
+                let joined = format!("{lead}{NBSP}— {p}");
+                rest.remove(0);
+                joined
+            }
+            _ => lead,
+        };
+        return SpeechView {
+            question: s.question,
+            speaker,
+            first,
+            rest,
+        };
+    }
     let mut lead = speaker.accusative.clone();
     if let Some(pos) = &speaker.position_genitive {
         lead.push_str(", ");
@@ -500,14 +535,17 @@ fn protocol(p: &Protocol, o: &Options, labels: &Labels) -> ProtocolView {
     let by_question = o.course == Course::ByQuestion;
     let loose = |q: Option<usize>| !by_question || q.is_none();
     let heard_all: Vec<&Speech> = p.heard.iter().filter(|s| loose(s.question)).collect();
-    let heard: Vec<SpeechView> = heard_all.iter().map(|s| speech(s, o)).collect();
+    let heard: Vec<SpeechView> = heard_all
+        .iter()
+        .map(|s| speech(s, o, SpeechKind::Heard))
+        .collect();
     let mut heard_groups: Vec<QuestionGroup> = Vec::new();
     for s in heard_all {
         match heard_groups.iter_mut().find(|g| g.question == s.question) {
-            Some(g) => g.speeches.push(speech(s, o)),
+            Some(g) => g.speeches.push(speech(s, o, SpeechKind::Heard)),
             None => heard_groups.push(QuestionGroup {
                 question: s.question,
-                speeches: vec![speech(s, o)],
+                speeches: vec![speech(s, o, SpeechKind::Heard)],
             }),
         }
     }
@@ -541,13 +579,13 @@ fn protocol(p: &Protocol, o: &Options, labels: &Labels) -> ProtocolView {
                     .heard
                     .iter()
                     .filter(|s| s.question == q)
-                    .map(|s| speech(s, o))
+                    .map(|s| speech(s, o, SpeechKind::Heard))
                     .collect(),
                 spoke: p
                     .spoke
                     .iter()
                     .filter(|s| s.question == q)
-                    .map(|s| speech(s, o))
+                    .map(|s| speech(s, o, SpeechKind::Spoke))
                     .collect(),
                 decisions: ds,
             }
@@ -584,7 +622,7 @@ fn protocol(p: &Protocol, o: &Options, labels: &Labels) -> ProtocolView {
             .spoke
             .iter()
             .filter(|s| loose(s.question))
-            .map(|s| speech(s, o))
+            .map(|s| speech(s, o, SpeechKind::Spoke))
             .collect(),
         decisions,
         parts,

@@ -203,9 +203,10 @@ impl Deadline {
         }
     }
 
-    /// True for a date or a month: printed after «срок».
+    /// True for a date, «до» a date or a month: printed after «срок»
+    /// («срок до 01.09.2021»); words («постоянно») stand alone.
     pub fn is_dated(&self) -> bool {
-        !matches!(self, Deadline::Words { .. } | Deadline::Before { .. })
+        !matches!(self, Deadline::Words { .. })
     }
 }
 

@@ -928,14 +928,13 @@ impl Validator {
                 }
             }
         };
-        let chair = raw
-            .chair
-            .as_ref()
-            .and_then(|c| self.person_ref(&c.person, "chair"));
-        let secretary = raw
-            .secretary
-            .as_ref()
-            .and_then(|c| self.person_ref(&c.person, "secretary"));
+        let meeting_raw = raw.meeting.as_ref();
+        let chair = meeting_raw
+            .and_then(|m| m.chair.as_ref())
+            .and_then(|c| self.person_ref(c, "meeting.chair"));
+        let secretary = meeting_raw
+            .and_then(|m| m.secretary.as_ref())
+            .and_then(|c| self.person_ref(c, "meeting.secretary"));
         let present = self.attendees(&raw.present, "present");
         let absent = raw.absent.as_ref().map(|a| self.attendees(a, "absent"));
         let invited = self.attendees(&raw.invited, "invited");

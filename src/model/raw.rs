@@ -35,10 +35,6 @@ pub struct RawDocument {
     // --- protocol ---
     /// What met, when and where.
     pub meeting: Option<RawMeeting>,
-    /// The chair.
-    pub chair: Option<RawRole>,
-    /// The secretary.
-    pub secretary: Option<RawRole>,
     /// Present.
     #[serde(default)]
     pub present: Vec<RawAttendee>,
@@ -291,21 +287,10 @@ pub struct RawMeeting {
     pub city: Option<String>,
     /// Form: «в режиме ВКС на цифровой платформе «Сферум»».
     pub format: Option<String>,
-}
-
-/// The chair or the secretary.
-#[derive(Debug, Clone)]
-pub struct RawRole {
-    /// Who.
-    pub person: Spanned<RawPersonRef>,
-}
-
-impl<'de> Deserialize<'de> for RawRole {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(RawRole {
-            person: Spanned::<RawPersonRef>::deserialize(d)?,
-        })
-    }
+    /// The chair: a surname from `[[people]]`, a name, or a table.
+    pub chair: Option<Spanned<RawPersonRef>>,
+    /// The secretary.
+    pub secretary: Option<Spanned<RawPersonRef>>,
 }
 
 /// An entry of «Присутствовали»: a person, a group or a line of text.

@@ -1,0 +1,107 @@
+//! The command line: help for every command, starter files that build,
+//! default paths, and sub-folders kept in the output.
+
+mod common;
+use common::*;
+
+#[test]
+fn every_command_has_russian_help() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, expect) in [
+        (vec!["--help"], "Собрать документы"),
+        (vec!["build", "--help"], "Папка для готовых документов"),
+        (vec!["check", "--help"], "Файлы и папки с документами"),
+        (vec!["new", "--help"], "Вид документа"),
+    ] {
+        let out = gostdoc(dir.path(), &args);
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(expect), "{args:?}:\n{text}");
+    }
+}
+
+#[test]
+fn starter_files_build_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    for kind in ["protocol", "resolution"] {
+        let file = format!("{kind}.toml");
+        assert!(gostdoc(dir.path(), &["new", kind, &file]).status.success());
+        let out = gostdoc(dir.path(), &["build", &file, "-o", "out"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let docx = std::fs::read(dir.path().join(format!("out/{kind}.docx"))).unwrap();
+        assert!(docx_text(&docx).contains(if kind == "protocol" {
+            "ПРОТОКОЛ"
+        } else {
+            "ПОСТАНОВЛЕНИЕ"
+        }));
+    }
+    // `new` never overwrites.
+    let out = gostdoc(dir.path(), &["new", "protocol", "protocol.toml"]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn the_starter_protocol_is_laid_out_by_question() {
+    let dir = tempfile::tempdir().unwrap();
+    gostdoc(dir.path(), &["new", "protocol", "p.toml"]);
+    let text = docx_text(&render(&dir.path().join("p.toml")));
+    let order = [
+        "ПОВЕСТКА ДНЯ:",
+        "1. СЛУШАЛИ:",
+        "Иванову И.П.",
+        "ВЫСТУПИЛИ:",
+        "РЕШИЛИ:",
+        "1.1. Информацию",
+        "Голосовали",
+        "1.2.",
+        "1.2.1. Провести проверку",
+        "до 15.09.2021",
+        "1.2.2.",
+        "Председатель",
+    ];
+    let mut at = 0;
+    for piece in order {
+        let piece = piece.replace(' ', "\u{a0}");
+        let found = text[at..]
+            .find(piece.as_str())
+            .or_else(|| text[at..].find(&piece.replace('\u{a0}', " ")));
+        let found = found.unwrap_or_else(|| panic!("«{piece}» missing after byte {at}:\n{text}"));
+        at += found;
+    }
+}
+
+#[test]
+fn build_without_paths_builds_data_into_output_keeping_subfolders() {
+    let dir = tempfile::tempdir().unwrap();
+    gostdoc(dir.path(), &["new", "protocol", "p.toml"]);
+    let starter = std::fs::read(dir.path().join("p.toml")).unwrap();
+    write_temp(dir.path(), "data/школа/2021/протокол.toml", &starter);
+    let out = gostdoc(dir.path(), &["build"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("output/школа/2021/протокол.docx").is_file());
+}
+
+#[test]
+fn check_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    gostdoc(dir.path(), &["new", "protocol", "p.toml"]);
+    let out = gostdoc(dir.path(), &["check", "p.toml"]);
+    assert!(out.status.success());
+    assert!(!dir.path().join("output").exists());
+}
+
+#[test]
+fn a_missing_path_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gostdoc(dir.path(), &["build", "нет-такого.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("файл или папка не найдены"));
+}
