@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. The integration tests read our DOCX files with
+# the tools users have: LibreOffice (conversion to PDF), poppler's pdftotext,
+# and the OOXML schema validator openxml-audit (PyPI). This script installs
+# whichever of them is missing, then runs `cargo test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# Liberation Serif is metric-compatible with Times New Roman, so LibreOffice
+# breaks lines and pages as Word does.
+fc-list 2>/dev/null | grep -q "Liberation Serif" || need_apt+=(fonts-liberation2 fontconfig)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+if ! command -v openxml-audit >/dev/null 2>&1; then
+  echo "installing: openxml-audit"
+  python3 -m pip install --quiet openxml-audit
+  command -v pyenv >/dev/null 2>&1 && pyenv rehash
+  PATH="$(python3 -m site --user-base)/bin:$PATH"
+  export PATH
+  hash -r
+fi
+
+cargo test --all-targets
