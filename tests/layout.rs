@@ -14,8 +14,10 @@ fn twips(mm: f32) -> i64 {
 fn a4_with_the_house_margins() {
     for id in SEEDS {
         let xml = part(&render(&seed_input(id)), "word/document.xml");
-        let pg = format!(r#"<w:pgSz w:w="11906" w:h="16838""#);
-        assert!(xml.contains(&pg), "seed {id}: A4");
+        assert!(
+            xml.contains(r#"<w:pgSz w:w="11906" w:h="16838""#),
+            "seed {id}: A4"
+        );
         let mar = format!(
             r#"<w:pgMar w:top="{}" w:right="{}" w:bottom="{}" w:left="{}""#,
             twips(20.0),
