@@ -407,56 +407,33 @@ enum SpeechKind {
 
 fn speech(s: &Speech, o: &Options, kind: SpeechKind) -> SpeechView {
     let speaker = person(&s.speaker, o);
-    if kind == SpeechKind::Spoke {
-        let mut lead = speaker.name.clone();
-        if let Some(pos) = &speaker.position {
-            lead.push_str(", ");
-            lead.push_str(pos);
-        }
-        if let Some(role) = &s.role {
-            lead.push_str(", ");
-            lead.push_str(role);
-        }
-        let mut rest = s.text.clone();
-        let first = match rest.first() {
-            Some(TextBlock::Paragraph(p)) => {
-                let joined = format!("{lead}{NBSP}— {p}");
-                rest.remove(0);
-                joined
-            }
-            _ => lead,
-        };
-        return SpeechView {
-            question: s.question,
-            speaker,
-            first,
-            rest,
-        };
-    }
-    let mut lead = speaker.accusative.clone();
-    if let Some(pos) = &speaker.position_genitive {
+    let (name, position) = match kind {
+        SpeechKind::Heard => (&speaker.accusative, &speaker.position_genitive),
+        SpeechKind::Spoke => (&speaker.name, &speaker.position),
+    };
+    let mut lead = name.clone();
+    for part in [position, &s.role].into_iter().flatten() {
         lead.push_str(", ");
-        lead.push_str(pos);
-    }
-    if let Some(role) = &s.role {
-        lead.push_str(", ");
-        lead.push_str(role);
+        lead.push_str(part);
     }
     let mut rest = s.text.clone();
     let first = match rest.first() {
         Some(TextBlock::Paragraph(p)) => {
-            // «…, о результатах» continues the sentence; «Она ознакомила …»
-            // starts a new one.
-            let sep = if p.chars().next().is_some_and(char::is_uppercase) {
-                ". "
-            } else {
-                ", "
+            let sep = match kind {
+                SpeechKind::Spoke => format!("{NBSP}— "),
+                // «…, о результатах» continues the sentence; «Она
+                // ознакомила …» starts a new one.
+                SpeechKind::Heard if p.chars().next().is_some_and(char::is_uppercase) => {
+                    ". ".into()
+                }
+                SpeechKind::Heard => ", ".into(),
             };
             let joined = format!("{lead}{sep}{p}");
             rest.remove(0);
             joined
         }
-        _ => format!("{lead}."),
+        _ if kind == SpeechKind::Heard => format!("{lead}."),
+        _ => lead,
     };
     SpeechView {
         question: s.question,
