@@ -295,6 +295,8 @@ pub struct Signature {
     /// Space before the row, points (two blank lines before the first
     /// signature of a document).
     pub space_before_pt: f32,
+    /// Keep on the same page as the next block (another signature).
+    pub keep_with_next: bool,
 }
 
 /// A box at the top right of a page, text left-aligned inside.

@@ -128,7 +128,7 @@ impl Parser<'_, '_> {
             Orientation::Portrait => Margins::PORTRAIT,
             Orientation::Landscape => Margins::LANDSCAPE,
         };
-        let blocks = self.blocks(
+        let mut blocks = self.blocks(
             node,
             &[
                 "p",
@@ -140,6 +140,7 @@ impl Parser<'_, '_> {
                 "image",
             ],
         )?;
+        keep_together(&mut blocks);
         Ok(Section {
             orientation,
             margins,
@@ -371,6 +372,7 @@ impl Parser<'_, '_> {
             position,
             name: name.ok_or_else(|| self.err(node, "в <signature> нет <name>".into()))?,
             space_before_pt: self.number(node, "before", 0.0)?,
+            keep_with_next: false,
         })
     }
 
@@ -391,6 +393,40 @@ impl Parser<'_, '_> {
             height_mm: self.number(node, "height", 17.0)?,
             align: Align::Center,
         })
+    }
+}
+
+/// Layout rules every backend shares, applied once here: a paragraph
+/// ending in a colon (a label: «РЕШИЛИ:», «Отделу образования:», «а
+/// именно:») stays with what follows, and the text above a signature, and
+/// signatures among themselves, are never parted by a page break.
+fn keep_together(blocks: &mut [Block]) {
+    for i in 0..blocks.len() {
+        let next_is_signature = matches!(blocks.get(i + 1), Some(Block::Signature(_)));
+        match &mut blocks[i] {
+            Block::Paragraph(p) if next_is_signature || p.text().trim_end().ends_with(':') => {
+                p.keep_with_next = true;
+            }
+            Block::List(list) => {
+                for item in &mut list.items {
+                    for p in &mut item.paragraphs {
+                        if p.text().trim_end().ends_with(':') {
+                            p.keep_with_next = true;
+                        }
+                    }
+                }
+                if next_is_signature
+                    && let Some(p) = list
+                        .items
+                        .last_mut()
+                        .and_then(|it| it.paragraphs.last_mut())
+                {
+                    p.keep_with_next = true;
+                }
+            }
+            Block::Signature(s) => s.keep_with_next = next_is_signature,
+            _ => {}
+        }
     }
 }
 
@@ -506,6 +542,25 @@ mod tests {
         assert_eq!(s.name, "Э.В.\u{a0}Кондратов");
         assert!(matches!(b[3], Block::RequisiteBox(_)));
         assert!(matches!(b[4], Block::PageBreak));
+    }
+
+    #[test]
+    fn labels_and_the_text_above_a_signature_keep_with_what_follows() {
+        let d = doc(concat!(
+            "<p>РЕШИЛИ:</p><p>Текст.</p><p>Последний абзац.</p>",
+            "<signature><line>Председатель</line><name>А.Б. Иванов</name></signature>",
+            "<signature><line>Секретарь</line><name>В.Г. Петрова</name></signature>",
+        ));
+        let b = &d.sections[0].blocks;
+        let keeps: Vec<bool> = b
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(p) => p.keep_with_next,
+                Block::Signature(s) => s.keep_with_next,
+                _ => false,
+            })
+            .collect();
+        assert_eq!(keeps, vec![true, false, true, true, false]);
     }
 
     #[test]

@@ -235,6 +235,8 @@ pub struct AppendixView {
     pub rows: Vec<TableRowView>,
     /// Whether there is a table.
     pub has_table: bool,
+    /// Whether the first column holds automatic row numbers.
+    pub numbered: bool,
 }
 
 /// A постановление.
@@ -285,7 +287,7 @@ pub fn build(model: &Model) -> View {
             let subject = p
                 .agenda
                 .iter()
-                .map(|a| a.title.clone())
+                .map(|a| a.title.trim_end_matches('.').to_owned())
                 .collect::<Vec<_>>()
                 .join("; ");
             (Some(v), None, title, subject)
@@ -701,6 +703,7 @@ fn resolution(r: &Resolution, o: &Options) -> ResolutionView {
                     })
                     .unwrap_or_default(),
                 has_table: a.table.is_some(),
+                numbered: a.table.as_ref().is_some_and(|t| t.numbered),
             })
             .collect(),
     }

@@ -39,6 +39,8 @@ fn times_new_roman_14_pt_russian_with_hyphenation() {
         "14 pt is 28 half-points"
     );
     assert!(styles.contains(r#"<w:lang w:val="ru-RU""#));
+    assert!(styles.contains(r#"w:styleId="Requisite"><w:name w:val="Реквизит"/>"#));
+    assert!(styles.contains("<w:suppressAutoHyphens/>"));
     let settings = part(&docx, "word/settings.xml");
     assert!(settings.contains(r#"<w:autoHyphenation w:val="true"/>"#));
 }

@@ -549,6 +549,12 @@ fn paragraph(p: &Paragraph, ctx_pt: f32, label: Option<&str>, shift: i32) -> dx:
         .line_spacing(spacing(p.space_before_pt, p.space_after_pt))
         .keep_next(p.keep_with_next)
         .size(size);
+    // Centred and right-aligned lines are requisites and headings: never
+    // hyphenated. Left-aligned text (table cells in narrow columns) keeps
+    // hyphenation, or a long word would be broken anywhere.
+    if matches!(p.align, Align::Center | Align::Right) {
+        out = out.style(package::REQUISITE_STYLE);
+    }
     if left != 0 || special.is_some() {
         out = out.indent(Some(left), special, None, None);
     }
@@ -636,9 +642,10 @@ fn signature(s: &Signature, ctx: Ctx) -> Vec<dx::Paragraph> {
             let last = i + 1 == count;
             let before = if i == 0 { s.space_before_pt } else { 0.0 };
             let mut p = dx::Paragraph::new()
+                .style(package::REQUISITE_STYLE)
                 .align(dx::AlignmentType::Left)
                 .line_spacing(spacing(before, 0.0))
-                .keep_next(!last)
+                .keep_next(!last || s.keep_with_next)
                 .size(size);
             p = add_inlines(p, line, size);
             if last {

@@ -49,6 +49,7 @@ fn sample() -> Document {
         position: vec![vec![text("Глава администрации")], vec![text("округа")]],
         name: "И.О.\u{a0}Фамилия".into(),
         space_before_pt: 28.0,
+        keep_with_next: false,
     };
     let table = Table {
         columns_mm: vec![15.0, 120.0],

@@ -361,6 +361,8 @@ pub enum TableRow {
 /// A table.
 #[derive(Debug, Clone, Serialize)]
 pub struct Table {
+    /// Whether the first column holds automatic row numbers.
+    pub numbered: bool,
     /// Column widths, mm.
     pub widths: Vec<f32>,
     /// Header rows.
@@ -1256,6 +1258,7 @@ impl Validator {
             })
             .collect();
         Table {
+            numbered,
             widths: t.columns.iter().map(|c| c.width).collect(),
             header: t
                 .header
