@@ -106,3 +106,27 @@ fn a_missing_path_is_an_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("файл или папка не найдены"));
 }
+
+#[test]
+fn two_builds_in_two_processes_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = root().join("data");
+    let data = data.to_str().unwrap();
+    assert!(
+        gostdoc(dir.path(), &["build", data, "-o", "a"])
+            .status
+            .success()
+    );
+    assert!(
+        gostdoc(dir.path(), &["build", data, "-o", "b"])
+            .status
+            .success()
+    );
+    for id in SEEDS {
+        let name = seed_input(id).with_extension("docx");
+        let name = name.file_name().unwrap();
+        let a = std::fs::read(dir.path().join("a").join(name)).unwrap();
+        let b = std::fs::read(dir.path().join("b").join(name)).unwrap();
+        assert!(a == b, "seed {id} differs between two runs");
+    }
+}

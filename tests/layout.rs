@@ -201,3 +201,15 @@ fn landscape_appendix_gets_a_landscape_section() {
     );
     assert!(xml.contains(r#"<w:pgSz w:w="11906" w:h="16838" w:orient="portrait"/>"#));
 }
+
+#[test]
+fn file_properties_name_the_document_and_the_organisation() {
+    let core = part(&render(&seed_input("004")), "docProps/core.xml");
+    assert!(
+        core.contains("<dc:title>Постановление от 10.02.2021 №\u{a0}227</dc:title>"),
+        "{core}"
+    );
+    assert!(core.contains("<dc:creator>Администрация муниципального образования «Славский городской округ»</dc:creator>"), "{core}");
+    assert!(core.contains("<dc:language>ru-RU</dc:language>"), "{core}");
+    assert!(!core.contains("dcterms:created"), "no clock values: {core}");
+}
