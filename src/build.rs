@@ -7,16 +7,39 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::Document;
 use crate::template::Templates;
-use crate::{docx, markup, model, view};
+use crate::{docx, markup, model, pdf, view};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Folder names that hold shared files, not documents.
 const NOT_DOCUMENTS: &[&str] = &["profiles", "templates"];
 
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// Word document, for editing and for LibreOffice.
+    Docx,
+    /// PDF typeset by gostdoc, for printing and publishing.
+    Pdf,
+}
+
+impl Format {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
 /// What to build and where.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
+    /// Formats to write (`docx` and `pdf` by default).
+    pub formats: Vec<Format>,
+    /// Fonts and other PDF settings.
+    pub pdf: pdf::PdfOptions,
     /// Files and folders given on the command line (`data/` by default).
     pub inputs: Vec<PathBuf>,
     /// Output folder (`output/` by default).
@@ -25,13 +48,32 @@ pub struct BuildOptions {
     pub templates_dir: Option<PathBuf>,
 }
 
-/// One input document and the output file it becomes.
+/// One input document and the output files it becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
     /// The TOML file.
     pub input: PathBuf,
-    /// The DOCX file, relative sub-folders kept.
+    /// The DOCX file, relative sub-folders kept; other formats change the
+    /// extension ([`Job::output_for`]).
     pub output: PathBuf,
+}
+
+impl Job {
+    /// The output file of one format.
+    pub fn output_for(&self, format: Format) -> PathBuf {
+        self.output.with_extension(format.extension())
+    }
+}
+
+/// The files one document renders to, before anything is written.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The document tree.
+    pub document: Document,
+    /// Bytes per format, in the order asked for.
+    pub files: Vec<(Format, Vec<u8>)>,
+    /// Warnings (a character missing from the font, …).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The outcome of a build or a check.
@@ -155,13 +197,50 @@ pub fn markup(input: &Path, templates: &Templates) -> Result<(&'static str, Stri
 /// The whole pipeline for one input file, without writing anything.
 pub fn render(input: &Path, templates: &Templates) -> Result<(Document, Vec<u8>), Diagnostics> {
     let (kind, markup) = self::markup(input, templates)?;
-    let document = markup::parse(&markup).map_err(|e| {
+    // Images named in the markup are read relative to the document's folder
+    // (a coat of arms next to the data or its profile).
+    let base = input.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let read = move |name: &str| std::fs::read(base.join(name));
+    let document = markup::parse(&markup, &read).map_err(|e| {
         Diagnostic::error(input, format!("шаблон {}: {e}", templates.origin(&format!("{kind}.xml"))))
             .with_hint("исправьте шаблон: он выдаёт разметку, которую gostdoc не понимает (см. docs/MARKUP.md)")
     })?;
     let bytes = docx::render(&document)
         .map_err(|e| Diagnostic::error(input, format!("не удалось собрать DOCX: {e}")))?;
     Ok((document, bytes))
+}
+
+/// Renders one input to every requested format, without writing anything.
+pub fn render_formats(
+    input: &Path,
+    templates: &Templates,
+    formats: &[Format],
+    pdf_options: &pdf::PdfOptions,
+) -> Result<Rendered, Diagnostics> {
+    let (document, docx_bytes) = render(input, templates)?;
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    for format in formats {
+        match format {
+            Format::Docx => files.push((Format::Docx, docx_bytes.clone())),
+            Format::Pdf => {
+                let out = pdf::render(&document, pdf_options).map_err(|e| {
+                    Diagnostic::error(input, format!("не удалось собрать PDF: {e}"))
+                })?;
+                warnings.extend(
+                    out.warnings
+                        .into_iter()
+                        .map(|w| Diagnostic::error(input, w).warning()),
+                );
+                files.push((Format::Pdf, out.bytes));
+            }
+        }
+    }
+    Ok(Rendered {
+        document,
+        files,
+        warnings,
+    })
 }
 
 /// Builds (or, with `write == false`, checks) every document.
@@ -186,19 +265,26 @@ pub fn run(options: &BuildOptions, write: bool) -> Report {
         }
     };
     for job in jobs {
-        match render(&job.input, &templates) {
-            Ok((_, bytes)) if write => match write_atomically(&job.output, &bytes) {
-                Ok(()) => report.built.push(job.output),
-                Err(e) => report.failed.push((
-                    job.input.clone(),
-                    Diagnostic::error(&job.output, format!("не удалось записать файл: {e}"))
-                        .with_hint(
-                            "закройте файл, если он открыт в Word, и проверьте права на папку",
-                        )
-                        .into(),
-                )),
-            },
-            Ok(_) => report.checked.push(job.input),
+        match render_formats(&job.input, &templates, &options.formats, &options.pdf) {
+            Ok(rendered) => {
+                report.warnings.extend(rendered.warnings);
+                if !write {
+                    report.checked.push(job.input);
+                    continue;
+                }
+                for (format, bytes) in rendered.files {
+                    let path = job.output_for(format);
+                    match write_atomically(&path, &bytes) {
+                        Ok(()) => report.built.push(path),
+                        Err(e) => report.failed.push((
+                            job.input.clone(),
+                            Diagnostic::error(&path, format!("не удалось записать файл: {e}"))
+                                .with_hint("закройте файл, если он открыт в Word или в программе просмотра PDF, и проверьте права на папку")
+                                .into(),
+                        )),
+                    }
+                }
+            }
             Err(d) => report.failed.push((job.input, d)),
         }
     }

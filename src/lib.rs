@@ -9,7 +9,7 @@
 //! | present the model to a template | [`view`] | a Tera context |
 //! | render the Tera template of the document kind | [`template`] | markup text |
 //! | parse the markup | [`markup`] | [`document::Document`] |
-//! | lay the document out | [`docx`] | DOCX bytes |
+//! | lay the document out | [`docx`], [`pdf`] | DOCX and PDF bytes |
 //! | find inputs, render, write files atomically | [`build`] | files in `output/` |
 //!
 //! Diagnostics for the user, in Russian with file, line and field, are
@@ -23,5 +23,6 @@ pub mod document;
 pub mod docx;
 pub mod markup;
 pub mod model;
+pub mod pdf;
 pub mod template;
 pub mod view;

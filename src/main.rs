@@ -2,7 +2,8 @@
 //! the report and sets the exit code. All the work is in the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use gostdoc::build::{self, BuildOptions, Report};
+use gostdoc::build::{self, BuildOptions, Format, Report};
+use gostdoc::pdf::{FontSet, PdfOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,6 +28,14 @@ enum Command {
         /// Папка с шаблонами, заменяющими встроенные (по имени файла).
         #[arg(long)]
         templates: Option<PathBuf>,
+        /// Форматы через запятую: docx, pdf.
+        #[arg(long, value_delimiter = ',', default_values = ["docx"])]
+        format: Vec<FormatArg>,
+        /// Папка со шрифтом для PDF вместо встроенного Liberation Serif:
+        /// четыре файла TTF с Regular, Bold, Italic и BoldItalic в имени
+        /// (например, PT Astra Serif).
+        #[arg(long)]
+        fonts: Option<PathBuf>,
     },
     /// Проверить документы, ничего не записывая.
     Check {
@@ -46,6 +55,14 @@ enum Command {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// Документ Word.
+    Docx,
+    /// PDF для печати и публикации.
+    Pdf,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum Kind {
     /// Протокол совещания или заседания.
     Protocol,
@@ -60,8 +77,28 @@ fn main() -> ExitCode {
             paths,
             output,
             templates,
+            format,
+            fonts,
         } => {
+            let pdf = match pdf_options(fonts.as_deref()) {
+                Ok(p) => p,
+                Err(message) => {
+                    eprintln!("{message}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let mut formats: Vec<Format> = format
+                .iter()
+                .map(|f| match f {
+                    FormatArg::Docx => Format::Docx,
+                    FormatArg::Pdf => Format::Pdf,
+                })
+                .collect();
+            formats.sort();
+            formats.dedup();
             let options = BuildOptions {
+                formats,
+                pdf,
                 inputs: default_inputs(paths),
                 output_dir: output,
                 templates_dir: templates,
@@ -70,6 +107,8 @@ fn main() -> ExitCode {
         }
         Command::Check { paths, templates } => {
             let options = BuildOptions {
+                formats: vec![Format::Docx],
+                pdf: PdfOptions::default(),
                 inputs: default_inputs(paths),
                 output_dir: PathBuf::from("output"),
                 templates_dir: templates,
@@ -78,6 +117,51 @@ fn main() -> ExitCode {
         }
         Command::New { kind, file } => new_file(kind, &file),
     }
+}
+
+/// PDF options from `--fonts DIR`: the four faces found by their names.
+fn pdf_options(fonts: Option<&std::path::Path>) -> Result<PdfOptions, String> {
+    let Some(dir) = fonts else {
+        return Ok(PdfOptions::default());
+    };
+    let files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| {
+            format!(
+                "{}: не удалось открыть папку со шрифтами: {e}",
+                dir.display()
+            )
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ttf")))
+        .collect();
+    let find = |face: &str| {
+        files
+            .iter()
+            .find(|p| {
+                let name = p.file_stem().unwrap_or_default().to_string_lossy().to_lowercase();
+                let name = name.replace(['-', '_', ' '], "");
+                match face {
+                    "bold" => name.ends_with("bold") && !name.ends_with("italicbold"),
+                    "italic" => name.ends_with("italic") && !name.ends_with("bolditalic"),
+                    other => name.ends_with(other),
+                }
+            })
+            .cloned()
+            .ok_or_else(|| {
+                format!(
+                    "{}: не найден файл начертания {face}; нужны четыре файла TTF, в именах которых есть Regular, Bold, Italic и BoldItalic",
+                    dir.display()
+                )
+            })
+    };
+    let fonts = FontSet::from_files(
+        &find("regular")?,
+        &find("bold")?,
+        &find("italic")?,
+        &find("bolditalic")?,
+    )
+    .map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(PdfOptions { fonts })
 }
 
 fn default_inputs(paths: Vec<PathBuf>) -> Vec<PathBuf> {

@@ -34,8 +34,13 @@ impl std::error::Error for MarkupError {}
 
 type Result<T> = std::result::Result<T, MarkupError>;
 
-/// Parses markup text into a document.
-pub fn parse(markup: &str) -> Result<Document> {
+/// Reads a file the markup names (an image), by the name written in `src`.
+/// The build resolves it against the document's folder; the parser itself
+/// never touches the disk.
+pub type FileReader<'a> = &'a dyn Fn(&str) -> std::io::Result<Vec<u8>>;
+
+/// Parses markup text into a document; `files` reads images.
+pub fn parse(markup: &str, files: FileReader) -> Result<Document> {
     let xml = roxmltree::Document::parse(markup).map_err(|e| {
         let pos = e.pos();
         MarkupError {
@@ -45,7 +50,7 @@ pub fn parse(markup: &str) -> Result<Document> {
         }
     })?;
     let root = xml.root_element();
-    let p = Parser { xml: &xml };
+    let p = Parser { xml: &xml, files };
     p.expect_name(root, "document")?;
     let page_numbers = match root.attribute("page-numbers").unwrap_or("from-second") {
         "from-second" => PageNumbers::TopCenterFromSecond,
@@ -77,6 +82,7 @@ pub fn parse(markup: &str) -> Result<Document> {
 
 struct Parser<'a, 'input> {
     xml: &'a roxmltree::Document<'input>,
+    files: FileReader<'a>,
 }
 
 impl Parser<'_, '_> {
@@ -380,7 +386,7 @@ impl Parser<'_, '_> {
         let src = node
             .attribute("src")
             .ok_or_else(|| self.err(node, "у <image> нет src".into()))?;
-        let data = std::fs::read(src).map_err(|e| {
+        let data = (self.files)(src).map_err(|e| {
             self.err(
                 node,
                 format!("не удалось прочитать изображение «{src}»: {e}"),
@@ -496,8 +502,19 @@ fn collapse(runs: Vec<Inline>) -> Vec<Inline> {
 mod tests {
     use super::*;
 
+    fn no_files(name: &str) -> std::io::Result<Vec<u8>> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            name.to_owned(),
+        ))
+    }
+
     fn doc(body: &str) -> Document {
-        parse(&format!("<document><section>{body}</section></document>")).unwrap()
+        parse(
+            &format!("<document><section>{body}</section></document>"),
+            &no_files,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -565,12 +582,16 @@ mod tests {
 
     #[test]
     fn errors_name_the_line_and_what_is_allowed() {
-        let e = parse("<document>\n<section>\n<para/></section></document>").unwrap_err();
+        let e = parse(
+            "<document>\n<section>\n<para/></section></document>",
+            &no_files,
+        )
+        .unwrap_err();
         assert_eq!(e.line, 3);
         assert!(e.message.contains("<para>"), "{}", e.message);
-        let e = parse("<document><section><p>a<p>").unwrap_err();
+        let e = parse("<document><section><p>a<p>", &no_files).unwrap_err();
         assert!(e.message.contains("неверный XML"));
-        let e = parse(r#"<document><section><table widths="10 20"><row><cell><p/></cell></row></table></section></document>"#).unwrap_err();
+        let e = parse(r#"<document><section><table widths="10 20"><row><cell><p/></cell></row></table></section></document>"#, &no_files).unwrap_err();
         assert!(e.message.contains("1 ячеек, а столбцов 2"));
     }
 }
