@@ -29,7 +29,7 @@ enum Command {
         #[arg(long)]
         templates: Option<PathBuf>,
         /// Форматы через запятую: docx, pdf.
-        #[arg(long, value_delimiter = ',', default_values = ["docx"])]
+        #[arg(long, value_delimiter = ',', default_values = ["docx", "pdf"])]
         format: Vec<FormatArg>,
         /// Папка со шрифтом для PDF вместо встроенного Liberation Serif:
         /// четыре файла TTF с Regular, Bold, Italic и BoldItalic в имени
@@ -107,7 +107,7 @@ fn main() -> ExitCode {
         }
         Command::Check { paths, templates } => {
             let options = BuildOptions {
-                formats: vec![Format::Docx],
+                formats: vec![Format::Docx, Format::Pdf],
                 pdf: PdfOptions::default(),
                 inputs: default_inputs(paths),
                 output_dir: PathBuf::from("output"),

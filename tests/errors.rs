@@ -146,7 +146,8 @@ fn a_failed_build_keeps_the_previous_output() {
     let dir = tempfile::tempdir().unwrap();
     write_temp(dir.path(), "data/a.toml", GOOD.as_bytes());
     assert!(gostdoc(dir.path(), &["build"]).status.success());
-    let before = std::fs::read(dir.path().join("output/a.docx")).unwrap();
+    let docx = std::fs::read(dir.path().join("output/a.docx")).unwrap();
+    let pdf = std::fs::read(dir.path().join("output/a.pdf")).unwrap();
     write_temp(
         dir.path(),
         "data/a.toml",
@@ -155,12 +156,19 @@ fn a_failed_build_keeps_the_previous_output() {
     assert_eq!(gostdoc(dir.path(), &["build"]).status.code(), Some(1));
     assert_eq!(
         std::fs::read(dir.path().join("output/a.docx")).unwrap(),
-        before
+        docx
     );
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("output"))
+    assert_eq!(std::fs::read(dir.path().join("output/a.pdf")).unwrap(), pdf);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("output"))
         .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(leftovers.len(), 1, "no temporary files are left behind");
+    names.sort();
+    assert_eq!(
+        names,
+        ["a.docx", "a.pdf"],
+        "no temporary files are left behind"
+    );
 }
 
 #[test]

@@ -1,53 +1,214 @@
-//! PDF backend: placeholder until the typesetter lands (issue 3).
-#![allow(missing_docs, unreachable_pub)]
+//! PDF backend: typesets a [`Document`] on A4 pages and writes it with
+//! printpdf (issue 3).
+//!
+//! The layout engine is our own and follows the DOCX backend's settings
+//! (sizes, indents, spacing, cell padding, header position), so that the
+//! PDF breaks lines and pages where LibreOffice breaks our DOCX:
+//! [`fonts`] measures, [`linebreak`] breaks lines, [`layout`] stacks blocks
+//! and cuts pages, [`tables`] lays out rows, [`write`] emits the file.
 
-use crate::document::Document;
+mod fonts;
+mod layout;
+mod linebreak;
+mod tables;
+mod write;
 
-/// The fonts a PDF embeds.
-#[derive(Debug, Clone, Default)]
-pub struct FontSet;
+use std::fmt;
 
-impl FontSet {
-    /// Liberation Serif, bundled.
-    pub fn liberation() -> FontSet {
-        FontSet
-    }
-    /// Four TTF files.
-    pub fn from_files(
-        _regular: &std::path::Path,
-        _bold: &std::path::Path,
-        _italic: &std::path::Path,
-        _bold_italic: &std::path::Path,
-    ) -> Result<FontSet, PdfError> {
-        Ok(FontSet)
-    }
-}
+use crate::document::*;
 
-/// Options.
+pub use fonts::FontSet;
+
+use layout::{Ctx, Flow, Geometry, Item, Kind};
+
+/// Options of the PDF backend.
 #[derive(Debug, Clone, Default)]
 pub struct PdfOptions {
+    /// The typeface to embed; Liberation Serif by default.
     pub fonts: FontSet,
 }
 
-/// Output.
+/// A rendered PDF and what went wrong on the way without stopping it.
+#[derive(Debug, Clone)]
 pub struct PdfOutput {
+    /// The file's bytes.
     pub bytes: Vec<u8>,
+    /// Warnings in Russian, e.g. a character missing from the font.
     pub warnings: Vec<String>,
 }
 
-/// Error.
+/// Why a document could not be written as PDF.
 #[derive(Debug)]
-pub struct PdfError(pub String);
+pub enum PdfError {
+    /// The document has no sections.
+    NoSections,
+    /// A font file could not be parsed; the field names it.
+    Font(String),
+    /// A font file could not be read: its path and the reason.
+    FontFile(String, String),
+}
 
-impl std::fmt::Display for PdfError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+impl fmt::Display for PdfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PdfError::NoSections => write!(
+                f,
+                "в документе нет ни одного раздела: добавьте в шаблон хотя бы один абзац"
+            ),
+            PdfError::Font(name) => write!(
+                f,
+                "шрифт «{name}» не удалось разобрать: укажите файл TrueType (.ttf)"
+            ),
+            PdfError::FontFile(path, why) => {
+                write!(f, "не удалось прочитать шрифт «{path}»: {why}")
+            }
+        }
     }
 }
 
 impl std::error::Error for PdfError {}
 
-/// Renders a document.
-pub fn render(_doc: &Document, _opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
-    Err(PdfError("PDF пока не поддерживается".into()))
+/// The pages of a document before they are written: for tests and checks.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The pages in order.
+    pub pages: Vec<PageLayout>,
 }
+
+/// One laid-out page.
+#[derive(Debug, Clone)]
+pub struct PageLayout {
+    /// Page width, mm.
+    pub width_mm: f32,
+    /// Page height, mm.
+    pub height_mm: f32,
+    /// Every line of text on the page, page numbers included.
+    pub lines: Vec<PlacedLine>,
+    /// Every table cell on the page.
+    pub cells: Vec<PlacedCell>,
+    /// What the writer draws.
+    pub(crate) draws: Vec<layout::Draw>,
+}
+
+/// A line of text where it was set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedLine {
+    /// The characters, with a trailing hyphen when the line was hyphenated.
+    pub text: String,
+    /// Left edge of the text, mm from the page's left edge.
+    pub x_mm: f32,
+    /// Baseline, mm from the page's top edge.
+    pub y_mm: f32,
+    /// Natural width of the text, mm.
+    pub width_mm: f32,
+    /// Width available to the line from `x_mm`, mm.
+    pub measure_mm: f32,
+    /// The line is in a table header row.
+    pub in_header_row: bool,
+}
+
+/// A table cell where it was set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedCell {
+    /// Index of the row in `table.rows`.
+    pub row: usize,
+    /// The row is a header row.
+    pub header: bool,
+    /// Left edge, mm from the page's left edge.
+    pub x_mm: f32,
+    /// Top edge, mm from the page's top edge.
+    pub y_mm: f32,
+    /// Width, mm.
+    pub width_mm: f32,
+    /// Height, mm.
+    pub height_mm: f32,
+}
+
+impl Layout {
+    /// Lines wider than their measure (with 0.01 mm tolerance).
+    pub fn overfull_lines(&self) -> Vec<&PlacedLine> {
+        self.pages
+            .iter()
+            .flat_map(|p| &p.lines)
+            .filter(|l| l.width_mm > l.measure_mm + 0.01)
+            .collect()
+    }
+}
+
+/// Lays the document out on pages and writes the PDF.
+pub fn render(doc: &Document, opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
+    let (layout, warnings) = lay_out(doc, opts)?;
+    let bytes = write::write(doc, &layout, &opts.fonts);
+    Ok(PdfOutput { bytes, warnings })
+}
+
+/// Lays the document out on pages without writing it.
+pub fn layout(doc: &Document, opts: &PdfOptions) -> Result<Layout, PdfError> {
+    lay_out(doc, opts).map(|(layout, _)| layout)
+}
+
+fn lay_out(doc: &Document, opts: &PdfOptions) -> Result<(Layout, Vec<String>), PdfError> {
+    if doc.sections.is_empty() {
+        return Err(PdfError::NoSections);
+    }
+    let fonts = &opts.fonts;
+    let mut flow = Flow {
+        fonts,
+        missing: Vec::new(),
+        tables: 0,
+        images: Vec::new(),
+        headers: Vec::new(),
+        table_pt: doc.style.table_pt,
+    };
+    let mut items: Vec<Item> = Vec::new();
+    let mut geometries = Vec::with_capacity(doc.sections.len());
+    for (s, section) in doc.sections.iter().enumerate() {
+        let geo = Geometry::of(section);
+        geometries.push(geo);
+        items.push(Item {
+            gap: 0.0,
+            height: 0.0,
+            keep_prev: false,
+            kind: Kind::Section(s),
+            content: layout::Content::default(),
+        });
+        let ctx = Ctx {
+            size: doc.style.body_pt,
+            width: geo.text_width(),
+            in_cell: false,
+            header: false,
+        };
+        flow.blocks(&section.blocks, ctx, &mut items);
+    }
+    let numbered = doc.page_numbers == PageNumbers::TopCenterFromSecond;
+    let layout = layout::paginate(
+        &items,
+        &geometries,
+        &flow.headers,
+        numbered,
+        fonts,
+        doc.style.body_pt,
+    );
+    let mut warnings = Vec::new();
+    let mut seen = Vec::new();
+    for c in flow.missing {
+        if !seen.contains(&c) {
+            seen.push(c);
+            warnings.push(format!(
+                "символ «{c}» (U+{:04X}) отсутствует в шрифте {}: он заменён знаком «?»",
+                c as u32,
+                fonts.face(0).name
+            ));
+        }
+    }
+    for img in &flow.images {
+        warnings.push(format!(
+            "изображение «{}» пока не выводится в PDF: место под него оставлено пустым",
+            img.source
+        ));
+    }
+    Ok((layout, warnings))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,170 @@
+//! Fonts: the four faces a PDF embeds and their metrics.
+//!
+//! Widths come from the same TTF files that are embedded, so a line measured
+//! here is exactly as wide as the one the viewer draws.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use printpdf::ParsedFont;
+
+use super::PdfError;
+
+/// Face indices: regular, bold, italic, bold italic (bit 0 bold, bit 1 italic).
+pub(crate) const FACES: usize = 4;
+
+/// Characters below this code point have their advance cached in a table:
+/// Latin, Cyrillic and general punctuation cover every seed.
+const TABLE_END: u32 = 0x2200;
+
+/// Marks a character the font has no glyph for.
+const MISSING: u16 = u16::MAX;
+
+/// One face: the parsed font for embedding plus a width table for layout.
+pub(crate) struct Face {
+    /// The parsed font, given to printpdf for subsetting.
+    pub(crate) parsed: ParsedFont,
+    /// Units per em.
+    upem: f32,
+    /// Ascender, in ems (hhea), where LibreOffice puts the baseline.
+    pub(crate) ascent: f32,
+    /// Ascender + descender + line gap, in ems: LibreOffice's single spacing.
+    pub(crate) line: f32,
+    /// Advance of every character below [`TABLE_END`], font units.
+    table: Vec<u16>,
+    /// The file's name, for warnings.
+    pub(crate) name: String,
+}
+
+impl Face {
+    fn parse(bytes: &[u8], name: &str) -> Result<Face, PdfError> {
+        let mut warnings = Vec::new();
+        let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings)
+            .ok_or_else(|| PdfError::Font(name.to_string()))?;
+        let m = parsed.get_font_metrics();
+        let upem = f32::from(m.units_per_em.max(1));
+        let mut table = vec![MISSING; TABLE_END as usize];
+        // Only the ranges text actually uses; the rest stays MISSING and is
+        // looked up on demand.
+        for range in [0x20..0x250u32, 0x400..0x530, 0x2000..TABLE_END] {
+            for cp in range {
+                if let Some(gid) = parsed.lookup_glyph_index(cp).filter(|g| *g != 0) {
+                    table[cp as usize] = parsed.get_horizontal_advance(gid);
+                }
+            }
+        }
+        Ok(Face {
+            upem,
+            ascent: m.ascent / upem,
+            line: (m.ascent + m.descent + m.line_gap) / upem,
+            table,
+            name: name.to_string(),
+            parsed,
+        })
+    }
+
+    /// Advance of `c` in ems, or `None` when the font has no glyph for it.
+    pub(crate) fn advance(&self, c: char) -> Option<f32> {
+        let cp = c as u32;
+        let units = match self.table.get(cp as usize) {
+            Some(&MISSING) if (0x20..0x250).contains(&cp) || (0x400..TABLE_END).contains(&cp) => {
+                return None;
+            }
+            Some(&w) if w != MISSING => w,
+            _ => {
+                let gid = self.parsed.lookup_glyph_index(cp).filter(|g| *g != 0)?;
+                self.parsed.get_horizontal_advance(gid)
+            }
+        };
+        Some(f32::from(units) / self.upem)
+    }
+}
+
+/// The four faces of one typeface. Cheap to clone.
+#[derive(Clone)]
+pub struct FontSet {
+    pub(crate) faces: Arc<[Face; FACES]>,
+}
+
+impl std::fmt::Debug for FontSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FontSet")
+            .field("regular", &self.faces[0].name)
+            .finish()
+    }
+}
+
+impl Default for FontSet {
+    fn default() -> Self {
+        FontSet::liberation()
+    }
+}
+
+/// Liberation Serif, parsed once per process: parsing four faces costs
+/// more than laying out a whole protocol.
+static LIBERATION: OnceLock<FontSet> = OnceLock::new();
+
+impl FontSet {
+    /// Liberation Serif, bundled in the binary (metric-compatible with Times New Roman).
+    pub fn liberation() -> FontSet {
+        LIBERATION
+            .get_or_init(|| {
+                let load = |bytes: &[u8], name: &str| {
+                    Face::parse(bytes, name).expect("bundled Liberation Serif parses")
+                };
+                FontSet {
+                    faces: Arc::new([
+                        load(
+                            include_bytes!("../../assets/fonts/LiberationSerif-Regular.ttf"),
+                            "LiberationSerif-Regular.ttf",
+                        ),
+                        load(
+                            include_bytes!("../../assets/fonts/LiberationSerif-Bold.ttf"),
+                            "LiberationSerif-Bold.ttf",
+                        ),
+                        load(
+                            include_bytes!("../../assets/fonts/LiberationSerif-Italic.ttf"),
+                            "LiberationSerif-Italic.ttf",
+                        ),
+                        load(
+                            include_bytes!("../../assets/fonts/LiberationSerif-BoldItalic.ttf"),
+                            "LiberationSerif-BoldItalic.ttf",
+                        ),
+                    ]),
+                }
+            })
+            .clone()
+    }
+
+    /// Four TTF files (regular, bold, italic, bold italic), e.g. PT Astra Serif.
+    pub fn from_files(
+        regular: &Path,
+        bold: &Path,
+        italic: &Path,
+        bold_italic: &Path,
+    ) -> Result<FontSet, PdfError> {
+        let load = |path: &Path| {
+            let bytes = std::fs::read(path)
+                .map_err(|e| PdfError::FontFile(path.display().to_string(), e.to_string()))?;
+            Face::parse(&bytes, &path.display().to_string())
+        };
+        Ok(FontSet {
+            faces: Arc::new([
+                load(regular)?,
+                load(bold)?,
+                load(italic)?,
+                load(bold_italic)?,
+            ]),
+        })
+    }
+
+    /// The face for a bold/italic combination.
+    pub(crate) fn face(&self, index: u8) -> &Face {
+        &self.faces[usize::from(index) % FACES]
+    }
+}
+
+/// Face index of a run style.
+pub(crate) fn face_index(bold: bool, italic: bool) -> u8 {
+    u8::from(bold) | (u8::from(italic) << 1)
+}

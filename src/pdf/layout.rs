@@ -1,0 +1,742 @@
+//! Block layout: turns the document's blocks into vertical items (text
+//! lines and table rows), then cuts them into pages.
+//!
+//! Every item knows whether a page may end before it; keep-with-next,
+//! widow and orphan control and the signature rule are all expressed that
+//! way, so pagination itself is one greedy loop that backs up to the last
+//! allowed break when an item does not fit.
+
+use crate::document::*;
+
+use super::fonts::{FontSet, face_index};
+use super::linebreak::{self, Ch, Measure, PT, SPACED, UNDERLINE};
+use super::tables;
+use super::{Layout, PageLayout, PlacedCell, PlacedLine};
+
+/// Distance from the top edge to the page-number line, mm (as the DOCX header).
+const HEADER_DISTANCE_MM: f32 = 12.0;
+/// Table rule width, points.
+pub(crate) const RULE_PT: f32 = 0.5;
+
+/// Something to draw, in mm, relative to the box that holds it until the
+/// page is known; then relative to the page's top left corner.
+#[derive(Clone, Debug)]
+pub(crate) enum Draw {
+    /// A run of text in one face and size, starting at `x` on baseline `y`.
+    Text {
+        x: f32,
+        y: f32,
+        style: u8,
+        size: f32,
+        pieces: Vec<Piece>,
+    },
+    /// A straight rule.
+    Rule {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width_pt: f32,
+    },
+    /// An image: index into the document's images, and its box. Laid out
+    /// (the space is kept) but not yet written.
+    #[allow(dead_code)]
+    Image {
+        index: usize,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
+}
+
+/// Part of a text draw.
+#[derive(Clone, Debug)]
+pub(crate) enum Piece {
+    /// Characters set one after another.
+    Str(String),
+    /// Extra horizontal space, mm (justification).
+    Gap(f32),
+}
+
+impl Draw {
+    fn shift(&mut self, dx: f32, dy: f32) {
+        match self {
+            Draw::Text { x, y, .. } | Draw::Image { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
+            Draw::Rule { x1, y1, x2, y2, .. } => {
+                *x1 += dx;
+                *x2 += dx;
+                *y1 += dy;
+                *y2 += dy;
+            }
+        }
+    }
+}
+
+/// Content of a vertical item, positioned relative to its top left corner
+/// (the left margin and the top of the item).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Content {
+    pub(crate) draws: Vec<Draw>,
+    pub(crate) lines: Vec<PlacedLine>,
+    pub(crate) cells: Vec<PlacedCell>,
+}
+
+impl Content {
+    /// Appends `other` moved down by `dy` and right by `dx`.
+    pub(crate) fn append(&mut self, other: &Content, dx: f32, dy: f32) {
+        for d in &other.draws {
+            let mut d = d.clone();
+            d.shift(dx, dy);
+            self.draws.push(d);
+        }
+        for l in &other.lines {
+            self.lines.push(PlacedLine {
+                x_mm: l.x_mm + dx,
+                y_mm: l.y_mm + dy,
+                ..l.clone()
+            });
+        }
+        for c in &other.cells {
+            self.cells.push(PlacedCell {
+                x_mm: c.x_mm + dx,
+                y_mm: c.y_mm + dy,
+                ..c.clone()
+            });
+        }
+    }
+}
+
+/// What a vertical item is, for pagination.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Kind {
+    /// A line of text or an image.
+    Line,
+    /// A table row; `header` rows of table `table` repeat on every page.
+    Row { table: usize, header: bool },
+    /// A forced page break.
+    PageBreak,
+    /// A new section: a new page with the section's geometry.
+    Section(usize),
+}
+
+/// One vertical item.
+#[derive(Clone, Debug)]
+pub(crate) struct Item {
+    /// Space above, mm (the previous block's space after plus this one's before).
+    pub(crate) gap: f32,
+    /// Height, mm.
+    pub(crate) height: f32,
+    /// A page may not end just before this item.
+    pub(crate) keep_prev: bool,
+    pub(crate) kind: Kind,
+    pub(crate) content: Content,
+}
+
+/// Page geometry of a section.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Geometry {
+    pub(crate) width: f32,
+    pub(crate) height: f32,
+    pub(crate) margins: Margins,
+}
+
+impl Geometry {
+    pub(crate) fn of(section: &Section) -> Geometry {
+        let (width, height) = match section.orientation {
+            Orientation::Portrait => (210.0, 297.0),
+            Orientation::Landscape => (297.0, 210.0),
+        };
+        Geometry {
+            width,
+            height,
+            margins: section.margins,
+        }
+    }
+
+    pub(crate) fn text_width(&self) -> f32 {
+        self.width - self.margins.left - self.margins.right
+    }
+}
+
+/// Line height of single spacing, mm: the font's ascender, descender and
+/// line gap, rounded to twips as LibreOffice does.
+pub(crate) fn line_height(fonts: &FontSet, size_pt: f32) -> f32 {
+    (fonts.face(0).line * size_pt * 20.0).round() / 20.0 * PT
+}
+
+/// Baseline below the top of a line, mm.
+pub(crate) fn ascent(fonts: &FontSet, size_pt: f32) -> f32 {
+    // LibreOffice sets the baseline 0.195 pt (at 14 pt) above the hhea
+    // ascender, measured on its PDF of our DOCX.
+    (fonts.face(0).ascent * size_pt - 0.195 / 14.0 * size_pt) * PT
+}
+
+/// Lays blocks out; collects missing characters on the way.
+pub(crate) struct Flow<'a> {
+    pub(crate) fonts: &'a FontSet,
+    pub(crate) missing: Vec<char>,
+    pub(crate) tables: usize,
+    pub(crate) images: Vec<&'a Image>,
+    /// Item indices of each table's header rows.
+    pub(crate) headers: Vec<Vec<usize>>,
+    /// Table text size, pt.
+    pub(crate) table_pt: f32,
+}
+
+/// Context of a run of blocks.
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx {
+    /// Size of paragraphs that set none, pt.
+    pub(crate) size: f32,
+    /// Available width, mm.
+    pub(crate) width: f32,
+    /// Inside a table cell: no widow or orphan control.
+    pub(crate) in_cell: bool,
+    /// Lines belong to a header row.
+    pub(crate) header: bool,
+}
+
+/// A paragraph ready for breaking.
+struct Para<'p> {
+    p: &'p Paragraph,
+    label: Option<&'p str>,
+    shift: f32,
+    /// No hyphenation (requisites, signatures).
+    no_hyphen: bool,
+}
+
+impl<'a> Flow<'a> {
+    /// Turns blocks into items, appended to `out`.
+    pub(crate) fn blocks(&mut self, blocks: &'a [Block], ctx: Ctx, out: &mut Vec<Item>) {
+        // Space after the previous block, carried into the next one's gap.
+        let mut after = 0.0;
+        // The previous block asked to stay with this one.
+        let mut keep = false;
+        for block in blocks {
+            match block {
+                Block::Paragraph(p) => {
+                    let para = Para {
+                        p,
+                        label: None,
+                        shift: 0.0,
+                        no_hyphen: matches!(p.align, Align::Center | Align::Right),
+                    };
+                    self.paragraph(&para, ctx, &mut after, &mut keep, out);
+                }
+                Block::List(list) => {
+                    for item in &list.items {
+                        for (i, p) in item.paragraphs.iter().enumerate() {
+                            let para = Para {
+                                p,
+                                label: (i == 0).then_some(item.label.as_str()),
+                                shift: 0.0,
+                                no_hyphen: matches!(p.align, Align::Center | Align::Right),
+                            };
+                            self.paragraph(&para, ctx, &mut after, &mut keep, out);
+                        }
+                    }
+                }
+                Block::RequisiteBox(b) => {
+                    let shift = (ctx.width - b.width_mm.min(ctx.width)).max(0.0);
+                    for p in &b.paragraphs {
+                        let para = Para {
+                            p,
+                            label: None,
+                            shift,
+                            no_hyphen: matches!(p.align, Align::Center | Align::Right),
+                        };
+                        self.paragraph(&para, ctx, &mut after, &mut keep, out);
+                    }
+                }
+                Block::Signature(s) => self.signature(s, ctx, &mut after, &mut keep, out),
+                Block::Table(t) => {
+                    let table = self.tables;
+                    self.tables += 1;
+                    let start = out.len();
+                    tables::table(self, t, table, ctx, out);
+                    if let Some(first) = out.get_mut(start) {
+                        first.gap += after;
+                        first.keep_prev |= keep;
+                    }
+                    after = 0.0;
+                    keep = false;
+                }
+                Block::PageBreak => {
+                    out.push(Item {
+                        gap: 0.0,
+                        height: 0.0,
+                        keep_prev: false,
+                        kind: Kind::PageBreak,
+                        content: Content::default(),
+                    });
+                    after = 0.0;
+                    keep = false;
+                }
+                Block::Image(img) => {
+                    let index = self.images.len();
+                    self.images.push(img);
+                    let w = img.width_mm.min(ctx.width);
+                    let x = match img.align {
+                        Align::Center => (ctx.width - w) / 2.0,
+                        Align::Right => ctx.width - w,
+                        _ => 0.0,
+                    };
+                    // The DOCX puts the picture in a paragraph: it sits on the
+                    // baseline of a line as tall as the picture plus the descent.
+                    let line = line_height(self.fonts, ctx.size);
+                    let desc = line - ascent(self.fonts, ctx.size);
+                    out.push(Item {
+                        gap: after,
+                        height: img.height_mm + desc,
+                        keep_prev: keep,
+                        kind: Kind::Line,
+                        content: Content {
+                            draws: vec![Draw::Image {
+                                index,
+                                x,
+                                y: 0.0,
+                                w,
+                                h: img.height_mm,
+                            }],
+                            ..Content::default()
+                        },
+                    });
+                    after = 0.0;
+                    keep = false;
+                }
+            }
+        }
+        // Trailing space after the last block still separates it from what follows.
+        if after > 0.0 {
+            out.push(Item {
+                gap: after,
+                height: 0.0,
+                keep_prev: true,
+                kind: Kind::Line,
+                content: Content::default(),
+            });
+        }
+    }
+
+    /// Flattens a paragraph's runs into measured characters.
+    fn chars(&mut self, runs: &[Inline], label: Option<&str>, size: f32) -> Vec<Ch> {
+        let mut chars = Vec::new();
+        if let Some(label) = label {
+            let text = format!("{label} ");
+            linebreak::measure_chars(self.fonts, &text, 0, size, &mut chars, &mut self.missing);
+        }
+        for run in runs {
+            match run {
+                Inline::Text { text, style } => {
+                    let mut s = face_index(style.bold, style.italic);
+                    if style.spaced {
+                        s |= SPACED;
+                    }
+                    if style.underline {
+                        s |= UNDERLINE;
+                    }
+                    linebreak::measure_chars(
+                        self.fonts,
+                        text,
+                        s,
+                        size,
+                        &mut chars,
+                        &mut self.missing,
+                    );
+                }
+                Inline::LineBreak => chars.push(Ch {
+                    c: '\n',
+                    style: 0,
+                    w: 0.0,
+                }),
+            }
+        }
+        chars
+    }
+
+    fn paragraph(
+        &mut self,
+        para: &Para<'_>,
+        ctx: Ctx,
+        after: &mut f32,
+        keep: &mut bool,
+        out: &mut Vec<Item>,
+    ) {
+        let p = para.p;
+        let size = p.size_pt.unwrap_or(ctx.size);
+        let chars = self.chars(&p.runs, para.label, size);
+        let left = p.left_mm + para.shift;
+        let measure = Measure {
+            first: ctx.width - left - p.first_line_mm,
+            rest: ctx.width - left,
+            hyphenate: !para.no_hyphen,
+        };
+        let hyphen_w = self.fonts.face(0).advance('-').unwrap_or(0.33) * size * PT;
+        let lines = linebreak::break_lines(&chars, measure, hyphen_w);
+        let lh = line_height(self.fonts, size);
+        let asc = ascent(self.fonts, size);
+        let n = lines.len();
+        let start = out.len();
+        for (k, line) in lines.iter().enumerate() {
+            let (x0, avail) = if k == 0 {
+                (left + p.first_line_mm, measure.first)
+            } else {
+                (left, measure.rest)
+            };
+            let content = set_line(&chars, line, p.align, x0, avail, asc, size, ctx.header);
+            // Orphans and widows: a page may not end after the first line
+            // or before the last one of a body paragraph.
+            let widow_orphan = !ctx.in_cell && n >= 2 && (k == 1 || k == n - 1);
+            out.push(Item {
+                gap: if k == 0 {
+                    *after + p.space_before_pt * PT
+                } else {
+                    0.0
+                },
+                height: lh,
+                keep_prev: if k == 0 { *keep } else { widow_orphan },
+                kind: Kind::Line,
+                content,
+            });
+        }
+        debug_assert!(out.len() > start);
+        *after = p.space_after_pt * PT;
+        *keep = p.keep_with_next;
+    }
+
+    fn signature(
+        &mut self,
+        s: &Signature,
+        ctx: Ctx,
+        after: &mut f32,
+        keep: &mut bool,
+        out: &mut Vec<Item>,
+    ) {
+        let size = ctx.size;
+        let lh = line_height(self.fonts, size);
+        let asc = ascent(self.fonts, size);
+        let empty: Vec<Inline> = Vec::new();
+        let lines: Vec<&Vec<Inline>> = if s.position.is_empty() {
+            vec![&empty]
+        } else {
+            s.position.iter().collect()
+        };
+        let count = lines.len();
+        let name_chars = self.chars(
+            &[Inline::Text {
+                text: s.name.clone(),
+                style: RunStyle::default(),
+            }],
+            None,
+            size,
+        );
+        let name_w: f32 = name_chars.iter().map(|c| c.w).sum();
+        let mut first = true;
+        for (i, runs) in lines.into_iter().enumerate() {
+            let chars = self.chars(runs, None, size);
+            let last = i + 1 == count;
+            let measure = Measure {
+                first: ctx.width,
+                rest: ctx.width,
+                hyphenate: false,
+            };
+            let broken = linebreak::break_lines(&chars, measure, 0.0);
+            let nb = broken.len();
+            for (k, line) in broken.iter().enumerate() {
+                let mut content =
+                    set_line(&chars, line, Align::Left, 0.0, ctx.width, asc, size, false);
+                if last && k + 1 == nb {
+                    let name_line = linebreak::Line {
+                        start: 0,
+                        end: name_chars.len(),
+                        hyphen: false,
+                        last: true,
+                        width: name_w,
+                    };
+                    let name = set_line(
+                        &name_chars,
+                        &name_line,
+                        Align::Right,
+                        0.0,
+                        ctx.width,
+                        asc,
+                        size,
+                        false,
+                    );
+                    content.append(&name, 0.0, 0.0);
+                }
+                out.push(Item {
+                    gap: if first {
+                        *after + s.space_before_pt * PT
+                    } else {
+                        0.0
+                    },
+                    // The signature stays with the lines above it (widow
+                    // control keeps two of them) and its own lines together.
+                    keep_prev: true,
+                    height: lh,
+                    kind: Kind::Line,
+                    content,
+                });
+                first = false;
+            }
+        }
+        *after = 0.0;
+        *keep = s.keep_with_next;
+    }
+}
+
+/// Sets one broken line: groups characters into text draws, positions them
+/// for the alignment and justifies by widening the spaces.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn set_line(
+    chars: &[Ch],
+    line: &linebreak::Line,
+    align: Align,
+    x0: f32,
+    avail: f32,
+    asc: f32,
+    size: f32,
+    header: bool,
+) -> Content {
+    let slice = &chars[line.start..line.end];
+    let spaces = slice.iter().filter(|c| c.c == ' ').count();
+    let slack = avail - line.width;
+    let (mut x, extra) = match align {
+        Align::Left => (x0, 0.0),
+        Align::Center => (x0 + slack / 2.0, 0.0),
+        Align::Right => (x0 + slack, 0.0),
+        Align::Justify if !line.last && spaces > 0 && slack > 0.0 => (x0, slack / spaces as f32),
+        Align::Justify => (x0, 0.0),
+    };
+    let start_x = x;
+    let mut draws = Vec::new();
+    let mut text = String::new();
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut run_x = x;
+    let mut style = slice.first().map_or(0, |c| c.style);
+    let flush = |draws: &mut Vec<Draw>,
+                 pieces: &mut Vec<Piece>,
+                 text: &mut String,
+                 style: u8,
+                 run_x: f32,
+                 end_x: f32| {
+        if !text.is_empty() {
+            pieces.push(Piece::Str(std::mem::take(text)));
+        }
+        if pieces.iter().any(|p| matches!(p, Piece::Str(_))) {
+            draws.push(Draw::Text {
+                x: run_x,
+                y: asc,
+                style,
+                size,
+                pieces: std::mem::take(pieces),
+            });
+            if style & UNDERLINE != 0 {
+                let y = asc + 0.1 * size * PT;
+                draws.push(Draw::Rule {
+                    x1: run_x,
+                    y1: y,
+                    x2: end_x,
+                    y2: y,
+                    width_pt: 0.05 * size,
+                });
+            }
+        }
+        pieces.clear();
+    };
+    for ch in slice {
+        if ch.style != style {
+            flush(&mut draws, &mut pieces, &mut text, style, run_x, x);
+            style = ch.style;
+            run_x = x;
+        }
+        text.push(ch.c);
+        x += ch.w;
+        if ch.c == ' ' && extra > 0.0 {
+            pieces.push(Piece::Str(std::mem::take(&mut text)));
+            pieces.push(Piece::Gap(extra));
+            x += extra;
+        }
+    }
+    if line.hyphen {
+        text.push('-');
+        x += line.width - slice.iter().map(|c| c.w).sum::<f32>();
+    }
+    flush(&mut draws, &mut pieces, &mut text, style, run_x, x);
+    let plain: String =
+        slice.iter().map(|c| c.c).collect::<String>() + if line.hyphen { "-" } else { "" };
+    Content {
+        draws,
+        lines: vec![PlacedLine {
+            text: plain,
+            x_mm: start_x,
+            y_mm: asc,
+            width_mm: line.width,
+            measure_mm: avail - (start_x - x0),
+            in_header_row: header,
+        }],
+        cells: Vec::new(),
+    }
+}
+
+/// A page being filled.
+struct PageState {
+    geo: Geometry,
+    /// Placed items: index and top, mm from the page's top edge.
+    placed: Vec<(usize, f32)>,
+    /// Items placed, counted from this index, may move to the next page.
+    first_item: usize,
+    /// The page started after a forced break or a section start.
+    forced: bool,
+}
+
+/// Cuts the items into pages.
+pub(crate) fn paginate(
+    items: &[Item],
+    geometries: &[Geometry],
+    headers: &[Vec<usize>],
+    numbered: bool,
+    fonts: &FontSet,
+    body_pt: f32,
+) -> Layout {
+    let mut done: Vec<PageState> = Vec::new();
+    let mut page = PageState {
+        geo: geometries.first().copied().unwrap_or(Geometry {
+            width: 210.0,
+            height: 297.0,
+            margins: Margins::PORTRAIT,
+        }),
+        placed: Vec::new(),
+        first_item: 0,
+        forced: true,
+    };
+    let mut y = page.geo.margins.top;
+    let mut i = 0;
+    let mut section_started = false;
+    while i < items.len() {
+        let item = &items[i];
+        match item.kind {
+            Kind::Section(s) => {
+                let geo = geometries[s];
+                if section_started || !page.placed.is_empty() {
+                    let next = new_page(geo, i + 1, true);
+                    done.push(std::mem::replace(&mut page, next));
+                } else {
+                    page.geo = geo;
+                }
+                section_started = true;
+                y = page.geo.margins.top;
+                i += 1;
+                continue;
+            }
+            Kind::PageBreak => {
+                let next = new_page(page.geo, i + 1, true);
+                done.push(std::mem::replace(&mut page, next));
+                y = page.geo.margins.top;
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let bottom = page.geo.height - page.geo.margins.bottom;
+        let at_top = page.placed.is_empty();
+        let gap = if at_top && !page.forced {
+            0.0
+        } else {
+            item.gap
+        };
+        if y + gap + item.height <= bottom + 0.01 || at_top {
+            page.placed.push((i, y + gap));
+            y += gap + item.height;
+            i += 1;
+            continue;
+        }
+        // Back up to the last item a page may end before.
+        let mut j = i;
+        while j > page.first_item && items[j].keep_prev {
+            j -= 1;
+        }
+        if j == page.first_item {
+            // Nothing on this page may be separated: break where it overflows.
+            j = i;
+        }
+        let keep = page.placed.iter().take_while(|(k, _)| *k < j).count();
+        page.placed.truncate(keep);
+        let next = new_page(page.geo, j, false);
+        done.push(std::mem::replace(&mut page, next));
+        y = page.geo.margins.top;
+        // Repeat the header rows of a table continued on this page.
+        if let Kind::Row {
+            table,
+            header: false,
+        } = items[j].kind
+        {
+            for &h in &headers[table] {
+                page.placed.push((h, y));
+                y += items[h].height;
+            }
+        }
+        i = j;
+    }
+    done.push(page);
+    // Drop a trailing empty page left by a final page break.
+    if done.len() > 1 && done.last().is_some_and(|p| p.placed.is_empty()) {
+        done.pop();
+    }
+
+    let mut pages = Vec::with_capacity(done.len());
+    for (n, page) in done.iter().enumerate() {
+        let mut content = Content::default();
+        for &(k, top) in &page.placed {
+            content.append(&items[k].content, page.geo.margins.left, top);
+        }
+        if numbered && n > 0 {
+            let number = (n + 1).to_string();
+            let mut chars = Vec::new();
+            let mut missing = Vec::new();
+            linebreak::measure_chars(fonts, &number, 0, body_pt, &mut chars, &mut missing);
+            let w: f32 = chars.iter().map(|c| c.w).sum();
+            let width = page.geo.text_width();
+            let line = linebreak::Line {
+                start: 0,
+                end: chars.len(),
+                hyphen: false,
+                last: true,
+                width: w,
+            };
+            let set = set_line(
+                &chars,
+                &line,
+                Align::Center,
+                0.0,
+                width,
+                ascent(fonts, body_pt),
+                body_pt,
+                false,
+            );
+            content.append(&set, page.geo.margins.left, HEADER_DISTANCE_MM);
+        }
+        pages.push(PageLayout {
+            width_mm: page.geo.width,
+            height_mm: page.geo.height,
+            lines: content.lines,
+            cells: content.cells,
+            draws: content.draws,
+        });
+    }
+    Layout { pages }
+}
+
+fn new_page(geo: Geometry, first_item: usize, forced: bool) -> PageState {
+    PageState {
+        geo,
+        placed: Vec::new(),
+        first_item,
+        forced,
+    }
+}

@@ -1,0 +1,353 @@
+//! Line breaking: first fit, as Word and LibreOffice do, with Russian
+//! hyphenation only for a word that does not fit.
+//!
+//! A paragraph is flattened into characters with their widths; a line is a
+//! range of those characters. Breaking greedily (rather than Knuth–Plass)
+//! is deliberate: the PDF must break where LibreOffice breaks our DOCX.
+
+use std::sync::OnceLock;
+
+use hyphenation::{Hyphenator, Language, Load, Standard};
+
+use super::fonts::FontSet;
+
+/// Points to millimetres.
+pub(crate) const PT: f32 = 25.4 / 72.0;
+
+/// Extra advance after each character of a letter-spaced run, points
+/// (the DOCX's 60 twips).
+pub(crate) const SPACED_PT: f32 = 3.0;
+
+/// Style bits of a character besides the face index (bits 0–1).
+pub(crate) const SPACED: u8 = 4;
+/// Underlined.
+pub(crate) const UNDERLINE: u8 = 8;
+
+/// Minimum characters before a hyphen (LibreOffice's default for DOCX).
+const HYPHEN_MIN: usize = 2;
+/// Minimum characters after a hyphen.
+const HYPHEN_MIN_AFTER: usize = 2;
+
+/// The DOCX's hyphenation zone, 357 twips: a word is not hyphenated when
+/// it starts closer than this to the end of the line. LibreOffice applies it
+/// to justified text too (compared on the seeds).
+const HYPHEN_ZONE_MM: f32 = 357.0 / 1440.0 * 25.4;
+
+/// One character of a paragraph, with its style and advance.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ch {
+    /// The character; `'\n'` is a forced line break.
+    pub(crate) c: char,
+    /// Face index (bits 0–1) plus [`SPACED`] and [`UNDERLINE`].
+    pub(crate) style: u8,
+    /// Advance, mm, letter spacing included.
+    pub(crate) w: f32,
+}
+
+/// A broken line: characters `start..end` of the paragraph.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Line {
+    /// First character.
+    pub(crate) start: usize,
+    /// One past the last character, trailing spaces excluded.
+    pub(crate) end: usize,
+    /// The line ends in a hyphen that is not in the text.
+    pub(crate) hyphen: bool,
+    /// The line ends the paragraph or at a forced break: never justified.
+    pub(crate) last: bool,
+    /// Natural width, mm, hyphen included.
+    pub(crate) width: f32,
+}
+
+/// How to break a paragraph.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Measure {
+    /// Width of the first line, mm.
+    pub(crate) first: f32,
+    /// Width of the other lines, mm.
+    pub(crate) rest: f32,
+    /// Hyphenate words that do not fit.
+    pub(crate) hyphenate: bool,
+}
+
+/// The Russian dictionary, loaded once from the embedded bytes.
+fn dictionary() -> Option<&'static Standard> {
+    static DICT: OnceLock<Option<Standard>> = OnceLock::new();
+    DICT.get_or_init(|| {
+        let bytes: &[u8] = include_bytes!("../../assets/hyphenation/ru.standard.bincode");
+        Standard::from_reader(Language::Russian, &mut &bytes[..]).ok()
+    })
+    .as_ref()
+}
+
+/// Is `c` a space a line may break at? No-break spaces are not.
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+/// May a line break after `chars[i]` though no space follows? After a
+/// hyphen or dash inside a word, as LibreOffice does.
+fn break_after(chars: &[Ch], i: usize) -> bool {
+    matches!(chars[i].c, '-' | '–' | '—')
+        && i > 0
+        && !is_space(chars[i - 1].c)
+        && chars[i - 1].c != '\u{a0}'
+        && chars
+            .get(i + 1)
+            .is_some_and(|n| !is_space(n.c) && n.c != '\n' && n.c.is_alphanumeric())
+}
+
+/// Breaks `chars` into lines. `hyphen_w` is the width of a hyphen in the
+/// paragraph's regular face.
+pub(crate) fn break_lines(chars: &[Ch], m: Measure, hyphen_w: f32) -> Vec<Line> {
+    let mut cum = Vec::with_capacity(chars.len() + 1);
+    let mut acc = 0.0f32;
+    cum.push(0.0);
+    for ch in chars {
+        acc += ch.w;
+        cum.push(acc);
+    }
+    let width = |a: usize, b: usize| cum[b] - cum[a];
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let n = chars.len();
+    loop {
+        let avail = if lines.is_empty() { m.first } else { m.rest };
+        // Where the line may end: (end of text kept, start of the next line).
+        let mut last_break: Option<(usize, usize)> = None;
+        let mut i = start;
+        let mut done = None;
+        while i < n {
+            let c = chars[i].c;
+            if c == '\n' {
+                done = Some((i, i + 1, true, false));
+                break;
+            }
+            if is_space(c) {
+                let mut j = i;
+                while j < n && is_space(chars[j].c) {
+                    j += 1;
+                }
+                last_break = Some((i, j));
+                i = j;
+                continue;
+            }
+            if width(start, i + 1) > avail + 0.001 {
+                // The word containing `i` does not fit.
+                let word_start = last_break.map_or(start, |b| b.1);
+                let mut word_end = i;
+                while word_end < n && !is_space(chars[word_end].c) && chars[word_end].c != '\n' {
+                    word_end += 1;
+                    if break_after(chars, word_end - 1) {
+                        break;
+                    }
+                }
+                let gap = avail - last_break.map_or(0.0, |b| width(start, b.1));
+                let hyph = if m.hyphenate && gap > HYPHEN_ZONE_MM {
+                    hyphen_point(chars, word_start, word_end, |p| {
+                        width(start, p) + hyphen_w <= avail + 0.001
+                    })
+                } else {
+                    None
+                };
+                done = Some(match (hyph, last_break) {
+                    (Some(p), _) => (p, p, false, true),
+                    (None, Some((e, s))) => (e, s, false, false),
+                    // A word longer than the line: cut it where it overflows.
+                    (None, None) => {
+                        let cut = i.max(start + 1);
+                        (cut, cut, false, false)
+                    }
+                });
+                break;
+            }
+            i += 1;
+            if i < n && break_after(chars, i - 1) {
+                last_break = Some((i, i));
+            }
+        }
+        let (end, next, forced, hyphen) = done.unwrap_or((n, n, true, false));
+        let mut e = end;
+        while e > start && is_space(chars[e - 1].c) {
+            e -= 1;
+        }
+        lines.push(Line {
+            start,
+            end: e,
+            hyphen,
+            last: forced,
+            width: width(start, e) + if hyphen { hyphen_w } else { 0.0 },
+        });
+        if done.is_none() {
+            break;
+        }
+        start = next;
+        // A line never starts with a breaking space.
+        while start < n && is_space(chars[start].c) {
+            start += 1;
+        }
+        if start >= n {
+            if forced && next == n && end < n {
+                // A forced break at the very end leaves an empty last line.
+                lines.push(Line {
+                    start: n,
+                    end: n,
+                    hyphen: false,
+                    last: true,
+                    width: 0.0,
+                });
+            } else if let Some(l) = lines.last_mut() {
+                l.last = true;
+            }
+            break;
+        }
+    }
+    lines
+}
+
+/// The last hyphenation point of `chars[from..to]` for which `fits` holds,
+/// as the index of the first character after the hyphen.
+fn hyphen_point(
+    chars: &[Ch],
+    from: usize,
+    to: usize,
+    fits: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    // The letters of the word, without surrounding quotes and punctuation.
+    let mut a = from;
+    while a < to && !chars[a].c.is_alphabetic() {
+        a += 1;
+    }
+    let mut b = to;
+    while b > a && !chars[b - 1].c.is_alphabetic() {
+        b -= 1;
+    }
+    if b - a < HYPHEN_MIN + HYPHEN_MIN_AFTER || !chars[a..b].iter().all(|c| c.c.is_alphabetic()) {
+        return None;
+    }
+    // Words in capitals are not hyphenated (doNotHyphenateCaps).
+    if chars[a..b].iter().all(|c| c.c.is_uppercase()) {
+        return None;
+    }
+    let word: String = chars[a..b]
+        .iter()
+        .flat_map(|c| c.c.to_lowercase())
+        .collect();
+    if word.chars().count() != b - a {
+        return None;
+    }
+    let dict = dictionary()?;
+    let breaks = dict.hyphenate(&word).breaks;
+    // Byte offsets to character offsets.
+    let mut best = None;
+    for byte in breaks {
+        let k = word[..byte].chars().count();
+        if k < HYPHEN_MIN || (b - a) - k < HYPHEN_MIN_AFTER {
+            continue;
+        }
+        if fits(a + k) {
+            best = Some(a + k);
+        }
+    }
+    best
+}
+
+/// Flattens styled text into characters with widths. Returns the characters
+/// and the characters missing from the fonts.
+pub(crate) fn measure_chars(
+    fonts: &FontSet,
+    text: &str,
+    style: u8,
+    size_pt: f32,
+    out: &mut Vec<Ch>,
+    missing: &mut Vec<char>,
+) {
+    let face = fonts.face(style & 3);
+    let extra = if style & SPACED != 0 {
+        SPACED_PT * PT
+    } else {
+        0.0
+    };
+    let scale = size_pt * PT;
+    for c in text.chars() {
+        if c == '\n' {
+            out.push(Ch { c, style, w: 0.0 });
+            continue;
+        }
+        let c = if c == '\t' { ' ' } else { c };
+        if c.is_control() {
+            continue;
+        }
+        let adv = match face.advance(c) {
+            Some(a) => a,
+            None => {
+                missing.push(c);
+                face.advance('?').unwrap_or(0.5)
+            }
+        };
+        out.push(Ch {
+            c,
+            style,
+            w: adv * scale + extra,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(text: &str) -> Vec<Ch> {
+        text.chars()
+            .map(|c| Ch {
+                c,
+                style: 0,
+                w: 1.0,
+            })
+            .collect()
+    }
+
+    fn texts(text: &str, m: Measure) -> Vec<String> {
+        let cs = chars(text);
+        break_lines(&cs, m, 1.0)
+            .iter()
+            .map(|l| {
+                let mut s: String = cs[l.start..l.end].iter().map(|c| c.c).collect();
+                if l.hyphen {
+                    s.push('-');
+                }
+                s
+            })
+            .collect()
+    }
+
+    const M: Measure = Measure {
+        first: 10.0,
+        rest: 10.0,
+        hyphenate: true,
+    };
+
+    #[test]
+    fn first_fit() {
+        assert_eq!(texts("ab cd ef gh ij", M), ["ab cd ef", "gh ij"]);
+    }
+
+    #[test]
+    fn no_break_at_nbsp() {
+        assert_eq!(texts("abcd efgh\u{a0}ij", M), ["abcd", "efgh\u{a0}ij"]);
+    }
+
+    #[test]
+    fn hyphenates_only_when_needed() {
+        let lines = texts("оч образования", M);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].ends_with('-'), "{lines:?}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 10));
+    }
+
+    #[test]
+    fn forced_break_and_long_word() {
+        assert_eq!(texts("ab\ncd", M), ["ab", "cd"]);
+        assert_eq!(texts("1234567890123", M), ["1234567890", "123"]);
+    }
+}
