@@ -31,6 +31,9 @@ pub struct Meta {
     pub author: String,
     /// What the document is about.
     pub subject: String,
+    /// The document's own date (the meeting, the act), `YYYY-MM-DD`; empty
+    /// when unknown. Files carry this date, never the clock's.
+    pub date: String,
     /// BCP 47 language tag; always `ru-RU` for now.
     pub language: String,
 }

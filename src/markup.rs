@@ -72,6 +72,7 @@ pub fn parse(markup: &str, files: FileReader) -> Result<Document> {
             title: root.attribute("title").unwrap_or_default().to_owned(),
             author: root.attribute("author").unwrap_or_default().to_owned(),
             subject: root.attribute("subject").unwrap_or_default().to_owned(),
+            date: root.attribute("date").unwrap_or_default().to_owned(),
             language: "ru-RU".into(),
         },
         style: TextStyle::default(),

@@ -39,6 +39,8 @@ pub struct MetaView {
     pub author: String,
     /// Subject.
     pub subject: String,
+    /// The document's date, `YYYY-MM-DD`.
+    pub date: String,
 }
 
 /// A person in every printed form.
@@ -269,6 +271,12 @@ pub struct ResolutionView {
 /// Builds the view of a model.
 pub fn build(model: &Model) -> View {
     let o = &model.options;
+    let date = match &model.body {
+        Body::Protocol(p) => p.meeting.date,
+        Body::Resolution(r) => r.act.date,
+    }
+    .format("%Y-%m-%d")
+    .to_string();
     let (protocol, resolution, title, subject) = match &model.body {
         Body::Protocol(p) => {
             let v = protocol(p, o, &model.labels);
@@ -309,6 +317,7 @@ pub fn build(model: &Model) -> View {
             title,
             author: model.organization.name.clone(),
             subject,
+            date,
         },
         org: model.organization.clone(),
         options: o.clone(),

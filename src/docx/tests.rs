@@ -81,6 +81,7 @@ fn sample() -> Document {
             title: "Протокол № 4".into(),
             author: "Администрация".into(),
             subject: "Заседание".into(),
+            date: "2023-12-14".into(),
             language: "ru-RU".into(),
         },
         style: TextStyle::default(),

@@ -122,7 +122,20 @@ fn metadata_and_language_are_written() {
     let text = String::from_utf8_lossy(&bytes);
     assert!(text.contains("/Lang(ru-RU)"), "no /Lang");
     assert!(text.contains("+LiberationSerif"), "font not subset-named");
-    assert!(!text.contains("D:20"), "a date from the clock slipped in");
+    // The meeting's date (24.06.2021), never the clock's.
+    assert!(
+        text.contains("D:20210624000000"),
+        "the document's date is the file's date"
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let today = chrono::DateTime::from_timestamp(now, 0)
+        .unwrap()
+        .format("D:%Y%m%d")
+        .to_string();
+    assert!(!text.contains(&today), "a date from the clock slipped in");
 }
 
 fn para(text: &str) -> Paragraph {
@@ -179,6 +192,7 @@ pub(super) fn roadmap(rows: usize) -> Document {
             title: "Дорожная карта".into(),
             author: "Администрация".into(),
             subject: "Проверка".into(),
+            date: "2021-02-10".into(),
             language: "ru-RU".into(),
         },
         style: TextStyle::default(),

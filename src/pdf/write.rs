@@ -32,6 +32,12 @@ pub(crate) fn write(doc: &Document, layout: &Layout, fonts: &FontSet) -> Vec<u8>
     info.subject = doc.meta.subject.clone();
     info.creator = "gostdoc".into();
     info.producer = "gostdoc".into();
+    // The document's own date, never the clock's: rebuilds stay identical.
+    if let Some(date) = document_date(&doc.meta.date) {
+        info.creation_date = date;
+        info.modification_date = date;
+        info.metadata_date = date;
+    }
 
     // Only the faces that are used, so no empty subset is embedded.
     let mut used = [false; FACES];
@@ -168,6 +174,13 @@ pub(crate) fn write(doc: &Document, layout: &Layout, fonts: &FontSet) -> Vec<u8>
     // Writing to a Vec cannot fail.
     let _ = lo.save_to(&mut bytes);
     bytes
+}
+
+/// Midnight UTC of a `YYYY-MM-DD` date.
+fn document_date(iso: &str) -> Option<printpdf::date::OffsetDateTime> {
+    let day = chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok()?;
+    let seconds = day.and_hms_opt(0, 0, 0)?.and_utc().timestamp();
+    printpdf::date::OffsetDateTime::from_unix_timestamp(seconds).ok()
 }
 
 /// Sets the language and a trailer ID derived from the document itself.
