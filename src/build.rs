@@ -292,7 +292,12 @@ pub fn run(options: &BuildOptions, write: bool) -> Report {
 }
 
 /// Writes a file so that it is never seen half-written: into a temporary
-/// file in the same folder, flushed to disk, then renamed over the target.
+/// file in the same folder, then renamed over the target. A rename is
+/// atomic, so a crash, Ctrl-C or kill leaves the old file or the new one.
+/// The data is not forced to disk (fsync) first: that would only guard
+/// against a power cut, and it costs about 8 ms a file, more than
+/// rendering the document; ext4 and XFS flush a file that replaces another
+/// by rename before the rename itself reaches the disk.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
@@ -304,7 +309,6 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
