@@ -47,14 +47,32 @@ fn main() {
     println!("first PDF (hyphenation):  {:>8.2?}", start.elapsed());
 
     let n = 200;
-    println!("model load:               {:>8.2?}", time(n, || gostdoc::model::load(&seed).unwrap()));
-    println!("markup (template):        {:>8.2?}", time(n, || build::markup(&seed, &templates).unwrap()));
-    println!("to DOCX (all stages):     {:>8.2?}", time(n, || build::render(&seed, &templates).unwrap()));
-    println!("PDF from the tree:        {:>8.2?}", time(n, || pdf::render(&document, &options).unwrap()));
+    println!(
+        "model load:               {:>8.2?}",
+        time(n, || gostdoc::model::load(&seed).unwrap())
+    );
+    println!(
+        "markup (template):        {:>8.2?}",
+        time(n, || build::markup(&seed, &templates).unwrap())
+    );
+    println!(
+        "to DOCX (all stages):     {:>8.2?}",
+        time(n, || build::render(&seed, &templates).unwrap())
+    );
+    println!(
+        "PDF from the tree:        {:>8.2?}",
+        time(n, || pdf::render(&document, &options).unwrap())
+    );
     println!(
         "to DOCX + PDF:            {:>8.2?}",
         time(n, || {
-            build::render_formats(&seed, &templates, &[build::Format::Docx, build::Format::Pdf], &options).unwrap()
+            build::render_formats(
+                &seed,
+                &templates,
+                &[build::Format::Docx, build::Format::Pdf],
+                &options,
+            )
+            .unwrap()
         })
     );
 }

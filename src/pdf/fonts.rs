@@ -20,6 +20,11 @@ const TABLE_END: u32 = 0x2200;
 /// Marks a character the font has no glyph for.
 const MISSING: u16 = u16::MAX;
 
+/// Advance of a character the font lacks, in ems. printpdf draws it as
+/// glyph 0 (`.notdef`), leaves glyph 0 out of the `/W` widths and declares
+/// `/DW 1000`, so a viewer advances one em: the layout must do the same.
+pub(crate) const NOTDEF_ADVANCE_EM: f32 = 1.0;
+
 /// One face: the parsed font for embedding plus a width table for layout.
 pub(crate) struct Face {
     /// The parsed font, given to printpdf for subsetting.
@@ -32,7 +37,7 @@ pub(crate) struct Face {
     pub(crate) line: f32,
     /// Advance of every character below [`TABLE_END`], font units.
     table: Vec<u16>,
-    /// The file's name, for warnings.
+    /// The file's name or path, for warnings.
     pub(crate) name: String,
 }
 
@@ -61,6 +66,15 @@ impl Face {
             name: name.to_string(),
             parsed,
         })
+    }
+
+    /// The font's name in messages: the file name without folder and
+    /// extension («LiberationSerif-Regular»).
+    pub(crate) fn label(&self) -> &str {
+        std::path::Path::new(&self.name)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or(&self.name)
     }
 
     /// Advance of `c` in ems, or `None` when the font has no glyph for it.

@@ -38,9 +38,8 @@ pub(crate) enum Draw {
         y2: f32,
         width_pt: f32,
     },
-    /// An image: index into the document's images, and its box. Laid out
-    /// (the space is kept) but not yet written.
-    #[allow(dead_code)]
+    /// An image: index into [`Layout::images`](super::Layout), and its box
+    /// (`x`, `y` its top left corner).
     Image {
         index: usize,
         x: f32,
@@ -86,7 +85,26 @@ pub(crate) struct Content {
 }
 
 impl Content {
-    /// Appends `other` moved down by `dy` and right by `dx`.
+    /// Appends `other`, taking its contents, moved down by `dy` and right
+    /// by `dx`: no copy of the text.
+    pub(crate) fn append_owned(&mut self, other: Content, dx: f32, dy: f32) {
+        self.draws.extend(other.draws.into_iter().map(|mut d| {
+            d.shift(dx, dy);
+            d
+        }));
+        self.lines.extend(other.lines.into_iter().map(|mut l| {
+            l.x_mm += dx;
+            l.y_mm += dy;
+            l
+        }));
+        self.cells.extend(other.cells.into_iter().map(|mut c| {
+            c.x_mm += dx;
+            c.y_mm += dy;
+            c
+        }));
+    }
+
+    /// Appends a copy of `other` moved down by `dy` and right by `dx`.
     pub(crate) fn append(&mut self, other: &Content, dx: f32, dy: f32) {
         for d in &other.draws {
             let mut d = d.clone();
@@ -157,8 +175,14 @@ impl Geometry {
         }
     }
 
+    /// Width between the left and right margins, mm.
     pub(crate) fn text_width(&self) -> f32 {
         self.width - self.margins.left - self.margins.right
+    }
+
+    /// Height between the top and bottom margins, mm.
+    pub(crate) fn text_height(&self) -> f32 {
+        self.height - self.margins.top - self.margins.bottom
     }
 }
 
@@ -178,13 +202,17 @@ pub(crate) fn ascent(fonts: &FontSet, size_pt: f32) -> f32 {
 /// Lays blocks out; collects missing characters on the way.
 pub(crate) struct Flow<'a> {
     pub(crate) fonts: &'a FontSet,
-    pub(crate) missing: Vec<char>,
+    /// Characters the fonts lack, each once, with the face (index) that
+    /// lacked it first.
+    pub(crate) missing: Vec<(char, u8)>,
     pub(crate) tables: usize,
     pub(crate) images: Vec<&'a Image>,
     /// Item indices of each table's header rows.
     pub(crate) headers: Vec<Vec<usize>>,
     /// Table text size, pt.
     pub(crate) table_pt: f32,
+    /// Hyphenation points found so far.
+    pub(crate) hyphens: linebreak::Hyphens,
 }
 
 /// Context of a run of blocks.
@@ -194,6 +222,9 @@ pub(crate) struct Ctx {
     pub(crate) size: f32,
     /// Available width, mm.
     pub(crate) width: f32,
+    /// Height between the page's top and bottom margins, mm: a table row
+    /// taller than this is split.
+    pub(crate) page_height: f32,
     /// Inside a table cell: no widow or orphan control.
     pub(crate) in_cell: bool,
     /// Lines belong to a header row.
@@ -279,11 +310,18 @@ impl<'a> Flow<'a> {
                 Block::Image(img) => {
                     let index = self.images.len();
                     self.images.push(img);
-                    let w = img.width_mm.min(ctx.width);
+                    // Too wide a picture shrinks to the measure, keeping
+                    // its proportions.
+                    let scale = if img.width_mm > ctx.width && img.width_mm > 0.0 {
+                        ctx.width / img.width_mm
+                    } else {
+                        1.0
+                    };
+                    let (w, h) = (img.width_mm * scale, img.height_mm * scale);
                     let x = match img.align {
                         Align::Center => (ctx.width - w) / 2.0,
                         Align::Right => ctx.width - w,
-                        _ => 0.0,
+                        Align::Left | Align::Justify => 0.0,
                     };
                     // The DOCX puts the picture in a paragraph: it sits on the
                     // baseline of a line as tall as the picture plus the descent.
@@ -291,7 +329,7 @@ impl<'a> Flow<'a> {
                     let desc = line - ascent(self.fonts, ctx.size);
                     out.push(Item {
                         gap: after,
-                        height: img.height_mm + desc,
+                        height: h + desc,
                         keep_prev: keep,
                         kind: Kind::Line,
                         content: Content {
@@ -300,7 +338,7 @@ impl<'a> Flow<'a> {
                                 x,
                                 y: 0.0,
                                 w,
-                                h: img.height_mm,
+                                h,
                             }],
                             ..Content::default()
                         },
@@ -376,7 +414,7 @@ impl<'a> Flow<'a> {
             hyphenate: !para.no_hyphen,
         };
         let hyphen_w = self.fonts.face(0).advance('-').unwrap_or(0.33) * size * PT;
-        let lines = linebreak::break_lines(&chars, measure, hyphen_w);
+        let lines = linebreak::break_lines(&chars, measure, hyphen_w, &mut self.hyphens);
         let lh = line_height(self.fonts, size);
         let asc = ascent(self.fonts, size);
         let n = lines.len();
@@ -444,7 +482,7 @@ impl<'a> Flow<'a> {
                 rest: ctx.width,
                 hyphenate: false,
             };
-            let broken = linebreak::break_lines(&chars, measure, 0.0);
+            let broken = linebreak::break_lines(&chars, measure, 0.0, &mut self.hyphens);
             let nb = broken.len();
             for (k, line) in broken.iter().enumerate() {
                 let mut content =
@@ -595,9 +633,10 @@ struct PageState {
     forced: bool,
 }
 
-/// Cuts the items into pages.
+/// Cuts the items into pages. The items' contents move into the pages;
+/// only header rows repeated on several pages are copied.
 pub(crate) fn paginate(
-    items: &[Item],
+    mut items: Vec<Item>,
     geometries: &[Geometry],
     headers: &[Vec<usize>],
     numbered: bool,
@@ -689,11 +728,25 @@ pub(crate) fn paginate(
         done.pop();
     }
 
+    // How many more times each item is placed: its last placement takes
+    // the content instead of copying it.
+    let mut uses = vec![0u32; items.len()];
+    for page in &done {
+        for &(k, _) in &page.placed {
+            uses[k] += 1;
+        }
+    }
     let mut pages = Vec::with_capacity(done.len());
     for (n, page) in done.iter().enumerate() {
         let mut content = Content::default();
         for &(k, top) in &page.placed {
-            content.append(&items[k].content, page.geo.margins.left, top);
+            uses[k] -= 1;
+            if uses[k] == 0 {
+                let taken = std::mem::take(&mut items[k].content);
+                content.append_owned(taken, page.geo.margins.left, top);
+            } else {
+                content.append(&items[k].content, page.geo.margins.left, top);
+            }
         }
         if numbered && n > 0 {
             let number = (n + 1).to_string();
@@ -729,7 +782,10 @@ pub(crate) fn paginate(
             draws: content.draws,
         });
     }
-    Layout { pages }
+    Layout {
+        pages,
+        images: Vec::new(),
+    }
 }
 
 fn new_page(geo: Geometry, first_item: usize, forced: bool) -> PageState {

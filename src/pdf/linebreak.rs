@@ -5,11 +5,12 @@
 //! range of those characters. Breaking greedily (rather than Knuth–Plass)
 //! is deliberate: the PDF must break where LibreOffice breaks our DOCX.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use hyphenation::{Hyphenator, Language, Load, Standard};
 
-use super::fonts::FontSet;
+use super::fonts::{FontSet, NOTDEF_ADVANCE_EM};
 
 /// Points to millimetres.
 pub(crate) const PT: f32 = 25.4 / 72.0;
@@ -74,10 +75,45 @@ pub(crate) struct Measure {
 fn dictionary() -> Option<&'static Standard> {
     static DICT: OnceLock<Option<Standard>> = OnceLock::new();
     DICT.get_or_init(|| {
-        let bytes: &[u8] = include_bytes!("../../assets/hyphenation/ru.standard.bincode");
+        let bytes: &[u8] = include_bytes!("../../assets/hyphenation/ru_RU.libreoffice.bincode");
         Standard::from_reader(Language::Russian, &mut &bytes[..]).ok()
     })
     .as_ref()
+}
+
+/// Hyphenation points of the words met so far in a document, as character
+/// offsets: a long table repeats the same words thousands of times, and the
+/// dictionary lookup is the costliest step of breaking a line.
+#[derive(Default)]
+pub(crate) struct Hyphens {
+    known: HashMap<String, Box<[u16]>>,
+    /// The word being looked up, reused to spare an allocation per lookup.
+    word: String,
+}
+
+impl Hyphens {
+    /// Character offsets inside `letters` (lowercased) where a hyphen may go.
+    fn points(&mut self, letters: &[Ch]) -> Option<&[u16]> {
+        self.word.clear();
+        for c in letters {
+            self.word.extend(c.c.to_lowercase());
+        }
+        if self.word.chars().count() != letters.len() {
+            return None;
+        }
+        if !self.known.contains_key(self.word.as_str()) {
+            let dict = dictionary()?;
+            let word = self.word.as_str();
+            let offsets = dict
+                .hyphenate(word)
+                .breaks
+                .into_iter()
+                .map(|byte| word[..byte].chars().count() as u16)
+                .collect();
+            self.known.insert(self.word.clone(), offsets);
+        }
+        self.known.get(self.word.as_str()).map(|b| &b[..])
+    }
 }
 
 /// Is `c` a space a line may break at? No-break spaces are not.
@@ -99,7 +135,12 @@ fn break_after(chars: &[Ch], i: usize) -> bool {
 
 /// Breaks `chars` into lines. `hyphen_w` is the width of a hyphen in the
 /// paragraph's regular face.
-pub(crate) fn break_lines(chars: &[Ch], m: Measure, hyphen_w: f32) -> Vec<Line> {
+pub(crate) fn break_lines(
+    chars: &[Ch],
+    m: Measure,
+    hyphen_w: f32,
+    hyphens: &mut Hyphens,
+) -> Vec<Line> {
     let mut cum = Vec::with_capacity(chars.len() + 1);
     let mut acc = 0.0f32;
     cum.push(0.0);
@@ -144,7 +185,7 @@ pub(crate) fn break_lines(chars: &[Ch], m: Measure, hyphen_w: f32) -> Vec<Line> 
                 }
                 let gap = avail - last_break.map_or(0.0, |b| width(start, b.1));
                 let hyph = if m.hyphenate && gap > HYPHEN_ZONE_MM {
-                    hyphen_point(chars, word_start, word_end, |p| {
+                    hyphen_point(chars, word_start, word_end, hyphens, |p| {
                         width(start, p) + hyphen_w <= avail + 0.001
                     })
                 } else {
@@ -211,6 +252,7 @@ fn hyphen_point(
     chars: &[Ch],
     from: usize,
     to: usize,
+    hyphens: &mut Hyphens,
     fits: impl Fn(usize) -> bool,
 ) -> Option<usize> {
     // The letters of the word, without surrounding quotes and punctuation.
@@ -229,19 +271,9 @@ fn hyphen_point(
     if chars[a..b].iter().all(|c| c.c.is_uppercase()) {
         return None;
     }
-    let word: String = chars[a..b]
-        .iter()
-        .flat_map(|c| c.c.to_lowercase())
-        .collect();
-    if word.chars().count() != b - a {
-        return None;
-    }
-    let dict = dictionary()?;
-    let breaks = dict.hyphenate(&word).breaks;
-    // Byte offsets to character offsets.
     let mut best = None;
-    for byte in breaks {
-        let k = word[..byte].chars().count();
+    for &k in hyphens.points(&chars[a..b])? {
+        let k = usize::from(k);
         if k < HYPHEN_MIN || (b - a) - k < HYPHEN_MIN_AFTER {
             continue;
         }
@@ -252,15 +284,16 @@ fn hyphen_point(
     best
 }
 
-/// Flattens styled text into characters with widths. Returns the characters
-/// and the characters missing from the fonts.
+/// Flattens styled text into characters with widths, appended to `out`.
+/// A character the face lacks is kept (the PDF draws it as `.notdef`) and
+/// noted once in `missing` with the face it was missing from.
 pub(crate) fn measure_chars(
     fonts: &FontSet,
     text: &str,
     style: u8,
     size_pt: f32,
     out: &mut Vec<Ch>,
-    missing: &mut Vec<char>,
+    missing: &mut Vec<(char, u8)>,
 ) {
     let face = fonts.face(style & 3);
     let extra = if style & SPACED != 0 {
@@ -281,8 +314,10 @@ pub(crate) fn measure_chars(
         let adv = match face.advance(c) {
             Some(a) => a,
             None => {
-                missing.push(c);
-                face.advance('?').unwrap_or(0.5)
+                if !missing.iter().any(|m| m.0 == c) {
+                    missing.push((c, style & 3));
+                }
+                NOTDEF_ADVANCE_EM
             }
         };
         out.push(Ch {
@@ -309,7 +344,7 @@ mod tests {
 
     fn texts(text: &str, m: Measure) -> Vec<String> {
         let cs = chars(text);
-        break_lines(&cs, m, 1.0)
+        break_lines(&cs, m, 1.0, &mut Hyphens::default())
             .iter()
             .map(|l| {
                 let mut s: String = cs[l.start..l.end].iter().map(|c| c.c).collect();

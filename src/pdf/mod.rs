@@ -5,9 +5,12 @@
 //! (sizes, indents, spacing, cell padding, header position), so that the
 //! PDF breaks lines and pages where LibreOffice breaks our DOCX:
 //! [`fonts`] measures, [`linebreak`] breaks lines, [`layout`] stacks blocks
-//! and cuts pages, [`tables`] lays out rows, [`write`] emits the file.
+//! and cuts pages, [`tables`] lays out rows, [`images`] embeds pictures,
+//! [`write`] emits the file and [`compact`] trims it.
 
+mod compact;
 mod fonts;
+mod images;
 mod layout;
 mod linebreak;
 mod tables;
@@ -73,6 +76,8 @@ impl std::error::Error for PdfError {}
 pub struct Layout {
     /// The pages in order.
     pub pages: Vec<PageLayout>,
+    /// The pictures the pages draw, in document order.
+    pub(crate) images: Vec<Image>,
 }
 
 /// One laid-out page.
@@ -137,8 +142,8 @@ impl Layout {
 
 /// Lays the document out on pages and writes the PDF.
 pub fn render(doc: &Document, opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
-    let (layout, warnings) = lay_out(doc, opts)?;
-    let bytes = write::write(doc, &layout, &opts.fonts);
+    let (layout, mut warnings) = lay_out(doc, opts)?;
+    let bytes = write::write(doc, layout, &opts.fonts, &mut warnings);
     Ok(PdfOutput { bytes, warnings })
 }
 
@@ -159,6 +164,7 @@ fn lay_out(doc: &Document, opts: &PdfOptions) -> Result<(Layout, Vec<String>), P
         images: Vec::new(),
         headers: Vec::new(),
         table_pt: doc.style.table_pt,
+        hyphens: Default::default(),
     };
     let mut items: Vec<Item> = Vec::new();
     let mut geometries = Vec::with_capacity(doc.sections.len());
@@ -175,38 +181,36 @@ fn lay_out(doc: &Document, opts: &PdfOptions) -> Result<(Layout, Vec<String>), P
         let ctx = Ctx {
             size: doc.style.body_pt,
             width: geo.text_width(),
+            page_height: geo.text_height(),
             in_cell: false,
             header: false,
         };
         flow.blocks(&section.blocks, ctx, &mut items);
     }
     let numbered = doc.page_numbers == PageNumbers::TopCenterFromSecond;
-    let layout = layout::paginate(
-        &items,
+    let mut layout = layout::paginate(
+        items,
         &geometries,
         &flow.headers,
         numbered,
         fonts,
         doc.style.body_pt,
     );
-    let mut warnings = Vec::new();
-    let mut seen = Vec::new();
-    for c in flow.missing {
-        if !seen.contains(&c) {
-            seen.push(c);
-            warnings.push(format!(
-                "символ «{c}» (U+{:04X}) отсутствует в шрифте {}: он заменён знаком «?»",
+    // Once per character: the secretary fixes the text or the font, not
+    // each occurrence.
+    let warnings = flow
+        .missing
+        .iter()
+        .map(|&(c, face)| {
+            format!(
+                "символ «{c}» (U+{:04X}) отсутствует в шрифте {}: в PDF на его месте \
+                 пустой знак; замените символ или выберите шрифт, в котором он есть (--fonts)",
                 c as u32,
-                fonts.face(0).name
-            ));
-        }
-    }
-    for img in &flow.images {
-        warnings.push(format!(
-            "изображение «{}» пока не выводится в PDF: место под него оставлено пустым",
-            img.source
-        ));
-    }
+                fonts.face(face).label()
+            )
+        })
+        .collect();
+    layout.images = flow.images.into_iter().cloned().collect();
     Ok((layout, warnings))
 }
 

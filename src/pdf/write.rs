@@ -5,16 +5,18 @@
 //! lopdf: the same document always gives the same bytes.
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rgb, TextItem, TextMatrix,
+    Color, DictItem, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rgb, TextItem, TextMatrix, XObjectId, XObjectTransform,
 };
 
-use crate::document::Document;
+use crate::document::{Document, Image};
 
-use super::Layout;
-use super::fonts::{FACES, FontSet};
+use super::compact;
+use super::fonts::{FACES, Face, FontSet};
+use super::images;
 use super::layout::{Draw, Piece};
 use super::linebreak::{PT, SPACED, SPACED_PT};
+use super::{Layout, PageLayout};
 
 /// Font resource ids; printpdf uses the first six letters as the subset tag.
 const FONT_IDS: [&str; FACES] = ["GDAAAA", "GDAAAB", "GDAAAC", "GDAAAD"];
@@ -24,8 +26,17 @@ fn pt(mm: f32) -> Pt {
     Pt(mm / PT)
 }
 
-/// Builds the PDF.
-pub(crate) fn write(doc: &Document, layout: &Layout, fonts: &FontSet) -> Vec<u8> {
+/// Builds the PDF; a picture that cannot be read adds a warning. The
+/// layout is consumed page by page, so a long document does not hold its
+/// layout, printpdf's operations and lopdf's objects all at once.
+pub(crate) fn write(
+    doc: &Document,
+    layout: Layout,
+    fonts: &FontSet,
+    warnings: &mut Vec<String>,
+) -> Vec<u8> {
+    // Hashes the whole text: done before the pages take their memory.
+    let id = document_id(doc);
     let mut pdf = PdfDocument::new(&doc.meta.title);
     let info = &mut pdf.metadata.info;
     info.author = doc.meta.author.clone();
@@ -57,106 +68,11 @@ pub(crate) fn write(doc: &Document, layout: &Layout, fonts: &FontSet) -> Vec<u8>
         }
     }
 
+    let image_ids = add_images(&mut pdf, &layout.images, warnings);
     let pages = layout
         .pages
-        .iter()
-        .map(|page| {
-            let h = page.height_mm;
-            let mut ops = Vec::with_capacity(page.draws.len() * 3 + 8);
-            let mut in_text = false;
-            let mut font: Option<(u8, f32)> = None;
-            let mut spacing = 0.0f32;
-            let mut stroke = false;
-            for d in &page.draws {
-                match d {
-                    Draw::Text {
-                        x,
-                        y,
-                        style,
-                        size,
-                        pieces,
-                    } => {
-                        if !in_text {
-                            ops.push(Op::StartTextSection);
-                            in_text = true;
-                        }
-                        let face = style & 3;
-                        if font != Some((face, *size)) {
-                            ops.push(Op::SetFont {
-                                font: PdfFontHandle::External(FontId(
-                                    FONT_IDS[usize::from(face)].to_string(),
-                                )),
-                                size: Pt(*size),
-                            });
-                            font = Some((face, *size));
-                        }
-                        let want = if style & SPACED != 0 { SPACED_PT } else { 0.0 };
-                        if want != spacing {
-                            ops.push(Op::SetCharacterSpacing { multiplier: want });
-                            spacing = want;
-                        }
-                        ops.push(Op::SetTextMatrix {
-                            matrix: TextMatrix::Translate(pt(*x), pt(h - *y)),
-                        });
-                        let items = pieces
-                            .iter()
-                            .map(|p| match p {
-                                Piece::Str(s) => TextItem::Text(s.clone()),
-                                // TJ offsets are thousandths of an em, negative to the right.
-                                Piece::Gap(mm) => TextItem::Offset(-(mm / PT) / size * 1000.0),
-                            })
-                            .collect();
-                        ops.push(Op::ShowText { items });
-                    }
-                    Draw::Rule {
-                        x1,
-                        y1,
-                        x2,
-                        y2,
-                        width_pt,
-                    } => {
-                        if in_text {
-                            ops.push(Op::EndTextSection);
-                            in_text = false;
-                        }
-                        if !stroke {
-                            ops.push(Op::SetOutlineColor {
-                                col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)),
-                            });
-                            stroke = true;
-                        }
-                        ops.push(Op::SetOutlineThickness { pt: Pt(*width_pt) });
-                        ops.push(Op::DrawLine {
-                            line: Line {
-                                points: vec![
-                                    LinePoint {
-                                        p: Point {
-                                            x: pt(*x1),
-                                            y: pt(h - *y1),
-                                        },
-                                        bezier: false,
-                                    },
-                                    LinePoint {
-                                        p: Point {
-                                            x: pt(*x2),
-                                            y: pt(h - *y2),
-                                        },
-                                        bezier: false,
-                                    },
-                                ],
-                                is_closed: false,
-                            },
-                        });
-                    }
-                    // Images are reported by the caller and left out.
-                    Draw::Image { .. } => {}
-                }
-            }
-            if in_text {
-                ops.push(Op::EndTextSection);
-            }
-            PdfPage::new(Mm(page.width_mm), Mm(page.height_mm), ops)
-        })
+        .into_iter()
+        .map(|page| page_ops(page, &image_ids, fonts))
         .collect();
     pdf.with_pages(pages);
 
@@ -164,16 +80,243 @@ pub(crate) fn write(doc: &Document, layout: &Layout, fonts: &FontSet) -> Vec<u8>
         optimize: true,
         subset_fonts: true,
         secure: true,
-        image_optimization: None,
+        image_optimization: Some(images::compression()),
     };
-    let mut warnings = Vec::new();
-    let mut lo = printpdf::serialize::to_lopdf_doc(&pdf, &opts, &mut warnings);
-    finish(&mut lo, doc);
+    let mut pdf_warnings = Vec::new();
+    let mut lo = printpdf::serialize::to_lopdf_doc(&pdf, &opts, &mut pdf_warnings);
+    // The operations are in lopdf's content streams now.
+    drop(pdf);
+    finish(&mut lo, doc, id);
+    compact::compact(&mut lo);
     lo.compress();
     let mut bytes = Vec::new();
-    // Writing to a Vec cannot fail.
-    let _ = lo.save_to(&mut bytes);
+    // Object streams and a cross-reference stream (PDF 1.5) compress the
+    // dictionaries as well; writing to a Vec cannot fail.
+    let _ = lo.save_with_options(
+        &mut bytes,
+        lopdf::SaveOptions::builder()
+            .use_object_streams(true)
+            .use_xref_streams(true)
+            .compression_level(9)
+            .build(),
+    );
     bytes
+}
+
+/// printpdf's operations for one page; graphics state is set only when it
+/// changes.
+fn page_ops(page: PageLayout, image_ids: &[Option<XObjectId>], fonts: &FontSet) -> PdfPage {
+    let h = page.height_mm;
+    let mut ops = Vec::new();
+    let mut in_text = false;
+    let mut font: Option<(u8, f32)> = None;
+    let mut spacing = 0.0f32;
+    let mut stroke = false;
+    let mut thickness = None;
+    for d in page.draws {
+        match d {
+            Draw::Text {
+                x,
+                y,
+                style,
+                size,
+                pieces,
+            } => {
+                if !in_text {
+                    ops.push(Op::StartTextSection);
+                    in_text = true;
+                }
+                let face = style & 3;
+                if font != Some((face, size)) {
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(FontId(
+                            FONT_IDS[usize::from(face)].to_string(),
+                        )),
+                        size: Pt(size),
+                    });
+                    font = Some((face, size));
+                }
+                let want = if style & SPACED != 0 { SPACED_PT } else { 0.0 };
+                if want != spacing {
+                    ops.push(Op::SetCharacterSpacing { multiplier: want });
+                    spacing = want;
+                }
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(pt(x), pt(h - y)),
+                });
+                show_text(&mut ops, pieces, fonts.face(face), size);
+            }
+            Draw::Rule {
+                x1,
+                y1,
+                x2,
+                y2,
+                width_pt,
+            } => {
+                if in_text {
+                    ops.push(Op::EndTextSection);
+                    in_text = false;
+                }
+                if !stroke {
+                    ops.push(Op::SetOutlineColor {
+                        col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)),
+                    });
+                    stroke = true;
+                }
+                if thickness != Some(width_pt) {
+                    ops.push(Op::SetOutlineThickness { pt: Pt(width_pt) });
+                    thickness = Some(width_pt);
+                }
+                let point = |x: f32, y: f32| LinePoint {
+                    p: Point {
+                        x: pt(x),
+                        y: pt(h - y),
+                    },
+                    bezier: false,
+                };
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![point(x1, y1), point(x2, y2)],
+                        is_closed: false,
+                    },
+                });
+            }
+            Draw::Image {
+                index,
+                x,
+                y,
+                w,
+                h: height,
+            } => {
+                // A picture that could not be read keeps its space empty.
+                let Some(Some(id)) = image_ids.get(index) else {
+                    continue;
+                };
+                if in_text {
+                    ops.push(Op::EndTextSection);
+                    in_text = false;
+                }
+                // The image space is the unit square: scale it to the box,
+                // then move it to the box's bottom left corner.
+                ops.push(Op::UseXobject {
+                    id: id.clone(),
+                    transform: XObjectTransform {
+                        translate_x: Some(pt(x)),
+                        translate_y: Some(pt(h - y - height)),
+                        scale_x: Some(w / PT),
+                        scale_y: Some(height / PT),
+                        no_auto_scale: true,
+                        ..XObjectTransform::default()
+                    },
+                });
+            }
+        }
+    }
+    if in_text {
+        ops.push(Op::EndTextSection);
+    }
+    ops.shrink_to_fit();
+    PdfPage::new(Mm(page.width_mm), Mm(page.height_mm), ops)
+}
+
+/// Shows a run of text. A character the face lacks is drawn as `.notdef`
+/// (printpdf encodes it as glyph 0) inside a span whose `/ActualText` is
+/// the character, so copying and searching still find it.
+fn show_text(ops: &mut Vec<Op>, pieces: Vec<Piece>, face: &Face, size: f32) {
+    let mut items = Vec::with_capacity(pieces.len());
+    for p in pieces {
+        match p {
+            // TJ offsets are thousandths of an em, negative to the right.
+            Piece::Gap(mm) => items.push(TextItem::Offset(-(mm / PT) / size * 1000.0)),
+            Piece::Str(s) if s.chars().all(|c| face.advance(c).is_some()) => {
+                items.push(TextItem::Text(s));
+            }
+            Piece::Str(s) => {
+                let mut run = String::new();
+                for c in s.chars() {
+                    if face.advance(c).is_some() {
+                        run.push(c);
+                        continue;
+                    }
+                    if !run.is_empty() {
+                        items.push(TextItem::Text(std::mem::take(&mut run)));
+                    }
+                    if !items.is_empty() {
+                        ops.push(Op::ShowText {
+                            items: std::mem::take(&mut items),
+                        });
+                    }
+                    ops.push(Op::BeginMarkedContentWithProperties {
+                        tag: "Span".into(),
+                        properties: actual_text(c),
+                    });
+                    ops.push(Op::ShowText {
+                        items: vec![TextItem::Text(c.to_string())],
+                    });
+                    ops.push(Op::EndMarkedContent);
+                }
+                if !run.is_empty() {
+                    items.push(TextItem::Text(run));
+                }
+            }
+        }
+    }
+    if !items.is_empty() {
+        ops.push(Op::ShowText { items });
+    }
+}
+
+/// `<< /ActualText (c) >>`, the text as UTF-16BE with a byte order mark.
+fn actual_text(c: char) -> DictItem {
+    let mut data = vec![0xFE, 0xFF];
+    let mut units = [0u16; 2];
+    for unit in c.encode_utf16(&mut units) {
+        data.extend_from_slice(&unit.to_be_bytes());
+    }
+    DictItem::Dict {
+        map: std::collections::BTreeMap::from([(
+            "ActualText".to_string(),
+            DictItem::String {
+                data,
+                literal: false,
+            },
+        )]),
+    }
+}
+
+/// Registers each picture once under a fixed name (`Im1`, `Im2`, …: the
+/// bytes must not depend on printpdf's random ids); the same file used
+/// twice, like a coat of arms on two documents, is embedded once. Returns
+/// the name of each picture, `None` for one that cannot be read.
+fn add_images(
+    pdf: &mut PdfDocument,
+    list: &[Image],
+    warnings: &mut Vec<String>,
+) -> Vec<Option<XObjectId>> {
+    let mut ids: Vec<Option<XObjectId>> = Vec::with_capacity(list.len());
+    for (i, img) in list.iter().enumerate() {
+        if let Some(j) = list[..i].iter().position(|o| o.data == img.data) {
+            let same = ids[j].clone();
+            ids.push(same);
+            continue;
+        }
+        match images::xobject(&img.data) {
+            Ok(xobject) => {
+                let id = XObjectId(format!("Im{}", i + 1));
+                pdf.resources.xobjects.map.insert(id.clone(), xobject);
+                ids.push(Some(id));
+            }
+            Err(_) => {
+                warnings.push(format!(
+                    "изображение «{}» не удалось прочитать как PNG или JPEG: \
+                     место под него оставлено пустым",
+                    img.source
+                ));
+                ids.push(None);
+            }
+        }
+    }
+    ids
 }
 
 /// Midnight UTC of a `YYYY-MM-DD` date.
@@ -183,10 +326,9 @@ fn document_date(iso: &str) -> Option<printpdf::date::OffsetDateTime> {
     printpdf::date::OffsetDateTime::from_unix_timestamp(seconds).ok()
 }
 
-/// Sets the language and a trailer ID derived from the document itself.
-fn finish(lo: &mut lopdf::Document, doc: &Document) {
+/// Sets the language and the trailer ID derived from the document itself.
+fn finish(lo: &mut lopdf::Document, doc: &Document, id: String) {
     use lopdf::{Object, StringFormat};
-    let id = document_id(doc);
     lo.trailer.set(
         "ID",
         Object::Array(vec![
