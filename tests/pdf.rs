@@ -192,7 +192,7 @@ fn fonts_are_embedded_subsets_and_the_file_is_valid() {
 fn seed_000_pdf_is_small() {
     let (_, _, pdf) = both(&seed_input("000"));
     assert!(
-        pdf.len() <= 40 * 1024,
+        pdf.len() <= 40_000,
         "seed 000 PDF is {} bytes",
         pdf.len()
     );
