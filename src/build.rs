@@ -194,8 +194,20 @@ pub fn markup(input: &Path, templates: &Templates) -> Result<(&'static str, Stri
     Ok((view.kind, markup))
 }
 
-/// The whole pipeline for one input file, without writing anything.
+/// The whole pipeline for one input file to DOCX, without writing anything.
 pub fn render(input: &Path, templates: &Templates) -> Result<(Document, Vec<u8>), Diagnostics> {
+    let document = self::document(input, templates)?;
+    let bytes = docx_bytes(input, &document)?;
+    Ok((document, bytes))
+}
+
+fn docx_bytes(input: &Path, document: &Document) -> Result<Vec<u8>, Diagnostics> {
+    docx::render(document)
+        .map_err(|e| Diagnostic::error(input, format!("не удалось собрать DOCX: {e}")).into())
+}
+
+/// The stages up to the document tree, which every backend shares.
+pub fn document(input: &Path, templates: &Templates) -> Result<Document, Diagnostics> {
     let (kind, markup) = self::markup(input, templates)?;
     // Images named in the markup are read relative to the document's folder
     // (a coat of arms next to the data or its profile).
@@ -205,9 +217,7 @@ pub fn render(input: &Path, templates: &Templates) -> Result<(Document, Vec<u8>)
         Diagnostic::error(input, format!("шаблон {}: {e}", templates.origin(&format!("{kind}.xml"))))
             .with_hint("исправьте шаблон: он выдаёт разметку, которую gostdoc не понимает (см. docs/MARKUP.md)")
     })?;
-    let bytes = docx::render(&document)
-        .map_err(|e| Diagnostic::error(input, format!("не удалось собрать DOCX: {e}")))?;
-    Ok((document, bytes))
+    Ok(document)
 }
 
 /// Renders one input to every requested format, without writing anything.
@@ -217,12 +227,12 @@ pub fn render_formats(
     formats: &[Format],
     pdf_options: &pdf::PdfOptions,
 ) -> Result<Rendered, Diagnostics> {
-    let (document, docx_bytes) = render(input, templates)?;
+    let document = self::document(input, templates)?;
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     for format in formats {
         match format {
-            Format::Docx => files.push((Format::Docx, docx_bytes.clone())),
+            Format::Docx => files.push((Format::Docx, docx_bytes(input, &document)?)),
             Format::Pdf => {
                 let out = pdf::render(&document, pdf_options).map_err(|e| {
                     Diagnostic::error(input, format!("не удалось собрать PDF: {e}"))

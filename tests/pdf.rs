@@ -191,11 +191,7 @@ fn fonts_are_embedded_subsets_and_the_file_is_valid() {
 #[test]
 fn seed_000_pdf_is_small() {
     let (_, _, pdf) = both(&seed_input("000"));
-    assert!(
-        pdf.len() <= 40_000,
-        "seed 000 PDF is {} bytes",
-        pdf.len()
-    );
+    assert!(pdf.len() <= 40_000, "seed 000 PDF is {} bytes", pdf.len());
 }
 
 #[test]
