@@ -94,16 +94,44 @@ impl Face {
     }
 }
 
+/// One face, parsed when first used: a protocol rarely needs all four, and
+/// parsing a face costs more than laying out a page.
+pub(crate) struct LazyFace {
+    bytes: &'static [u8],
+    name: &'static str,
+    parsed: OnceLock<Face>,
+}
+
+impl LazyFace {
+    fn get(&self) -> &Face {
+        self.parsed
+            .get_or_init(|| Face::parse(self.bytes, self.name).expect("a bundled face parses"))
+    }
+}
+
+/// Where a set's faces come from.
+enum Faces {
+    /// Bundled, parsed on first use.
+    Bundled([LazyFace; FACES]),
+    /// Read from the user's files and parsed at once, so that a broken file
+    /// is reported before anything is built.
+    Files([Face; FACES]),
+}
+
 /// The four faces of one typeface. Cheap to clone.
 #[derive(Clone)]
 pub struct FontSet {
-    pub(crate) faces: Arc<[Face; FACES]>,
+    faces: Arc<Faces>,
 }
 
 impl std::fmt::Debug for FontSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let regular = match &*self.faces {
+            Faces::Bundled(faces) => faces[0].name.to_string(),
+            Faces::Files(faces) => faces[0].name.clone(),
+        };
         f.debug_struct("FontSet")
-            .field("regular", &self.faces[0].name)
+            .field("regular", &regular)
             .finish()
     }
 }
@@ -114,8 +142,7 @@ impl Default for FontSet {
     }
 }
 
-/// Liberation Serif, parsed once per process: parsing four faces costs
-/// more than laying out a whole protocol.
+/// Liberation Serif, shared by the whole process.
 static LIBERATION: OnceLock<FontSet> = OnceLock::new();
 
 impl FontSet {
@@ -123,28 +150,30 @@ impl FontSet {
     pub fn liberation() -> FontSet {
         LIBERATION
             .get_or_init(|| {
-                let load = |bytes: &[u8], name: &str| {
-                    Face::parse(bytes, name).expect("bundled Liberation Serif parses")
+                let face = |bytes: &'static [u8], name: &'static str| LazyFace {
+                    bytes,
+                    name,
+                    parsed: OnceLock::new(),
                 };
                 FontSet {
-                    faces: Arc::new([
-                        load(
+                    faces: Arc::new(Faces::Bundled([
+                        face(
                             include_bytes!("../../assets/fonts/LiberationSerif-Regular.ttf"),
                             "LiberationSerif-Regular.ttf",
                         ),
-                        load(
+                        face(
                             include_bytes!("../../assets/fonts/LiberationSerif-Bold.ttf"),
                             "LiberationSerif-Bold.ttf",
                         ),
-                        load(
+                        face(
                             include_bytes!("../../assets/fonts/LiberationSerif-Italic.ttf"),
                             "LiberationSerif-Italic.ttf",
                         ),
-                        load(
+                        face(
                             include_bytes!("../../assets/fonts/LiberationSerif-BoldItalic.ttf"),
                             "LiberationSerif-BoldItalic.ttf",
                         ),
-                    ]),
+                    ])),
                 }
             })
             .clone()
@@ -163,18 +192,22 @@ impl FontSet {
             Face::parse(&bytes, &path.display().to_string())
         };
         Ok(FontSet {
-            faces: Arc::new([
+            faces: Arc::new(Faces::Files([
                 load(regular)?,
                 load(bold)?,
                 load(italic)?,
                 load(bold_italic)?,
-            ]),
+            ])),
         })
     }
 
     /// The face for a bold/italic combination.
     pub(crate) fn face(&self, index: u8) -> &Face {
-        &self.faces[usize::from(index) % FACES]
+        let i = usize::from(index) % FACES;
+        match &*self.faces {
+            Faces::Bundled(faces) => faces[i].get(),
+            Faces::Files(faces) => &faces[i],
+        }
     }
 }
 
