@@ -223,11 +223,31 @@ fn page_counts_equal_libreoffices_pdf_of_our_docx() {
             .unwrap()
     };
     for (id, pdf) in SEEDS.iter().zip(&ours) {
-        let lo = pages(&dir.path().join(format!("lo/{id}.pdf")));
+        let lo_pdf = dir.path().join(format!("lo/{id}.pdf"));
         assert_eq!(
             pages(pdf),
-            lo,
+            pages(&lo_pdf),
             "seed {id}: our PDF vs LibreOffice's PDF of our DOCX"
+        );
+        // Line for line: the lines of our PDF that LibreOffice's lacks.
+        let lines = |p: &Path| -> Vec<String> {
+            run("pdftotext", &[p.as_os_str(), "-".as_ref()])
+                .lines()
+                .map(|l| l.trim().to_owned())
+                .filter(|l| !l.is_empty())
+                .collect()
+        };
+        let theirs = lines(&lo_pdf);
+        let differing: Vec<String> = lines(pdf)
+            .into_iter()
+            .filter(|l| !theirs.contains(l))
+            .collect();
+        // Known: 001 breaks «Учебно-методический» at its hyphen in
+        // LibreOffice (an italic line); 002's page 3 starts two lines
+        // earlier there (a keep-with-next paragraph moved whole).
+        assert!(
+            differing.len() <= 1,
+            "seed {id}: lines that differ from LibreOffice's: {differing:#?}"
         );
     }
 }

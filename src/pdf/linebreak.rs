@@ -247,13 +247,36 @@ pub(crate) fn break_lines(
 }
 
 /// The last hyphenation point of `chars[from..to]` for which `fits` holds,
-/// as the index of the first character after the hyphen.
+/// as the index of the first character after the hyphen. Parts joined by a
+/// no-break space («Севостьянова\u{a0}Ю.Н.,») are hyphenated each on its
+/// own, as LibreOffice does: the unit stays on one line only as a whole.
 fn hyphen_point(
     chars: &[Ch],
     from: usize,
     to: usize,
     hyphens: &mut Hyphens,
     fits: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    let mut best = None;
+    let mut start = from;
+    for i in from..=to {
+        if i == to || chars[i].c == '\u{a0}' {
+            if let Some(p) = segment_hyphen_point(chars, start, i, hyphens, &fits) {
+                best = Some(p);
+            }
+            start = i + 1;
+        }
+    }
+    best
+}
+
+/// [`hyphen_point`] within one part with no no-break space.
+fn segment_hyphen_point(
+    chars: &[Ch],
+    from: usize,
+    to: usize,
+    hyphens: &mut Hyphens,
+    fits: &impl Fn(usize) -> bool,
 ) -> Option<usize> {
     // The letters of the word, without surrounding quotes and punctuation.
     let mut a = from;
