@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v qpdf >/dev/null 2>&1 || need_apt+=(qpdf)
 # Liberation Serif is metric-compatible with Times New Roman, so LibreOffice
 # breaks lines and pages as Word does.
 fc-list 2>/dev/null | grep -q "Liberation Serif" || need_apt+=(fonts-liberation2 fontconfig)
