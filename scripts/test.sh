@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. The integration tests read our DOCX files with
-# the tools users have: LibreOffice (conversion to PDF), poppler's pdftotext,
-# and the OOXML schema validator openxml-audit (PyPI). This script installs
-# whichever of them is missing, then runs `cargo test`.
+# Runs the whole test suite. The integration tests read our DOCX and PDF
+# files with the tools users have: LibreOffice (conversion to PDF), poppler
+# (pdftotext, pdffonts, pdfinfo), qpdf, and the OOXML schema validator
+# openxml-audit (PyPI). This script installs whichever of them is missing,
+# then runs `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
