@@ -189,6 +189,17 @@ impl Paragraph {
         }
     }
 
+    /// A left-aligned paragraph of plain text (for documents built in code).
+    pub fn from_text(text: &str) -> Self {
+        Paragraph {
+            runs: vec![Inline::Text {
+                text: text.into(),
+                style: RunStyle::default(),
+            }],
+            ..Paragraph::plain()
+        }
+    }
+
     /// The paragraph's text, without formatting; line breaks become `\n`.
     pub fn text(&self) -> String {
         let mut out = String::new();
@@ -288,6 +299,16 @@ pub struct Cell {
     pub blocks: Vec<Block>,
 }
 
+impl Cell {
+    /// A one-column cell holding one paragraph of plain text.
+    pub fn from_text(text: &str) -> Self {
+        Cell {
+            colspan: 1,
+            blocks: vec![Block::Paragraph(Paragraph::from_text(text))],
+        }
+    }
+}
+
 /// A signature row (LAYOUT.md §4 «подпись»).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Signature {
@@ -328,6 +349,24 @@ pub struct Image {
 }
 
 impl Document {
+    /// A document of one section with the house margins of its
+    /// orientation and page numbers from page 2 (for documents built in code).
+    pub fn single_section(meta: Meta, orientation: Orientation, blocks: Vec<Block>) -> Self {
+        Document {
+            meta,
+            style: TextStyle::default(),
+            page_numbers: PageNumbers::TopCenterFromSecond,
+            sections: vec![Section {
+                orientation,
+                margins: match orientation {
+                    Orientation::Portrait => Margins::PORTRAIT,
+                    Orientation::Landscape => Margins::LANDSCAPE,
+                },
+                blocks,
+            }],
+        }
+    }
+
     /// All text of the document in reading order, one paragraph a line.
     /// Tests compare it with the seed documents.
     pub fn plain_text(&self) -> String {

@@ -269,29 +269,12 @@ fn no_line_of_any_seed_is_wider_than_its_measure() {
     }
 }
 
-fn para(text: &str) -> Paragraph {
-    Paragraph {
-        runs: vec![Inline::Text {
-            text: text.into(),
-            style: RunStyle::default(),
-        }],
-        ..Paragraph::plain()
-    }
-}
-
-fn cell(text: &str) -> Cell {
-    Cell {
-        colspan: 1,
-        blocks: vec![Block::Paragraph(para(text))],
-    }
-}
-
 /// A roadmap of `n` rows, some of them tall, in one portrait section.
 fn roadmap(n: usize) -> Document {
     let mut rows = vec![Row {
         header: true,
         cells: ["№ п/п", "Мероприятия", "Срок исполнения", "Ответственные"]
-            .map(cell)
+            .map(Cell::from_text)
             .to_vec(),
     }];
     for i in 1..=n {
@@ -300,26 +283,21 @@ fn roadmap(n: usize) -> Document {
         rows.push(Row {
             header: false,
             cells: vec![
-                cell(&i.to_string()),
-                cell(&measure),
-                cell("весь период"),
-                cell("Отдел образования"),
+                Cell::from_text(&i.to_string()),
+                Cell::from_text(&measure),
+                Cell::from_text("весь период"),
+                Cell::from_text("Отдел образования"),
             ],
         });
     }
-    Document {
-        meta: Meta::default(),
-        style: TextStyle::default(),
-        page_numbers: PageNumbers::TopCenterFromSecond,
-        sections: vec![Section {
-            orientation: Orientation::Portrait,
-            margins: Margins::PORTRAIT,
-            blocks: vec![Block::Table(Table {
-                columns_mm: vec![12.0, 80.0, 35.0, 43.0],
-                rows,
-            })],
-        }],
-    }
+    Document::single_section(
+        Meta::default(),
+        Orientation::Portrait,
+        vec![Block::Table(Table {
+            columns_mm: vec![12.0, 80.0, 35.0, 43.0],
+            rows,
+        })],
+    )
 }
 
 #[test]

@@ -145,19 +145,20 @@ fn metadata_and_language_are_written() {
 }
 
 fn para(text: &str) -> Paragraph {
-    Paragraph {
-        runs: vec![Inline::Text {
-            text: text.into(),
-            style: RunStyle::default(),
-        }],
-        ..Paragraph::plain()
-    }
+    Paragraph::from_text(text)
 }
 
 fn cell(text: &str) -> Cell {
-    Cell {
-        colspan: 1,
-        blocks: vec![Block::Paragraph(para(text))],
+    Cell::from_text(text)
+}
+
+fn meta(title: &str) -> Meta {
+    Meta {
+        title: title.into(),
+        author: "Администрация".into(),
+        subject: "Проверка".into(),
+        date: "2021-02-10".into(),
+        language: "ru-RU".into(),
     }
 }
 
@@ -193,25 +194,14 @@ pub(super) fn roadmap(rows: usize) -> Document {
             ],
         });
     }
-    Document {
-        meta: Meta {
-            title: "Дорожная карта".into(),
-            author: "Администрация".into(),
-            subject: "Проверка".into(),
-            date: "2021-02-10".into(),
-            language: "ru-RU".into(),
-        },
-        style: TextStyle::default(),
-        page_numbers: PageNumbers::TopCenterFromSecond,
-        sections: vec![Section {
-            orientation: Orientation::Landscape,
-            margins: Margins::LANDSCAPE,
-            blocks: vec![Block::Table(Table {
-                columns_mm: vec![15.0, 130.0, 40.0, 72.0],
-                rows: table_rows,
-            })],
-        }],
-    }
+    Document::single_section(
+        meta("Дорожная карта"),
+        Orientation::Landscape,
+        vec![Block::Table(Table {
+            columns_mm: vec![15.0, 130.0, 40.0, 72.0],
+            rows: table_rows,
+        })],
+    )
 }
 
 /// Checks every page of a table that fills a landscape section: the
@@ -431,22 +421,7 @@ fn picture(data: &[u8], source: &str, width_mm: f32, height_mm: f32, align: Alig
 }
 
 fn one_section(blocks: Vec<Block>) -> Document {
-    Document {
-        meta: Meta {
-            title: "Проверка".into(),
-            author: "Администрация".into(),
-            subject: "Проверка".into(),
-            date: "2021-02-10".into(),
-            language: "ru-RU".into(),
-        },
-        style: TextStyle::default(),
-        page_numbers: PageNumbers::TopCenterFromSecond,
-        sections: vec![Section {
-            orientation: Orientation::Portrait,
-            margins: Margins::PORTRAIT,
-            blocks,
-        }],
-    }
+    Document::single_section(meta("Проверка"), Orientation::Portrait, blocks)
 }
 
 /// The image boxes of a page, in mm from its top left corner.
