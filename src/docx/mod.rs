@@ -102,6 +102,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocxError> {
         style: &doc.style,
         plan: DocumentPlan::default(),
         images: 0,
+        tables: Vec::new(),
     };
 
     let mut docx = dx::Docx::new();
@@ -141,7 +142,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocxError> {
         .collect();
 
     let xml = docx.build();
-    assemble(doc, xml, &builder.plan)
+    assemble(doc, xml, &builder.plan, &mut builder.tables)
 }
 
 /// Headers of the `index`-th section: the number on every page but the
@@ -160,7 +161,12 @@ fn section_headers(numbered: bool, index: usize) -> SectionHeaders {
 
 /// Normalises the XML parts, replaces the ones gostdoc writes itself, and
 /// zips everything in a fixed order.
-fn assemble(doc: &Document, xml: dx::XMLDocx, plan: &DocumentPlan) -> Result<Vec<u8>, DocxError> {
+fn assemble(
+    doc: &Document,
+    xml: dx::XMLDocx,
+    plan: &DocumentPlan,
+    tables: &mut [Vec<u8>],
+) -> Result<Vec<u8>, DocxError> {
     let norm = |bytes: &[u8], plan: Option<&DocumentPlan>| {
         normalize::normalize_part(bytes, plan).map_err(DocxError::Xml)
     };
@@ -194,7 +200,11 @@ fn assemble(doc: &Document, xml: dx::XMLDocx, plan: &DocumentPlan) -> Result<Vec
         "word/_rels/document.xml.rels".into(),
         document_rels.into_bytes(),
     ));
-    parts.push(("word/document.xml".into(), norm(&xml.document, Some(plan))?));
+    parts.push((
+        "word/document.xml".into(),
+        normalize::normalize_with_tables(&xml.document, Some(plan), tables)
+            .map_err(DocxError::Xml)?,
+    ));
     parts.push((
         "word/styles.xml".into(),
         package::styles_xml(&doc.style, lang).into_bytes(),
@@ -227,19 +237,78 @@ fn assemble(doc: &Document, xml: dx::XMLDocx, plan: &DocumentPlan) -> Result<Vec
 
 /// A body element as docx-rs builds it, before it is added to the document.
 enum Child {
-    /// Boxed, as is the table: docx-rs elements are large (a paragraph is over 2 KB).
+    /// Boxed: docx-rs elements are large (a paragraph is over 2 KB).
     Para(Box<dx::Paragraph>),
-    Table(Box<dx::Table>),
+    /// A table already written as XML, by its index in [`Builder::tables`];
+    /// the document holds a placeholder paragraph in its place.
+    Table(usize),
 }
 
 fn push_children(mut docx: dx::Docx, children: Vec<Child>) -> dx::Docx {
     for child in children {
         docx = match child {
             Child::Para(p) => docx.add_paragraph(*p),
-            Child::Table(t) => docx.add_table(*t),
+            Child::Table(index) => docx.add_paragraph(table_placeholder(index)),
         };
     }
     docx
+}
+
+/// Tables are written to XML row by row as they are built and spliced into
+/// the body afterwards: docx-rs holds a table cell's paragraph in 2.4 KB, so
+/// a 1000-page roadmap kept as docx-rs elements took 170 MB, while its XML
+/// is 10 MB. In the tree a table stands as a paragraph holding only this
+/// marker. The marker is made of control characters, which [`add_text`]
+/// drops from every text, so no user text can ever look like one.
+const TABLE_MARK: char = '\u{1}';
+
+fn table_placeholder(index: usize) -> dx::Paragraph {
+    dx::Paragraph::new()
+        .add_run(dx::Run::new().add_text(format!("{TABLE_MARK}{index}{TABLE_MARK}")))
+}
+
+/// The table a placeholder's text stands for.
+fn table_index(text: &[u8]) -> Option<usize> {
+    let mark = TABLE_MARK as u8;
+    let digits = text.strip_prefix(&[mark])?.strip_suffix(&[mark])?;
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
+/// Replaces every placeholder paragraph in `xml` with its table's XML,
+/// taken out of `tables`.
+fn splice_tables(xml: &[u8], tables: &mut [Vec<u8>]) -> Result<Vec<u8>, DocxError> {
+    let mark = TABLE_MARK as u8;
+    let mut out = Vec::with_capacity(xml.len() + tables.iter().map(Vec::len).sum::<usize>());
+    let mut rest = xml;
+    while let Some(at) = rest.iter().position(|&b| b == mark) {
+        let bad = || DocxError::Xml("место таблицы в разметке DOCX не найдено".into());
+        let len = rest[at + 1..]
+            .iter()
+            .position(|&b| b == mark)
+            .ok_or_else(bad)?;
+        let index: usize = std::str::from_utf8(&rest[at + 1..at + 1 + len])
+            .ok()
+            .and_then(|digits| digits.parse().ok())
+            .ok_or_else(bad)?;
+        // The placeholder paragraph starts before the marker and ends after it.
+        out.extend_from_slice(&rest[..at]);
+        let start = find_last(&out, b"<w:p ").ok_or_else(bad)?;
+        out.truncate(start);
+        let after = &rest[at..];
+        let end = find(after, b"</w:p>").ok_or_else(bad)? + b"</w:p>".len();
+        out.append(tables.get_mut(index).ok_or_else(bad)?);
+        rest = &after[end..];
+    }
+    out.extend_from_slice(rest);
+    Ok(out)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 /// Page size in twips and orientation: landscape swaps the sides.
@@ -334,6 +403,8 @@ struct Builder<'d> {
     style: &'d TextStyle,
     plan: DocumentPlan,
     images: usize,
+    /// The XML of each table, spliced in place of its placeholder.
+    tables: Vec<Vec<u8>>,
 }
 
 impl Builder<'_> {
@@ -372,7 +443,11 @@ impl Builder<'_> {
                         }
                     }
                 }
-                Block::Table(t) => out.push(Child::Table(Box::new(self.table(t)?))),
+                Block::Table(t) => {
+                    let xml = self.table(t)?;
+                    self.tables.push(xml);
+                    out.push(Child::Table(self.tables.len() - 1));
+                }
                 Block::Signature(s) => out.extend(
                     signature(s, ctx)
                         .into_iter()
@@ -412,7 +487,9 @@ impl Builder<'_> {
         Ok(out)
     }
 
-    fn table(&mut self, table: &Table) -> Result<dx::Table, DocxError> {
+    /// The table's XML. Each row is written as soon as it is built, so only
+    /// one row of docx-rs elements is alive at a time.
+    fn table(&mut self, table: &Table) -> Result<Vec<u8>, DocxError> {
         if table.columns_mm.is_empty() {
             return Err(DocxError::BadTable("не заданы ширины столбцов".into()));
         }
@@ -427,7 +504,7 @@ impl Builder<'_> {
             size_pt: self.style.table_pt,
             width: 0,
         };
-        let mut rows = Vec::with_capacity(table.rows.len());
+        let mut rows_xml = Vec::new();
         for (r, row) in table.rows.iter().enumerate() {
             // Recorded before the cells so that the order matches the `w:tr`
             // start tags, nested tables included.
@@ -459,7 +536,7 @@ impl Builder<'_> {
                 for child in children {
                     tc = match child {
                         Child::Para(p) => tc.add_paragraph(*p),
-                        Child::Table(t) => tc.add_table(*t),
+                        Child::Table(index) => tc.add_paragraph(table_placeholder(index)),
                     };
                 }
                 if !ends_with_para {
@@ -467,7 +544,8 @@ impl Builder<'_> {
                 }
                 cells.push(tc);
             }
-            rows.push(dx::TableRow::new(cells).cant_split());
+            let xml = dx::BuildXML::build(&dx::TableRow::new(cells).cant_split());
+            rows_xml.extend(splice_tables(&xml, &mut self.tables)?);
         }
         let border = |pos| {
             dx::TableBorder::new(pos)
@@ -482,7 +560,7 @@ impl Builder<'_> {
             .set(border(dx::TableBorderPosition::Right))
             .set(border(dx::TableBorderPosition::InsideH))
             .set(border(dx::TableBorderPosition::InsideV));
-        Ok(dx::Table::new(rows)
+        let shell = dx::Table::new(Vec::new())
             .set_grid(grid)
             .layout(dx::TableLayoutType::Fixed)
             .width(total, dx::WidthType::Dxa)
@@ -491,7 +569,13 @@ impl Builder<'_> {
                 dx::TableCellMargins::new()
                     .margin_left(padding as usize, dx::WidthType::Dxa)
                     .margin_right(padding as usize, dx::WidthType::Dxa),
-            ))
+            );
+        // The rows go before the table's closing tag.
+        let mut xml = dx::BuildXML::build(&shell);
+        let close = find_last(&xml, b"</w:tbl>")
+            .ok_or_else(|| DocxError::Xml("docx-rs не закрыл таблицу".into()))?;
+        xml.splice(close..close, rows_xml);
+        Ok(xml)
     }
 
     fn image(&mut self, img: &Image, size_pt: f32) -> Result<dx::Paragraph, DocxError> {
@@ -559,7 +643,7 @@ fn paragraph(p: &Paragraph, ctx_pt: f32, label: Option<&str>, shift: i32) -> dx:
         out = out.indent(Some(left), special, None, None);
     }
     if let Some(label) = label {
-        out = out.add_run(dx::Run::new().size(size).add_text(format!("{label} ")));
+        out = out.add_run(add_text(dx::Run::new().size(size), &format!("{label} ")));
     }
     add_inlines(out, &p.runs, size)
 }

@@ -325,8 +325,20 @@ struct State<'p> {
 
 /// Normalises one XML part. `plan` is given for `word/document.xml` only.
 pub(crate) fn normalize_part(xml: &[u8], plan: Option<&DocumentPlan>) -> Result<Vec<u8>, String> {
-    let mut reader = Reader::from_reader(xml);
-    let mut writer = Writer::new(Vec::with_capacity(xml.len() + xml.len() / 16));
+    normalize_with_tables(xml, plan, &mut [])
+}
+
+/// Normalises `word/document.xml`, putting each table's XML (see
+/// [`super::TABLE_MARK`]) in place of its placeholder paragraph. The tables
+/// are normalised as they are copied, and each is freed once copied, so the
+/// body is never held twice.
+pub(crate) fn normalize_with_tables(
+    xml: &[u8],
+    plan: Option<&DocumentPlan>,
+    tables: &mut [Vec<u8>],
+) -> Result<Vec<u8>, String> {
+    let extra: usize = tables.iter().map(Vec::len).sum();
+    let mut writer = Writer::new(Vec::with_capacity(xml.len() + extra));
     let mut state = State {
         plan,
         row: 0,
@@ -334,16 +346,34 @@ pub(crate) fn normalize_part(xml: &[u8], plan: Option<&DocumentPlan>) -> Result<
         current_row_header: false,
         doc_pr_id: 0,
     };
+    pump(xml, &mut writer, &mut state, tables)?;
+    Ok(writer.into_inner())
+}
+
+/// Reads `xml` event by event and writes it fixed.
+fn pump(
+    xml: &[u8],
+    writer: &mut Writer<Vec<u8>>,
+    state: &mut State<'_>,
+    tables: &mut [Vec<u8>],
+) -> Result<(), String> {
+    let mut reader = Reader::from_reader(xml);
+    // Where the paragraph being copied starts in the output: a placeholder
+    // paragraph is cut from there.
+    let mut paragraph_at = 0;
     loop {
         let event = reader.read_event().map_err(|e| e.to_string())?;
         match event {
             Event::Eof => break,
             Event::Start(start) => {
+                if start.name().into_inner() == b"w:p" {
+                    paragraph_at = writer.get_ref().len();
+                }
                 let start = state.fix_start(start.into_owned());
                 if order_for(start.name().into_inner()).is_some() {
                     let elem = capture(&mut reader, start)?;
                     let elem = state.fix_elem(elem);
-                    write_elem(&mut writer, elem)?;
+                    write_elem(writer, elem)?;
                 } else {
                     writer
                         .write_event(Event::Start(start))
@@ -357,17 +387,42 @@ pub(crate) fn normalize_part(xml: &[u8], plan: Option<&DocumentPlan>) -> Result<
                         start,
                         children: Vec::new(),
                     });
-                    write_elem(&mut writer, elem)?;
+                    write_elem(writer, elem)?;
                 } else {
                     writer
                         .write_event(Event::Empty(start))
                         .map_err(|e| e.to_string())?;
                 }
             }
+            Event::Text(text) if !tables.is_empty() => match super::table_index(&text) {
+                Some(index) => {
+                    let table = tables
+                        .get_mut(index)
+                        .map(std::mem::take)
+                        .ok_or("placeholder of a missing table")?;
+                    writer.get_mut().truncate(paragraph_at);
+                    skip_to_paragraph_end(&mut reader)?;
+                    pump(&table, writer, state, tables)?;
+                }
+                None => writer
+                    .write_event(Event::Text(text))
+                    .map_err(|e| e.to_string())?,
+            },
             other => writer.write_event(other).map_err(|e| e.to_string())?,
         }
     }
-    Ok(writer.into_inner())
+    Ok(())
+}
+
+/// Skips what is left of the current paragraph, its end tag included.
+fn skip_to_paragraph_end(reader: &mut Reader<&[u8]>) -> Result<(), String> {
+    loop {
+        match reader.read_event().map_err(|e| e.to_string())? {
+            Event::End(end) if end.name().into_inner() == b"w:p" => return Ok(()),
+            Event::Eof => return Err("unexpected end of XML".into()),
+            _ => {}
+        }
+    }
 }
 
 impl State<'_> {

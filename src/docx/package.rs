@@ -159,5 +159,9 @@ pub(crate) fn zip_parts(parts: &[(String, Vec<u8>)]) -> zip::result::ZipResult<V
         zip.start_file(name.as_str(), options)?;
         zip.write_all(data)?;
     }
-    Ok(zip.finish()?.into_inner())
+    let mut bytes = zip.finish()?.into_inner();
+    // The guess above is generous for long tables, which compress 30-fold;
+    // the bytes are held until the PDF is written too.
+    bytes.shrink_to_fit();
+    Ok(bytes)
 }

@@ -303,3 +303,59 @@ fn cell_spanning_too_many_columns_is_an_error() {
     let err = render(&doc).unwrap_err();
     assert!(matches!(err, DocxError::BadTable(_)), "{err}");
 }
+
+#[test]
+fn tables_nested_in_cells_are_spliced_in_order_and_markers_cannot_be_forged() {
+    let inner = Table {
+        columns_mm: vec![40.0],
+        rows: vec![Row {
+            header: false,
+            cells: vec![Cell::from_text("внутренняя")],
+        }],
+    };
+    let outer = Table {
+        columns_mm: vec![60.0, 60.0],
+        rows: vec![Row {
+            header: false,
+            cells: vec![
+                Cell {
+                    colspan: 1,
+                    blocks: vec![Block::Table(inner)],
+                },
+                Cell::from_text("наружная"),
+            ],
+        }],
+    };
+    // A text that spells a placeholder must stay text, not pull in a table.
+    let forged = format!("до{TABLE_MARK}0{TABLE_MARK}после");
+    let doc = Document::single_section(
+        Meta::default(),
+        Orientation::Portrait,
+        vec![
+            Block::Paragraph(Paragraph::from_text(&forged)),
+            Block::Table(outer),
+            Block::Paragraph(Paragraph::from_text("конец")),
+        ],
+    );
+    let xml = part(&render(&doc).unwrap(), "word/document.xml");
+    assert_eq!(xml.matches("<w:tbl>").count(), 2, "{xml}");
+    let order: Vec<usize> = [
+        "до0после",
+        "<w:tbl>",
+        "внутренняя",
+        "</w:tbl>",
+        "наружная",
+        "конец",
+    ]
+    .iter()
+    .map(|s| {
+        xml.find(s)
+            .unwrap_or_else(|| panic!("{s} missing in {xml}"))
+    })
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    // The cell that ends with the inner table gets a closing paragraph.
+    let inner_end = xml.find("</w:tbl>").unwrap();
+    assert!(xml[inner_end..].starts_with("</w:tbl><w:p"), "{xml}");
+    assert!(!xml.contains('\u{1}'));
+}
