@@ -68,9 +68,7 @@ impl Job {
 /// The files one document renders to, before anything is written.
 #[derive(Debug)]
 pub struct Rendered {
-    /// The document tree.
-    pub document: Document,
-    /// Bytes per format, in the order asked for.
+    /// Bytes per format: DOCX first, then PDF.
     pub files: Vec<(Format, Vec<u8>)>,
     /// Warnings (a character missing from the font, …).
     pub warnings: Vec<Diagnostic>,
@@ -230,27 +228,23 @@ pub fn render_formats(
     let document = self::document(input, templates)?;
     let mut files = Vec::new();
     let mut warnings = Vec::new();
-    for format in formats {
-        match format {
-            Format::Docx => files.push((Format::Docx, docx_bytes(input, &document)?)),
-            Format::Pdf => {
-                let out = pdf::render(&document, pdf_options).map_err(|e| {
-                    Diagnostic::error(input, format!("не удалось собрать PDF: {e}"))
-                })?;
-                warnings.extend(
-                    out.warnings
-                        .into_iter()
-                        .map(|w| Diagnostic::error(input, w).warning()),
-                );
-                files.push((Format::Pdf, out.bytes));
-            }
-        }
+    if formats.contains(&Format::Docx) {
+        files.push((Format::Docx, docx_bytes(input, &document)?));
     }
-    Ok(Rendered {
-        document,
-        files,
-        warnings,
-    })
+    if formats.contains(&Format::Pdf) {
+        let prepared = pdf::prepare(&document, pdf_options)
+            .map_err(|e| Diagnostic::error(input, format!("не удалось собрать PDF: {e}")))?;
+        // The tree is not needed any more: freed before the writer's peak.
+        drop(document);
+        let out = prepared.write();
+        warnings.extend(
+            out.warnings
+                .into_iter()
+                .map(|w| Diagnostic::error(input, w).warning()),
+        );
+        files.push((Format::Pdf, out.bytes));
+    }
+    Ok(Rendered { files, warnings })
 }
 
 /// Builds (or, with `write == false`, checks) every document.

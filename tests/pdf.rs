@@ -22,7 +22,8 @@ fn both(input: &Path) -> (Document, Vec<u8>, Vec<u8>) {
     let mut files = r.files.into_iter();
     let docx = files.next().unwrap().1;
     let pdf = files.next().unwrap().1;
-    (r.document, docx, pdf)
+    let document = build::document(input, &templates()).unwrap_or_else(|d| panic!("{d}"));
+    (document, docx, pdf)
 }
 
 fn run(cmd: &str, args: &[&std::ffi::OsStr]) -> String {

@@ -278,6 +278,34 @@ fn drop_default_entries(lo: &mut lopdf::Document) {
     }
 }
 
+/// Compresses every stream not compressed yet, at zlib's default level:
+/// lopdf's level 9 spent a tenth of the time of a 1000-page document in
+/// zlib for about 1 % smaller page contents.
+pub(crate) fn compress_streams(lo: &mut lopdf::Document) {
+    use flate2::{Compression, write::ZlibEncoder};
+    use std::io::Write;
+    for object in lo.objects.values_mut() {
+        let Ok(stream) = object.as_stream_mut() else {
+            continue;
+        };
+        if stream.dict.has(b"Filter") || !stream.allows_compression {
+            continue;
+        }
+        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
+        // Writing to a Vec cannot fail.
+        if encoder.write_all(&stream.content).is_err() {
+            continue;
+        }
+        let Ok(compressed) = encoder.finish() else {
+            continue;
+        };
+        if compressed.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(compressed);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

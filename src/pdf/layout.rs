@@ -213,6 +213,10 @@ pub(crate) struct Flow<'a> {
     pub(crate) table_pt: f32,
     /// Hyphenation points found so far.
     pub(crate) hyphens: linebreak::Hyphens,
+    /// Keep each line's text and measures ([`PlacedLine`]) for inspection.
+    /// Writing a PDF does not need them, and a 1000-page document would
+    /// hold its whole text a second time.
+    pub(crate) record_lines: bool,
 }
 
 /// Context of a run of blocks.
@@ -241,6 +245,14 @@ struct Para<'p> {
 }
 
 impl<'a> Flow<'a> {
+    /// The line's content, without its [`PlacedLine`] unless recorded.
+    fn recorded(&self, mut content: Content) -> Content {
+        if !self.record_lines {
+            content.lines = Vec::new();
+        }
+        content
+    }
+
     /// Turns blocks into items, appended to `out`.
     pub(crate) fn blocks(&mut self, blocks: &'a [Block], ctx: Ctx, out: &mut Vec<Item>) {
         // Space after the previous block, carried into the next one's gap.
@@ -425,7 +437,9 @@ impl<'a> Flow<'a> {
             } else {
                 (left, measure.rest)
             };
-            let content = set_line(&chars, line, p.align, x0, avail, asc, size, ctx.header);
+            let content = self.recorded(set_line(
+                &chars, line, p.align, x0, avail, asc, size, ctx.header,
+            ));
             // Orphans and widows: a page may not end after the first line
             // or before the last one of a body paragraph.
             let widow_orphan = !ctx.in_cell && n >= 2 && (k == 1 || k == n - 1);
@@ -485,8 +499,16 @@ impl<'a> Flow<'a> {
             let broken = linebreak::break_lines(&chars, measure, 0.0, &mut self.hyphens);
             let nb = broken.len();
             for (k, line) in broken.iter().enumerate() {
-                let mut content =
-                    set_line(&chars, line, Align::Left, 0.0, ctx.width, asc, size, false);
+                let mut content = self.recorded(set_line(
+                    &chars,
+                    line,
+                    Align::Left,
+                    0.0,
+                    ctx.width,
+                    asc,
+                    size,
+                    false,
+                ));
                 if last && k + 1 == nb {
                     let name_line = linebreak::Line {
                         start: 0,
@@ -495,7 +517,7 @@ impl<'a> Flow<'a> {
                         last: true,
                         width: name_w,
                     };
-                    let name = set_line(
+                    let name = self.recorded(set_line(
                         &name_chars,
                         &name_line,
                         Align::Right,
@@ -504,7 +526,7 @@ impl<'a> Flow<'a> {
                         asc,
                         size,
                         false,
-                    );
+                    ));
                     content.append(&name, 0.0, 0.0);
                 }
                 out.push(Item {

@@ -9,7 +9,7 @@ use printpdf::{
     PdfSaveOptions, Point, Pt, Rgb, TextItem, TextMatrix, XObjectId, XObjectTransform,
 };
 
-use crate::document::{Document, Image};
+use crate::document::{Document, Image, Meta};
 
 use super::compact;
 use super::fonts::{FACES, Face, FontSet};
@@ -30,21 +30,20 @@ fn pt(mm: f32) -> Pt {
 /// layout is consumed page by page, so a long document does not hold its
 /// layout, printpdf's operations and lopdf's objects all at once.
 pub(crate) fn write(
-    doc: &Document,
+    meta: &Meta,
+    id: String,
     layout: Layout,
     fonts: &FontSet,
     warnings: &mut Vec<String>,
 ) -> Vec<u8> {
-    // Hashes the whole text: done before the pages take their memory.
-    let id = document_id(doc);
-    let mut pdf = PdfDocument::new(&doc.meta.title);
+    let mut pdf = PdfDocument::new(&meta.title);
     let info = &mut pdf.metadata.info;
-    info.author = doc.meta.author.clone();
-    info.subject = doc.meta.subject.clone();
+    info.author = meta.author.clone();
+    info.subject = meta.subject.clone();
     info.creator = "gostdoc".into();
     info.producer = "gostdoc".into();
     // The document's own date, never the clock's: rebuilds stay identical.
-    if let Some(date) = document_date(&doc.meta.date) {
+    if let Some(date) = document_date(&meta.date) {
         info.creation_date = date;
         info.modification_date = date;
         info.metadata_date = date;
@@ -86,9 +85,9 @@ pub(crate) fn write(
     let mut lo = printpdf::serialize::to_lopdf_doc(&pdf, &opts, &mut pdf_warnings);
     // The operations are in lopdf's content streams now.
     drop(pdf);
-    finish(&mut lo, doc, id);
+    finish(&mut lo, meta, id);
     compact::compact(&mut lo);
-    lo.compress();
+    compact::compress_streams(&mut lo);
     let mut bytes = Vec::new();
     // Object streams and a cross-reference stream (PDF 1.5) compress the
     // dictionaries as well; writing to a Vec cannot fail.
@@ -327,7 +326,7 @@ fn document_date(iso: &str) -> Option<printpdf::date::OffsetDateTime> {
 }
 
 /// Sets the language and the trailer ID derived from the document itself.
-fn finish(lo: &mut lopdf::Document, doc: &Document, id: String) {
+fn finish(lo: &mut lopdf::Document, meta: &Meta, id: String) {
     use lopdf::{Object, StringFormat};
     lo.trailer.set(
         "ID",
@@ -336,10 +335,10 @@ fn finish(lo: &mut lopdf::Document, doc: &Document, id: String) {
             Object::String(id.into_bytes(), StringFormat::Literal),
         ]),
     );
-    let lang = if doc.meta.language.is_empty() {
+    let lang = if meta.language.is_empty() {
         "ru-RU"
     } else {
-        doc.meta.language.as_str()
+        meta.language.as_str()
     };
     // UTF-16 strings as literal rather than hex halve the Info dictionary;
     // empty entries say nothing.
@@ -368,7 +367,7 @@ fn finish(lo: &mut lopdf::Document, doc: &Document, id: String) {
 }
 
 /// 32 hex digits from the document's metadata and text (FNV-1a, twice).
-fn document_id(doc: &Document) -> String {
+pub(crate) fn document_id(doc: &Document) -> String {
     let mut text = String::new();
     text.push_str(&doc.meta.title);
     text.push('\n');
