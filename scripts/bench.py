@@ -62,7 +62,7 @@ def roadmap(rows=7000):
         with open(src, "w", encoding="utf-8") as f:
             f.write(roadmap_toml(rows))
         runs = []
-        for _ in range(3):
+        for _ in range(5):
             r = subprocess.run(["/usr/bin/time", "-f", "%e %M", BIN, "build", src, "-o", tmp,
                                 "--format", "docx,pdf"], check=True, capture_output=True, text=True)
             secs, kb = r.stderr.strip().splitlines()[-1].split()

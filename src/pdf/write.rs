@@ -366,27 +366,13 @@ fn finish(lo: &mut lopdf::Document, meta: &Meta, id: String) {
     }
 }
 
-/// 32 hex digits from the document's metadata and text (FNV-1a, twice).
+/// 32 hex digits from the document's metadata and text (XXH3, 128 bits).
 pub(crate) fn document_id(doc: &Document) -> String {
-    let mut text = String::new();
-    text.push_str(&doc.meta.title);
-    text.push('\n');
-    text.push_str(&doc.meta.author);
-    text.push('\n');
-    text.push_str(&doc.meta.subject);
-    text.push('\n');
-    text.push_str(&doc.plain_text());
-    let fnv = |seed: u64| {
-        let mut h = seed;
-        for b in text.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        h
-    };
-    format!(
-        "{:016x}{:016x}",
-        fnv(0xcbf2_9ce4_8422_2325),
-        fnv(0x6c62_272e_07bb_0142)
-    )
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in [&doc.meta.title, &doc.meta.author, &doc.meta.subject] {
+        hasher.update(part.as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher.update(doc.plain_text().as_bytes());
+    format!("{:032x}", hasher.digest128())
 }
