@@ -196,7 +196,7 @@ fn seed_000_pdf_is_small() {
 }
 
 #[test]
-fn page_counts_equal_libreoffices_pdf_of_our_docx() {
+fn pages_and_lines_equal_libreoffices_pdf_of_our_docx() {
     let dir = tempfile::tempdir().unwrap();
     let mut docx_files = Vec::new();
     let mut ours = Vec::new();
@@ -230,26 +230,32 @@ fn page_counts_equal_libreoffices_pdf_of_our_docx() {
             pages(&lo_pdf),
             "seed {id}: our PDF vs LibreOffice's PDF of our DOCX"
         );
-        // Line for line: the lines of our PDF that LibreOffice's lacks.
-        let lines = |p: &Path| -> Vec<String> {
+        // Page for page and line for line: the same lines, in the same
+        // order, on the same pages (every line break and page break).
+        let pages_lines = |p: &Path| -> Vec<Vec<String>> {
             run("pdftotext", &[p.as_os_str(), "-".as_ref()])
-                .lines()
-                .map(|l| l.trim().to_owned())
-                .filter(|l| !l.is_empty())
+                .split('\u{c}')
+                .map(|page| {
+                    page.lines()
+                        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                        .filter(|l| !l.is_empty())
+                        .collect()
+                })
                 .collect()
         };
-        let theirs = lines(&lo_pdf);
-        let differing: Vec<String> = lines(pdf)
-            .into_iter()
-            .filter(|l| !theirs.contains(l))
-            .collect();
-        // Known: 001 breaks «Учебно-методический» at its hyphen in
-        // LibreOffice (an italic line); 002's page 3 starts two lines
-        // earlier there (a keep-with-next paragraph moved whole).
-        assert!(
-            differing.len() <= 1,
-            "seed {id}: lines that differ from LibreOffice's: {differing:#?}"
-        );
+        let ours_pages = pages_lines(pdf);
+        let theirs_pages = pages_lines(&lo_pdf);
+        for (page, (a, b)) in ours_pages.iter().zip(&theirs_pages).enumerate() {
+            let first_diff = a.iter().zip(b).position(|(x, y)| x != y);
+            assert!(
+                a.len() == b.len() && first_diff.is_none(),
+                "seed {id}, page {}: line {} differs from LibreOffice's:\n  ours: {:?}\n  LO:   {:?}",
+                page + 1,
+                first_diff.unwrap_or(a.len().min(b.len())) + 1,
+                a.get(first_diff.unwrap_or(a.len().min(b.len()))),
+                b.get(first_diff.unwrap_or(a.len().min(b.len()))),
+            );
+        }
     }
 }
 

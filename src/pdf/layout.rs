@@ -443,6 +443,10 @@ impl<'a> Flow<'a> {
             // Orphans and widows: a page may not end after the first line
             // or before the last one of a body paragraph.
             let widow_orphan = !ctx.in_cell && n >= 2 && (k == 1 || k == n - 1);
+            // A paragraph kept with the next one (a decision above the
+            // signature) moves to the next page whole, as LibreOffice
+            // does with the DOCX, rather than leaving part of it behind.
+            let kept_whole = !ctx.in_cell && p.keep_with_next;
             out.push(Item {
                 gap: if k == 0 {
                     *after + p.space_before_pt * PT
@@ -450,7 +454,11 @@ impl<'a> Flow<'a> {
                     0.0
                 },
                 height: lh,
-                keep_prev: if k == 0 { *keep } else { widow_orphan },
+                keep_prev: if k == 0 {
+                    *keep
+                } else {
+                    widow_orphan || kept_whole
+                },
                 kind: Kind::Line,
                 content,
             });

@@ -184,7 +184,11 @@ pub(crate) fn break_lines(
                     }
                 }
                 let gap = avail - last_break.map_or(0.0, |b| width(start, b.1));
-                let hyph = if m.hyphenate && gap > HYPHEN_ZONE_MM {
+                // A part of a hyphenated compound («Учебно-методический»)
+                // breaks at its own hyphen only, as in LibreOffice.
+                let compound = (word_start > 0 && break_after(chars, word_start - 1))
+                    || (word_end > word_start && break_after(chars, word_end - 1));
+                let hyph = if m.hyphenate && gap > HYPHEN_ZONE_MM && !compound {
                     hyphen_point(chars, word_start, word_end, hyphens, |p| {
                         width(start, p) + hyphen_w <= avail + 0.001
                     })
