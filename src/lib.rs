@@ -12,6 +12,10 @@
 //! | lay the document out | [`docx`], [`pdf`] | DOCX and PDF bytes |
 //! | find inputs, render, write files atomically | [`build`] | files in `output/` |
 //!
+//! [`russian`] holds the language: cases of names and positions, dates in
+//! words, plural agreement, typography. Templates use it through Tera
+//! filters ([`filters`]), registered in every [`template`] set.
+//!
 //! Diagnostics for the user, in Russian with file, line and field, are
 //! [`diagnostic::Diagnostic`]s. Only [`model`] reads input files and only
 //! [`build`] writes output files.
@@ -21,8 +25,10 @@ pub mod build;
 pub mod diagnostic;
 pub mod document;
 pub mod docx;
+pub mod filters;
 pub mod markup;
 pub mod model;
 pub mod pdf;
+pub mod russian;
 pub mod template;
 pub mod view;

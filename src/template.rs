@@ -50,6 +50,7 @@ impl Templates {
     /// Built-in templates, overridden by same-named files in `dir` if given.
     pub fn load(dir: Option<&Path>) -> Result<Templates, TemplateError> {
         let mut tera = tera::Tera::new();
+        crate::filters::register(&mut tera);
         let mut overrides = Vec::new();
         for (name, builtin) in BUILTIN {
             let (content, origin) = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {

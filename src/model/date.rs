@@ -1,42 +1,12 @@
 //! Dates and deadlines: typed values, parsed from what a secretary writes.
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// Month names in the genitive, for «24 июня 2021 г.».
-const MONTHS_GENITIVE: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-];
-
-/// Month names in the nominative, for «январь 2021 г.».
-const MONTHS_NOMINATIVE: [&str; 12] = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-];
+use crate::russian::dates::{MONTHS_GENITIVE, MONTHS_NOMINATIVE};
 
 /// How a date prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DateStyle {
     /// 24.06.2021
     Numeric,
@@ -124,7 +94,7 @@ fn checked(y: &str, m: &str, d: &str) -> Result<NaiveDate, String> {
 }
 
 /// A deadline, typed so that later checks can compare it with dates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
 pub enum Deadline {
     /// On a date: «01.09.2021».
@@ -150,16 +120,99 @@ pub enum Deadline {
         /// The year.
         year: i32,
     },
-    /// Words: «постоянно», «в течение учебного года», «весь период».
+    /// A span of days: «02.11.–06.11.2021 г.».
+    Range {
+        /// First day.
+        from: NaiveDate,
+        /// Last day.
+        to: NaiveDate,
+    },
+    /// A recurring or open term: «постоянно», «ежегодно».
+    Term {
+        /// Which one.
+        term: Term,
+    },
+    /// Several deadlines in one cell: «Октябрь 2020 г.» and «Октябрь 2021 г.».
+    Several {
+        /// Each, in order.
+        items: Vec<Deadline>,
+    },
+    /// Anything else, printed as written.
     Words {
         /// The words.
         text: String,
     },
 }
 
+/// The terms documents use instead of a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Term {
+    /// постоянно
+    Permanent,
+    /// ежегодно
+    Annually,
+    /// ежеквартально
+    Quarterly,
+    /// ежемесячно
+    Monthly,
+    /// в течение учебного года
+    SchoolYear,
+    /// в течение года
+    Year,
+    /// весь период
+    WholePeriod,
+}
+
+impl Term {
+    const ALL: [(Term, &'static str); 7] = [
+        (Term::Permanent, "постоянно"),
+        (Term::Annually, "ежегодно"),
+        (Term::Quarterly, "ежеквартально"),
+        (Term::Monthly, "ежемесячно"),
+        (Term::SchoolYear, "в течение учебного года"),
+        (Term::Year, "в течение года"),
+        (Term::WholePeriod, "весь период"),
+    ];
+
+    fn parse(lower: &str) -> Option<Term> {
+        let words: Vec<&str> = lower.split_whitespace().collect();
+        let joined = words.join(" ");
+        Term::ALL
+            .iter()
+            .find(|(_, text)| *text == joined.trim_end_matches('.'))
+            .map(|(t, _)| *t)
+    }
+
+    /// The words, with a no-break space after a short preposition.
+    pub fn text(self) -> String {
+        let plain = Term::ALL
+            .iter()
+            .find(|(t, _)| *t == self)
+            .map_or("", |(_, text)| text);
+        crate::russian::typography::apply(plain)
+    }
+}
+
 impl Deadline {
-    /// Reads a deadline as a secretary writes it.
+    /// Reads a deadline as a secretary writes it. Several deadlines in
+    /// one text are separated by line breaks.
     pub fn parse(text: &str) -> Result<Deadline, String> {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.len() > 1 {
+            let items = lines
+                .iter()
+                .map(|l| Deadline::parse_one(l))
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(Deadline::Several { items });
+        }
+        Deadline::parse_one(text)
+    }
+
+    fn parse_one(text: &str) -> Result<Deadline, String> {
         let t = text.trim();
         let lower = t.to_lowercase();
         if let Some(rest) = lower.strip_prefix("до ") {
@@ -174,8 +227,14 @@ impl Deadline {
         if let Some((date, style)) = parse(t)? {
             return Ok(Deadline::On { date, style });
         }
+        if let Some(range) = parse_range(&lower)? {
+            return Ok(range);
+        }
         if let Some(months) = parse_months(&lower) {
             return Ok(months);
+        }
+        if let Some(term) = Term::parse(&lower) {
+            return Ok(Deadline::Term { term });
         }
         if t.chars().next().is_some_and(|c| c.is_ascii_digit()) && !t.contains(' ') {
             return Err(format!(
@@ -185,7 +244,9 @@ impl Deadline {
         Ok(Deadline::Words { text: t.to_owned() })
     }
 
-    /// The printed form: «01.09.2021», «до 1 сентября 2021 г.», «январь–март 2021 г.».
+    /// The printed form: «01.09.2021», «до 1 сентября 2021 г.»,
+    /// «январь–март 2021 г.», «02.11.–06.11.2021 г.»; several deadlines
+    /// one per line.
     pub fn display(&self) -> String {
         match self {
             Deadline::On { date, style } => format(*date, *style, false),
@@ -199,15 +260,63 @@ impl Deadline {
                     format!("{first}–{last} {year}\u{a0}г.")
                 }
             }
-            Deadline::Words { text } => text.clone(),
+            Deadline::Range { from, to } if from.year() == to.year() => format!(
+                "{}–{}\u{a0}г.",
+                from.format("%d.%m."),
+                to.format("%d.%m.%Y")
+            ),
+            Deadline::Range { from, to } => {
+                format!("{}–{}", from.format("%d.%m.%Y"), to.format("%d.%m.%Y"))
+            }
+            Deadline::Term { term } => term.text(),
+            Deadline::Several { items } => items
+                .iter()
+                .map(Deadline::display)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Deadline::Words { text } => crate::russian::typography::apply(text),
         }
     }
 
-    /// True for a date, «до» a date or a month: printed after «срок»
-    /// («срок до 01.09.2021»); words («постоянно») stand alone.
+    /// True for a date, «до» a date, a month or a span: printed after
+    /// «срок» («срок до 01.09.2021»); terms («постоянно») stand alone.
     pub fn is_dated(&self) -> bool {
-        !matches!(self, Deadline::Words { .. })
+        match self {
+            Deadline::Term { .. } | Deadline::Words { .. } => false,
+            Deadline::Several { items } => items.iter().all(Deadline::is_dated),
+            _ => true,
+        }
     }
+}
+
+/// «02.11.–06.11.2021 г.» or «16.04.2021–20.04.2021»: the first date may
+/// leave out the year it shares with the second.
+fn parse_range(lower: &str) -> Result<Option<Deadline>, String> {
+    let t = lower.trim_end_matches("года").trim_end_matches("г.").trim();
+    let Some((a, b)) = t.split_once(['–', '—']).or_else(|| {
+        // A hyphen only between two dates, not inside one.
+        t.split_once(".-").map(|(a, b)| (&t[..a.len() + 1], b))
+    }) else {
+        return Ok(None);
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let Some((to, _)) = parse(b)? else {
+        return Ok(None);
+    };
+    let a_full = if a.trim_end_matches('.').matches('.').count() == 1 {
+        format!("{}.{}", a.trim_end_matches('.'), to.year())
+    } else {
+        a.to_owned()
+    };
+    let Some((from, _)) = parse(&a_full)? else {
+        return Ok(None);
+    };
+    if from > to {
+        return Err(format!(
+            "в сроке «{lower}» начало позже конца: пишите сначала раннюю дату"
+        ));
+    }
+    Ok(Some(Deadline::Range { from, to }))
 }
 
 fn parse_months(lower: &str) -> Option<Deadline> {
@@ -299,11 +408,29 @@ mod tests {
             "март 2021\u{a0}г."
         );
         assert_eq!(
-            Deadline::parse("постоянно").unwrap(),
-            Deadline::Words {
-                text: "постоянно".into()
+            Deadline::parse("Постоянно").unwrap(),
+            Deadline::Term {
+                term: Term::Permanent
             }
         );
+        assert_eq!(
+            Deadline::parse("по мере поступления").unwrap(),
+            Deadline::Words {
+                text: "по мере поступления".into()
+            }
+        );
+        assert_eq!(
+            Deadline::parse("02.11.–06.11.2021 г.").unwrap(),
+            Deadline::Range {
+                from: d(2021, 11, 2),
+                to: d(2021, 11, 6)
+            }
+        );
+        assert!(Deadline::parse("06.11.–02.11.2021").is_err());
+        assert!(matches!(
+            Deadline::parse("Октябрь 2020 г.\n\nОктябрь 2021 г.").unwrap(),
+            Deadline::Several { items } if items.len() == 2
+        ));
         assert!(Deadline::parse("до завтра").is_err());
         assert!(Deadline::parse("31.02.2021").is_err());
     }
