@@ -6,10 +6,11 @@
 //! plain strings here; Tera escapes them when the template prints them.
 
 use crate::model::date::{self, DateStyle, Deadline};
-use crate::model::person::NBSP;
+use crate::model::person::{Gender, NBSP};
 use crate::model::text::TextBlock;
 use crate::model::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The whole template context.
 #[derive(Debug, Serialize)]
@@ -43,7 +44,8 @@ pub struct MetaView {
     pub date: String,
 }
 
-/// A person in every printed form.
+/// A person: the name in its parts for the `name` and `position` filters
+/// (which decline them), and the nominative forms ready to print.
 #[derive(Debug, Serialize, Clone)]
 pub struct PersonView {
     /// As the document's name order says: «Климова О.Н.» or «О.Н. Климова».
@@ -54,12 +56,24 @@ pub struct PersonView {
     pub surname_first: String,
     /// «Климова Ольга Николаевна».
     pub full: String,
+    /// «Климова».
+    pub surname: String,
+    /// «Ольга», when written in full.
+    pub first_name: Option<String>,
+    /// «Николаевна», when written in full.
+    pub patronymic: Option<String>,
+    /// «О.Н.».
+    pub initials: String,
+    /// `Male`, `Female` or `Unknown`.
+    pub gender: Gender,
+    /// The document's name order: `initials_first` or `surname_first`.
+    pub order: &'static str,
     /// Position, nominative.
     pub position: Option<String>,
-    /// Name in the accusative, in the document's name order.
-    pub accusative: String,
-    /// Position in the genitive.
-    pub position_genitive: Option<String>,
+    /// The TOML's own forms of the name, by case («accusative»).
+    pub name_cases: BTreeMap<&'static str, String>,
+    /// The TOML's own forms of the position, by case.
+    pub position_cases: BTreeMap<&'static str, String>,
 }
 
 /// An attendee entry.
@@ -92,16 +106,25 @@ pub struct AgendaView {
     pub speaker: Option<PersonView>,
 }
 
-/// A speech: the speaker's lead-in joined to the first paragraph.
+/// A speech. The template introduces the speaker: СЛУШАЛИ takes the
+/// accusative («Климову О.Н., муниципального координатора МОЦ»),
+/// ВЫСТУПИЛИ the nominative; `sep` then joins the first paragraph.
 #[derive(Debug, Serialize)]
 pub struct SpeechView {
+    /// `heard` or `spoke`.
+    pub kind: &'static str,
     /// Agenda item.
     pub question: Option<usize>,
     /// The speaker.
     pub speaker: PersonView,
-    /// «Климову О.Н., муниципального координатора МОЦ, о результатах …»:
-    /// the lead-in and the first paragraph.
-    pub first: String,
+    /// The speaker's role in this speech, after the position.
+    pub role: Option<String>,
+    /// What joins the introduction to `text`: «, » when the text goes on
+    /// the sentence («о результатах …»), «. » when it starts a new one,
+    /// « — » after a nominative speaker, «.» when there is no text.
+    pub sep: String,
+    /// The first paragraph.
+    pub text: String,
     /// The remaining paragraphs and lists.
     pub rest: Vec<TextBlock>,
 }
@@ -121,12 +144,16 @@ pub struct PointView {
     pub text: String,
     /// Further paragraphs and lists.
     pub rest: Vec<TextBlock>,
-    /// «срок 01.09.2021», «постоянно».
-    pub deadline: Option<String>,
+    /// The deadline; the template prints it with the `deadline` filter.
+    pub deadline: Option<Deadline>,
+    /// The deadline is a date (printed after «срок»), not a term.
+    pub deadline_dated: bool,
     /// Responsible.
     pub responsible: Option<String>,
-    /// «Срок: до 01.09.2021» after the sub-points.
-    pub group_deadline: Option<String>,
+    /// The deadline shared by the sub-points, printed after them.
+    pub group_deadline: Option<Deadline>,
+    /// Its label: «Срок».
+    pub group_label: String,
     /// Votes line.
     pub votes: Option<String>,
     /// Marks the closing line of a group (only `group_deadline` is set).
@@ -138,8 +165,8 @@ pub struct PointView {
 pub struct SignatureView {
     /// Position lines.
     pub position: Vec<String>,
-    /// «И.О. Фамилия».
-    pub name: String,
+    /// The signer.
+    pub person: PersonView,
 }
 
 /// Speeches under one agenda item.
@@ -173,8 +200,11 @@ pub struct ProtocolView {
     pub title: String,
     /// Number.
     pub number: Option<String>,
-    /// The date, in the document's date style.
+    /// The date, `YYYY-MM-DD`, for the `date` filter.
     pub date: String,
+    /// The document's date form for the `date` filter: `numeric`,
+    /// `words` or `words_year`.
+    pub date_form: &'static str,
     /// Time.
     pub time: Option<String>,
     /// Venue.
@@ -246,8 +276,10 @@ pub struct AppendixView {
 pub struct ResolutionView {
     /// «ПОСТАНОВЛЕНИЕ».
     pub kind: String,
-    /// Date, in the document's style.
+    /// Date, `YYYY-MM-DD`, for the `date` filter.
     pub date: String,
+    /// The document's date form for the `date` filter.
+    pub date_form: &'static str,
     /// Number.
     pub number: String,
     /// City.
@@ -266,6 +298,34 @@ pub struct ResolutionView {
     pub signature: Option<SignatureView>,
     /// Appendices.
     pub appendices: Vec<AppendixView>,
+}
+
+impl View {
+    /// The view as templates see it. Unless the document switches it off
+    /// (`options.typography = false`), every text has had the typographic
+    /// pass (`russian::typography`): «ёлочки», dashes, no-break spaces.
+    pub fn context_value(&self) -> Result<serde_json::Value, serde_json::Error> {
+        let mut value = serde_json::to_value(self)?;
+        if self.options.typography {
+            typeset(&mut value);
+        }
+        Ok(value)
+    }
+}
+
+/// Applies the typographic pass to every string in a JSON tree.
+fn typeset(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => {
+            let done = crate::russian::typography::apply(s);
+            if done != *s {
+                *s = done;
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(typeset),
+        serde_json::Value::Object(map) => map.values_mut().for_each(typeset),
+        _ => {}
+    }
 }
 
 /// Builds the view of a model.
@@ -337,22 +397,25 @@ fn capitalize_word(s: &str) -> String {
 }
 
 fn person(p: &Person, o: &Options) -> PersonView {
-    let order = |n: &crate::model::person::PersonName| match o.names {
-        NameOrder::InitialsFirst => n.initials_first(),
-        NameOrder::SurnameFirst => n.surname_first(),
+    let n = &p.name;
+    let (name, order) = match o.names {
+        NameOrder::InitialsFirst => (n.initials_first(), "initials_first"),
+        NameOrder::SurnameFirst => (n.surname_first(), "surname_first"),
     };
     PersonView {
-        name: order(&p.name),
-        initials_first: p.name.initials_first(),
-        surname_first: p.name.surname_first(),
-        full: p.name.full(),
+        name,
+        initials_first: n.initials_first(),
+        surname_first: n.surname_first(),
+        full: n.full(),
+        surname: n.surname.clone(),
+        first_name: n.first_name.clone(),
+        patronymic: n.patronymic.clone(),
+        initials: n.initials.clone(),
+        gender: p.gender,
+        order,
         position: p.position.clone(),
-        accusative: p
-            .accusative
-            .as_ref()
-            .map(order)
-            .unwrap_or_else(|| order(&p.name)),
-        position_genitive: p.position_genitive.clone().or_else(|| p.position.clone()),
+        name_cases: p.name_cases.clone(),
+        position_cases: p.position_cases.clone(),
     }
 }
 
@@ -407,9 +470,7 @@ fn join_and(parts: &[String]) -> String {
     }
 }
 
-/// Whom a speech is introduced by: СЛУШАЛИ takes the accusative
-/// («Климову О.Н., муниципального координатора»), ВЫСТУПИЛИ the nominative
-/// with a dash («Петров С.Н., директор — …»), as in LAYOUT.md §5.
+/// СЛУШАЛИ or ВЫСТУПИЛИ (LAYOUT.md §5).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum SpeechKind {
     Heard,
@@ -417,18 +478,8 @@ enum SpeechKind {
 }
 
 fn speech(s: &Speech, o: &Options, kind: SpeechKind) -> SpeechView {
-    let speaker = person(&s.speaker, o);
-    let (name, position) = match kind {
-        SpeechKind::Heard => (&speaker.accusative, &speaker.position_genitive),
-        SpeechKind::Spoke => (&speaker.name, &speaker.position),
-    };
-    let mut lead = name.clone();
-    for part in [position, &s.role].into_iter().flatten() {
-        lead.push_str(", ");
-        lead.push_str(part);
-    }
     let mut rest = s.text.clone();
-    let first = match rest.first() {
+    let (sep, text) = match rest.first() {
         Some(TextBlock::Paragraph(p)) => {
             let sep = match kind {
                 SpeechKind::Spoke => format!("{NBSP}— "),
@@ -439,26 +490,24 @@ fn speech(s: &Speech, o: &Options, kind: SpeechKind) -> SpeechView {
                 }
                 SpeechKind::Heard => ", ".into(),
             };
-            let joined = format!("{lead}{sep}{p}");
+            let text = p.clone();
             rest.remove(0);
-            joined
+            (sep, text)
         }
-        _ if kind == SpeechKind::Heard => format!("{lead}."),
-        _ => lead,
+        _ if kind == SpeechKind::Heard => (".".into(), String::new()),
+        _ => (String::new(), String::new()),
     };
     SpeechView {
+        kind: match kind {
+            SpeechKind::Heard => "heard",
+            SpeechKind::Spoke => "spoke",
+        },
         question: s.question,
-        speaker,
-        first,
+        speaker: person(&s.speaker, o),
+        role: s.role.clone(),
+        sep,
+        text,
         rest,
-    }
-}
-
-fn deadline_text(d: &Deadline) -> String {
-    if d.is_dated() {
-        format!("срок {}", d.display())
-    } else {
-        d.display()
     }
 }
 
@@ -487,9 +536,11 @@ fn flatten_points(points: &[Point], depth: usize, labels_deadline: &str, out: &m
             }),
             text,
             rest,
-            deadline: p.deadline.as_ref().map(deadline_text),
+            deadline: p.deadline.clone(),
+            deadline_dated: p.deadline.as_ref().is_some_and(Deadline::is_dated),
             responsible: p.responsible.clone(),
             group_deadline: None,
+            group_label: String::new(),
             votes: p.votes.map(|(y, n, a)| {
                 format!(
                     "Голосовали: «за»{NBSP}— {y}, «против»{NBSP}— {n}, «воздержались»{NBSP}— {a}."
@@ -507,8 +558,10 @@ fn flatten_points(points: &[Point], depth: usize, labels_deadline: &str, out: &m
                 text: String::new(),
                 rest: Vec::new(),
                 deadline: None,
+                deadline_dated: false,
                 responsible: None,
-                group_deadline: Some(format!("{labels_deadline}: {}", g.display())),
+                group_deadline: Some(g.clone()),
+                group_label: labels_deadline.to_owned(),
                 votes: None,
                 closing: true,
             });
@@ -582,7 +635,8 @@ fn protocol(p: &Protocol, o: &Options, labels: &Labels) -> ProtocolView {
     ProtocolView {
         title: p.meeting.title.clone(),
         number: p.meeting.number.clone(),
-        date: date::format(p.meeting.date, o.date_style, o.year_word),
+        date: p.meeting.date.format("%Y-%m-%d").to_string(),
+        date_form: date_form(o),
         time: p.meeting.time.clone(),
         venue: p.meeting.venue.clone(),
         city: p.meeting.city.clone(),
@@ -614,7 +668,7 @@ fn protocol(p: &Protocol, o: &Options, labels: &Labels) -> ProtocolView {
             .collect(),
         decisions,
         parts,
-        signatures: p.signatures.iter().map(signature).collect(),
+        signatures: p.signatures.iter().map(|s| signature(s, o)).collect(),
     }
 }
 
@@ -632,10 +686,19 @@ fn renumber(points: &[Point], prefix: &str) -> Vec<Point> {
         .collect()
 }
 
-fn signature(s: &Signature) -> SignatureView {
+fn signature(s: &Signature, o: &Options) -> SignatureView {
     SignatureView {
         position: s.position.clone(),
-        name: s.person.name.initials_first(),
+        person: person(&s.person, o),
+    }
+}
+
+/// The `date` filter's form for the document's date style.
+fn date_form(o: &Options) -> &'static str {
+    match (o.date_style, o.year_word) {
+        (DateStyle::Numeric, _) => "numeric",
+        (DateStyle::Words, false) => "words",
+        (DateStyle::Words, true) => "words_year",
     }
 }
 
@@ -650,13 +713,10 @@ fn resolution(r: &Resolution, o: &Options) -> ResolutionView {
     };
     let mut points = Vec::new();
     flatten_points(&r.points, 0, "Срок", &mut points);
-    let date_style = o.date_style;
     ResolutionView {
         kind: r.act.kind.clone(),
-        date: match date_style {
-            DateStyle::Numeric => date::numeric(r.act.date),
-            DateStyle::Words => date::words(r.act.date, o.year_word),
-        },
+        date: r.act.date.format("%Y-%m-%d").to_string(),
+        date_form: date_form(o),
         number: r.act.number.clone(),
         city: r.act.city.clone(),
         title: r.act.title.clone(),
@@ -664,7 +724,7 @@ fn resolution(r: &Resolution, o: &Options) -> ResolutionView {
         preamble_last,
         enacting: r.act.enacting.clone(),
         points,
-        signature: r.signature.as_ref().map(signature),
+        signature: r.signature.as_ref().map(|s| signature(s, o)),
         appendices: r
             .appendices
             .iter()

@@ -14,9 +14,10 @@ const NASTY: &[&str] = &[
     "&amp; &#160;",
 ];
 
-#[test]
-fn markup_and_template_code_in_user_text_print_as_typed() {
-    let mut toml = String::from("kind = \"protocol\"\n\n[meeting]\ntitle = '''");
+/// A protocol with every nasty text in a title, venue, agenda item,
+/// decisions, deadlines and a signature.
+fn nasty_protocol(options: &str) -> String {
+    let mut toml = format!("kind = \"protocol\"\n{options}\n[meeting]\ntitle = '''");
     toml.push_str(NASTY[0]);
     toml.push_str("'''\ndate = 2021-06-24\nvenue = '''");
     toml.push_str(NASTY[1]);
@@ -31,7 +32,13 @@ fn markup_and_template_code_in_user_text_print_as_typed() {
     toml.push_str(
         "[[signature]]\nposition = '''{{ position }} <i>'''\nperson = \"Климова О.Н.\"\n",
     );
+    toml
+}
 
+#[test]
+fn markup_and_template_code_in_user_text_print_as_typed() {
+    // Without the typographic pass, which turns "…" into «…».
+    let toml = nasty_protocol("\n[options]\ntypography = false\n");
     let dir = tempfile::tempdir().unwrap();
     let input = write_temp(dir.path(), "x.toml", toml.as_bytes());
     let docx = render(&input);
@@ -49,4 +56,19 @@ fn markup_and_template_code_in_user_text_print_as_typed() {
     assert!(!xml.contains("w:orient=\"landscape\""));
     // The injected <b> produced no bold run around its text.
     assert!(!text.contains("\nне жирный"));
+}
+
+#[test]
+fn the_typographic_pass_changes_quotes_but_injects_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_temp(dir.path(), "x.toml", nasty_protocol("").as_bytes());
+    let docx = render(&input);
+    let text = docx_text(&docx);
+    assert!(text.contains("«в\u{a0}кавычках»"), "{text}");
+    assert!(!text.contains("\"в кавычках\""), "{text}");
+    for literal in ["<b>не жирный</b>", "Рога & копыта", "{{ x }}", "{% if %}"] {
+        assert!(text.contains(literal), "«{literal}» is not in:\n{text}");
+    }
+    let xml = part(&docx, "word/document.xml");
+    assert_eq!(xml.matches("<w:sectPr").count(), 1);
 }

@@ -58,7 +58,8 @@ fn body_is_justified_with_a_first_line_indent_and_requisites_are_centred() {
                     .filter(|n| n.has_tag_name("t"))
                     .filter_map(|n| n.text())
                     .collect();
-                text.starts_with(starts)
+                // The typographic pass puts no-break spaces after short words.
+                text.replace('\u{a0}', " ").starts_with(starts)
             })
             .unwrap_or_else(|| panic!("no paragraph starting «{starts}»"))
     };
@@ -204,9 +205,9 @@ fn landscape_appendix_gets_a_landscape_section() {
 
 #[test]
 fn file_properties_name_the_document_and_the_organisation() {
-    let core = part(&render(&seed_input("004")), "docProps/core.xml");
+    let core = part(&render(&seed_input("004")), "docProps/core.xml").replace('\u{a0}', " ");
     assert!(
-        core.contains("<dc:title>Постановление от 10.02.2021 №\u{a0}227</dc:title>"),
+        core.contains("<dc:title>Постановление от 10.02.2021 № 227</dc:title>"),
         "{core}"
     );
     assert!(core.contains("<dc:creator>Администрация муниципального образования «Славский городской округ»</dc:creator>"), "{core}");

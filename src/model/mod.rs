@@ -19,6 +19,7 @@ use date::{DateStyle, Deadline};
 use person::{Gender, PersonName};
 use raw::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use text::{TextBlock, parse_blocks};
@@ -149,6 +150,8 @@ pub struct Options {
     pub spaced_enacting: bool,
     /// Page numbers from page 2.
     pub page_numbers: bool,
+    /// Apply the typographic pass to user text.
+    pub typography: bool,
 }
 
 /// Heading words (see `RawLabels` for each).
@@ -181,10 +184,11 @@ pub struct Person {
     pub position: Option<String>,
     /// Gender.
     pub gender: Gender,
-    /// Accusative override, as written.
-    pub accusative: Option<PersonName>,
-    /// Position in the genitive, override.
-    pub position_genitive: Option<String>,
+    /// The name in oblique cases, as written in the TOML where the rules
+    /// are wrong: case name («accusative») → text.
+    pub name_cases: BTreeMap<&'static str, String>,
+    /// The position in oblique cases, as written in the TOML.
+    pub position_cases: BTreeMap<&'static str, String>,
 }
 
 /// What met, when and where.
@@ -532,22 +536,27 @@ impl Validator {
             }
             None => name.gender_from_patronymic(),
         };
-        let accusative = match &raw.accusative {
-            Some(a) => match PersonName::parse(a) {
-                Ok(n) => Some(n),
-                Err(e) => {
-                    self.error(span.clone(), &format!("{field}.accusative"), e.0, None);
-                    None
+        let mut name_cases = BTreeMap::new();
+        for (case, text) in raw.cases.iter().flat_map(|c| c.entries()) {
+            match PersonName::parse(text) {
+                Ok(_) => {
+                    name_cases.insert(case, text.to_owned());
                 }
-            },
-            None => None,
-        };
+                Err(e) => self.error(span.clone(), &format!("{field}.cases.{case}"), e.0, None),
+            }
+        }
+        let position_cases = raw
+            .position_cases
+            .iter()
+            .flat_map(|c| c.entries())
+            .map(|(case, text)| (case, text.to_owned()))
+            .collect();
         Some(Person {
             name,
             position: raw.position.clone(),
             gender,
-            accusative,
-            position_genitive: raw.position_genitive.clone(),
+            name_cases,
+            position_cases,
         })
     }
 
@@ -577,8 +586,8 @@ impl Validator {
                 gender: n.gender_from_patronymic(),
                 name: n,
                 position: None,
-                accusative: None,
-                position_genitive: None,
+                name_cases: BTreeMap::new(),
+                position_cases: BTreeMap::new(),
             }),
             (0, Err(e)) => {
                 self.error(span, field, e.0, None);
@@ -807,6 +816,7 @@ impl Validator {
             year_word: o.year_word.unwrap_or(false),
             spaced_enacting: o.spaced_enacting.unwrap_or(true),
             page_numbers: o.page_numbers.unwrap_or(true),
+            typography: o.typography.unwrap_or(true),
         };
         let l = raw.labels.clone().unwrap_or_default();
         let labels = Labels {

@@ -122,6 +122,9 @@ pub struct RawOptions {
     pub spaced_enacting: Option<bool>,
     /// Page numbers from page 2 on (default true).
     pub page_numbers: Option<bool>,
+    /// The typographic pass over user text (quotes, dashes, no-break
+    /// spaces); on unless `false`.
+    pub typography: Option<bool>,
 }
 
 /// The words used as headings; each has a house default.
@@ -170,10 +173,44 @@ pub struct RawPerson {
     pub position: Option<String>,
     /// `м` or `ж`, when the patronymic does not tell.
     pub gender: Option<String>,
-    /// The name in the accusative, as it must print («Климову О.Н.»).
+    /// The name in cases where the rules get it wrong, as it must print:
+    /// `cases = { accusative = "Климову О.Н." }`.
+    pub cases: Option<RawCases>,
+    /// The position in cases where the rules get it wrong:
+    /// `position_cases = { accusative = "директора школы-интерната" }`.
+    pub position_cases: Option<RawCases>,
+}
+
+/// Explicit forms in the oblique cases; each overrides the rules.
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawCases {
+    /// Родительный.
+    pub genitive: Option<String>,
+    /// Дательный.
+    pub dative: Option<String>,
+    /// Винительный.
     pub accusative: Option<String>,
-    /// The position in the genitive («муниципального координатора МОЦ»).
-    pub position_genitive: Option<String>,
+    /// Творительный.
+    pub instrumental: Option<String>,
+    /// Предложный.
+    pub prepositional: Option<String>,
+}
+
+impl RawCases {
+    /// The forms given, by English case name.
+    pub fn entries(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("genitive", &self.genitive),
+            ("dative", &self.dative),
+            ("accusative", &self.accusative),
+            ("instrumental", &self.instrumental),
+            ("prepositional", &self.prepositional),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+        .collect()
+    }
 }
 
 /// A reference to a person: a surname or name from `[[people]]`, a name

@@ -29,6 +29,12 @@ const HYPHEN_MIN: usize = 2;
 /// Minimum characters after a hyphen.
 const HYPHEN_MIN_AFTER: usize = 2;
 
+/// A hyphenated line must leave this much room: LibreOffice measures in
+/// twips and rounds each advance, so a hyphen that fits by a hair here
+/// (seed 004: «работающих в\u{a0}слож-», 0.05 mm to spare) does not
+/// fit there.
+const HYPHEN_SLACK_MM: f32 = 0.1;
+
 /// The DOCX's hyphenation zone, 357 twips: a word is not hyphenated when
 /// it starts closer than this to the end of the line. LibreOffice applies it
 /// to justified text too (compared on the seeds).
@@ -183,15 +189,21 @@ pub(crate) fn break_lines(
                         break;
                     }
                 }
-                let gap = avail - last_break.map_or(0.0, |b| width(start, b.1));
                 // A part of a hyphenated compound («Учебно-методический»)
                 // breaks at its own hyphen only, as in LibreOffice.
                 let compound = (word_start > 0 && break_after(chars, word_start - 1))
                     || (word_end > word_start && break_after(chars, word_end - 1));
-                let hyph = if m.hyphenate && gap > HYPHEN_ZONE_MM && !compound {
-                    hyphen_point(chars, word_start, word_end, hyphens, |p| {
-                        width(start, p) + hyphen_w <= avail + 0.001
-                    })
+                let hyph = if m.hyphenate && !compound {
+                    hyphen_point(
+                        chars,
+                        word_start,
+                        word_end,
+                        hyphens,
+                        // The zone is measured from the start of the whole
+                        // unit («и\u{a0}повышения»), as in LibreOffice.
+                        |_| avail - width(start, word_start),
+                        |p| width(start, p) + hyphen_w <= avail - HYPHEN_SLACK_MM,
+                    )
                 } else {
                     None
                 };
@@ -252,20 +264,25 @@ pub(crate) fn break_lines(
 
 /// The last hyphenation point of `chars[from..to]` for which `fits` holds,
 /// as the index of the first character after the hyphen. Parts joined by a
-/// no-break space («Севостьянова\u{a0}Ю.Н.,») are hyphenated each on its
-/// own, as LibreOffice does: the unit stays on one line only as a whole.
+/// no-break space («Севостьянова\u{a0}Ю.Н.», «и\u{a0}повышения») are
+/// hyphenated each on its own, as LibreOffice does, when the space left at
+/// the end of the line (`gap_at` the part's start) is wider than the
+/// hyphenation zone.
 fn hyphen_point(
     chars: &[Ch],
     from: usize,
     to: usize,
     hyphens: &mut Hyphens,
+    gap_at: impl Fn(usize) -> f32,
     fits: impl Fn(usize) -> bool,
 ) -> Option<usize> {
     let mut best = None;
     let mut start = from;
     for i in from..=to {
         if i == to || chars[i].c == '\u{a0}' {
-            if let Some(p) = segment_hyphen_point(chars, start, i, hyphens, &fits) {
+            if gap_at(start) > HYPHEN_ZONE_MM
+                && let Some(p) = segment_hyphen_point(chars, start, i, hyphens, &fits)
+            {
                 best = Some(p);
             }
             start = i + 1;

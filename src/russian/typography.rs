@@ -34,7 +34,8 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         spaced_dash: re(r"[ \u{a0}]+(?:--?|—|–)[ \u{a0}]+"),
         // 2020-2021, 6-7: two numbers only, not a date or a phone number.
         number_range: re(r"(^|[^\d.\-–])(\d{1,4})-(\d{1,4})($|[^\d\-–.])"),
-        numero: re(r"№[ \u{a0}]*(\S)"),
+        // Before a number only: «№ п/п» in a narrow header may break.
+        numero: re(r"№[ \u{a0}]*(\d)"),
         // A short word, then a space.
         short_words: re(
             r"(?i)(^|[\s(«„\u{a0}])(в|во|на|с|со|к|ко|о|об|и|а|не|но|по|до|от|за|из|у)( )",
