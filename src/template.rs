@@ -89,11 +89,7 @@ impl Templates {
     /// Renders the template of the view's document kind into markup.
     pub fn render(&self, view: &View) -> Result<String, TemplateError> {
         let name = format!("{}.xml", view.kind);
-        let value = view.context_value().map_err(|e| TemplateError {
-            origin: self.origin(&name),
-            message: e.to_string(),
-        })?;
-        let context = tera::Context::from_serialize(&value).map_err(|e| TemplateError {
+        let context = tera::Context::from_serialize(view).map_err(|e| TemplateError {
             origin: self.origin(&name),
             message: tera_message(&e),
         })?;

@@ -300,32 +300,34 @@ pub struct ResolutionView {
     pub appendices: Vec<AppendixView>,
 }
 
-impl View {
-    /// The view as templates see it. Unless the document switches it off
-    /// (`options.typography = false`), every text has had the typographic
-    /// pass (`russian::typography`): «ёлочки», dashes, no-break spaces.
-    pub fn context_value(&self) -> Result<serde_json::Value, serde_json::Error> {
-        let mut value = serde_json::to_value(self)?;
-        if self.options.typography {
-            typeset(&mut value);
-        }
-        Ok(value)
+/// Text as the document prints it: with the typographic pass
+/// (`russian::typography`: «ёлочки», dashes, no-break spaces) unless the
+/// document switches it off (`options.typography = false`). Applied here,
+/// to user text only, as the view is built.
+fn tx(o: &Options, s: &str) -> String {
+    if o.typography {
+        crate::russian::typography::apply(s)
+    } else {
+        s.to_owned()
     }
 }
 
-/// Applies the typographic pass to every string in a JSON tree.
-fn typeset(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::String(s) => {
-            let done = crate::russian::typography::apply(s);
-            if done != *s {
-                *s = done;
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(typeset),
-        serde_json::Value::Object(map) => map.values_mut().for_each(typeset),
-        _ => {}
-    }
+fn tx_opt(o: &Options, s: &Option<String>) -> Option<String> {
+    s.as_deref().map(|s| tx(o, s))
+}
+
+fn tx_lines(o: &Options, lines: &[String]) -> Vec<String> {
+    lines.iter().map(|l| tx(o, l)).collect()
+}
+
+fn tx_blocks(o: &Options, blocks: &[TextBlock]) -> Vec<TextBlock> {
+    blocks
+        .iter()
+        .map(|b| match b {
+            TextBlock::Paragraph(p) => TextBlock::Paragraph(tx(o, p)),
+            TextBlock::Bullets(items) => TextBlock::Bullets(tx_lines(o, items)),
+        })
+        .collect()
 }
 
 /// Builds the view of a model.
@@ -379,7 +381,12 @@ pub fn build(model: &Model) -> View {
             subject,
             date,
         },
-        org: model.organization.clone(),
+        org: Organization {
+            header: tx_lines(o, &model.organization.header),
+            city: tx_opt(o, &model.organization.city),
+            issuer_genitive: tx_opt(o, &model.organization.issuer_genitive),
+            ..model.organization.clone()
+        },
         options: o.clone(),
         labels: model.labels.clone(),
         protocol,
@@ -413,9 +420,13 @@ fn person(p: &Person, o: &Options) -> PersonView {
         initials: n.initials.clone(),
         gender: p.gender,
         order,
-        position: p.position.clone(),
+        position: tx_opt(o, &p.position),
         name_cases: p.name_cases.clone(),
-        position_cases: p.position_cases.clone(),
+        position_cases: p
+            .position_cases
+            .iter()
+            .map(|(case, text)| (*case, tx(o, text)))
+            .collect(),
     }
 }
 
@@ -437,8 +448,8 @@ fn attendee(a: &Attendee, o: &Options) -> AttendeeView {
         } => {
             v.kind = "person";
             v.person = Some(person(p, o));
-            v.role = role.clone();
-            v.note = note.clone();
+            v.role = tx_opt(o, role);
+            v.note = tx_opt(o, note);
         }
         Attendee::Group {
             title,
@@ -446,17 +457,17 @@ fn attendee(a: &Attendee, o: &Options) -> AttendeeView {
             counts,
         } => {
             v.kind = "group";
-            v.title = Some(title.clone());
+            v.title = Some(tx(o, title));
             v.members = members.iter().map(|m| person(m, o)).collect();
             if !counts.is_empty() {
                 let parts: Vec<String> = counts
                     .iter()
-                    .map(|(n, who)| format!("{n}{NBSP}{who}"))
+                    .map(|(n, who)| format!("{n}{NBSP}{}", tx(o, who)))
                     .collect();
                 v.counts = Some(join_and(&parts));
             }
         }
-        Attendee::Text { text } => v.title = Some(text.clone()),
+        Attendee::Text { text } => v.title = Some(tx(o, text)),
     }
     v
 }
@@ -478,7 +489,7 @@ enum SpeechKind {
 }
 
 fn speech(s: &Speech, o: &Options, kind: SpeechKind) -> SpeechView {
-    let mut rest = s.text.clone();
+    let mut rest = tx_blocks(o, &s.text);
     let (sep, text) = match rest.first() {
         Some(TextBlock::Paragraph(p)) => {
             let sep = match kind {
@@ -504,18 +515,24 @@ fn speech(s: &Speech, o: &Options, kind: SpeechKind) -> SpeechView {
         },
         question: s.question,
         speaker: person(&s.speaker, o),
-        role: s.role.clone(),
+        role: tx_opt(o, &s.role),
         sep,
         text,
         rest,
     }
 }
 
-fn flatten_points(points: &[Point], depth: usize, labels_deadline: &str, out: &mut Vec<PointView>) {
+fn flatten_points(
+    o: &Options,
+    points: &[Point],
+    depth: usize,
+    labels_deadline: &str,
+    out: &mut Vec<PointView>,
+) {
     for p in points {
         let (mut text, rest) = match p.text.split_first() {
-            Some((TextBlock::Paragraph(first), rest)) => (first.clone(), rest.to_vec()),
-            _ => (String::new(), p.text.clone()),
+            Some((TextBlock::Paragraph(first), rest)) => (tx(o, first), tx_blocks(o, rest)),
+            _ => (String::new(), tx_blocks(o, &p.text)),
         };
         if p.deadline.is_some() {
             // «…в школе — срок 01.09.2021.»: the sentence ends after the
@@ -527,18 +544,14 @@ fn flatten_points(points: &[Point], depth: usize, labels_deadline: &str, out: &m
             depth,
             question: p.question,
             to: p.to.as_ref().map(|t| {
-                let t = t.trim_end();
-                if t.ends_with(':') {
-                    t.to_owned()
-                } else {
-                    format!("{t}:")
-                }
+                let t = tx(o, t.trim_end());
+                if t.ends_with(':') { t } else { format!("{t}:") }
             }),
             text,
             rest,
             deadline: p.deadline.clone(),
             deadline_dated: p.deadline.as_ref().is_some_and(Deadline::is_dated),
-            responsible: p.responsible.clone(),
+            responsible: tx_opt(o, &p.responsible),
             group_deadline: None,
             group_label: String::new(),
             votes: p.votes.map(|(y, n, a)| {
@@ -548,7 +561,7 @@ fn flatten_points(points: &[Point], depth: usize, labels_deadline: &str, out: &m
             }),
             closing: false,
         });
-        flatten_points(&p.points, depth + 1, labels_deadline, out);
+        flatten_points(o, &p.points, depth + 1, labels_deadline, out);
         if let Some(g) = &p.group_deadline {
             out.push(PointView {
                 number: String::new(),
@@ -597,7 +610,7 @@ fn protocol(p: &Protocol, o: &Options, labels: &Labels) -> ProtocolView {
         .filter(|d| loose(d.question))
         .cloned()
         .collect();
-    flatten_points(&loose_decisions, 0, &labels.deadline, &mut decisions);
+    flatten_points(o, &loose_decisions, 0, &labels.deadline, &mut decisions);
     let parts = p
         .agenda
         .iter()
@@ -612,10 +625,10 @@ fn protocol(p: &Protocol, o: &Options, labels: &Labels) -> ProtocolView {
                 .collect();
             // By question, decisions are numbered within their item: «1.1.».
             let renumbered = renumber(&mine, &format!("{}.", a.number));
-            flatten_points(&renumbered, 0, &labels.deadline, &mut ds);
+            flatten_points(o, &renumbered, 0, &labels.deadline, &mut ds);
             PartView {
                 number: a.number,
-                title: a.title.clone(),
+                title: tx(o, &a.title),
                 heard: p
                     .heard
                     .iter()
@@ -633,14 +646,14 @@ fn protocol(p: &Protocol, o: &Options, labels: &Labels) -> ProtocolView {
         })
         .collect();
     ProtocolView {
-        title: p.meeting.title.clone(),
+        title: tx(o, &p.meeting.title),
         number: p.meeting.number.clone(),
         date: p.meeting.date.format("%Y-%m-%d").to_string(),
         date_form: date_form(o),
         time: p.meeting.time.clone(),
-        venue: p.meeting.venue.clone(),
-        city: p.meeting.city.clone(),
-        format: p.meeting.format.clone(),
+        venue: tx_opt(o, &p.meeting.venue),
+        city: tx_opt(o, &p.meeting.city),
+        format: tx_opt(o, &p.meeting.format),
         chair: p.chair.as_ref().map(|c| person(c, o)),
         secretary: p.secretary.as_ref().map(|c| person(c, o)),
         present: p.present.iter().map(|a| attendee(a, o)).collect(),
@@ -654,7 +667,7 @@ fn protocol(p: &Protocol, o: &Options, labels: &Labels) -> ProtocolView {
             .iter()
             .map(|a| AgendaView {
                 number: a.number,
-                title: a.title.clone(),
+                title: tx(o, &a.title),
                 speaker: a.speaker.as_ref().map(|s| person(s, o)),
             })
             .collect(),
@@ -688,7 +701,7 @@ fn renumber(points: &[Point], prefix: &str) -> Vec<Point> {
 
 fn signature(s: &Signature, o: &Options) -> SignatureView {
     SignatureView {
-        position: s.position.clone(),
+        position: tx_lines(o, &s.position),
         person: person(&s.person, o),
     }
 }
@@ -703,7 +716,7 @@ fn date_form(o: &Options) -> &'static str {
 }
 
 fn resolution(r: &Resolution, o: &Options) -> ResolutionView {
-    let mut preamble = r.act.preamble.clone();
+    let mut preamble = tx_blocks(o, &r.act.preamble);
     let preamble_last = match preamble.last() {
         Some(TextBlock::Paragraph(_)) => match preamble.pop() {
             Some(TextBlock::Paragraph(p)) => p,
@@ -712,14 +725,14 @@ fn resolution(r: &Resolution, o: &Options) -> ResolutionView {
         _ => String::new(),
     };
     let mut points = Vec::new();
-    flatten_points(&r.points, 0, "Срок", &mut points);
+    flatten_points(o, &r.points, 0, "Срок", &mut points);
     ResolutionView {
         kind: r.act.kind.clone(),
         date: r.act.date.format("%Y-%m-%d").to_string(),
         date_form: date_form(o),
         number: r.act.number.clone(),
-        city: r.act.city.clone(),
-        title: r.act.title.clone(),
+        city: tx_opt(o, &r.act.city),
+        title: tx(o, &r.act.title),
         preamble,
         preamble_last,
         enacting: r.act.enacting.clone(),
@@ -730,8 +743,8 @@ fn resolution(r: &Resolution, o: &Options) -> ResolutionView {
             .iter()
             .map(|a| AppendixView {
                 number: a.number,
-                label: a.label.clone(),
-                title: a.title.clone(),
+                label: tx_lines(o, &a.label),
+                title: tx_opt(o, &a.title),
                 orientation: match a.orientation {
                     Orientation::Portrait => "portrait",
                     Orientation::Landscape => "landscape",
@@ -744,7 +757,7 @@ fn resolution(r: &Resolution, o: &Options) -> ResolutionView {
                 header: a
                     .table
                     .as_ref()
-                    .map(|t| t.header.clone())
+                    .map(|t| t.header.iter().map(|r| tx_lines(o, r)).collect())
                     .unwrap_or_default(),
                 rows: a
                     .table
@@ -754,7 +767,8 @@ fn resolution(r: &Resolution, o: &Options) -> ResolutionView {
                             .iter()
                             .map(|row| match row {
                                 TableRow::Cells { number, cells } => {
-                                    let mut cells = cells.clone();
+                                    let mut cells: Vec<Vec<TextBlock>> =
+                                        cells.iter().map(|c| tx_blocks(o, c)).collect();
                                     if let Some(n) = number {
                                         cells.insert(0, vec![TextBlock::Paragraph(n.to_string())]);
                                     }
@@ -764,7 +778,7 @@ fn resolution(r: &Resolution, o: &Options) -> ResolutionView {
                                     }
                                 }
                                 TableRow::Section { text } => TableRowView {
-                                    section: Some(text.clone()),
+                                    section: Some(tx(o, text)),
                                     cells: Vec::new(),
                                 },
                             })

@@ -59,24 +59,30 @@ fn classify(word: &str) -> Word {
     if STOP_WORDS.contains(&lower.as_str()) {
         return Word::Other;
     }
-    if ["ый", "ий", "ой"].iter().any(|e| lower.ends_with(e)) {
+    if ["ый", "ий", "ой", "ая", "яя"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
         return Word::Adjective;
     }
     // Oblique endings: the head has already passed («отделом»).
-    if ["ом", "ем", "ами", "ями", "ах", "ях"]
-        .iter()
-        .any(|e| lower.ends_with(e))
-        && !["ном", "дом"].iter().any(|e| lower == *e)
+    const OBLIQUE: [&str; 14] = [
+        "ом", "ем", "ами", "ями", "ах", "ях", "ым", "им", "ого", "его", "ому", "ему", "ых", "их",
+    ];
+    if OBLIQUE.iter().any(|e| lower.ends_with(e)) && !["ном", "дом"].iter().any(|e| lower == *e)
     {
         return Word::Other;
     }
     Word::Noun
 }
 
-/// A masculine adjective (or participle: «заведующий») in `case`;
-/// animate, so the accusative is the genitive.
+/// An adjective (or participle: «заведующий») in `case`; a masculine one
+/// is animate, so its accusative is the genitive.
 fn adjective(word: &str, case: Case) -> String {
     let lower = word.to_lowercase();
+    if lower.ends_with("ая") || lower.ends_with("яя") {
+        return feminine_adjective(word, case);
+    }
     let stem_last = lower.chars().rev().nth(2).unwrap_or(' ');
     // After ж, ш, щ, ч and soft -ний the endings are soft (-его, -ему);
     // after г, к, х and for -ый/-ой they are hard.
@@ -97,6 +103,23 @@ fn adjective(word: &str, case: Case) -> String {
         (Case::Instrumental, true) => "им",
         (Case::Prepositional, false) => "ом",
         (Case::Prepositional, true) => "ем",
+    };
+    replace_end(word, 2, ending)
+}
+
+/// «заведующая», «медицинская»: -ой (-ей after a hushing sound or in
+/// -яя), accusative -ую (-юю).
+fn feminine_adjective(word: &str, case: Case) -> String {
+    let lower = word.to_lowercase();
+    let stem_last = lower.chars().rev().nth(2).unwrap_or(' ');
+    let soft = lower.ends_with("яя") || "жшщчц".contains(stem_last);
+    let ending = match (case, soft) {
+        (Case::Nominative, _) => return word.to_owned(),
+        (Case::Accusative, false) => "ую",
+        (Case::Accusative, true) if lower.ends_with("яя") => "юю",
+        (Case::Accusative, true) => "ую",
+        (_, false) => "ой",
+        (_, true) => "ей",
     };
     replace_end(word, 2, ending)
 }

@@ -11,7 +11,7 @@
 
 use std::sync::LazyLock;
 
-use regex::{Captures, Regex};
+use regex_lite::{Captures, Regex};
 
 const NBSP: &str = "\u{a0}";
 
@@ -19,12 +19,9 @@ const NBSP: &str = "\u{a0}";
 struct Rules {
     spaced_dash: Regex,
     number_range: Regex,
-    numero: Regex,
-    short_words: Regex,
     initials_before: Regex,
     initials_after: Regex,
     city: Regex,
-    unit_after_number: Regex,
 }
 
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
@@ -33,25 +30,28 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         // « - », « -- », « — » (any spaces) between words.
         spaced_dash: re(r"[ \u{a0}]+(?:--?|—|–)[ \u{a0}]+"),
         // 2020-2021, 6-7: two numbers only, not a date or a phone number.
-        number_range: re(r"(^|[^\d.\-–])(\d{1,4})-(\d{1,4})($|[^\d\-–.])"),
-        // Before a number only: «№ п/п» in a narrow header may break.
-        numero: re(r"№[ \u{a0}]*(\d)"),
-        // A short word, then a space.
-        short_words: re(
-            r"(?i)(^|[\s(«„\u{a0}])(в|во|на|с|со|к|ко|о|об|и|а|не|но|по|до|от|за|из|у)( )",
+        number_range: re(
+            r#"(^|[ \t\n\u{a0}(«„"/])([0-9]{1,4})-([0-9]{1,4})($|[ \t\n\u{a0})»“",;:.!?])"#,
         ),
         // «О.Н. Климова», «О. Н.Климова», «О.Климова».
         initials_before: re(
-            r"\b([А-ЯЁ])\.[ \u{a0}]?(?:([А-ЯЁ])\.)?[ \u{a0}]?([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)",
+            r#"(^|[ \t\n\u{a0}(«„"'—–\-/,;:])([А-ЯЁ])\.[ \u{a0}]?(?:([А-ЯЁ])\.)?[ \u{a0}]?([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)"#,
         ),
         // «Климова О.Н.», «Климова О. Н.».
         initials_after: re(
             r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)[ \u{a0}]([А-ЯЁ])\.[ \u{a0}]?(?:([А-ЯЁ])\.)?",
         ),
-        city: re(r"\b(г|п|с|д|ул|пос|пгт|ст)\.[ \u{a0}]?([А-ЯЁ])"),
-        unit_after_number: re(r"(\d)[ \u{a0}](г\.|гг\.|года?\b|чел\.|руб\.|тыс\.|млн|%)"),
+        city: re(r#"(^|[ \t\n\u{a0}(«„"'—–\-/,;:])(г|п|с|д|ул|пос|пгт|ст)\.[ \u{a0}]?([А-ЯЁ])"#),
     }
 });
+
+/// `re` replaced in `s`; `s` itself, not a copy, when nothing matched.
+fn replaced<R: regex_lite::Replacer>(re: &Regex, s: String, rep: R) -> String {
+    match re.replace_all(&s, rep) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(changed) => changed,
+    }
+}
 
 /// Applies every rule of the pass.
 pub fn apply(text: &str) -> String {
@@ -59,43 +59,133 @@ pub fn apply(text: &str) -> String {
         return String::new();
     }
     let r = &*RULES;
+    // Each rule runs only when its trigger is in the text: most texts
+    // need two or three of them, and a long table has thousands of texts.
     let mut s = quotes(text);
-    s = r.spaced_dash.replace_all(&s, "\u{a0}— ").into_owned();
-    // Twice: «1-2-3» is not a range, but «6-7, 8-9» holds two.
-    s = r
-        .number_range
-        .replace_all(&s, "${1}${2}–${3}${4}")
-        .into_owned();
-    s = r.numero.replace_all(&s, "№\u{a0}${1}").into_owned();
-    s = r
-        .initials_before
-        .replace_all(&s, |c: &Captures| {
+    if s.contains(" -") || s.contains(" —") || s.contains(" –") || s.contains("\u{a0}-") {
+        s = replaced(&r.spaced_dash, s, "\u{a0}— ");
+    }
+    // The regexes (regex-lite: compiled in microseconds, but slower to
+    // search) run only where a cheap scan finds a candidate.
+    let pair = |s: &str, test: &dyn Fn(char, char) -> bool| {
+        s.chars().zip(s.chars().skip(1)).any(|(a, b)| test(a, b))
+    };
+    if pair(&s, &|a, b| a.is_ascii_digit() && b == '-') {
+        s = replaced(&r.number_range, s, "${1}${2}–${3}${4}");
+    }
+    if s.contains('№') {
+        s = bind_numero(&s);
+    }
+    let capital_dot = |a: char, b: char| (('А'..='Я').contains(&a) || a == 'Ё') && b == '.';
+    if pair(&s, &capital_dot) {
+        s = replaced(&r.initials_before, s, |c: &Captures| {
             let second = c
-                .get(2)
+                .get(3)
                 .map_or(String::new(), |m| format!("{}.", m.as_str()));
-            format!("{}.{second}{NBSP}{}", &c[1], &c[3])
-        })
-        .into_owned();
-    s = r
-        .initials_after
-        .replace_all(&s, |c: &Captures| {
+            format!("{}{}.{second}{NBSP}{}", &c[1], &c[2], &c[4])
+        });
+        s = replaced(&r.initials_after, s, |c: &Captures| {
             let second = c
                 .get(3)
                 .map_or(String::new(), |m| format!("{}.", m.as_str()));
             format!("{}{NBSP}{}.{second}", &c[1], &c[2])
-        })
-        .into_owned();
-    s = r.city.replace_all(&s, "${1}.\u{a0}${2}").into_owned();
-    s = r
-        .unit_after_number
-        .replace_all(&s, "${1}\u{a0}${2}")
-        .into_owned();
-    // Twice, because a match consumes the space another one starts with
-    // («и в школе»).
-    for _ in 0..2 {
-        s = r.short_words.replace_all(&s, "${1}${2}\u{a0}").into_owned();
+        });
+    }
+    if ["г.", "п.", "с.", "д.", "ул.", "пос.", "пгт.", "ст."]
+        .iter()
+        .any(|abbr| s.contains(abbr))
+    {
+        s = replaced(&r.city, s, "${1}${2}.\u{a0}${3}");
+    }
+    if pair(&s, &|a, b| a.is_ascii_digit() && b == ' ') {
+        s = bind_units(&s);
+    }
+    if s.contains(' ') {
+        s = bind_short_words(&s);
     }
     s
+}
+
+/// «№ 227», «№227» → «№\u{a0}227»; before a number only, since «№ п/п»
+/// in a narrow table header must be free to break.
+fn bind_numero(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    let mut rest = text;
+    while let Some(at) = rest.find('№') {
+        out.push_str(&rest[..at + '№'.len_utf8()]);
+        let after = &rest[at + '№'.len_utf8()..];
+        let trimmed = after.trim_start_matches([' ', '\u{a0}']);
+        if trimmed.starts_with(|c: char| c.is_ascii_digit()) {
+            out.push('\u{a0}');
+            rest = trimmed;
+        } else {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Units that stay on the line of their number: «2021 г.», «5 чел.».
+const UNITS: [&str; 9] = [
+    "г.", "гг.", "года", "год", "чел.", "руб.", "тыс.", "млн", "%",
+];
+
+/// A no-break space between a number and its unit.
+fn bind_units(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut prev_digit = false;
+    for (i, c) in text.char_indices() {
+        if c == ' ' && prev_digit {
+            let next = &text[i + 1..];
+            let unit = UNITS.iter().any(|u| {
+                next.starts_with(u)
+                    && !next[u.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_alphabetic())
+            });
+            out.push(if unit { '\u{a0}' } else { ' ' });
+        } else {
+            out.push(c);
+        }
+        prev_digit = c.is_ascii_digit();
+    }
+    out
+}
+
+/// Short prepositions and conjunctions that a line must not end with.
+const SHORT_WORDS: [&str; 19] = [
+    "в", "во", "на", "с", "со", "к", "ко", "о", "об", "и", "а", "не", "но", "по", "до", "от", "за",
+    "из", "у",
+];
+
+/// Joins each short word to the next one with a no-break space, in one
+/// pass («и в школе» → «и\u{a0}в\u{a0}школе»).
+fn bind_short_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut words = text.split(' ').peekable();
+    while let Some(word) = words.next() {
+        out.push_str(word);
+        if words.peek().is_none() {
+            break;
+        }
+        // The word after the last no-break space or opening bracket/quote.
+        let last = word
+            .rsplit(['\u{a0}', '(', '«', '„'])
+            .next()
+            .unwrap_or(word);
+        let short = last.chars().count() <= 2 && {
+            let lower = last.to_lowercase();
+            SHORT_WORDS.contains(&lower.as_str())
+        };
+        out.push(if short && !word.is_empty() {
+            '\u{a0}'
+        } else {
+            ' '
+        });
+    }
+    out
 }
 
 /// Straight double quotes to «ёлочки» outside and „лапки“ inside. A quote
