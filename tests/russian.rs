@@ -75,3 +75,26 @@ fn bad_arguments_are_explained_in_russian() {
     let e = render(r#"{{ "2021-02-10" | date(form="weekday") }}"#).unwrap_err();
     assert!(e.contains("неизвестная форма даты"), "{e}");
 }
+
+#[test]
+fn every_example_in_the_template_docs_prints_what_the_docs_say() {
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/TEMPLATES.md")).unwrap();
+    let mut checked = 0;
+    for line in docs.lines() {
+        // | `{{ … }}` | prints |
+        let Some(rest) = line.strip_prefix("| `") else {
+            continue;
+        };
+        let Some((expr, tail)) = rest.split_once("` | ") else {
+            continue;
+        };
+        let expected = tail.trim_end_matches(" |").trim();
+        let expr = expr.replace("\\|", "|");
+        let got = render(&expr).unwrap_or_else(|e| panic!("{expr}: {e}"));
+        // The docs show no-break spaces as plain ones.
+        assert_eq!(got.replace('\u{a0}', " "), expected, "{expr}");
+        checked += 1;
+    }
+    assert!(checked >= 30, "only {checked} examples found");
+}
