@@ -254,8 +254,9 @@ fn push_children(mut docx: dx::Docx, children: Vec<Child>) -> dx::Docx {
     docx
 }
 
-/// Tables are written to XML row by row as they are built and spliced into
-/// the body afterwards: docx-rs holds a table cell's paragraph in 2.4 KB, so
+/// Tables are written to XML row by row as they are built, and the
+/// normaliser splices them into the body (or into the cell of an outer
+/// table) when it copies it: docx-rs holds a table cell's paragraph in 2.4 KB, so
 /// a 1000-page roadmap kept as docx-rs elements took 170 MB, while its XML
 /// is 10 MB. In the tree a table stands as a paragraph holding only this
 /// marker. The marker is made of control characters, which [`add_text`]
@@ -272,39 +273,6 @@ fn table_index(text: &[u8]) -> Option<usize> {
     let mark = TABLE_MARK as u8;
     let digits = text.strip_prefix(&[mark])?.strip_suffix(&[mark])?;
     std::str::from_utf8(digits).ok()?.parse().ok()
-}
-
-/// Replaces every placeholder paragraph in `xml` with its table's XML,
-/// taken out of `tables`.
-fn splice_tables(xml: &[u8], tables: &mut [Vec<u8>]) -> Result<Vec<u8>, DocxError> {
-    let mark = TABLE_MARK as u8;
-    let mut out = Vec::with_capacity(xml.len() + tables.iter().map(Vec::len).sum::<usize>());
-    let mut rest = xml;
-    while let Some(at) = rest.iter().position(|&b| b == mark) {
-        let bad = || DocxError::Xml("место таблицы в разметке DOCX не найдено".into());
-        let len = rest[at + 1..]
-            .iter()
-            .position(|&b| b == mark)
-            .ok_or_else(bad)?;
-        let index: usize = std::str::from_utf8(&rest[at + 1..at + 1 + len])
-            .ok()
-            .and_then(|digits| digits.parse().ok())
-            .ok_or_else(bad)?;
-        // The placeholder paragraph starts before the marker and ends after it.
-        out.extend_from_slice(&rest[..at]);
-        let start = find_last(&out, b"<w:p ").ok_or_else(bad)?;
-        out.truncate(start);
-        let after = &rest[at..];
-        let end = find(after, b"</w:p>").ok_or_else(bad)? + b"</w:p>".len();
-        out.append(tables.get_mut(index).ok_or_else(bad)?);
-        rest = &after[end..];
-    }
-    out.extend_from_slice(rest);
-    Ok(out)
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -544,8 +512,9 @@ impl Builder<'_> {
                 }
                 cells.push(tc);
             }
-            let xml = dx::BuildXML::build(&dx::TableRow::new(cells).cant_split());
-            rows_xml.extend(splice_tables(&xml, &mut self.tables)?);
+            // A table nested in a cell stays a placeholder here; the
+            // normaliser puts it in when it copies this table.
+            rows_xml.extend(dx::BuildXML::build(&dx::TableRow::new(cells).cant_split()));
         }
         let border = |pos| {
             dx::TableBorder::new(pos)

@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::russian::dates::{MONTHS_GENITIVE, MONTHS_NOMINATIVE};
+use crate::russian::dates::{self, DateForm, MONTHS_GENITIVE, MONTHS_NOMINATIVE};
 
 /// How a date prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,15 +16,20 @@ pub enum DateStyle {
 
 /// Formats a date as 24.06.2021.
 pub fn numeric(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
+    dates::format(d, DateForm::Numeric)
 }
 
 /// Formats a date as «24 июня 2021 г.» (or «… года»), with no leading zero
 /// and no-break spaces inside (LAYOUT.md §4, §7).
 pub fn words(d: NaiveDate, year_word: bool) -> String {
-    let month = MONTHS_GENITIVE[d.month0() as usize];
-    let year = if year_word { "года" } else { "г." };
-    format!("{}\u{a0}{month} {}\u{a0}{year}", d.day(), d.year())
+    dates::format(
+        d,
+        if year_word {
+            DateForm::WordsYear
+        } else {
+            DateForm::Words
+        },
+    )
 }
 
 /// Formats a date in the given style.

@@ -164,19 +164,8 @@ fn noun(word: &str, case: Case) -> String {
             };
             replace_end(word, 1, ending)
         }
-        'ь' => {
-            // руководитель, секретарь
-            let ending = match case {
-                Case::Nominative => return word.to_owned(),
-                Case::Genitive | Case::Accusative => "я",
-                Case::Dative => "ю",
-                Case::Instrumental => "ем",
-                Case::Prepositional => "е",
-            };
-            replace_end(word, 1, ending)
-        }
-        'й' => {
-            // «атташе»-like words do not occur; «-ей» (казначей)
+        'ь' | 'й' => {
+            // руководитель, секретарь; казначей
             let ending = match case {
                 Case::Nominative => return word.to_owned(),
                 Case::Genitive | Case::Accusative => "я",
@@ -187,24 +176,16 @@ fn noun(word: &str, case: Case) -> String {
             replace_end(word, 1, ending)
         }
         c if c.is_alphabetic() && !"аеёиоуыэюя".contains(c) => {
-            // директор, начальник, специалист; after ц, ж, ш, щ, ч the
-            // instrumental ending is unstressed -ем in «-ец» only.
-            let instrumental = if lower.ends_with("ец") {
-                "ем"
+            // директор, начальник, специалист. A noun in «-ец» loses its
+            // fleeting «е» («певец» → «певца») and takes -ем.
+            let fleeting = lower.ends_with("ец") && lower.chars().count() > 3;
+            let (stem, instrumental) = if fleeting {
+                (replace_end(word, 2, "ц"), "ем")
+            } else if lower.ends_with("ец") {
+                (word.to_owned(), "ем")
             } else {
-                "ом"
+                (word.to_owned(), "ом")
             };
-            if lower.ends_with("ец") && lower.chars().count() > 3 {
-                // «певец» → «певца»: the fleeting «е».
-                let stem = replace_end(word, 2, "ц");
-                return match case {
-                    Case::Nominative => word.to_owned(),
-                    Case::Genitive | Case::Accusative => format!("{stem}а"),
-                    Case::Dative => format!("{stem}у"),
-                    Case::Instrumental => format!("{stem}{instrumental}"),
-                    Case::Prepositional => format!("{stem}е"),
-                };
-            }
             let ending = match case {
                 Case::Nominative => return word.to_owned(),
                 Case::Genitive | Case::Accusative => "а",
@@ -212,7 +193,7 @@ fn noun(word: &str, case: Case) -> String {
                 Case::Instrumental => instrumental,
                 Case::Prepositional => "е",
             };
-            format!("{word}{ending}")
+            format!("{stem}{ending}")
         }
         // Indeclinable («атташе», «референт-консультант» parts aside).
         _ => word.to_owned(),
