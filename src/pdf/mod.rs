@@ -6,9 +6,12 @@
 //! PDF breaks lines and pages where LibreOffice breaks our DOCX:
 //! [`fonts`] measures, [`linebreak`] breaks lines, [`layout`] stacks blocks
 //! and cuts pages, [`tables`] lays out rows, [`images`] embeds pictures,
-//! [`write`] emits the file and [`compact`] trims it.
+//! [`content`] encodes each page's drawing operators, [`write`] has
+//! printpdf build the file around them (fonts, subsets, images, metadata)
+//! and [`compact`] trims it.
 
 mod compact;
+mod content;
 mod fonts;
 mod images;
 mod layout;

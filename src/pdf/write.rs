@@ -1,30 +1,23 @@
-//! Writes laid-out pages as PDF bytes with printpdf.
+//! Writes laid-out pages as PDF bytes: printpdf builds the document and
+//! embeds the font subsets; [`content`] writes the page streams.
 //!
 //! printpdf names resources and the trailer ID from a process-wide counter,
 //! so the fonts get fixed ids here and the trailer is rewritten through
 //! lopdf: the same document always gives the same bytes.
 
 use printpdf::{
-    Color, DictItem, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rgb, TextItem, TextMatrix, XObjectId, XObjectTransform,
+    FontId, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem,
+    XObjectId,
 };
 
 use crate::document::{Document, Image, Meta};
 
-use super::compact;
-use super::fonts::{FACES, Face, FontSet};
-use super::images;
-use super::layout::{Draw, Piece};
-use super::linebreak::{PT, SPACED, SPACED_PT};
-use super::{Layout, PageLayout};
+use super::content::{self, GlyphCodes, UsedChars};
+use super::fonts::{FACES, FontSet};
+use super::{Layout, compact, images};
 
 /// Font resource ids; printpdf uses the first six letters as the subset tag.
 const FONT_IDS: [&str; FACES] = ["GDAAAA", "GDAAAB", "GDAAAC", "GDAAAD"];
-
-/// Millimetres to points.
-fn pt(mm: f32) -> Pt {
-    Pt(mm / PT)
-}
 
 /// Builds the PDF; a picture that cannot be read adds a warning. The
 /// layout is consumed page by page, so a long document does not hold its
@@ -50,16 +43,9 @@ pub(crate) fn write(
     }
 
     // Only the faces that are used, so no empty subset is embedded.
-    let mut used = [false; FACES];
-    for page in &layout.pages {
-        for d in &page.draws {
-            if let Draw::Text { style, .. } = d {
-                used[usize::from(style & 3)] = true;
-            }
-        }
-    }
+    let used = UsedChars::of(&layout.pages, fonts);
     for (i, id) in FONT_IDS.iter().enumerate() {
-        if used[i] {
+        if used.uses(i) {
             pdf.resources.fonts.map.insert(
                 FontId((*id).to_string()),
                 PdfFont::new(fonts.face(i as u8).parsed.clone()),
@@ -68,10 +54,35 @@ pub(crate) fn write(
     }
 
     let image_ids = add_images(&mut pdf, &layout.images, warnings);
+    // printpdf gets empty pages and, on the first, every character once:
+    // it subsets and embeds exactly the glyphs used. The pages' own streams
+    // are written below.
+    let mut sample = Vec::new();
+    for (i, id) in FONT_IDS.iter().enumerate() {
+        if used.uses(i) {
+            sample.push(Op::StartTextSection);
+            sample.push(Op::SetFont {
+                font: PdfFontHandle::External(FontId((*id).to_string())),
+                size: Pt(10.0),
+            });
+            sample.push(Op::ShowText {
+                items: vec![TextItem::Text(used.sample(i))],
+            });
+            sample.push(Op::EndTextSection);
+        }
+    }
     let pages = layout
         .pages
-        .into_iter()
-        .map(|page| page_ops(page, &image_ids, fonts))
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let ops = if i == 0 {
+                std::mem::take(&mut sample)
+            } else {
+                Vec::new()
+            };
+            PdfPage::new(Mm(page.width_mm), Mm(page.height_mm), ops)
+        })
         .collect();
     pdf.with_pages(pages);
 
@@ -83,8 +94,28 @@ pub(crate) fn write(
     };
     let mut pdf_warnings = Vec::new();
     let mut lo = printpdf::serialize::to_lopdf_doc(&pdf, &opts, &mut pdf_warnings);
-    // The operations are in lopdf's content streams now.
     drop(pdf);
+
+    let codes: [GlyphCodes; FACES] = std::array::from_fn(|i| match to_unicode(&lo, FONT_IDS[i]) {
+        Some(cmap) if used.uses(i) => GlyphCodes::read(fonts.face(i as u8), &used, i, &cmap),
+        _ => GlyphCodes::none(),
+    });
+    let image_names: Vec<Option<String>> = image_ids
+        .iter()
+        .map(|id| id.as_ref().map(|id| id.0.clone()))
+        .collect();
+    let resources = content::Resources {
+        font_names: &FONT_IDS,
+        codes: &codes,
+        fonts,
+        images: &image_names,
+    };
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    for (page_id, page) in page_ids.into_iter().zip(layout.pages) {
+        let stream = content::page_stream(page, &resources);
+        set_page_content(&mut lo, page_id, stream);
+    }
+
     finish(&mut lo, meta, id);
     compact::compact(&mut lo);
     compact::compress_streams(&mut lo);
@@ -102,184 +133,63 @@ pub(crate) fn write(
     bytes
 }
 
-/// printpdf's operations for one page; graphics state is set only when it
-/// changes.
-fn page_ops(page: PageLayout, image_ids: &[Option<XObjectId>], fonts: &FontSet) -> PdfPage {
-    let h = page.height_mm;
-    let mut ops = Vec::new();
-    let mut in_text = false;
-    let mut font: Option<(u8, f32)> = None;
-    let mut spacing = 0.0f32;
-    let mut stroke = false;
-    let mut thickness = None;
-    for d in page.draws {
-        match d {
-            Draw::Text {
-                x,
-                y,
-                style,
-                size,
-                pieces,
-            } => {
-                if !in_text {
-                    ops.push(Op::StartTextSection);
-                    in_text = true;
-                }
-                let face = style & 3;
-                if font != Some((face, size)) {
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(FontId(
-                            FONT_IDS[usize::from(face)].to_string(),
-                        )),
-                        size: Pt(size),
-                    });
-                    font = Some((face, size));
-                }
-                let want = if style & SPACED != 0 { SPACED_PT } else { 0.0 };
-                if want != spacing {
-                    ops.push(Op::SetCharacterSpacing { multiplier: want });
-                    spacing = want;
-                }
-                ops.push(Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(pt(x), pt(h - y)),
-                });
-                show_text(&mut ops, pieces, fonts.face(face), size);
-            }
-            Draw::Rule {
-                x1,
-                y1,
-                x2,
-                y2,
-                width_pt,
-            } => {
-                if in_text {
-                    ops.push(Op::EndTextSection);
-                    in_text = false;
-                }
-                if !stroke {
-                    ops.push(Op::SetOutlineColor {
-                        col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)),
-                    });
-                    stroke = true;
-                }
-                if thickness != Some(width_pt) {
-                    ops.push(Op::SetOutlineThickness { pt: Pt(width_pt) });
-                    thickness = Some(width_pt);
-                }
-                let point = |x: f32, y: f32| LinePoint {
-                    p: Point {
-                        x: pt(x),
-                        y: pt(h - y),
-                    },
-                    bezier: false,
-                };
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![point(x1, y1), point(x2, y2)],
-                        is_closed: false,
-                    },
-                });
-            }
-            Draw::Image {
-                index,
-                x,
-                y,
-                w,
-                h: height,
-            } => {
-                // A picture that could not be read keeps its space empty.
-                let Some(Some(id)) = image_ids.get(index) else {
-                    continue;
-                };
-                if in_text {
-                    ops.push(Op::EndTextSection);
-                    in_text = false;
-                }
-                // The image space is the unit square: scale it to the box,
-                // then move it to the box's bottom left corner.
-                ops.push(Op::UseXobject {
-                    id: id.clone(),
-                    transform: XObjectTransform {
-                        translate_x: Some(pt(x)),
-                        translate_y: Some(pt(h - y - height)),
-                        scale_x: Some(w / PT),
-                        scale_y: Some(height / PT),
-                        no_auto_scale: true,
-                        ..XObjectTransform::default()
-                    },
-                });
-            }
-        }
-    }
-    if in_text {
-        ops.push(Op::EndTextSection);
-    }
-    ops.shrink_to_fit();
-    PdfPage::new(Mm(page.width_mm), Mm(page.height_mm), ops)
-}
-
-/// Shows a run of text. A character the face lacks is drawn as `.notdef`
-/// (printpdf encodes it as glyph 0) inside a span whose `/ActualText` is
-/// the character, so copying and searching still find it.
-fn show_text(ops: &mut Vec<Op>, pieces: Vec<Piece>, face: &Face, size: f32) {
-    let mut items = Vec::with_capacity(pieces.len());
-    for p in pieces {
-        match p {
-            // TJ offsets are thousandths of an em, negative to the right.
-            Piece::Gap(mm) => items.push(TextItem::Offset(-(mm / PT) / size * 1000.0)),
-            Piece::Str(s) if s.chars().all(|c| face.advance(c).is_some()) => {
-                items.push(TextItem::Text(s));
-            }
-            Piece::Str(s) => {
-                let mut run = String::new();
-                for c in s.chars() {
-                    if face.advance(c).is_some() {
-                        run.push(c);
-                        continue;
-                    }
-                    if !run.is_empty() {
-                        items.push(TextItem::Text(std::mem::take(&mut run)));
-                    }
-                    if !items.is_empty() {
-                        ops.push(Op::ShowText {
-                            items: std::mem::take(&mut items),
-                        });
-                    }
-                    ops.push(Op::BeginMarkedContentWithProperties {
-                        tag: "Span".into(),
-                        properties: actual_text(c),
-                    });
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::Text(c.to_string())],
-                    });
-                    ops.push(Op::EndMarkedContent);
-                }
-                if !run.is_empty() {
-                    items.push(TextItem::Text(run));
-                }
-            }
-        }
-    }
-    if !items.is_empty() {
-        ops.push(Op::ShowText { items });
+/// The `/ToUnicode` map printpdf wrote for a font resource.
+fn to_unicode(lo: &lopdf::Document, name: &str) -> Option<Vec<u8>> {
+    use lopdf::Object;
+    let first = *lo.get_pages().values().next()?;
+    let page = lo.get_dictionary(first).ok()?;
+    let resources = match page.get(b"Resources").ok()? {
+        Object::Reference(id) => lo.get_dictionary(*id).ok()?,
+        Object::Dictionary(d) => d,
+        _ => return None,
+    };
+    let fonts = match resources.get(b"Font").ok()? {
+        Object::Reference(id) => lo.get_dictionary(*id).ok()?,
+        Object::Dictionary(d) => d,
+        _ => return None,
+    };
+    let font = lo
+        .get_dictionary(fonts.get(name.as_bytes()).ok()?.as_reference().ok()?)
+        .ok()?;
+    let cmap = font.get(b"ToUnicode").ok()?.as_reference().ok()?;
+    let stream = lo.get_object(cmap).ok()?.as_stream().ok()?;
+    if stream.dict.has(b"Filter") {
+        stream.decompressed_content().ok()
+    } else {
+        Some(stream.content.clone())
     }
 }
 
-/// `<< /ActualText (c) >>`, the text as UTF-16BE with a byte order mark.
-fn actual_text(c: char) -> DictItem {
-    let mut data = vec![0xFE, 0xFF];
-    let mut units = [0u16; 2];
-    for unit in c.encode_utf16(&mut units) {
-        data.extend_from_slice(&unit.to_be_bytes());
-    }
-    DictItem::Dict {
-        map: std::collections::BTreeMap::from([(
-            "ActualText".to_string(),
-            DictItem::String {
-                data,
-                literal: false,
-            },
-        )]),
+/// Replaces a page's content stream with ours, compressed at once so the
+/// page's uncompressed operators are not kept.
+fn set_page_content(lo: &mut lopdf::Document, page: lopdf::ObjectId, stream: Vec<u8>) {
+    use flate2::{Compression, write::ZlibEncoder};
+    use lopdf::{Dictionary, Object, Stream};
+    use std::io::Write;
+    let mut encoder =
+        ZlibEncoder::new(Vec::with_capacity(stream.len() / 3), Compression::default());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(&stream);
+    let compressed = encoder.finish().unwrap_or_default();
+    let mut dict = Dictionary::new();
+    dict.set("Filter", "FlateDecode");
+    let mut object = Stream::new(dict, compressed);
+    object.allows_compression = false;
+    let contents = lo
+        .get_dictionary(page)
+        .ok()
+        .and_then(|d| d.get(b"Contents").ok())
+        .and_then(|c| c.as_reference().ok());
+    match contents {
+        Some(id) => {
+            lo.objects.insert(id, Object::Stream(object));
+        }
+        None => {
+            let id = lo.add_object(object);
+            if let Ok(dict) = lo.get_object_mut(page).and_then(Object::as_dict_mut) {
+                dict.set("Contents", Object::Reference(id));
+            }
+        }
     }
 }
 

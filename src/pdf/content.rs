@@ -1,0 +1,405 @@
+//! Page content streams, encoded by gostdoc itself.
+//!
+//! printpdf still builds the document: pages, fonts (subset and embedded),
+//! images, metadata. But it turns every operation into lopdf objects and
+//! prints each glyph byte through `format!("{:02X}")`; on a 1000-page
+//! roadmap that was a third of the whole build. Here the same operators are
+//! written straight into bytes, page by page, and compressed at once, so a
+//! page's drawing list is freed as soon as its stream exists.
+//!
+//! The text is drawn with the embedded fonts' glyph codes. printpdf numbers
+//! the glyphs of a subset itself, so the codes are read back from the
+//! `/ToUnicode` map it writes for each font ([`GlyphCodes::read`]): whatever
+//! printpdf does, the content and the font agree.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use super::PageLayout;
+use super::fonts::{FACES, Face, FontSet};
+use super::layout::{Draw, Piece};
+use super::linebreak::{PT, SPACED, SPACED_PT};
+
+/// Characters below this code point are looked up in a table.
+const TABLE_END: usize = 0x2200;
+
+/// A set of characters.
+#[derive(Default)]
+struct CharSet {
+    table: Vec<bool>,
+    other: std::collections::BTreeSet<char>,
+}
+
+impl CharSet {
+    fn insert(&mut self, c: char) {
+        let cp = c as usize;
+        if cp < TABLE_END {
+            if self.table.is_empty() {
+                self.table = vec![false; TABLE_END];
+            }
+            self.table[cp] = true;
+        } else {
+            self.other.insert(c);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = char> + '_ {
+        let table = self.table.iter().enumerate().filter(|(_, on)| **on);
+        table
+            .filter_map(|(cp, _)| char::from_u32(cp as u32))
+            .chain(self.other.iter().copied())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.other.is_empty() && !self.table.iter().any(|&on| on)
+    }
+}
+
+/// The characters each face draws (only those the face has a glyph for:
+/// the others are drawn as glyph 0).
+pub(crate) struct UsedChars([CharSet; FACES]);
+
+impl UsedChars {
+    /// Collects the characters of every page.
+    pub(crate) fn of(pages: &[PageLayout], fonts: &FontSet) -> UsedChars {
+        let mut used: [CharSet; FACES] = Default::default();
+        for page in pages {
+            for d in &page.draws {
+                let Draw::Text { style, pieces, .. } = d else {
+                    continue;
+                };
+                let face_index = style & 3;
+                let face = fonts.face(face_index);
+                let set = &mut used[usize::from(face_index)];
+                for p in pieces {
+                    if let Piece::Str(s) = p {
+                        for c in s.chars().filter(|&c| face.advance(c).is_some()) {
+                            set.insert(c);
+                        }
+                    }
+                }
+            }
+        }
+        UsedChars(used)
+    }
+
+    /// True when the face draws any text.
+    pub(crate) fn uses(&self, face: usize) -> bool {
+        !self.0[face].is_empty()
+    }
+
+    /// Every character of a face once: the text printpdf is shown so that
+    /// it embeds exactly these glyphs.
+    pub(crate) fn sample(&self, face: usize) -> String {
+        self.0[face].iter().collect()
+    }
+}
+
+/// Character → glyph code in one embedded font.
+pub(crate) struct GlyphCodes {
+    table: Vec<u16>,
+    other: BTreeMap<char, u16>,
+}
+
+impl GlyphCodes {
+    /// Codes for the characters a face uses, from the `/ToUnicode` map of
+    /// its embedded font. Characters that share a glyph (printpdf lists one
+    /// of them) are matched through the face's own glyph ids.
+    pub(crate) fn read(face: &Face, used: &UsedChars, index: usize, to_unicode: &[u8]) -> Self {
+        let mut by_glyph: BTreeMap<u16, u16> = BTreeMap::new();
+        for (code, c) in parse_to_unicode(to_unicode) {
+            if let Some(gid) = face.parsed.lookup_glyph_index(c as u32) {
+                by_glyph.insert(gid, code);
+            }
+        }
+        let mut codes = GlyphCodes {
+            table: vec![0; TABLE_END],
+            other: BTreeMap::new(),
+        };
+        for c in used.0[index].iter() {
+            let code = face
+                .parsed
+                .lookup_glyph_index(c as u32)
+                .and_then(|gid| by_glyph.get(&gid).copied())
+                .unwrap_or(0);
+            if (c as usize) < TABLE_END {
+                codes.table[c as usize] = code;
+            } else {
+                codes.other.insert(c, code);
+            }
+        }
+        codes
+    }
+
+    /// No codes: for a face that draws nothing.
+    pub(crate) fn none() -> Self {
+        GlyphCodes {
+            table: Vec::new(),
+            other: BTreeMap::new(),
+        }
+    }
+
+    fn code(&self, c: char) -> u16 {
+        match self.table.get(c as usize) {
+            Some(&code) => code,
+            None => self.other.get(&c).copied().unwrap_or(0),
+        }
+    }
+}
+
+/// `(code, character)` pairs of a ToUnicode CMap's `bfchar` entries
+/// (`<0003> <0410>`), the form printpdf writes.
+fn parse_to_unicode(cmap: &[u8]) -> Vec<(u16, char)> {
+    let text = String::from_utf8_lossy(cmap);
+    let mut pairs = Vec::new();
+    let mut in_chars = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.ends_with("beginbfchar") {
+            in_chars = true;
+        } else if line == "endbfchar" {
+            in_chars = false;
+        } else if in_chars {
+            let mut parts = line.split_whitespace().map(|p| p.trim_matches(['<', '>']));
+            let (Some(code), Some(target)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            let Ok(code) = u16::from_str_radix(code, 16) else {
+                continue;
+            };
+            let units: Vec<u16> = (0..target.len() / 4)
+                .filter_map(|i| u16::from_str_radix(&target[i * 4..i * 4 + 4], 16).ok())
+                .collect();
+            // A glyph for one character only; ligatures are not drawn.
+            let mut chars = char::decode_utf16(units).filter_map(Result::ok);
+            if let (Some(c), None) = (chars.next(), chars.next()) {
+                pairs.push((code, c));
+            }
+        }
+    }
+    pairs
+}
+
+/// What a page's stream refers to by name.
+pub(crate) struct Resources<'a> {
+    /// Font resource names per face.
+    pub(crate) font_names: &'a [&'a str; FACES],
+    /// Glyph codes per face.
+    pub(crate) codes: &'a [GlyphCodes; FACES],
+    /// The fonts, to tell which characters a face lacks.
+    pub(crate) fonts: &'a FontSet,
+    /// The resource name of each picture, `None` when it could not be read.
+    pub(crate) images: &'a [Option<String>],
+}
+
+/// The content stream of one page. Graphics state is set only when it
+/// changes.
+pub(crate) fn page_stream(page: PageLayout, res: &Resources) -> Vec<u8> {
+    let h = page.height_mm;
+    let mut out = Vec::with_capacity(page.draws.len() * 48);
+    let mut in_text = false;
+    let mut font: Option<(u8, f32)> = None;
+    let mut spacing = 0.0f32;
+    let mut stroke = false;
+    let mut thickness = None;
+    for d in page.draws {
+        match d {
+            Draw::Text {
+                x,
+                y,
+                style,
+                size,
+                pieces,
+            } => {
+                if !in_text {
+                    out.extend_from_slice(b"BT\n");
+                    in_text = true;
+                }
+                let face = style & 3;
+                if font != Some((face, size)) {
+                    out.push(b'/');
+                    out.extend_from_slice(res.font_names[usize::from(face)].as_bytes());
+                    out.push(b' ');
+                    real(&mut out, size);
+                    out.extend_from_slice(b" Tf\n");
+                    font = Some((face, size));
+                }
+                let want = if style & SPACED != 0 { SPACED_PT } else { 0.0 };
+                if want != spacing {
+                    real(&mut out, want);
+                    out.extend_from_slice(b" Tc\n");
+                    spacing = want;
+                }
+                out.extend_from_slice(b"1 0 0 1 ");
+                real(&mut out, x / PT);
+                out.push(b' ');
+                real(&mut out, (h - y) / PT);
+                out.extend_from_slice(b" Tm\n");
+                let face_index = usize::from(face);
+                show_text(
+                    &mut out,
+                    &pieces,
+                    res.fonts.face(face),
+                    &res.codes[face_index],
+                    size,
+                );
+            }
+            Draw::Rule {
+                x1,
+                y1,
+                x2,
+                y2,
+                width_pt,
+            } => {
+                if in_text {
+                    out.extend_from_slice(b"ET\n");
+                    in_text = false;
+                }
+                if !stroke {
+                    out.extend_from_slice(b"0 0 0 RG\n");
+                    stroke = true;
+                }
+                if thickness != Some(width_pt) {
+                    real(&mut out, width_pt);
+                    out.extend_from_slice(b" w\n");
+                    thickness = Some(width_pt);
+                }
+                for (x, y, op) in [(x1, y1, b'm'), (x2, y2, b'l')] {
+                    real(&mut out, x / PT);
+                    out.push(b' ');
+                    real(&mut out, (h - y) / PT);
+                    out.push(b' ');
+                    out.push(op);
+                    out.push(b' ');
+                }
+                out.extend_from_slice(b"S\n");
+            }
+            Draw::Image {
+                index,
+                x,
+                y,
+                w,
+                h: height,
+            } => {
+                // A picture that could not be read keeps its space empty.
+                let Some(Some(name)) = res.images.get(index) else {
+                    continue;
+                };
+                if in_text {
+                    out.extend_from_slice(b"ET\n");
+                    in_text = false;
+                }
+                // The image space is the unit square: scale it to the box
+                // and move it to the box's bottom left corner.
+                out.extend_from_slice(b"q ");
+                real(&mut out, w / PT);
+                out.extend_from_slice(b" 0 0 ");
+                real(&mut out, height / PT);
+                out.push(b' ');
+                real(&mut out, x / PT);
+                out.push(b' ');
+                real(&mut out, (h - y - height) / PT);
+                let _ = writeln!(out, " cm /{name} Do Q");
+            }
+        }
+    }
+    if in_text {
+        out.extend_from_slice(b"ET\n");
+    }
+    out
+}
+
+/// Shows a run of text as one `TJ` array. A character the face lacks is
+/// drawn as glyph 0 (`.notdef`) inside a span whose `/ActualText` is the
+/// character, so copying and searching still find it.
+fn show_text(out: &mut Vec<u8>, pieces: &[Piece], face: &Face, codes: &GlyphCodes, size: f32) {
+    out.push(b'[');
+    for p in pieces {
+        match p {
+            // TJ offsets are thousandths of an em, negative to the right.
+            Piece::Gap(mm) => {
+                out.push(b' ');
+                real(out, -(mm / PT) / size * 1000.0);
+                out.push(b' ');
+            }
+            Piece::Str(s) => {
+                out.push(b'<');
+                for c in s.chars() {
+                    if face.advance(c).is_some() {
+                        hex(out, codes.code(c));
+                        continue;
+                    }
+                    out.extend_from_slice(b">] TJ\n/Span <</ActualText <FEFF");
+                    let mut units = [0u16; 2];
+                    for &unit in c.encode_utf16(&mut units).iter() {
+                        hex(out, unit);
+                    }
+                    out.extend_from_slice(b">>> BDC <0000> Tj EMC\n[<");
+                }
+                out.push(b'>');
+            }
+        }
+    }
+    out.extend_from_slice(b"] TJ\n");
+}
+
+/// Four upper-case hex digits.
+fn hex(out: &mut Vec<u8>, v: u16) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    out.extend_from_slice(&[
+        DIGITS[usize::from(v >> 12)],
+        DIGITS[usize::from((v >> 8) & 15)],
+        DIGITS[usize::from((v >> 4) & 15)],
+        DIGITS[usize::from(v & 15)],
+    ]);
+}
+
+/// A number with at most three decimals, without trailing zeros: a
+/// thousandth of a point is far below what a printer resolves.
+fn real(out: &mut Vec<u8>, v: f32) {
+    let scaled = (f64::from(v) * 1000.0).round() as i64;
+    if scaled < 0 {
+        out.push(b'-');
+    }
+    let abs = scaled.unsigned_abs();
+    let (int, mut frac) = (abs / 1000, abs % 1000);
+    let _ = write!(out, "{int}");
+    if frac != 0 {
+        out.push(b'.');
+        let mut digits = 3;
+        while frac % 10 == 0 {
+            frac /= 10;
+            digits -= 1;
+        }
+        let _ = write!(out, "{frac:0digits$}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn real_str(v: f32) -> String {
+        let mut out = Vec::new();
+        real(&mut out, v);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn numbers_have_at_most_three_decimals_and_no_trailing_zeros() {
+        assert_eq!(real_str(0.0), "0");
+        assert_eq!(real_str(12.0), "12");
+        assert_eq!(real_str(12.5), "12.5");
+        assert_eq!(real_str(-0.0504), "-0.05");
+        assert_eq!(real_str(841.8898), "841.89");
+        assert_eq!(real_str(0.001), "0.001");
+        assert_eq!(real_str(-3.0), "-3");
+    }
+
+    #[test]
+    fn to_unicode_pairs_are_read_from_bfchar_blocks() {
+        let cmap = b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n\
+                     2 beginbfchar\n<0001> <0410>\n<0002> <0066006C>\nendbfchar\n";
+        assert_eq!(parse_to_unicode(cmap), vec![(1, 'А')]);
+    }
+}
