@@ -10,7 +10,8 @@
 //! | render the Tera template of the document kind | [`template`] | markup text |
 //! | parse the markup | [`markup`] | [`document::Document`] |
 //! | lay the document out | [`docx`], [`pdf`] | DOCX and PDF bytes |
-//! | find inputs, render, write files atomically | [`build`] | files in `output/` |
+//! | find inputs, render in parallel, write files atomically, skip what is up to date | [`build`] | files in `output/` |
+//! | rebuild on save | [`watch`] | |
 //!
 //! [`russian`] holds the language: cases of names and positions, dates in
 //! words, plural agreement, typography. Templates use it through Tera
@@ -32,3 +33,4 @@ pub mod pdf;
 pub mod russian;
 pub mod template;
 pub mod view;
+pub mod watch;

@@ -3,8 +3,11 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use gostdoc::build::{self, BuildOptions, Format, Report};
+use gostdoc::diagnostic::Diagnostics;
 use gostdoc::pdf::{FontSet, PdfOptions};
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Протоколы и постановления по ГОСТ Р 7.0.97 из файлов TOML: DOCX без Word.
@@ -17,33 +20,35 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Собрать документы: каждый X.toml становится X.docx.
+    /// Собрать документы: каждый X.toml становится X.docx и X.pdf.
+    /// Собираются только документы, у которых что-то изменилось.
     Build {
-        /// Файлы и папки с документами (папки просматриваются рекурсивно).
-        /// По умолчанию: data/
-        paths: Vec<PathBuf>,
-        /// Папка для готовых документов.
-        #[arg(short, long, default_value = "output")]
-        output: PathBuf,
-        /// Папка с шаблонами, заменяющими встроенные (по имени файла).
+        #[command(flatten)]
+        build: BuildArgs,
+        /// Собрать все документы заново, даже не изменившиеся.
         #[arg(long)]
-        templates: Option<PathBuf>,
-        /// Форматы через запятую: docx, pdf.
-        #[arg(long, value_delimiter = ',', default_values = ["docx", "pdf"])]
-        format: Vec<FormatArg>,
-        /// Папка со шрифтом для PDF вместо встроенного Liberation Serif:
-        /// четыре файла TTF с Regular, Bold, Italic и BoldItalic в имени
-        /// (например, PT Astra Serif).
+        force: bool,
+        /// Удалить готовые файлы документов, исходных файлов которых больше нет.
         #[arg(long)]
-        fonts: Option<PathBuf>,
+        prune: bool,
     },
-    /// Проверить документы, ничего не записывая.
+    /// Проверить документы, ничего не записывая: те же ошибки, что при
+    /// сборке, и предупреждения о подозрительном содержании.
     Check {
         /// Файлы и папки с документами. По умолчанию: data/
         paths: Vec<PathBuf>,
         /// Папка с шаблонами, заменяющими встроенные.
         #[arg(long)]
         templates: Option<PathBuf>,
+        /// Сколько документов проверять одновременно (по умолчанию: по числу ядер).
+        #[arg(short, long)]
+        jobs: Option<usize>,
+    },
+    /// Собрать документы и пересобирать их при каждом сохранении
+    /// (остановка: Ctrl+C).
+    Watch {
+        #[command(flatten)]
+        build: BuildArgs,
     },
     /// Создать заготовку документа с пояснениями.
     New {
@@ -52,6 +57,53 @@ enum Command {
         /// Файл, который нужно создать.
         file: PathBuf,
     },
+}
+
+/// What `build` and `watch` share.
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// Файлы и папки с документами (папки просматриваются рекурсивно).
+    /// По умолчанию: data/
+    paths: Vec<PathBuf>,
+    /// Папка для готовых документов.
+    #[arg(short, long, default_value = "output")]
+    output: PathBuf,
+    /// Папка с шаблонами, заменяющими встроенные (по имени файла).
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    /// Форматы через запятую: docx, pdf.
+    #[arg(long, value_delimiter = ',', default_values = ["docx", "pdf"])]
+    format: Vec<FormatArg>,
+    /// Папка со шрифтом для PDF вместо встроенного Liberation Serif:
+    /// четыре файла TTF с Regular, Bold, Italic и BoldItalic в имени
+    /// (например, PT Astra Serif).
+    #[arg(long)]
+    fonts: Option<PathBuf>,
+    /// Сколько документов собирать одновременно (по умолчанию: по числу ядер).
+    #[arg(short, long)]
+    jobs: Option<usize>,
+}
+
+impl BuildArgs {
+    fn options(self) -> Result<BuildOptions, String> {
+        let mut formats: Vec<Format> = self
+            .format
+            .iter()
+            .map(|f| match f {
+                FormatArg::Docx => Format::Docx,
+                FormatArg::Pdf => Format::Pdf,
+            })
+            .collect();
+        formats.sort();
+        formats.dedup();
+        let mut options = BuildOptions::new(default_inputs(self.paths), self.output);
+        options.formats = formats;
+        options.pdf = pdf_options(self.fonts.as_deref())?;
+        options.templates_dir = self.templates;
+        options.jobs = self.jobs;
+        options.progress = std::io::stderr().is_terminal();
+        Ok(options)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -74,46 +126,61 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build {
-            paths,
-            output,
-            templates,
-            format,
-            fonts,
+            build,
+            force,
+            prune,
         } => {
-            let pdf = match pdf_options(fonts.as_deref()) {
-                Ok(p) => p,
+            let mut options = match build.options() {
+                Ok(o) => o,
                 Err(message) => {
                     eprintln!("{message}");
                     return ExitCode::FAILURE;
                 }
             };
-            let mut formats: Vec<Format> = format
-                .iter()
-                .map(|f| match f {
-                    FormatArg::Docx => Format::Docx,
-                    FormatArg::Pdf => Format::Pdf,
-                })
-                .collect();
-            formats.sort();
-            formats.dedup();
-            let options = BuildOptions {
-                formats,
-                pdf,
-                inputs: default_inputs(paths),
-                output_dir: output,
-                templates_dir: templates,
-            };
-            finish(&build::run(&options, true), "собрано")
+            options.force = force;
+            options.prune = prune;
+            finish(&build::run(&options), "собрано")
         }
-        Command::Check { paths, templates } => {
-            let options = BuildOptions {
-                formats: vec![Format::Docx, Format::Pdf],
-                pdf: PdfOptions::default(),
-                inputs: default_inputs(paths),
-                output_dir: PathBuf::from("output"),
-                templates_dir: templates,
+        Command::Check {
+            paths,
+            templates,
+            jobs,
+        } => {
+            let mut options = BuildOptions::new(default_inputs(paths), "output");
+            options.templates_dir = templates;
+            options.jobs = jobs;
+            options.progress = std::io::stderr().is_terminal();
+            finish(&build::check(&options), "проверено")
+        }
+        Command::Watch { build } => {
+            let options = match build.options() {
+                Ok(o) => o,
+                Err(message) => {
+                    eprintln!("{message}");
+                    return ExitCode::FAILURE;
+                }
             };
-            finish(&build::run(&options, false), "проверено")
+            println!(
+                "наблюдаю за {}; остановка: Ctrl+C",
+                options
+                    .inputs
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let result = gostdoc::watch::watch(&options, |report| {
+                if report.documents_built > 0 || report.has_failures() {
+                    finish(report, "собрано");
+                }
+            });
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Command::New { kind, file } => new_file(kind, &file),
     }
@@ -172,19 +239,47 @@ fn default_inputs(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     }
 }
 
+/// Outputs listed one by one up to this many; a long batch prints counts.
+const LIST_OUTPUTS_UP_TO: usize = 20;
+
 /// Prints every diagnostic, grouped by file, then a one-line summary.
 fn finish(report: &Report, done_word: &str) -> ExitCode {
-    for w in &report.warnings {
-        eprintln!("{w}\n");
+    let mut by_file: BTreeMap<&Path, Vec<&Diagnostics>> = BTreeMap::new();
+    for (file, diags) in report.failed.iter().chain(&report.warnings) {
+        by_file.entry(file).or_default().push(diags);
     }
-    for (_, diags) in &report.failed {
-        eprintln!("{diags}\n");
+    for (file, groups) in by_file {
+        eprintln!("── {}", file.display());
+        for diags in groups {
+            eprintln!("{diags}");
+        }
+        eprintln!();
     }
-    for path in &report.built {
-        println!("  {}", path.display());
+    if report.built.len() <= LIST_OUTPUTS_UP_TO {
+        for path in &report.built {
+            println!("  {}", path.display());
+        }
     }
-    let ok = report.built.len() + report.checked.len();
-    println!("{done_word}: {ok}, с ошибками: {}", report.failed.len());
+    for path in &report.pruned {
+        println!("  удалён {}", path.display());
+    }
+    if !report.stale.is_empty() {
+        println!("исходных файлов этих документов больше нет:");
+        for path in &report.stale {
+            println!("  {}", path.display());
+        }
+        println!("удалить их: gostdoc build --prune");
+    }
+    let done = report.documents_built + report.checked.len();
+    if report.up_to_date > 0 {
+        println!(
+            "{done_word}: {done}, без изменений: {}, с ошибками: {}",
+            report.up_to_date,
+            report.failed.len()
+        );
+    } else {
+        println!("{done_word}: {done}, с ошибками: {}", report.failed.len());
+    }
     if report.has_failures() {
         ExitCode::FAILURE
     } else {

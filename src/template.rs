@@ -44,6 +44,8 @@ pub struct Templates {
     tera: tera::Tera,
     /// Template name → file it was read from, for overridden ones.
     overrides: Vec<(String, PathBuf)>,
+    /// Template name → XXH3 of its source, for incremental builds.
+    hashes: Vec<(String, u128)>,
 }
 
 impl Templates {
@@ -52,6 +54,7 @@ impl Templates {
         let mut tera = tera::Tera::new();
         crate::filters::register(&mut tera);
         let mut overrides = Vec::new();
+        let mut hashes = Vec::new();
         for (name, builtin) in BUILTIN {
             let (content, origin) = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
                 Some(path) => {
@@ -64,13 +67,32 @@ impl Templates {
                 }
                 None => (builtin.to_string(), format!("встроенный шаблон {name}")),
             };
+            hashes.push((
+                name.to_string(),
+                xxhash_rust::xxh3::xxh3_128(content.as_bytes()),
+            ));
             tera.add_raw_template(name, &content)
                 .map_err(|e| TemplateError {
                     origin,
                     message: tera_message(&e),
                 })?;
         }
-        Ok(Templates { tera, overrides })
+        Ok(Templates {
+            tera,
+            overrides,
+            hashes,
+        })
+    }
+
+    /// The templates a document kind is rendered with: its own and the
+    /// shared components it imports.
+    pub fn used_by(kind: &str) -> [String; 2] {
+        ["components.xml".to_string(), format!("{kind}.xml")]
+    }
+
+    /// XXH3 of a template's source as loaded (built-in or overridden).
+    pub fn source_hash(&self, name: &str) -> Option<u128> {
+        self.hashes.iter().find(|(n, _)| n == name).map(|(_, h)| *h)
     }
 
     /// Where a template came from, for messages.

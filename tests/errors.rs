@@ -166,7 +166,7 @@ fn a_failed_build_keeps_the_previous_output() {
     names.sort();
     assert_eq!(
         names,
-        ["a.docx", "a.pdf"],
+        [".gostdoc-manifest.json", "a.docx", "a.pdf"],
         "no temporary files are left behind"
     );
 }

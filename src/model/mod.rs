@@ -9,6 +9,7 @@
 
 pub mod date;
 mod errors;
+mod lint;
 pub mod person;
 pub mod raw;
 pub mod text;
@@ -40,6 +41,9 @@ pub struct Model {
     pub labels: Labels,
     /// The document's own content.
     pub body: Body,
+    /// Content that is valid but looks wrong (shown by `gostdoc check`).
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The document kind with its content.
@@ -446,11 +450,12 @@ pub fn load(path: &Path) -> Result<Model, Diagnostics> {
         None => None,
     };
     v.collect_people(&raw.people);
-    let model = v.validate(raw, profile, inputs);
+    let mut model = v.validate(raw, profile, inputs);
     let diags = Diagnostics(std::mem::take(&mut v.diagnostics));
     if diags.has_errors() {
         Err(diags)
     } else {
+        model.warnings = diags.0;
         Ok(model)
     }
 }
@@ -848,6 +853,7 @@ impl Validator {
             Body::Protocol(Box::new(self.protocol(&raw, &organization)))
         };
         self.misplaced_keys(&raw, &kind);
+        self.lint(&raw, &body, options.course);
         Model {
             source: self.file.clone(),
             inputs,
@@ -855,6 +861,7 @@ impl Validator {
             options,
             labels,
             body,
+            warnings: Vec::new(),
         }
     }
 
@@ -1138,7 +1145,10 @@ impl Validator {
                     deadline: self.deadline(&p.deadline, &format!("{f}.deadline")),
                     group_deadline: self
                         .deadline(&p.group_deadline, &format!("{f}.group_deadline")),
-                    votes: p.votes.as_ref().map(|v| (v.yes, v.against, v.abstained)),
+                    votes: p.votes.as_ref().map(|v| {
+                        let v = v.get_ref();
+                        (v.yes, v.against, v.abstained)
+                    }),
                     points,
                 }
             })

@@ -405,7 +405,7 @@ pub struct RawPoint {
     /// Deadline shared by all sub-points, printed after them.
     pub group_deadline: Option<Spanned<RawDeadline>>,
     /// Voting counts.
-    pub votes: Option<RawVotes>,
+    pub votes: Option<Spanned<RawVotes>>,
     /// Sub-points.
     #[serde(default)]
     pub point: Vec<RawPoint>,

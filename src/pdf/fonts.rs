@@ -122,6 +122,9 @@ enum Faces {
 #[derive(Clone)]
 pub struct FontSet {
     faces: Arc<Faces>,
+    /// XXH3 of the font files, 0 for the bundled fonts (they change only
+    /// with gostdoc itself): part of an incremental build's setup.
+    fingerprint: u128,
 }
 
 impl std::fmt::Debug for FontSet {
@@ -174,6 +177,7 @@ impl FontSet {
                             "LiberationSerif-BoldItalic.ttf",
                         ),
                     ])),
+                    fingerprint: 0,
                 }
             })
             .clone()
@@ -186,19 +190,28 @@ impl FontSet {
         italic: &Path,
         bold_italic: &Path,
     ) -> Result<FontSet, PdfError> {
-        let load = |path: &Path| {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut load = |path: &Path| {
             let bytes = std::fs::read(path)
                 .map_err(|e| PdfError::FontFile(path.display().to_string(), e.to_string()))?;
+            hasher.update(&xxhash_rust::xxh3::xxh3_128(&bytes).to_le_bytes());
             Face::parse(&bytes, &path.display().to_string())
         };
+        let faces = [
+            load(regular)?,
+            load(bold)?,
+            load(italic)?,
+            load(bold_italic)?,
+        ];
         Ok(FontSet {
-            faces: Arc::new(Faces::Files([
-                load(regular)?,
-                load(bold)?,
-                load(italic)?,
-                load(bold_italic)?,
-            ])),
+            faces: Arc::new(Faces::Files(faces)),
+            fingerprint: hasher.digest128(),
         })
+    }
+
+    /// XXH3 of the font files, 0 for the bundled fonts.
+    pub fn fingerprint(&self) -> u128 {
+        self.fingerprint
     }
 
     /// The face for a bold/italic combination.

@@ -240,17 +240,37 @@ fn lay_out(
     let warnings = flow
         .missing
         .iter()
-        .map(|&(c, face)| {
-            format!(
-                "символ «{c}» (U+{:04X}) отсутствует в шрифте {}: в PDF на его месте \
-                 пустой знак; замените символ или выберите шрифт, в котором он есть (--fonts)",
-                c as u32,
-                fonts.face(face).label()
-            )
-        })
+        .map(|&(c, face)| missing_warning(c, fonts.face(face).label()))
         .collect();
     layout.images = flow.images.into_iter().cloned().collect();
     Ok((layout, warnings))
+}
+
+/// The warning for a character a face lacks.
+fn missing_warning(c: char, face: &str) -> String {
+    format!(
+        "символ «{c}» (U+{:04X}) отсутствует в шрифте {face}: в PDF на его месте \
+         пустой знак; замените символ или выберите шрифт, в котором он есть (--fonts)",
+        c as u32
+    )
+}
+
+/// The warnings [`render`] would give for characters missing from the
+/// fonts, without laying anything out (`gostdoc check`). Every character
+/// is looked up in the regular face: the four faces of a typeface cover
+/// the same characters.
+pub fn missing_characters(doc: &Document, opts: &PdfOptions) -> Vec<String> {
+    let face = opts.fonts.face(0);
+    let mut missing: Vec<char> = Vec::new();
+    for c in doc.plain_text().chars() {
+        if !c.is_control() && face.advance(c).is_none() && !missing.contains(&c) {
+            missing.push(c);
+        }
+    }
+    missing
+        .into_iter()
+        .map(|c| missing_warning(c, face.label()))
+        .collect()
 }
 
 #[cfg(test)]

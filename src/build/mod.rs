@@ -1,0 +1,558 @@
+//! The build: find input files, run each through the pipeline in parallel,
+//! and write the outputs atomically, carrying on past a bad document and
+//! reporting every failure at the end (ripgrep's «keep going, then
+//! report»).
+//!
+//! - [`plan`] finds the documents and names their outputs;
+//! - [`manifest`] remembers what each output was built from, so a rebuild
+//!   redoes only what changed;
+//! - [`write`] writes files atomically.
+//!
+//! This is the only module that writes files.
+
+pub mod manifest;
+mod plan;
+mod write;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::document::Document;
+use crate::template::Templates;
+use crate::{docx, markup, model, pdf, view};
+use manifest::{Dep, Entry, Hasher, Manifest, Output};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+pub use plan::{plan, templates_dir};
+pub use write::write_atomically;
+
+/// A progress bar is shown from this many documents: a short batch is
+/// over before one could be read.
+const PROGRESS_FROM: usize = 20;
+
+/// Folder names that hold shared files, not documents.
+const NOT_DOCUMENTS: &[&str] = &["profiles", "templates"];
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// Word document, for editing and for LibreOffice.
+    Docx,
+    /// PDF typeset by gostdoc, for printing and publishing.
+    Pdf,
+}
+
+impl Format {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Formats to write (`docx` and `pdf` by default).
+    pub formats: Vec<Format>,
+    /// Fonts and other PDF settings.
+    pub pdf: pdf::PdfOptions,
+    /// Files and folders given on the command line (`data/` by default).
+    pub inputs: Vec<PathBuf>,
+    /// Output folder (`output/` by default).
+    pub output_dir: PathBuf,
+    /// Folder of template overrides, when given with `--templates`.
+    pub templates_dir: Option<PathBuf>,
+    /// Documents rendered at once; `None` uses every core.
+    pub jobs: Option<usize>,
+    /// Rebuild every document, changed or not.
+    pub force: bool,
+    /// Delete the outputs of input files that no longer exist.
+    pub prune: bool,
+    /// Show a progress bar (the command line decides: on a terminal, for
+    /// a long batch).
+    pub progress: bool,
+}
+
+impl BuildOptions {
+    /// Options with the defaults of `gostdoc build` for these inputs.
+    pub fn new(inputs: Vec<PathBuf>, output_dir: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            formats: vec![Format::Docx, Format::Pdf],
+            pdf: pdf::PdfOptions::default(),
+            inputs,
+            output_dir: output_dir.into(),
+            templates_dir: None,
+            jobs: None,
+            force: false,
+            prune: false,
+            progress: false,
+        }
+    }
+
+    /// Everything besides the files that decides the bytes written:
+    /// gostdoc's version, the formats and the fonts.
+    fn setup_hash(&self) -> u128 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        for f in &self.formats {
+            h.update(f.extension().as_bytes());
+        }
+        h.update(&self.pdf.fonts.fingerprint().to_le_bytes());
+        h.digest128()
+    }
+}
+
+/// One input document and the output files it becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// The TOML file.
+    pub input: PathBuf,
+    /// The DOCX file, relative sub-folders kept; other formats change the
+    /// extension ([`Job::output_for`]).
+    pub output: PathBuf,
+}
+
+impl Job {
+    /// The output file of one format.
+    pub fn output_for(&self, format: Format) -> PathBuf {
+        self.output.with_extension(format.extension())
+    }
+}
+
+/// The files one document renders to, before anything is written.
+#[derive(Debug)]
+pub struct Rendered {
+    /// Bytes per format: DOCX first, then PDF.
+    pub files: Vec<(Format, Vec<u8>)>,
+    /// Warnings (a character missing from the font, …).
+    pub warnings: Vec<Diagnostic>,
+    /// What the document was built from.
+    pub deps: Vec<Dep>,
+}
+
+/// The outcome of a build or a check.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Outputs written.
+    pub built: Vec<PathBuf>,
+    /// Documents built.
+    pub documents_built: usize,
+    /// Documents whose outputs were already up to date.
+    pub up_to_date: usize,
+    /// Documents checked without writing.
+    pub checked: Vec<PathBuf>,
+    /// Diagnostics of failed documents, grouped by input file.
+    pub failed: Vec<(PathBuf, Diagnostics)>,
+    /// Warnings, grouped by input file.
+    pub warnings: Vec<(PathBuf, Diagnostics)>,
+    /// Outputs whose input file no longer exists (kept without `--prune`).
+    pub stale: Vec<PathBuf>,
+    /// Outputs deleted by `--prune`.
+    pub pruned: Vec<PathBuf>,
+}
+
+impl Report {
+    /// True when any document failed.
+    pub fn has_failures(&self) -> bool {
+        !self.failed.is_empty()
+    }
+
+    /// Every warning, in file order.
+    pub fn all_warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.warnings.iter().flat_map(|(_, d)| &d.0)
+    }
+}
+
+/// The first stages for one input file: its markup, as the template
+/// wrote it. Tests snapshot it; template authors debug with it.
+pub fn markup(input: &Path, templates: &Templates) -> Result<(&'static str, String), Diagnostics> {
+    markup_of(&model::load(input)?, templates)
+}
+
+fn markup_of(
+    model: &model::Model,
+    templates: &Templates,
+) -> Result<(&'static str, String), Diagnostics> {
+    let view = view::build(model);
+    let markup = templates
+        .render(&view)
+        .map_err(|e| Diagnostic::error(&model.source, e.to_string()))?;
+    Ok((view.kind, markup))
+}
+
+/// The whole pipeline for one input file to DOCX, without writing anything.
+pub fn render(input: &Path, templates: &Templates) -> Result<(Document, Vec<u8>), Diagnostics> {
+    let document = self::document(input, templates)?;
+    let bytes = docx_bytes(input, &document)?;
+    Ok((document, bytes))
+}
+
+fn docx_bytes(input: &Path, document: &Document) -> Result<Vec<u8>, Diagnostics> {
+    docx::render(document)
+        .map_err(|e| Diagnostic::error(input, format!("не удалось собрать DOCX: {e}")).into())
+}
+
+/// The stages up to the document tree, which every backend shares.
+pub fn document(input: &Path, templates: &Templates) -> Result<Document, Diagnostics> {
+    Ok(read_document(input, templates)?.document)
+}
+
+/// A document tree with what it was made from.
+struct Read {
+    document: Document,
+    deps: Vec<Dep>,
+    /// Warnings about the content (`gostdoc check`).
+    warnings: Vec<Diagnostic>,
+}
+
+fn read_document(input: &Path, templates: &Templates) -> Result<Read, Diagnostics> {
+    let model = model::load(input)?;
+    let (kind, markup) = markup_of(&model, templates)?;
+    // Images named in the markup are read relative to the document's folder
+    // (a coat of arms next to the data or its profile); each one read is a
+    // dependency of the document.
+    let base = input.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let images = std::cell::RefCell::new(Vec::new());
+    let read = |name: &str| {
+        let path = base.join(name);
+        images.borrow_mut().push(path.clone());
+        std::fs::read(path)
+    };
+    let document = markup::parse(&markup, &read).map_err(|e| {
+        Diagnostic::error(input, format!("шаблон {}: {e}", templates.origin(&format!("{kind}.xml"))))
+            .with_hint("исправьте шаблон: он выдаёт разметку, которую gostdoc не понимает (см. docs/MARKUP.md)")
+    })?;
+    let mut deps: Vec<Dep> = model.inputs.iter().cloned().map(Dep::File).collect();
+    deps.extend(images.into_inner().into_iter().map(Dep::File));
+    deps.extend(Templates::used_by(kind).into_iter().map(Dep::Template));
+    deps.sort();
+    deps.dedup();
+    Ok(Read {
+        document,
+        deps,
+        warnings: model.warnings,
+    })
+}
+
+/// Renders one input to every requested format, without writing anything.
+pub fn render_formats(
+    input: &Path,
+    templates: &Templates,
+    formats: &[Format],
+    pdf_options: &pdf::PdfOptions,
+) -> Result<Rendered, Diagnostics> {
+    let Read {
+        document,
+        deps,
+        warnings: _,
+    } = read_document(input, templates)?;
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    if formats.contains(&Format::Docx) {
+        files.push((Format::Docx, docx_bytes(input, &document)?));
+    }
+    if formats.contains(&Format::Pdf) {
+        let prepared = pdf::prepare(&document, pdf_options)
+            .map_err(|e| Diagnostic::error(input, format!("не удалось собрать PDF: {e}")))?;
+        // The tree is not needed any more: freed before the writer's peak.
+        drop(document);
+        let out = prepared.write();
+        warnings.extend(
+            out.warnings
+                .into_iter()
+                .map(|w| Diagnostic::error(input, w).warning()),
+        );
+        files.push((Format::Pdf, out.bytes));
+    }
+    Ok(Rendered {
+        files,
+        warnings,
+        deps,
+    })
+}
+
+/// What happened to one document.
+enum Outcome {
+    /// Written; its new manifest entry.
+    Built {
+        outputs: Vec<PathBuf>,
+        entry: Entry,
+        warnings: Vec<Diagnostic>,
+    },
+    /// Its outputs were up to date; its entry is unchanged.
+    UpToDate,
+    /// Checked without writing.
+    Checked { warnings: Vec<Diagnostic> },
+    /// It could not be built; previous outputs are left as they were.
+    Failed(Diagnostics),
+}
+
+/// A file and what is wrong with it.
+type FileDiagnostics = (PathBuf, Diagnostics);
+
+/// The templates and the documents of a build, or why there are none:
+/// the file at fault and what is wrong with it.
+fn templates_and_jobs(options: &BuildOptions) -> Result<(Templates, Vec<Job>), FileDiagnostics> {
+    let dir = templates_dir(options);
+    let templates = Templates::load(dir.as_deref()).map_err(|e| {
+        let at = dir.unwrap_or_else(|| PathBuf::from("templates"));
+        let diags = Diagnostic::error(&at, e.to_string()).into();
+        (at, diags)
+    })?;
+    let jobs = plan(&options.inputs, &options.output_dir).map_err(|d| (PathBuf::from("."), d))?;
+    Ok((templates, jobs))
+}
+
+/// The report of a build that could not start.
+fn failed_to_start(failure: FileDiagnostics) -> Report {
+    Report {
+        failed: vec![failure],
+        ..Report::default()
+    }
+}
+
+/// Runs `work` on every job on `options.jobs` threads, with a progress
+/// bar when asked for; results in job order.
+fn in_parallel<T: Send>(
+    options: &BuildOptions,
+    jobs: &[Job],
+    work: impl Fn(&Job) -> T + Sync,
+) -> Vec<T> {
+    let bar = if options.progress && jobs.len() >= PROGRESS_FROM {
+        let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} документов, осталось {eta}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let run = || {
+        jobs.par_iter()
+            .map(|job| {
+                let result = work(job);
+                bar.inc(1);
+                result
+            })
+            .collect()
+    };
+    let results = match rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.unwrap_or(0))
+        .build()
+    {
+        Ok(pool) => pool.install(run),
+        // No threads to be had: one at a time is still a build.
+        Err(_) => jobs.iter().map(&work).collect(),
+    };
+    bar.finish_and_clear();
+    results
+}
+
+/// Builds every document that changed since the last build (every one
+/// with `force`), in parallel, and records what each was built from.
+pub fn run(options: &BuildOptions) -> Report {
+    let (templates, jobs) = match templates_and_jobs(options) {
+        Ok(found) => found,
+        Err(failure) => return failed_to_start(failure),
+    };
+    let mut manifest = Manifest::load(&options.output_dir);
+    let hasher = Hasher::new(options.setup_hash(), &templates);
+    let outcomes = in_parallel(options, &jobs, |job| {
+        let previous = manifest.documents.get(&key_of(&job.input));
+        if !options.force
+            && let Some(entry) = previous
+            && !entry.key.is_empty()
+            && hasher.key(&entry.deps).as_deref() == Some(entry.key.as_str())
+            && entry.outputs_intact()
+        {
+            return Outcome::UpToDate;
+        }
+        build_one(job, options, &templates, &hasher)
+    });
+
+    let mut report = Report::default();
+    for (job, outcome) in jobs.iter().zip(outcomes) {
+        let name = key_of(&job.input);
+        match outcome {
+            Outcome::Built {
+                outputs,
+                entry,
+                warnings,
+            } => {
+                report.documents_built += 1;
+                report.built.extend(outputs);
+                if !warnings.is_empty() {
+                    report
+                        .warnings
+                        .push((job.input.clone(), Diagnostics(warnings)));
+                }
+                manifest.documents.insert(name, entry);
+            }
+            Outcome::UpToDate => report.up_to_date += 1,
+            Outcome::Checked { .. } => {}
+            Outcome::Failed(diags) => {
+                // Retried next time, whatever changed or not.
+                if let Some(entry) = manifest.documents.get_mut(&name) {
+                    entry.key.clear();
+                }
+                report.failed.push((job.input.clone(), diags));
+            }
+        }
+    }
+    stale_outputs(options, &mut manifest, &mut report);
+    if let Err(e) = write_atomically(
+        &options.output_dir.join(manifest::FILE_NAME),
+        &manifest.to_bytes(),
+    ) {
+        let at = options.output_dir.join(manifest::FILE_NAME);
+        report.failed.push((
+            at.clone(),
+            Diagnostic::error(&at, format!("не удалось записать файл: {e}"))
+                .with_hint("проверьте права на папку с результатами")
+                .into(),
+        ));
+    }
+    report
+}
+
+/// The manifest's name for an input file.
+fn key_of(input: &Path) -> String {
+    input.to_string_lossy().into_owned()
+}
+
+/// Renders one document and writes its files.
+fn build_one(job: &Job, options: &BuildOptions, templates: &Templates, hasher: &Hasher) -> Outcome {
+    let rendered = match render_formats(&job.input, templates, &options.formats, &options.pdf) {
+        Ok(r) => r,
+        Err(d) => return Outcome::Failed(d),
+    };
+    let mut outputs = Vec::new();
+    let mut written = Vec::new();
+    for (format, bytes) in rendered.files {
+        let path = job.output_for(format);
+        if let Err(e) = write_atomically(&path, &bytes) {
+            return Outcome::Failed(
+                Diagnostic::error(&path, format!("не удалось записать файл: {e}"))
+                    .with_hint("закройте файл, если он открыт в Word или в программе просмотра PDF, и проверьте права на папку")
+                    .into(),
+            );
+        }
+        written.push(Output {
+            path: path.clone(),
+            size: bytes.len() as u64,
+        });
+        outputs.push(path);
+    }
+    // The key is taken from the files as they are now: if one changed while
+    // the document rendered, the next build sees a different key and
+    // renders again.
+    let key = hasher.key(&rendered.deps).unwrap_or_default();
+    Outcome::Built {
+        outputs,
+        entry: Entry {
+            key,
+            deps: rendered.deps,
+            outputs: written,
+        },
+        warnings: rendered.warnings,
+    }
+}
+
+/// Finds manifest entries whose input file is gone, within the inputs of
+/// this build; reports their outputs, and with `prune` deletes them.
+fn stale_outputs(options: &BuildOptions, manifest: &mut Manifest, report: &mut Report) {
+    let covered = |input: &Path| {
+        options
+            .inputs
+            .iter()
+            .any(|given| input == given || (given.is_dir() && input.starts_with(given)))
+    };
+    let gone: Vec<String> = manifest
+        .documents
+        .keys()
+        .filter(|name| {
+            let input = Path::new(name.as_str());
+            covered(input) && !input.exists()
+        })
+        .cloned()
+        .collect();
+    for name in gone {
+        let outputs: Vec<PathBuf> = manifest.documents[&name]
+            .outputs
+            .iter()
+            .map(|o| o.path.clone())
+            .filter(|p| p.exists())
+            .collect();
+        if options.prune {
+            for path in outputs {
+                match std::fs::remove_file(&path) {
+                    Ok(()) => report.pruned.push(path),
+                    Err(e) => report.failed.push((
+                        path.clone(),
+                        Diagnostic::error(&path, format!("не удалось удалить файл: {e}")).into(),
+                    )),
+                }
+            }
+            manifest.documents.remove(&name);
+        } else if outputs.is_empty() {
+            // Deleted by hand: nothing left to report.
+            manifest.documents.remove(&name);
+        } else {
+            report.stale.extend(outputs);
+        }
+    }
+}
+
+/// Checks every document without writing anything: the same errors as a
+/// build, plus warnings about content that looks wrong.
+pub fn check(options: &BuildOptions) -> Report {
+    let (templates, jobs) = match templates_and_jobs(options) {
+        Ok(found) => found,
+        Err(failure) => return failed_to_start(failure),
+    };
+    let outcomes = in_parallel(options, &jobs, |job| {
+        match read_document(&job.input, &templates) {
+            Ok(read) => {
+                let mut warnings = read.warnings;
+                if options.formats.contains(&Format::Pdf) {
+                    warnings.extend(
+                        pdf::missing_characters(&read.document, &options.pdf)
+                            .into_iter()
+                            .map(|w| Diagnostic::error(&job.input, w).warning()),
+                    );
+                }
+                if read.document.sections.is_empty() {
+                    return Outcome::Failed(
+                        Diagnostic::error(
+                            &job.input,
+                            format!("не удалось собрать PDF: {}", pdf::PdfError::NoSections),
+                        )
+                        .into(),
+                    );
+                }
+                Outcome::Checked { warnings }
+            }
+            Err(d) => Outcome::Failed(d),
+        }
+    });
+    let mut report = Report::default();
+    for (job, outcome) in jobs.into_iter().zip(outcomes) {
+        match outcome {
+            Outcome::Checked { warnings } => {
+                if !warnings.is_empty() {
+                    report
+                        .warnings
+                        .push((job.input.clone(), Diagnostics(warnings)));
+                }
+                report.checked.push(job.input);
+            }
+            Outcome::Failed(d) => report.failed.push((job.input, d)),
+            Outcome::Built { .. } | Outcome::UpToDate => {}
+        }
+    }
+    report
+}

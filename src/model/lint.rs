@@ -1,0 +1,310 @@
+//! Warnings about content that is valid but looks wrong (`gostdoc check`):
+//! a deadline before the meeting, more votes than people present, a
+//! number typed into a text that gostdoc numbers itself, an agenda item
+//! with no decision, an empty section (a speech or a point with nothing
+//! in it, no agenda, no decisions, a table without rows), no one to sign.
+//!
+//! They never stop a build: the secretary may mean it. Each names the
+//! file, line and field like an error does.
+
+use super::date::Deadline;
+use super::raw::{RawDocument, RawPoint};
+use super::{Attendee, Body, Course, Point, Protocol, Resolution, Validator, nth_table};
+use crate::diagnostic::Diagnostic;
+use chrono::NaiveDate;
+use std::ops::Range;
+
+impl Validator {
+    fn warn(&mut self, span: Range<usize>, field: &str, message: String, hint: &str) {
+        let d = Diagnostic::at(&self.file, &self.source, span, message)
+            .with_field(field)
+            .with_hint(hint)
+            .warning();
+        self.diagnostics.push(d);
+    }
+
+    /// Where a `[[key]]` table starts, for warnings about it as a whole.
+    fn table_at(&self, key: &str, n: usize) -> Range<usize> {
+        let at = nth_table(&self.source, key, n).unwrap_or(0);
+        at..at
+    }
+
+    /// Runs every check on a validated document.
+    pub(super) fn lint(&mut self, raw: &RawDocument, body: &Body, course: Course) {
+        match body {
+            Body::Protocol(p) => self.lint_protocol(raw, p, course),
+            Body::Resolution(r) => self.lint_resolution(raw, r),
+        }
+    }
+
+    fn lint_protocol(&mut self, raw: &RawDocument, p: &Protocol, course: Course) {
+        let date = p.meeting.date;
+        self.lint_points(&raw.decision, &p.decisions, "decision", date, "заседания");
+        if let Some(present) = people_present(p) {
+            self.lint_votes(&raw.decision, &p.decisions, "decision", present);
+        }
+        for (i, item) in raw.agenda.iter().enumerate() {
+            if let Some(number) = leading_number(&item.title) {
+                let at = self.table_at("agenda", i);
+                self.warn(
+                    at,
+                    &format!("agenda[{i}].title"),
+                    format!("название вопроса начинается с номера «{number}»: gostdoc нумерует повестку сам, номер напечатается дважды"),
+                    "уберите номер из начала текста",
+                );
+            }
+        }
+        // By question, every agenda item should have its decision.
+        if course == Course::ByQuestion && p.decisions.iter().any(|d| d.question.is_some()) {
+            for item in &p.agenda {
+                if !p.decisions.iter().any(|d| d.question == Some(item.number)) {
+                    let at = self.table_at("agenda", item.number - 1);
+                    self.warn(
+                        at,
+                        &format!("agenda[{}]", item.number - 1),
+                        format!("по вопросу № {} повестки нет решения: номер пропущен в полях question раздела [[decision]]", item.number),
+                        "добавьте решение с question = номер вопроса или проверьте номера вопросов у решений",
+                    );
+                }
+            }
+        }
+        let sections = [
+            ("agenda", "повестка дня пуста", p.agenda.is_empty()),
+            (
+                "decision",
+                "в протоколе нет ни одного решения",
+                p.decisions.is_empty(),
+            ),
+        ];
+        for (field, message, empty) in sections {
+            if empty {
+                self.warn(
+                    0..0,
+                    field,
+                    message.into(),
+                    &format!("добавьте записи [[{field}]] или проверьте имя раздела"),
+                );
+            }
+        }
+        for (list, field) in [(&p.heard, "heard"), (&p.spoke, "spoke")] {
+            for (i, speech) in list.iter().enumerate() {
+                if speech.text.is_empty() {
+                    let at = self.table_at(field, i);
+                    self.warn(
+                        at,
+                        &format!("{field}[{i}].text"),
+                        "у выступления нет текста".into(),
+                        "добавьте text = \"…\": о чём говорил выступающий",
+                    );
+                }
+            }
+        }
+        if p.signatures.is_empty() {
+            self.warn(
+                0..0,
+                "signature",
+                "протокол некому подписать: нет ни председателя, ни секретаря, ни [[signature]]"
+                    .into(),
+                "укажите chair и secretary в [meeting] или добавьте [[signature]]",
+            );
+        }
+    }
+
+    fn lint_resolution(&mut self, raw: &RawDocument, r: &Resolution) {
+        self.lint_points(&raw.point, &r.points, "point", r.act.date, "постановления");
+        if r.points.is_empty() {
+            self.warn(
+                0..0,
+                "point",
+                "в постановлении нет ни одного пункта".into(),
+                "добавьте пункты [[point]] с полем text",
+            );
+        }
+        for (i, appendix) in r.appendices.iter().enumerate() {
+            if appendix.table.as_ref().is_some_and(|t| t.rows.is_empty()) {
+                let at = self.table_at("appendix", i);
+                self.warn(
+                    at,
+                    &format!("appendix[{i}].table"),
+                    "в таблице приложения нет ни одной строки".into(),
+                    "добавьте строки [[appendix.table.row]] с полем cells",
+                );
+            }
+        }
+        if r.signature.is_none() {
+            self.warn(
+                0..0,
+                "signature",
+                "постановление некому подписать: нет [[signature]] ни в документе, ни в профиле"
+                    .into(),
+                "добавьте [[signature]] с полями position и person",
+            );
+        }
+    }
+
+    /// Deadlines before the document's date, and numbers typed into texts.
+    fn lint_points(
+        &mut self,
+        raw: &[RawPoint],
+        points: &[Point],
+        field: &str,
+        date: NaiveDate,
+        of_what: &str,
+    ) {
+        for (i, (rp, p)) in raw.iter().zip(points).enumerate() {
+            let f = format!("{field}[{i}]");
+            for (deadline, span, name) in [
+                (
+                    &p.deadline,
+                    rp.deadline.as_ref().map(|d| d.span()),
+                    "deadline",
+                ),
+                (
+                    &p.group_deadline,
+                    rp.group_deadline.as_ref().map(|d| d.span()),
+                    "group_deadline",
+                ),
+            ] {
+                let (Some(deadline), Some(span)) = (deadline, span) else {
+                    continue;
+                };
+                if let Some(last) = last_day(deadline)
+                    && last < date
+                {
+                    self.warn(
+                        span,
+                        &format!("{f}.{name}"),
+                        format!(
+                            "срок {} раньше даты {of_what} {}",
+                            last.format("%d.%m.%Y"),
+                            date.format("%d.%m.%Y")
+                        ),
+                        "проверьте год и месяц срока",
+                    );
+                }
+            }
+            if p.text.is_empty() && p.points.is_empty() {
+                let at = self.table_at(field.rsplit('.').next().unwrap_or(field), i);
+                self.warn(
+                    at,
+                    &f,
+                    format!(
+                        "пункт {} пуст: у него нет ни текста, ни подпунктов",
+                        p.number
+                    ),
+                    "добавьте text = \"…\" или подпункты [[….point]]",
+                );
+            }
+            if let Some(number) = rp.text.as_deref().and_then(leading_number) {
+                let at = self.table_at(field.rsplit('.').next().unwrap_or(field), i);
+                self.warn(
+                    at,
+                    &format!("{f}.text"),
+                    format!("текст пункта {} начинается с номера «{number}»: gostdoc нумерует пункты сам, номер напечатается дважды", p.number),
+                    "уберите номер из начала текста",
+                );
+            }
+            self.lint_points(&rp.point, &p.points, &format!("{f}.point"), date, of_what);
+        }
+    }
+
+    fn lint_votes(&mut self, raw: &[RawPoint], points: &[Point], field: &str, present: u32) {
+        for (i, (rp, p)) in raw.iter().zip(points).enumerate() {
+            let f = format!("{field}[{i}]");
+            if let (Some((yes, against, abstained)), Some(votes)) = (p.votes, &rp.votes) {
+                let total = yes + against + abstained;
+                if total > present {
+                    self.warn(
+                        votes.span(),
+                        &format!("{f}.votes"),
+                        format!("голосов {total}, а присутствовало {present}"),
+                        "проверьте числа «за», «против», «воздержались» и список присутствовавших",
+                    );
+                }
+            }
+            self.lint_votes(&rp.point, &p.points, &format!("{f}.point"), present);
+        }
+    }
+}
+
+/// How many people were present, when the protocol says: the chair, the
+/// secretary and everyone listed. `None` when an entry has no count
+/// («Руководители образовательных учреждений»).
+fn people_present(p: &Protocol) -> Option<u32> {
+    let mut n = u32::from(p.chair.is_some()) + u32::from(p.secretary.is_some());
+    for a in &p.present {
+        n += match a {
+            Attendee::Person { .. } => 1,
+            Attendee::Group {
+                members, counts, ..
+            } if !members.is_empty() || !counts.is_empty() => {
+                members.len() as u32 + counts.iter().map(|c| c.0).sum::<u32>()
+            }
+            _ => return None,
+        };
+    }
+    Some(n)
+}
+
+/// The last day a deadline allows, when it names dates.
+fn last_day(d: &Deadline) -> Option<NaiveDate> {
+    match d {
+        Deadline::On { date, .. } | Deadline::Before { date, .. } => Some(*date),
+        Deadline::Range { to, .. } => Some(*to),
+        Deadline::Months { to, year, .. } => {
+            let (y, m) = if *to == 12 {
+                (year + 1, 1)
+            } else {
+                (*year, to + 1)
+            };
+            NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
+        }
+        Deadline::Several { items } => items.iter().filter_map(last_day).max(),
+        _ => None,
+    }
+}
+
+/// A number typed at the start of a text: «1.», «2.1.», «3)».
+fn leading_number(text: &str) -> Option<&str> {
+    let t = text.trim_start();
+    let end = t
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == ')'))
+        .map_or(t.len(), |(i, _)| i);
+    let number = &t[..end];
+    let starts_with_digit = number.starts_with(|c: char| c.is_ascii_digit());
+    let ends_as_number = number.ends_with('.') || number.ends_with(')');
+    let followed_by_space = t[end..].starts_with(char::is_whitespace);
+    (starts_with_digit && ends_as_number && followed_by_space).then_some(number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leading_numbers_are_found_and_dates_are_not() {
+        assert_eq!(leading_number("1. Провести"), Some("1."));
+        assert_eq!(leading_number(" 2.1. Провести"), Some("2.1."));
+        assert_eq!(leading_number("3) Провести"), Some("3)"));
+        assert_eq!(leading_number("01.09.2021 провести"), None);
+        assert_eq!(leading_number("2021 год"), None);
+        assert_eq!(leading_number("Провести 1. этап"), None);
+    }
+
+    #[test]
+    fn the_last_day_of_a_month_span() {
+        let d = Deadline::Months {
+            from: 1,
+            to: 12,
+            year: 2021,
+        };
+        assert_eq!(last_day(&d), NaiveDate::from_ymd_opt(2021, 12, 31));
+        let d = Deadline::Months {
+            from: 2,
+            to: 2,
+            year: 2024,
+        };
+        assert_eq!(last_day(&d), NaiveDate::from_ymd_opt(2024, 2, 29));
+    }
+}
