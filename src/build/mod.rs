@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 pub use plan::{plan, templates_dir};
-pub use write::write_atomically;
+pub use write::{remove_orphaned_temporaries, write_atomically};
 
 /// A progress bar is shown from this many documents: a short batch is
 /// over before one could be read.
@@ -359,6 +359,11 @@ pub fn run(options: &BuildOptions) -> Report {
         Ok(found) => found,
         Err(failure) => return failed_to_start(failure),
     };
+    let mut folders: Vec<&Path> = jobs.iter().filter_map(|j| j.output.parent()).collect();
+    folders.dedup();
+    for folder in folders {
+        remove_orphaned_temporaries(folder);
+    }
     let mut manifest = Manifest::load(&options.output_dir);
     let hasher = Hasher::new(options.setup_hash(), &templates);
     let outcomes = in_parallel(options, &jobs, |job| {

@@ -29,6 +29,32 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Deletes temporary files that a killed gostdoc left in a folder
+/// (`.NAME.PID.tmp` of a process that no longer runs). They are hidden
+/// and never read, but they should not pile up.
+pub fn remove_orphaned_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+            continue;
+        };
+        let Some(pid) = stem.rsplit('.').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        // A process that still runs may be writing it (Linux: /proc/PID).
+        let running = pid == std::process::id()
+            || (Path::new("/proc/self").exists()
+                && Path::new("/proc").join(pid.to_string()).exists());
+        if !running {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

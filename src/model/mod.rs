@@ -456,6 +456,8 @@ pub fn load(path: &Path) -> Result<Model, Diagnostics> {
         Err(diags)
     } else {
         model.warnings = diags.0;
+        // In the order of the file, as the secretary reads it.
+        model.warnings.sort_by_key(|d| d.position);
         Ok(model)
     }
 }
