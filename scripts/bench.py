@@ -25,7 +25,7 @@ def seed_000():
         times = []
         for i in range(50):
             start = time.perf_counter()
-            subprocess.run([BIN, "build", src, "-o", out, "--format", "docx,pdf"],
+            subprocess.run([BIN, "build", src, "-o", out, "--format", "docx,pdf", "--force"],
                            check=True, stdout=subprocess.DEVNULL)
             times.append(time.perf_counter() - start)
         sizes = {f: os.path.getsize(os.path.join(out, f)) for f in os.listdir(out)}
@@ -63,7 +63,7 @@ def roadmap(rows=7000):
             f.write(roadmap_toml(rows))
         runs = []
         for _ in range(5):
-            r = subprocess.run(["/usr/bin/time", "-f", "%e %M", BIN, "build", src, "-o", tmp,
+            r = subprocess.run(["/usr/bin/time", "-f", "%e %M", BIN, "build", src, "-o", tmp, "--force",
                                 "--format", "docx,pdf"], check=True, capture_output=True, text=True)
             secs, kb = r.stderr.strip().splitlines()[-1].split()
             runs.append((float(secs), int(kb) / 1024))

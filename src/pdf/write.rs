@@ -163,14 +163,8 @@ fn to_unicode(lo: &lopdf::Document, name: &str) -> Option<Vec<u8>> {
 /// Replaces a page's content stream with ours, compressed at once so the
 /// page's uncompressed operators are not kept.
 fn set_page_content(lo: &mut lopdf::Document, page: lopdf::ObjectId, stream: Vec<u8>) {
-    use flate2::{Compression, write::ZlibEncoder};
     use lopdf::{Dictionary, Object, Stream};
-    use std::io::Write;
-    let mut encoder =
-        ZlibEncoder::new(Vec::with_capacity(stream.len() / 3), Compression::default());
-    // Writing to a Vec cannot fail.
-    let _ = encoder.write_all(&stream);
-    let compressed = encoder.finish().unwrap_or_default();
+    let compressed = compact::deflate(&stream);
     let mut dict = Dictionary::new();
     dict.set("Filter", "FlateDecode");
     let mut object = Stream::new(dict, compressed);
