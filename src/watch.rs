@@ -13,6 +13,7 @@
 
 use crate::build::{self, BuildOptions, Report};
 use notify::RecursiveMode;
+use notify::event::{EventKind, ModifyKind};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -69,6 +70,7 @@ pub fn watch(options: &BuildOptions, mut on_build: impl FnMut(&Report)) -> Resul
         };
         let relevant = events
             .iter()
+            .filter(|e| changes_content(&e.kind))
             .flat_map(|e| &e.paths)
             .any(|p| is_source_change(p, &output_dir));
         if relevant {
@@ -116,6 +118,19 @@ fn roots(options: &BuildOptions) -> Vec<(PathBuf, RecursiveMode)> {
     roots
 }
 
+/// True for events that can change a file's contents: creating, writing,
+/// renaming, deleting. Not reading: the build itself reads every input,
+/// and reacting to that would rebuild forever. Not metadata (times,
+/// permissions) either.
+fn changes_content(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(_) => true,
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
+    }
+}
+
 /// True for a change that may matter: not in the output folder, not a
 /// hidden file (our temporary files, the manifest, editors' swap files),
 /// not an editor's backup (`~`).
@@ -139,6 +154,21 @@ fn absolute(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_a_file_is_not_a_change() {
+        use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, MetadataKind};
+        assert!(!changes_content(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(!changes_content(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::AccessTime
+        ))));
+        assert!(changes_content(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
+        assert!(changes_content(&EventKind::Create(CreateKind::File)));
+    }
 
     #[test]
     fn own_outputs_and_temporary_files_are_not_changes() {

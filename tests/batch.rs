@@ -307,13 +307,21 @@ fn a_kill_in_the_middle_of_a_build_leaves_every_output_old_or_new_and_whole() {
 fn watch_rebuilds_a_document_when_it_is_saved() {
     let dir = tempfile::tempdir().unwrap();
     let inputs = make_batch(dir.path(), 3);
+    let log = std::fs::File::create(dir.path().join("watch.log")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_gostdoc"))
         .args(["watch", "data"])
         .current_dir(dir.path())
-        .stdout(Stdio::null())
+        .stdout(log)
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let builds = || {
+        std::fs::read_to_string(dir.path().join("watch.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.starts_with("собрано:"))
+            .count()
+    };
     let pdf = dir.path().join("output/0001_001.pdf");
     let wait_for = |what: &dyn Fn() -> bool| {
         let started = Instant::now();
@@ -337,9 +345,29 @@ fn watch_rebuilds_a_document_when_it_is_saved() {
     std::fs::write(&tmp, edited).unwrap();
     std::fs::rename(&tmp, &inputs[1]).unwrap();
     let rebuilt = wait_for(&|| std::fs::read(&pdf).is_ok_and(|b| b != before));
+    let rebuilt_pdf = std::fs::read(&pdf).unwrap_or_default();
+
+    // A bad save: reported once, the last good output kept.
+    let bad = std::fs::read_to_string(&inputs[1])
+        .unwrap()
+        .replacen("date = 20", "date = 19999", 1);
+    std::fs::write(&inputs[1], bad).unwrap();
+    let reported = wait_for(&|| builds() >= 3);
+    // Its own reads and writes must not start another build.
+    std::thread::sleep(Duration::from_millis(1500));
+    let builds_after_quiet = builds();
 
     child.kill().unwrap();
     child.wait().unwrap();
+    let log = std::fs::read_to_string(dir.path().join("watch.log")).unwrap();
     assert!(first_built, "watch did not build at start");
     assert!(rebuilt, "watch did not rebuild after the save");
+    assert!(reported, "watch did not report the bad save:\n{log}");
+    assert!(log.contains("с ошибками: 1"), "{log}");
+    assert_eq!(builds_after_quiet, 3, "one build per save, no more:\n{log}");
+    assert_eq!(
+        std::fs::read(&pdf).unwrap(),
+        rebuilt_pdf,
+        "the last good output is kept"
+    );
 }
