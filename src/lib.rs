@@ -18,7 +18,7 @@
 //! filters ([`filters`]), registered in every [`template`] set.
 //!
 //! Diagnostics for the user, in Russian with file, line and field, are
-//! [`diagnostic::Diagnostic`]s. Only [`model`] reads input files and only
+//! [`diagnostic::Diagnostic`]s. Only [`model`] parses input files and only
 //! [`build`] writes output files.
 #![warn(missing_docs, unreachable_pub)]
 

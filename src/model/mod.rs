@@ -1,11 +1,13 @@
 //! The validated model: what a document says, with typed dates, parsed
 //! people, typed deadlines and computed numbering.
 //!
-//! [`load`] is the only function of the crate that reads input files. It
-//! reads a document (and its profile), deserialises the raw serde source
-//! ([`raw`]), and validates it into a [`Model`], collecting every problem it
-//! finds as a Russian [`Diagnostic`] that points at the file, line and
-//! field.
+//! [`load`] is the only function of the crate that parses input files
+//! (the build only hashes them, to know what changed). It reads a document
+//! (and its profile), deserialises the raw serde source ([`raw`]), and
+//! validates it into a [`Model`], collecting every problem it finds as a
+//! Russian [`Diagnostic`] that points at the file, line and field. The
+//! `lint` submodule adds warnings about valid content that looks wrong
+//! ([`Model::warnings`], shown by `gostdoc check`).
 
 pub mod date;
 mod errors;
