@@ -28,7 +28,7 @@ const FORMAT: u32 = 1;
 /// What every output was built from.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Manifest {
-    /// [`FORMAT`] of the file.
+    /// The manifest format version (`FORMAT`); another version is ignored.
     pub format: u32,
     /// Input file (as found by the build) → its entry.
     pub documents: BTreeMap<String, Entry>,
