@@ -151,6 +151,37 @@ fn editing_one_file_of_fifty_rebuilds_exactly_that_one() {
     );
 }
 
+/// Overrides a built-in template with an edited copy (a comment added).
+fn override_template(dir: &Path, name: &str) {
+    let (_, builtin) = gostdoc::template::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap();
+    write_temp(
+        dir,
+        &format!("templates/{name}"),
+        format!("{builtin}{{# изменён #}}").as_bytes(),
+    );
+}
+
+/// Asserts that a build of 50 rebuilt `count` documents, all of one seed.
+fn assert_rebuilt_only_seed(stdout: &str, seed: &str, count: usize) {
+    assert_eq!(
+        summary(stdout),
+        format!(
+            "собрано: {count}, без изменений: {}, с ошибками: 0",
+            50 - count
+        )
+    );
+    assert!(
+        stdout
+            .lines()
+            .filter(|l| l.ends_with(".pdf"))
+            .all(|l| l.contains(&format!("_{seed}.pdf"))),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn editing_a_profile_or_a_template_rebuilds_exactly_the_documents_that_use_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -161,49 +192,13 @@ fn editing_a_profile_or_a_template_rebuilds_exactly_the_documents_that_use_it() 
     let profile = dir.path().join("data/profiles/elnya.toml");
     let text = std::fs::read_to_string(&profile).unwrap();
     std::fs::write(&profile, format!("{text}\n# новый руководитель\n")).unwrap();
-    let stdout = build(dir.path(), &[]);
-    assert_eq!(
-        summary(&stdout),
-        "собрано: 10, без изменений: 40, с ошибками: 0"
-    );
-    assert!(
-        stdout
-            .lines()
-            .filter(|l| l.ends_with(".pdf"))
-            .all(|l| l.contains("_000.pdf")),
-        "{stdout}"
-    );
+    assert_rebuilt_only_seed(&build(dir.path(), &[]), "000", 10);
 
     // A template override for постановления: seed 004, 10 of 50.
-    let builtin = gostdoc::template::BUILTIN
-        .iter()
-        .find(|(name, _)| *name == "resolution.xml")
-        .unwrap()
-        .1;
-    write_temp(
-        dir.path(),
-        "templates/resolution.xml",
-        format!("{builtin}{{# изменён #}}").as_bytes(),
-    );
-    let stdout = build(dir.path(), &[]);
-    assert_eq!(
-        summary(&stdout),
-        "собрано: 10, без изменений: 40, с ошибками: 0"
-    );
-    assert!(
-        stdout
-            .lines()
-            .filter(|l| l.ends_with(".pdf"))
-            .all(|l| l.contains("_004.pdf")),
-        "{stdout}"
-    );
+    override_template(dir.path(), "resolution.xml");
+    assert_rebuilt_only_seed(&build(dir.path(), &[]), "004", 10);
     // The shared components are used by both kinds: all 50.
-    let components = gostdoc::template::BUILTIN[0].1;
-    write_temp(
-        dir.path(),
-        "templates/components.xml",
-        format!("{components}{{# изменён #}}").as_bytes(),
-    );
+    override_template(dir.path(), "components.xml");
     assert_eq!(
         summary(&build(dir.path(), &[])),
         "собрано: 50, с ошибками: 0"
