@@ -1,30 +1,120 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. The integration tests read our DOCX and PDF
-# files with the tools users have: LibreOffice (conversion to PDF), poppler
-# (pdftotext, pdffonts, pdfinfo), qpdf, and the OOXML schema validator
-# openxml-audit (PyPI). This script installs whichever of them is missing,
-# then runs `cargo test`.
+# Runs the whole test suite on a machine that has only Rust. The integration
+# tests read our DOCX and PDF files with the tools users have: LibreOffice
+# (conversion to PDF, with Russian hyphenation and the fonts Word would use),
+# poppler (pdftotext, pdffonts, pdfinfo), qpdf, and the OOXML schema
+# validator openxml-audit (PyPI). This script installs whichever of them is
+# missing (Debian/Ubuntu: apt-get, pip), then runs every test binary to the
+# end, so one failure never hides the results of the others.
+#
+# When everything is present it prints nothing but cargo's output, so it is
+# cheap to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_apt=()
-command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
-command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
-command -v qpdf >/dev/null 2>&1 || need_apt+=(qpdf)
-# Liberation Serif is metric-compatible with Times New Roman, so LibreOffice
-# breaks lines and pages as Word does.
-fc-list 2>/dev/null | grep -q "Liberation Serif" || need_apt+=(fonts-liberation2 fontconfig)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "installing: ${need_apt[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
-# The tests run it as `python3 -m openxml_audit`, so it only has to be
-# importable by the same python3.
-if ! python3 -c "import openxml_audit" >/dev/null 2>&1; then
-  echo "installing: openxml-audit"
-  python3 -m pip install --quiet openxml-audit
+# Everything the tests use from outside Rust, one `need` line each:
+#   need cmd  PROGRAM DEB-PACKAGE    a program the tests run (found by `command -v`)
+#   need file PATH    DEB-PACKAGE    a file a program the tests run reads
+#   need font FAMILY  DEB-PACKAGE    a font family fontconfig must know
+#   need py   MODULE  PYPI-PACKAGE   a module the tests run as `python3 -m MODULE`
+# tests/test_script.rs fails when a test runs a program or a Python module
+# that has no line here, so a new tool is added here or the suite is red.
+# Lines are checked in order: a `font` line needs fc-list, a `py` line
+# python3, so their providers come first.
+requirements() {
+  need cmd sh dash # `sh -c "command -v X"` in tests/external_tools.rs
+  need cmd python3 python3
+  need py openxml_audit openxml-audit # OOXML schema validation of our DOCX
+  need cmd soffice libreoffice-writer-nogui # our DOCX as users see it
+  # `soffice` comes with libreoffice-common, which cannot open a DOCX:
+  # Writer's DOCX import filter is in the Writer package.
+  need file /usr/lib/libreoffice/program/libwriterfilterlo.so libreoffice-writer-nogui
+  # LibreOffice hyphenates Russian only with this dictionary; without it no
+  # word is hyphenated and its lines differ from those of our PDF
+  # (tests/pdf.rs pages_and_lines_equal_libreoffices_pdf_of_our_docx).
+  need file /usr/share/hyphen/hyph_ru_RU.dic hyphen-ru
+  need cmd fc-list fontconfig
+  # Metric-compatible with the Times New Roman our DOCX names, so LibreOffice
+  # breaks lines and pages as Word does.
+  need font "Liberation Serif" fonts-liberation2
+  need cmd pdftotext poppler-utils
+  need cmd pdffonts poppler-utils
+  need cmd pdfinfo poppler-utils
+  need cmd qpdf qpdf
+}
+
+# No pipes in the checks: under `pipefail`, `fc-list | grep -q` fails now and
+# then with 141 when grep exits before fc-list has written everything.
+present() {
+  case $1 in
+  cmd) command -v "$2" >/dev/null 2>&1 ;;
+  file) [ -f "$2" ] ;;
+  font) command -v fc-list >/dev/null 2>&1 && fc-list -q "$2" ;;
+  py) command -v python3 >/dev/null 2>&1 && python3 -c "import $2" >/dev/null 2>&1 ;;
+  *)
+    echo "scripts/test.sh: unknown kind «$1» in a need line" >&2
+    exit 2
+    ;;
+  esac
+}
+
+declare -A deb=() pypi=()
+missing=()
+need() {
+  present "$1" "$2" && return 0
+  missing+=("$1 $2 ($3)")
+  if [ "$1" = py ]; then pypi[$3]=1; else deb[$3]=1; fi
+}
+
+SUDO=()
+[ "$(id -u)" -ne 0 ] && SUDO=(sudo)
+apt_install() {
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "scripts/test.sh: no apt-get here; install these by hand: $*" >&2
+    exit 1
+  fi
+  echo "installing: $*"
+  if [ -z "${apt_updated:-}" ]; then
+    "${SUDO[@]}" apt-get update -qq
+    apt_updated=1
+  fi
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq "$@" >/dev/null
+}
+
+pip_install() {
+  echo "installing (pip): $*"
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  local log
+  # A Debian python3 refuses system-wide pip installs (PEP 668); the tests
+  # only need the module importable, so it goes to the user's site folder.
+  if ! log=$(python3 -m pip install --quiet --disable-pip-version-check "$@" 2>&1); then
+    case $log in
+    *externally-managed-environment*)
+      python3 -m pip install --quiet --disable-pip-version-check \
+        --user --break-system-packages "$@"
+      ;;
+    *)
+      echo "$log" >&2
+      exit 1
+      ;;
+    esac
+  fi
+}
+
+requirements
+if [ ${#deb[@]} -gt 0 ]; then apt_install "${!deb[@]}"; fi
+if [ ${#pypi[@]} -gt 0 ]; then pip_install "${!pypi[@]}"; fi
+if [ ${#missing[@]} -gt 0 ]; then
+  # Check again: a wrong package name or path in a `need` line shows here,
+  # not as a puzzling test failure.
+  missing=()
+  deb=() pypi=()
+  requirements
+  if [ ${#missing[@]} -gt 0 ]; then
+    printf 'scripts/test.sh: still missing after installing: %s\n' "${missing[@]}" >&2
+    exit 1
+  fi
 fi
 
-cargo test --all-targets
+cargo test --all-targets --no-fail-fast
