@@ -18,7 +18,9 @@
 //! filters ([`filters`]), registered in every [`template`] set.
 //!
 //! Diagnostics for the user, in Russian with file, line and field, are
-//! [`diagnostic::Diagnostic`]s. Only [`model`] parses input files and only
+//! [`diagnostic::Diagnostic`]s. Every file the user gives or a document
+//! names is read through [`input`]: regular files of a bounded size, and
+//! only from the user's folders. Only [`model`] parses input files and only
 //! [`build`] writes output files.
 #![warn(missing_docs, unreachable_pub)]
 
@@ -27,6 +29,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod docx;
 pub mod filters;
+pub mod input;
 pub mod markup;
 pub mod model;
 pub mod pdf;

@@ -43,6 +43,10 @@ enum Command {
         /// Сколько документов проверять одновременно (по умолчанию: по числу ядер).
         #[arg(short, long)]
         jobs: Option<usize>,
+        /// Разрешить читать профили, изображения и шаблоны из этой папки,
+        /// даже если она вне папок с документами (можно указать несколько раз).
+        #[arg(long, value_name = "ПАПКА")]
+        allow_outside: Vec<PathBuf>,
     },
     /// Собрать документы и пересобирать их при каждом сохранении
     /// (остановка: Ctrl+C).
@@ -82,6 +86,10 @@ struct BuildArgs {
     /// Сколько документов собирать одновременно (по умолчанию: по числу ядер).
     #[arg(short, long)]
     jobs: Option<usize>,
+    /// Разрешить читать профили, изображения и шаблоны из этой папки,
+    /// даже если она вне папок с документами (можно указать несколько раз).
+    #[arg(long, value_name = "ПАПКА")]
+    allow_outside: Vec<PathBuf>,
 }
 
 impl BuildArgs {
@@ -101,6 +109,7 @@ impl BuildArgs {
         options.pdf = pdf_options(self.fonts.as_deref())?;
         options.templates_dir = self.templates;
         options.jobs = self.jobs;
+        options.allow_outside = self.allow_outside;
         options.progress = std::io::stderr().is_terminal();
         Ok(options)
     }
@@ -145,10 +154,12 @@ fn main() -> ExitCode {
             paths,
             templates,
             jobs,
+            allow_outside,
         } => {
             let mut options = BuildOptions::new(default_inputs(paths), "output");
             options.templates_dir = templates;
             options.jobs = jobs;
+            options.allow_outside = allow_outside;
             options.progress = std::io::stderr().is_terminal();
             finish(&build::check(&options), "проверено")
         }
@@ -169,9 +180,14 @@ fn main() -> ExitCode {
                     .collect::<Vec<_>>()
                     .join(", ")
             );
+            let mut first = true;
             let result = gostdoc::watch::watch(&options, |report| {
+                if first {
+                    print_notes(report);
+                    first = false;
+                }
                 if report.documents_built > 0 || report.has_failures() {
-                    finish(report, "собрано");
+                    finish_without_notes(report, "собрано");
                 }
             });
             match result {
@@ -244,6 +260,21 @@ const LIST_OUTPUTS_UP_TO: usize = 20;
 
 /// Prints every diagnostic, grouped by file, then a one-line summary.
 fn finish(report: &Report, done_word: &str) -> ExitCode {
+    print_notes(report);
+    finish_without_notes(report, done_word)
+}
+
+/// Notes about the build as a whole: where the templates came from, fewer
+/// threads than asked.
+fn print_notes(report: &Report) {
+    for note in &report.notes {
+        eprintln!("примечание: {note}");
+    }
+}
+
+/// [`finish`] for the rebuilds of `watch`, whose notes were printed once
+/// at the first build.
+fn finish_without_notes(report: &Report, done_word: &str) -> ExitCode {
     let mut by_file: BTreeMap<&Path, Vec<&Diagnostics>> = BTreeMap::new();
     for (file, diags) in report.failed.iter().chain(&report.warnings) {
         by_file.entry(file).or_default().push(diags);

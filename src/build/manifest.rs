@@ -23,7 +23,8 @@ use crate::template::Templates;
 pub const FILE_NAME: &str = ".gostdoc-manifest.json";
 
 /// Bumped when the manifest's meaning changes: an old one is then ignored.
-const FORMAT: u32 = 1;
+/// 2: outputs carry the hash of their bytes, which `--prune` checks.
+const FORMAT: u32 = 2;
 
 /// What every output was built from.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -63,6 +64,55 @@ pub struct Output {
     pub path: PathBuf,
     /// Its size in bytes.
     pub size: u64,
+    /// XXH3-128 of its bytes, in hex: `--prune` deletes only a file that
+    /// is still exactly what gostdoc wrote.
+    pub hash: String,
+}
+
+impl Output {
+    /// The record of bytes written to `path`.
+    pub fn new(path: PathBuf, bytes: &[u8]) -> Self {
+        Output {
+            path,
+            size: bytes.len() as u64,
+            hash: content_hash(bytes),
+        }
+    }
+
+    /// True when this output may be deleted by `--prune`: it lies inside
+    /// the output folder (checked on the real path, so a symbolic link or
+    /// `..` cannot lead out), it is a regular file and not a link, and its
+    /// bytes are still the ones gostdoc wrote. The manifest is a file
+    /// anyone can edit; without these checks, an edited one could make
+    /// `--prune` delete an input document or a file elsewhere.
+    pub fn safe_to_delete(&self, output_dir: &Path) -> bool {
+        let Ok(relative) = self.path.strip_prefix(output_dir) else {
+            return false;
+        };
+        if !crate::input::is_plain_relative(relative) {
+            return false;
+        }
+        let (Ok(root), Some(Ok(parent))) = (
+            std::fs::canonicalize(output_dir),
+            self.path.parent().map(std::fs::canonicalize),
+        ) else {
+            return false;
+        };
+        if !parent.starts_with(&root) {
+            return false;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(&self.path) else {
+            return false;
+        };
+        meta.is_file()
+            && meta.len() == self.size
+            && std::fs::read(&self.path).is_ok_and(|bytes| content_hash(&bytes) == self.hash)
+    }
+}
+
+/// The hash recorded for an output's bytes.
+fn content_hash(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
 impl Manifest {

@@ -16,14 +16,15 @@ mod write;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::Document;
+use crate::input::{self, Access, FileKind};
 use crate::template::Templates;
 use crate::{docx, markup, model, pdf, view};
 use manifest::{Dep, Entry, Hasher, Manifest, Output};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-pub use plan::{plan, templates_dir};
-pub use write::{remove_orphaned_temporaries, write_atomically};
+pub use plan::{Plan, plan, templates_dir};
+pub use write::{remove_orphaned_temporaries, write_atomically, write_together};
 
 /// A progress bar is shown from this many documents: a short batch is
 /// over before one could be read.
@@ -73,6 +74,9 @@ pub struct BuildOptions {
     /// Show a progress bar (the command line decides: on a terminal, for
     /// a long batch).
     pub progress: bool,
+    /// Folders outside the documents' own from which profiles, pictures
+    /// and templates may be read (`--allow-outside`).
+    pub allow_outside: Vec<PathBuf>,
 }
 
 impl BuildOptions {
@@ -88,7 +92,17 @@ impl BuildOptions {
             force: false,
             prune: false,
             progress: false,
+            allow_outside: Vec::new(),
         }
+    }
+
+    /// The folders documents may read profiles, pictures and templates
+    /// from: their own, the current one, `--templates` and
+    /// `--allow-outside`.
+    pub fn access(&self) -> Access {
+        let mut allowed = self.allow_outside.clone();
+        allowed.extend(templates_dir(self));
+        Access::for_inputs(&self.inputs, &allowed)
     }
 
     /// Everything besides the files that decides the bytes written:
@@ -151,6 +165,9 @@ pub struct Report {
     pub stale: Vec<PathBuf>,
     /// Outputs deleted by `--prune`.
     pub pruned: Vec<PathBuf>,
+    /// Things the user should know about the build as a whole (templates
+    /// taken from a folder, fewer threads than asked), in Russian.
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -196,7 +213,7 @@ fn docx_bytes(input: &Path, document: &Document) -> Result<Vec<u8>, Diagnostics>
 
 /// The stages up to the document tree, which every backend shares.
 pub fn document(input: &Path, templates: &Templates) -> Result<Document, Diagnostics> {
-    Ok(read_document(input, templates)?.document)
+    Ok(read_document(input, templates, &Access::for_document(input))?.document)
 }
 
 /// A document tree with what it was made from.
@@ -207,18 +224,22 @@ struct Read {
     warnings: Vec<Diagnostic>,
 }
 
-fn read_document(input: &Path, templates: &Templates) -> Result<Read, Diagnostics> {
-    let model = model::load(input)?;
+fn read_document(
+    input: &Path,
+    templates: &Templates,
+    access: &Access,
+) -> Result<Read, Diagnostics> {
+    let model = model::load_with(input, access)?;
     let (kind, markup) = markup_of(&model, templates)?;
     // Images named in the markup are read relative to the document's folder
-    // (a coat of arms next to the data or its profile); each one read is a
-    // dependency of the document.
+    // (a coat of arms next to the data or its profile), only from the
+    // user's folders; each one read is a dependency of the document.
     let base = input.parent().unwrap_or(Path::new(".")).to_path_buf();
     let images = std::cell::RefCell::new(Vec::new());
     let read = |name: &str| {
         let path = base.join(name);
         images.borrow_mut().push(path.clone());
-        std::fs::read(path)
+        input::read(&path, FileKind::Image, access).map_err(std::io::Error::other)
     };
     let document = markup::parse(&markup, &read).map_err(|e| {
         Diagnostic::error(input, format!("шаблон {}: {e}", templates.origin(&format!("{kind}.xml"))))
@@ -243,11 +264,24 @@ pub fn render_formats(
     formats: &[Format],
     pdf_options: &pdf::PdfOptions,
 ) -> Result<Rendered, Diagnostics> {
+    let access = Access::for_document(input);
+    render_formats_with(input, templates, formats, pdf_options, &access)
+}
+
+/// [`render_formats`], reading profiles and pictures only from the
+/// folders `access` allows.
+pub fn render_formats_with(
+    input: &Path,
+    templates: &Templates,
+    formats: &[Format],
+    pdf_options: &pdf::PdfOptions,
+    access: &Access,
+) -> Result<Rendered, Diagnostics> {
     let Read {
         document,
         deps,
         warnings: _,
-    } = read_document(input, templates)?;
+    } = read_document(input, templates, access)?;
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     if formats.contains(&Format::Docx) {
@@ -292,17 +326,73 @@ enum Outcome {
 /// A file and what is wrong with it.
 type FileDiagnostics = (PathBuf, Diagnostics);
 
+/// What a build works with, found before anything is rendered.
+struct Setup {
+    templates: Templates,
+    plan: Plan,
+    access: Access,
+    /// For the report: where the templates came from, threads clamped.
+    notes: Vec<String>,
+    /// Threads to render on (`None`: every core).
+    jobs: Option<usize>,
+}
+
+/// The most documents rendered at once: rendering is CPU work, so more
+/// threads than cores only add memory; `-j 100000` would ask the system
+/// for a hundred thousand threads.
+fn max_jobs() -> usize {
+    std::thread::available_parallelism().map_or(4, |n| n.get())
+}
+
 /// The templates and the documents of a build, or why there are none:
 /// the file at fault and what is wrong with it.
-fn templates_and_jobs(options: &BuildOptions) -> Result<(Templates, Vec<Job>), FileDiagnostics> {
+fn setup(options: &BuildOptions) -> Result<Setup, FileDiagnostics> {
+    let mut notes = Vec::new();
+    if let Some(dir) = &options.templates_dir
+        && !dir.is_dir()
+    {
+        return Err((
+            dir.clone(),
+            Diagnostic::error(dir, "папка с шаблонами не найдена")
+                .with_hint("проверьте путь в --templates; без него используются встроенные шаблоны")
+                .into(),
+        ));
+    }
     let dir = templates_dir(options);
+    if options.templates_dir.is_none()
+        && let Some(found) = &dir
+    {
+        // Found by itself next to the documents, perhaps in a folder
+        // someone sent: the user should know the built-in ones are not used.
+        notes.push(format!(
+            "используются шаблоны из папки «{}» (вместо встроенных там, где имена совпадают)",
+            found.display()
+        ));
+    }
     let templates = Templates::load(dir.as_deref()).map_err(|e| {
         let at = dir.unwrap_or_else(|| PathBuf::from("templates"));
         let diags = Diagnostic::error(&at, e.to_string()).into();
         (at, diags)
     })?;
-    let jobs = plan(&options.inputs, &options.output_dir).map_err(|d| (PathBuf::from("."), d))?;
-    Ok((templates, jobs))
+    let plan = plan(&options.inputs, &options.output_dir);
+    let most = max_jobs();
+    let jobs = match options.jobs {
+        Some(n) if n > most => {
+            notes.push(format!(
+                "-j {n}: больше, чем ядер процессора ({most}); документы собираются в {most} потока"
+            ));
+            Some(most)
+        }
+        Some(0) => None,
+        other => other,
+    };
+    Ok(Setup {
+        templates,
+        plan,
+        access: options.access(),
+        notes,
+        jobs,
+    })
 }
 
 /// The report of a build that could not start.
@@ -317,6 +407,7 @@ fn failed_to_start(failure: FileDiagnostics) -> Report {
 /// bar when asked for; results in job order.
 fn in_parallel<T: Send>(
     options: &BuildOptions,
+    threads: Option<usize>,
     jobs: &[Job],
     work: impl Fn(&Job) -> T + Sync,
 ) -> Vec<T> {
@@ -338,13 +429,13 @@ fn in_parallel<T: Send>(
     };
     let run = || jobs.par_iter().map(step).collect();
     let sequential = || jobs.iter().map(step).collect();
-    let results = if jobs.len() <= 1 || options.jobs == Some(1) {
+    let results = if jobs.len() <= 1 || threads == Some(1) {
         // One document is rendered on this thread: starting a pool costs
         // more than a protocol, and a long document keeps the main heap.
         sequential()
     } else {
         match rayon::ThreadPoolBuilder::new()
-            .num_threads(options.jobs.unwrap_or(0))
+            .num_threads(threads.unwrap_or(0))
             .build()
         {
             Ok(pool) => pool.install(run),
@@ -359,10 +450,17 @@ fn in_parallel<T: Send>(
 /// Builds every document that changed since the last build (every one
 /// with `force`), in parallel, and records what each was built from.
 pub fn run(options: &BuildOptions) -> Report {
-    let (templates, jobs) = match templates_and_jobs(options) {
+    let Setup {
+        templates,
+        plan,
+        access,
+        notes,
+        jobs: threads,
+    } = match setup(options) {
         Ok(found) => found,
         Err(failure) => return failed_to_start(failure),
     };
+    let jobs = plan.jobs;
     let mut folders: Vec<&Path> = jobs.iter().filter_map(|j| j.output.parent()).collect();
     folders.dedup();
     for folder in folders {
@@ -370,7 +468,7 @@ pub fn run(options: &BuildOptions) -> Report {
     }
     let mut manifest = Manifest::load(&options.output_dir);
     let hasher = Hasher::new(options.setup_hash(), &templates);
-    let outcomes = in_parallel(options, &jobs, |job| {
+    let outcomes = in_parallel(options, threads, &jobs, |job| {
         let previous = manifest.documents.get(&key_of(&job.input));
         if !options.force
             && let Some(entry) = previous
@@ -380,12 +478,16 @@ pub fn run(options: &BuildOptions) -> Report {
         {
             return Outcome::UpToDate;
         }
-        let outcome = build_one(job, options, &templates, &hasher);
+        let outcome = build_one(job, options, &templates, &hasher, &access);
         release_freed_memory();
         outcome
     });
 
-    let mut report = Report::default();
+    let mut report = Report {
+        notes,
+        failed: plan.rejected,
+        ..Report::default()
+    };
     for (job, outcome) in jobs.iter().zip(outcomes) {
         let name = key_of(&job.input);
         match outcome {
@@ -469,28 +571,46 @@ fn key_of(input: &Path) -> String {
 }
 
 /// Renders one document and writes its files.
-fn build_one(job: &Job, options: &BuildOptions, templates: &Templates, hasher: &Hasher) -> Outcome {
-    let rendered = match render_formats(&job.input, templates, &options.formats, &options.pdf) {
+fn build_one(
+    job: &Job,
+    options: &BuildOptions,
+    templates: &Templates,
+    hasher: &Hasher,
+    access: &Access,
+) -> Outcome {
+    let rendered = match render_formats_with(
+        &job.input,
+        templates,
+        &options.formats,
+        &options.pdf,
+        access,
+    ) {
         Ok(r) => r,
         Err(d) => return Outcome::Failed(d),
     };
-    let mut outputs = Vec::new();
-    let mut written = Vec::new();
-    for (format, bytes) in rendered.files {
-        let path = job.output_for(format);
-        if let Err(e) = write_atomically(&path, &bytes) {
-            return Outcome::Failed(
-                Diagnostic::error(&path, format!("не удалось записать файл: {e}"))
-                    .with_hint("закройте файл, если он открыт в Word или в программе просмотра PDF, и проверьте права на папку")
-                    .into(),
-            );
-        }
-        written.push(Output {
-            path: path.clone(),
-            size: bytes.len() as u64,
-        });
-        outputs.push(path);
+    let outputs: Vec<PathBuf> = rendered
+        .files
+        .iter()
+        .map(|(format, _)| job.output_for(*format))
+        .collect();
+    let files: Vec<(&Path, &[u8])> = outputs
+        .iter()
+        .zip(&rendered.files)
+        .map(|(path, (_, bytes))| (path.as_path(), bytes.as_slice()))
+        .collect();
+    // The DOCX and the PDF are replaced together: never a new DOCX beside
+    // an old PDF after a full disk.
+    if let Err((path, e)) = write_together(&files) {
+        return Outcome::Failed(
+            Diagnostic::error(&path, format!("не удалось записать файл: {e}"))
+                .with_hint("закройте файл, если он открыт в Word или в программе просмотра PDF, проверьте место на диске и права на папку; прежние файлы документа остались как были")
+                .into(),
+        );
     }
+    let written: Vec<Output> = files
+        .iter()
+        .map(|(path, bytes)| Output::new(path.to_path_buf(), bytes))
+        .collect();
     // The key is taken from the files as they are now: if one changed while
     // the document rendered, the next build sees a different key and
     // renders again.
@@ -532,12 +652,28 @@ fn stale_outputs(options: &BuildOptions, manifest: &mut Manifest, report: &mut R
             .filter(|p| p.exists())
             .collect();
         if options.prune {
-            for path in outputs {
-                match std::fs::remove_file(&path) {
-                    Ok(()) => report.pruned.push(path),
+            for output in &manifest.documents[&name].outputs {
+                let path = &output.path;
+                if !path.exists() {
+                    continue;
+                }
+                if !output.safe_to_delete(&options.output_dir) {
+                    report.failed.push((
+                        path.clone(),
+                        Diagnostic::error(
+                            path,
+                            "не удалён: это не тот файл, который записал gostdoc (он изменён, это ссылка или он лежит вне папки с результатами)",
+                        )
+                        .with_hint("если файл не нужен, удалите его сами")
+                        .into(),
+                    ));
+                    continue;
+                }
+                match std::fs::remove_file(path) {
+                    Ok(()) => report.pruned.push(path.clone()),
                     Err(e) => report.failed.push((
                         path.clone(),
-                        Diagnostic::error(&path, format!("не удалось удалить файл: {e}")).into(),
+                        Diagnostic::error(path, format!("не удалось удалить файл: {e}")).into(),
                     )),
                 }
             }
@@ -554,12 +690,19 @@ fn stale_outputs(options: &BuildOptions, manifest: &mut Manifest, report: &mut R
 /// Checks every document without writing anything: the same errors as a
 /// build, plus warnings about content that looks wrong.
 pub fn check(options: &BuildOptions) -> Report {
-    let (templates, jobs) = match templates_and_jobs(options) {
+    let Setup {
+        templates,
+        plan,
+        access,
+        notes,
+        jobs: threads,
+    } = match setup(options) {
         Ok(found) => found,
         Err(failure) => return failed_to_start(failure),
     };
-    let outcomes = in_parallel(options, &jobs, |job| {
-        match read_document(&job.input, &templates) {
+    let jobs = plan.jobs;
+    let outcomes = in_parallel(options, threads, &jobs, |job| {
+        match read_document(&job.input, &templates, &access) {
             Ok(read) => {
                 let mut warnings = read.warnings;
                 if options.formats.contains(&Format::Pdf) {
@@ -583,7 +726,11 @@ pub fn check(options: &BuildOptions) -> Report {
             Err(d) => Outcome::Failed(d),
         }
     });
-    let mut report = Report::default();
+    let mut report = Report {
+        notes,
+        failed: plan.rejected,
+        ..Report::default()
+    };
     for (job, outcome) in jobs.into_iter().zip(outcomes) {
         match outcome {
             Outcome::Checked { warnings } => {

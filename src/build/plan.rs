@@ -2,57 +2,185 @@
 
 use super::{Job, NOT_DOCUMENTS};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+
+/// The documents of a build, and the inputs that cannot be built, each
+/// with why.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Documents to build, sorted.
+    pub jobs: Vec<Job>,
+    /// Inputs refused before anything is written: not found, not a regular
+    /// file, or giving the same output file as another input.
+    pub rejected: Vec<(PathBuf, Diagnostics)>,
+}
 
 /// Finds the documents among the inputs: `X.toml` → `DIR/X.docx`, a folder
 /// searched recursively, sub-folders kept, `profiles/` and `templates/`
 /// skipped. Sorted, so builds and messages come in a stable order.
-pub fn plan(inputs: &[PathBuf], output_dir: &Path) -> Result<Vec<Job>, Diagnostics> {
-    let mut jobs = Vec::new();
-    let mut errors = Vec::new();
+///
+/// Each document is built once however many ways it is reached (a folder
+/// and a file in it, a symbolic link to a folder); a link that leads back
+/// to a folder already searched is not followed again, so a loop ends.
+/// Two documents that would write the same file are both refused, naming
+/// each other: one would silently replace the other.
+pub fn plan(inputs: &[PathBuf], output_dir: &Path) -> Plan {
+    let mut found = Found::default();
     for input in inputs {
-        if input.is_dir() {
-            let mut files = Vec::new();
-            walk(input, &mut files).map_err(|e| {
-                Diagnostics::from(Diagnostic::error(
-                    input,
-                    format!("не удалось прочитать папку: {e}"),
-                ))
-            })?;
-            files.sort();
-            for file in files {
-                let rel = file
-                    .strip_prefix(input)
-                    .unwrap_or(&file)
-                    .with_extension("docx");
-                jobs.push(Job {
-                    output: output_dir.join(rel),
-                    input: file,
-                });
+        match std::fs::metadata(input) {
+            Ok(meta) if meta.is_dir() => {
+                let mut files = Vec::new();
+                let mut visited = HashSet::new();
+                if let Ok(canonical) = std::fs::canonicalize(input) {
+                    visited.insert(canonical);
+                }
+                walk(input, &mut visited, &mut files, &mut found.rejected);
+                files.sort();
+                for file in files {
+                    let rel = file
+                        .strip_prefix(input)
+                        .unwrap_or(&file)
+                        .with_extension("docx");
+                    found.add(file.clone(), output_dir.join(rel));
+                }
             }
-        } else if input.is_file() {
-            let name = input.file_name().map(PathBuf::from).unwrap_or_default();
-            jobs.push(Job {
-                output: output_dir.join(name.with_extension("docx")),
-                input: input.clone(),
-            });
-        } else {
-            errors.push(
-                Diagnostic::error(input, "файл или папка не найдены")
-                    .with_hint("проверьте путь; без аргументов собирается папка data/"),
-            );
+            Ok(meta) if meta.is_file() => {
+                let name = input.file_name().map(PathBuf::from).unwrap_or_default();
+                found.add(input.clone(), output_dir.join(name.with_extension("docx")));
+            }
+            Ok(_) => found.rejected.push(not_a_regular_file(input)),
+            Err(e) => found.rejected.push((
+                input.clone(),
+                Diagnostic::error(input, unreadable(&e, "файл или папка не найдены"))
+                    .with_hint("проверьте путь; без аргументов собирается папка data/")
+                    .into(),
+            )),
         }
     }
-    if errors.is_empty() {
-        Ok(jobs)
-    } else {
-        Err(Diagnostics(errors))
+    found.into_plan()
+}
+
+/// Documents found so far, each once.
+#[derive(Default)]
+struct Found {
+    jobs: Vec<Job>,
+    /// Canonical input paths already taken.
+    seen: HashSet<PathBuf>,
+    rejected: Vec<(PathBuf, Diagnostics)>,
+}
+
+impl Found {
+    fn add(&mut self, input: PathBuf, output: PathBuf) {
+        let canonical = std::fs::canonicalize(&input).unwrap_or_else(|_| input.clone());
+        if self.seen.insert(canonical) {
+            self.jobs.push(Job { input, output });
+        }
+    }
+
+    /// Refuses every document whose output another one also writes. Names
+    /// are compared without case: on Windows and macOS `Т.docx` and
+    /// `т.docx` are one file.
+    fn into_plan(mut self) -> Plan {
+        let mut by_output: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, job) in self.jobs.iter().enumerate() {
+            by_output
+                .entry(job.output.to_string_lossy().to_lowercase())
+                .or_default()
+                .push(i);
+        }
+        let mut refused = vec![false; self.jobs.len()];
+        for group in by_output.values().filter(|g| g.len() > 1) {
+            let names: Vec<String> = group
+                .iter()
+                .map(|&i| format!("«{}»", self.jobs[i].input.display()))
+                .collect();
+            for &i in group {
+                refused[i] = true;
+                let job = &self.jobs[i];
+                self.rejected.push((
+                    job.input.clone(),
+                    Diagnostic::error(
+                        &job.input,
+                        format!(
+                            "документы {} дают один и тот же файл «{}»: ни один из них не собран, чтобы один не затёр другой",
+                            names.join(" и "),
+                            job.output.display()
+                        ),
+                    )
+                    .with_hint("переименуйте один из файлов или соберите их по отдельности в разные папки (-o)")
+                    .into(),
+                ));
+            }
+        }
+        let mut jobs: Vec<Job> = self
+            .jobs
+            .into_iter()
+            .zip(refused)
+            .filter(|(_, r)| !r)
+            .map(|(j, _)| j)
+            .collect();
+        jobs.sort_by(|a, b| a.output.cmp(&b.output));
+        self.rejected.sort_by(|a, b| a.0.cmp(&b.0));
+        Plan {
+            jobs,
+            rejected: self.rejected,
+        }
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
+fn not_a_regular_file(path: &Path) -> (PathBuf, Diagnostics) {
+    (
+        path.to_path_buf(),
+        Diagnostic::error(
+            path,
+            "это не обычный файл (именованный канал или устройство): такой файл не читается",
+        )
+        .with_hint("документ должен быть обычным файлом .toml")
+        .into(),
+    )
+}
+
+/// The words for a path that cannot be read: a loop of symbolic links is
+/// not «not found».
+fn unreadable(e: &std::io::Error, not_found: &str) -> String {
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        return "символические ссылки образуют цикл".into();
+    }
+    match e.kind() {
+        std::io::ErrorKind::NotFound => not_found.into(),
+        std::io::ErrorKind::PermissionDenied => "нет прав на чтение".into(),
+        _ => format!("не удалось прочитать: {e}"),
+    }
+}
+
+fn walk(
+    dir: &Path,
+    visited: &mut HashSet<PathBuf>,
+    out: &mut Vec<PathBuf>,
+    rejected: &mut Vec<(PathBuf, Diagnostics)>,
+) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            rejected.push((
+                dir.to_path_buf(),
+                Diagnostic::error(
+                    dir,
+                    format!(
+                        "не удалось прочитать папку: {}",
+                        unreadable(&e, "папка не найдена")
+                    ),
+                )
+                .into(),
+            ));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -60,15 +188,43 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         if name.starts_with('.') || name.starts_with('_') {
             continue;
         }
-        if path.is_dir() {
-            if !NOT_DOCUMENTS.contains(&name) {
-                walk(&path, out)?;
+        let is_toml = path.extension().is_some_and(|e| e == "toml");
+        // Followed through symbolic links: a linked folder or document is
+        // the user's choice; a loop shows here as an error.
+        let meta = match std::fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                if is_toml || path.is_symlink() {
+                    rejected.push((
+                        path.clone(),
+                        Diagnostic::error(
+                            &path,
+                            unreadable(&e, "ссылка ведёт на файл, которого нет"),
+                        )
+                        .into(),
+                    ));
+                }
+                continue;
             }
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path);
+        };
+        if meta.is_dir() {
+            if NOT_DOCUMENTS.contains(&name) {
+                continue;
+            }
+            // A folder reached again (a link to a parent, or two links to
+            // one folder) is searched once.
+            let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if visited.insert(canonical) {
+                walk(&path, visited, out, rejected);
+            }
+        } else if is_toml {
+            if meta.is_file() {
+                out.push(path);
+            } else {
+                rejected.push(not_a_regular_file(&path));
+            }
         }
     }
-    Ok(())
 }
 
 /// The template folder: `--templates`, else a `templates/` folder next to
@@ -105,7 +261,7 @@ mod tests {
         std::fs::write(data.join("школа/2021/b.toml"), "").unwrap();
         std::fs::write(data.join("profiles/org.toml"), "").unwrap();
         std::fs::write(data.join("notes.txt"), "").unwrap();
-        let jobs = plan(std::slice::from_ref(&data), Path::new("out")).unwrap();
+        let jobs = plan(std::slice::from_ref(&data), Path::new("out")).jobs;
         let outs: Vec<_> = jobs.iter().map(|j| j.output.clone()).collect();
         assert_eq!(
             outs,

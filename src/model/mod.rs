@@ -17,6 +17,7 @@ pub mod raw;
 pub mod text;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::input::{self, Access, FileKind};
 use chrono::NaiveDate;
 use date::{DateStyle, Deadline};
 use person::{Gender, PersonName};
@@ -409,9 +410,16 @@ pub struct Resolution {
     pub appendices: Vec<Appendix>,
 }
 
-/// Reads and validates one document file.
+/// Reads and validates one document file; its profile may lie in the
+/// document's folder tree or the current folder.
 pub fn load(path: &Path) -> Result<Model, Diagnostics> {
-    let text = read_source(path)?;
+    load_with(path, &Access::for_document(path))
+}
+
+/// Reads and validates one document file, reading its profile only from
+/// the folders `access` allows.
+pub fn load_with(path: &Path, access: &Access) -> Result<Model, Diagnostics> {
+    let text = read_source(path, FileKind::Document, access)?;
     let raw: RawDocument = parse_toml(path, &text)?;
     let mut v = Validator {
         file: path.to_path_buf(),
@@ -423,30 +431,38 @@ pub fn load(path: &Path) -> Result<Model, Diagnostics> {
     let profile = match &raw.profile {
         Some(p) => {
             let profile_path = path.parent().unwrap_or(Path::new(".")).join(p.get_ref());
-            if !profile_path.is_file() {
-                v.error(
-                    p.span(),
-                    "profile",
-                    format!("файл профиля «{}» не найден", profile_path.display()),
-                    Some(
-                        "путь пишется относительно файла документа, например \"profiles/org.toml\"",
-                    ),
-                );
-                None
-            } else {
-                let ptext = read_source(&profile_path)?;
-                let profile: RawProfile = parse_toml(&profile_path, &ptext)?;
-                let mut pv = Validator {
-                    file: profile_path.clone(),
-                    source: ptext,
-                    diagnostics: Vec::new(),
-                    people: Vec::new(),
-                };
-                pv.collect_people(&profile.people);
-                v.diagnostics.append(&mut pv.diagnostics);
-                v.people.extend(pv.people);
-                inputs.push(profile_path);
-                Some(profile)
+            match input::read(&profile_path, FileKind::Profile, access)
+                .map_err(|e| (e.message, e.hint))
+                .and_then(|bytes| {
+                    decode_source(&profile_path, bytes).map_err(|d| (d.to_string(), ""))
+                }) {
+                Err((message, hint)) => {
+                    v.error(
+                        p.span(),
+                        "profile",
+                        message,
+                        Some(if hint.is_empty() {
+                            "путь пишется относительно файла документа, например \"profiles/org.toml\""
+                        } else {
+                            hint
+                        }),
+                    );
+                    None
+                }
+                Ok(ptext) => {
+                    let profile: RawProfile = parse_toml(&profile_path, &ptext)?;
+                    let mut pv = Validator {
+                        file: profile_path.clone(),
+                        source: ptext,
+                        diagnostics: Vec::new(),
+                        people: Vec::new(),
+                    };
+                    pv.collect_people(&profile.people);
+                    v.diagnostics.append(&mut pv.diagnostics);
+                    v.people.extend(pv.people);
+                    inputs.push(profile_path);
+                    Some(profile)
+                }
             }
         }
         None => None,
@@ -464,15 +480,17 @@ pub fn load(path: &Path) -> Result<Model, Diagnostics> {
     }
 }
 
-/// Reads a file as UTF-8, dropping a byte-order mark and CRLF line ends
-/// (Windows Notepad writes both).
-fn read_source(path: &Path) -> Result<String, Diagnostics> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(
-            path,
-            format!("не удалось прочитать файл: {}", io_reason(&e)),
-        )
-    })?;
+/// Reads a TOML file (a regular file of a bounded size) as text.
+fn read_source(path: &Path, kind: FileKind, access: &Access) -> Result<String, Diagnostics> {
+    let bytes = input::read(path, kind, access)
+        .map_err(|e| Diagnostic::error(path, e.message).with_hint(e.hint))?;
+    Ok(decode_source(path, bytes)?)
+}
+
+/// Decodes a file as UTF-8, dropping a byte-order mark and turning CRLF
+/// (Windows Notepad) and lone CR (old Mac editors) line ends into LF, so
+/// that lines in messages are the lines the user sees.
+fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let mut d = Diagnostic::error(path, "файл не в кодировке UTF-8");
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -483,15 +501,10 @@ fn read_source(path: &Path) -> Result<String, Diagnostics> {
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    Ok(text.replace("\r\n", "\n"))
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "файл не найден".into(),
-        std::io::ErrorKind::PermissionDenied => "нет прав на чтение".into(),
-        _ => e.to_string(),
+    if !text.contains('\r') {
+        return Ok(text.to_owned());
     }
+    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, Diagnostics> {

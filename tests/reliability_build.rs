@@ -1,0 +1,463 @@
+//! Reliability of the build (issue 10): no input or fault loses a
+//! document, hangs, or reads outside the user's folders. One test per
+//! class of defect found by the adversarial run; each runs the real
+//! `gostdoc` binary, as a user would.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Seed 000 (a protocol with a profile) as `rel` under `dir`, with its
+/// profile beside it in `profiles/`; returns the document's path.
+fn protocol(dir: &Path, rel: &str) -> PathBuf {
+    let doc = write_temp(dir, rel, &std::fs::read(seed_input("000")).unwrap());
+    let profiles = doc.parent().unwrap().join("profiles");
+    std::fs::create_dir_all(&profiles).unwrap();
+    std::fs::copy(
+        root().join("data/profiles/elnya.toml"),
+        profiles.join("elnya.toml"),
+    )
+    .unwrap();
+    doc
+}
+
+/// Seed 003, which needs no profile, as `rel` under `dir`.
+fn plain(dir: &Path, rel: &str) -> PathBuf {
+    write_temp(dir, rel, &std::fs::read(seed_input("003")).unwrap())
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs gostdoc and kills it if it has not finished in `limit`: a hang is
+/// a failure, never a stuck test run.
+fn gostdoc_within(dir: &Path, args: &[&str], limit: Duration) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gostdoc"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("gostdoc {args:?} did not finish in {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A DOCX that opens: a zip with `word/document.xml`.
+fn docx_is_whole(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| {
+        zip::ZipArchive::new(std::io::Cursor::new(bytes))
+            .is_ok_and(|mut z| z.by_name("word/document.xml").is_ok())
+    })
+}
+
+#[test]
+fn two_inputs_with_one_output_name_are_refused_naming_both_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    plain(dir.path(), "a/t.toml");
+    plain(dir.path(), "b/t.toml");
+    plain(dir.path(), "c/other.toml");
+    // A good earlier build of a/t.toml alone.
+    let out = gostdoc(dir.path(), &["build", "a/t.toml", "-o", "out"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = std::fs::read(dir.path().join("out/t.docx")).unwrap();
+    let before_pdf = std::fs::read(dir.path().join("out/t.pdf")).unwrap();
+    for _ in 0..50 {
+        let out = gostdoc(
+            dir.path(),
+            &["build", "a/t.toml", "b/t.toml", "c/other.toml", "-o", "out"],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(
+            err.contains("документы «a/t.toml» и «b/t.toml» дают один и тот же файл «out/t.docx»"),
+            "{err}"
+        );
+        assert!(err.contains("переименуйте один из файлов"), "{err}");
+        // The other document is still built; the colliding pair changes
+        // nothing, and no temporary file is left.
+        assert!(docx_is_whole(&dir.path().join("out/other.docx")));
+        assert_eq!(
+            std::fs::read(dir.path().join("out/t.docx")).unwrap(),
+            before
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("out/t.pdf")).unwrap(),
+            before_pdf
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+}
+
+#[test]
+fn names_differing_only_in_case_collide_too() {
+    let dir = tempfile::tempdir().unwrap();
+    plain(dir.path(), "a/Протокол.toml");
+    plain(dir.path(), "b/протокол.toml");
+    let out = gostdoc(
+        dir.path(),
+        &["build", "a/Протокол.toml", "b/протокол.toml", "-o", "out"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("дают один и тот же файл"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_file_name_of_122_cyrillic_letters_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "я".repeat(122);
+    plain(dir.path(), &format!("data/{name}.toml"));
+    let out = gostdoc(dir.path(), &["build", "data", "-o", "out"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(docx_is_whole(&dir.path().join(format!("out/{name}.docx"))));
+}
+
+/// Builds `data/`, deletes `gone.toml`, points its manifest outputs at
+/// `targets`, and runs `--prune`.
+fn prune_with_forged_manifest(dir: &Path, targets: &[PathBuf]) -> Output {
+    plain(dir, "data/gone.toml");
+    plain(dir, "data/kept.toml");
+    let out = gostdoc(dir, &["build", "data", "-o", "out"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::remove_file(dir.join("data/gone.toml")).unwrap();
+    let manifest_path = dir.join("out/.gostdoc-manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    let entry = &mut manifest["documents"]["data/gone.toml"];
+    let outputs = entry["outputs"].as_array_mut().unwrap();
+    let template = outputs[0].clone();
+    outputs.clear();
+    for target in targets {
+        let mut forged = template.clone();
+        forged["path"] = serde_json::json!(target);
+        forged["size"] = serde_json::json!(std::fs::metadata(dir.join(target)).unwrap().len());
+        outputs.push(forged);
+    }
+    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    gostdoc(dir, &["build", "data", "-o", "out", "--prune"])
+}
+
+#[test]
+fn prune_never_deletes_what_gostdoc_did_not_write_inside_the_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_temp(d, "outside/important.docx", b"not ours");
+    // An input document, a file outside through `..`, an absolute path,
+    // and a link inside the output folder to a file outside it.
+    let absolute = d.join("outside/important.docx");
+    std::fs::create_dir_all(d.join("out")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&absolute, d.join("out/link.docx")).unwrap();
+    let out = prune_with_forged_manifest(
+        d,
+        &[
+            PathBuf::from("data/kept.toml"),
+            PathBuf::from("out/../outside/important.docx"),
+            absolute.clone(),
+            PathBuf::from("out/link.docx"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(d.join("data/kept.toml").is_file());
+    assert_eq!(std::fs::read(&absolute).unwrap(), b"not ours");
+    #[cfg(unix)]
+    assert!(d.join("out/link.docx").is_symlink());
+    let err = stderr(&out);
+    assert!(
+        err.contains("не удалён: это не тот файл, который записал gostdoc"),
+        "{err}"
+    );
+}
+
+#[test]
+fn prune_keeps_an_output_the_user_changed_and_deletes_an_untouched_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    plain(d, "data/a.toml");
+    plain(d, "data/b.toml");
+    assert!(gostdoc(d, &["build", "data", "-o", "out"]).status.success());
+    std::fs::remove_file(d.join("data/a.toml")).unwrap();
+    std::fs::remove_file(d.join("data/b.toml")).unwrap();
+    // Same size, other bytes: only the hash can tell.
+    let pdf = d.join("out/a.pdf");
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    let last = bytes.len() - 2;
+    bytes[last] ^= 1;
+    std::fs::write(&pdf, &bytes).unwrap();
+    let out = gostdoc(d, &["build", "data", "-o", "out", "--prune"]);
+    assert!(pdf.is_file(), "{}", stdout(&out));
+    assert!(!d.join("out/b.pdf").exists());
+    assert!(!d.join("out/b.docx").exists());
+    assert!(!d.join("out/a.docx").exists());
+}
+
+#[test]
+fn when_one_output_cannot_be_written_the_document_keeps_both_previous_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let doc = plain(d, "data/a.toml");
+    assert!(gostdoc(d, &["build", "data", "-o", "out"]).status.success());
+    let old_docx = std::fs::read(d.join("out/a.docx")).unwrap();
+    // The PDF's place is taken by a folder: its write fails.
+    std::fs::remove_file(d.join("out/a.pdf")).unwrap();
+    std::fs::create_dir(d.join("out/a.pdf")).unwrap();
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, text.replacen("title = \"", "title = \"Новое ", 1)).unwrap();
+    let out = gostdoc(d, &["build", "data", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("прежние файлы документа остались как были"));
+    assert_eq!(std::fs::read(d.join("out/a.docx")).unwrap(), old_docx);
+}
+
+#[test]
+fn a_templates_folder_that_does_not_exist_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    plain(dir.path(), "data/a.toml");
+    let out = gostdoc(
+        dir.path(),
+        &["build", "data", "-o", "out", "--templates", "шаблны"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("шаблны: ошибка: папка с шаблонами не найдена"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out/a.docx").exists());
+    let out = gostdoc(dir.path(), &["check", "data", "--templates", "шаблны"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn templates_found_next_to_the_data_are_announced() {
+    let dir = tempfile::tempdir().unwrap();
+    plain(dir.path(), "data/a.toml");
+    let builtin = gostdoc::template::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "protocol.xml")
+        .unwrap()
+        .1;
+    write_temp(
+        dir.path(),
+        "data/templates/protocol.xml",
+        builtin.as_bytes(),
+    );
+    let out = gostdoc(dir.path(), &["build", "data", "-o", "out"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("примечание: используются шаблоны из папки «data/templates»")
+            .count(),
+        1,
+        "{err}"
+    );
+}
+
+#[test]
+fn jobs_are_clamped_to_the_cores_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    plain(dir.path(), "data/a.toml");
+    plain(dir.path(), "data/b.toml");
+    let out = gostdoc_within(
+        dir.path(),
+        &["build", "data", "-o", "out", "-j", "100000"],
+        Duration::from_secs(60),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("-j 100000: больше, чем ядер процессора"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_and_a_device_are_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    plain(dir.path(), "data/a.toml");
+    let fifo = dir.path().join("data/x.toml");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let out = gostdoc_within(
+        dir.path(),
+        &["build", "data", "-o", "out"],
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("это не обычный файл"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(docx_is_whole(&dir.path().join("out/a.docx")));
+    let out = gostdoc_within(
+        dir.path(),
+        &["build", "/dev/zero", "-o", "out"],
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("это не обычный файл"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_oversized_document_is_refused_with_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = std::fs::read(seed_input("003")).unwrap();
+    text.extend(std::iter::repeat_n(b'#', 17 << 20));
+    write_temp(dir.path(), "data/big.toml", &text);
+    let out = gostdoc(dir.path(), &["check", "data"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("файл документа «data/big.toml» слишком велик: больше 16 МБ"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_and_a_linked_folder_build_each_document_once() {
+    let dir = tempfile::tempdir().unwrap();
+    plain(dir.path(), "data/a.toml");
+    plain(dir.path(), "data/sub/b.toml");
+    // A link back to the top (a loop) and a second name for `sub`.
+    std::os::unix::fs::symlink("..", dir.path().join("data/sub/up")).unwrap();
+    std::os::unix::fs::symlink("sub", dir.path().join("data/again")).unwrap();
+    let out = gostdoc_within(
+        dir.path(),
+        &["build", "data", "-o", "out"],
+        Duration::from_secs(60),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("собрано: 2, с ошибками: 0"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// A document whose profile is `profile`, in `dir/data`, with a secret
+/// profile outside the data folder.
+fn document_with_profile(dir: &Path, profile: &str) -> PathBuf {
+    write_temp(
+        dir,
+        "secret/org.toml",
+        &std::fs::read(root().join("data/profiles/elnya.toml")).unwrap(),
+    );
+    let text = std::fs::read_to_string(seed_input("000")).unwrap();
+    let text = text.replace(
+        "profile = \"profiles/elnya.toml\"",
+        &format!("profile = {profile:?}"),
+    );
+    write_temp(dir, "work/data/doc.toml", text.as_bytes())
+}
+
+#[test]
+fn a_profile_outside_the_users_folders_is_refused_by_dots_absolute_path_and_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let absolute = d.join("secret/org.toml");
+    #[cfg(unix)]
+    {
+        std::fs::create_dir_all(d.join("work/data/profiles")).unwrap();
+        std::os::unix::fs::symlink(&absolute, d.join("work/data/profiles/link.toml")).unwrap();
+    }
+    let mut cases = vec![
+        "../../secret/org.toml".to_string(),
+        absolute.display().to_string(),
+    ];
+    if cfg!(unix) {
+        cases.push("profiles/link.toml".into());
+    }
+    for profile in cases {
+        document_with_profile(d, &profile);
+        // Run from `work`: the user's folder is `work`, the secret is not in it.
+        let out = gostdoc(&d.join("work"), &["build", "data", "-o", "out"]);
+        assert_eq!(out.status.code(), Some(1), "{profile}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("лежит вне папок документов"),
+            "{profile}: {err}"
+        );
+        assert!(err.contains("--allow-outside"), "{err}");
+        assert!(!d.join("work/out/doc.docx").exists());
+    }
+    // Allowed by the user, it is read.
+    document_with_profile(d, "../../secret/org.toml");
+    let out = gostdoc(
+        &d.join("work"),
+        &["build", "data", "-o", "out", "--allow-outside", "../secret"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_profile_that_is_a_folder_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    document_with_profile(d, "profiles");
+    std::fs::create_dir_all(d.join("work/data/profiles")).unwrap();
+    let out = gostdoc(&d.join("work"), &["check", "data"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("это папка, а не файл"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_image_outside_the_users_folders_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_temp(d, "secret/arms.png", b"\x89PNG not really");
+    plain(d, "work/data/a.toml");
+    let builtin = gostdoc::template::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "protocol.xml")
+        .unwrap()
+        .1;
+    let with_image = builtin.replacen(
+        "<section",
+        "<section><image src=\"../../secret/arms.png\"/></section><section",
+        1,
+    );
+    assert_ne!(with_image, builtin);
+    write_temp(d, "work/t/protocol.xml", with_image.as_bytes());
+    let out = gostdoc(&d.join("work"), &["check", "data", "--templates", "t"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("лежит вне папок документов"),
+        "{}",
+        stderr(&out)
+    );
+}
