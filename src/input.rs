@@ -136,6 +136,22 @@ impl std::error::Error for ReadError {}
 /// Reads a whole file of the given kind. Documents are read wherever they
 /// are (the user named them); anything else only inside `access`.
 pub fn read(path: &Path, kind: FileKind, access: &Access) -> Result<Vec<u8>, ReadError> {
+    read_checked(path, kind, (kind != FileKind::Document).then_some(access))
+}
+
+/// Reads a file the build itself recorded (a dependency listed in the
+/// manifest) to hash it: anywhere, but still only a regular file of at
+/// most the largest size any input may have. The manifest is a file
+/// anyone can edit; it must not make the build read `/dev/zero`.
+pub fn read_recorded(path: &Path) -> Result<Vec<u8>, ReadError> {
+    read_checked(path, FileKind::Image, None)
+}
+
+fn read_checked(
+    path: &Path,
+    kind: FileKind,
+    access: Option<&Access>,
+) -> Result<Vec<u8>, ReadError> {
     let noun = kind.noun();
     let shown = path.display();
     let canonical = std::fs::canonicalize(path).map_err(|e| ReadError {
@@ -146,7 +162,9 @@ pub fn read(path: &Path, kind: FileKind, access: &Access) -> Result<Vec<u8>, Rea
         },
         hint: "проверьте путь: он пишется относительно файла документа",
     })?;
-    if kind != FileKind::Document && !access.allows(&canonical) {
+    if let Some(access) = access
+        && !access.allows(&canonical)
+    {
         return Err(ReadError {
             message: format!(
                 "{noun} «{shown}» лежит вне папок документов ({}), gostdoc его не читает",

@@ -461,3 +461,24 @@ fn an_image_outside_the_users_folders_is_refused() {
         stderr(&out)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_manifest_naming_dev_zero_as_a_dependency_does_not_hang_the_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    plain(d, "data/a.toml");
+    assert!(gostdoc(d, &["build", "data", "-o", "out"]).status.success());
+    let manifest_path = d.join("out/.gostdoc-manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    manifest["documents"]["data/a.toml"]["deps"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({ "file": "/dev/zero" }));
+    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    let out = gostdoc_within(d, &["build", "data", "-o", "out"], Duration::from_secs(30));
+    // The forged dependency cannot be hashed: the document is rebuilt.
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("собрано: 1"), "{}", stdout(&out));
+}

@@ -191,7 +191,7 @@ impl<'a> Hasher<'a> {
         if let Some(known) = self.files.lock().ok()?.get(path) {
             return *known;
         }
-        let hash = std::fs::read(path)
+        let hash = crate::input::read_recorded(path)
             .ok()
             .map(|bytes| xxhash_rust::xxh3::xxh3_128(&bytes));
         self.files.lock().ok()?.insert(path.to_path_buf(), hash);
