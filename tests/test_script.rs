@@ -185,6 +185,14 @@ fn tools_started(sources: &[(PathBuf, String)]) -> (Vec<Use>, Vec<String>) {
             }
         }
         for (at, _) in text.match_indices("\"-m\"") {
+            // Only as an argument of python3: the statement that started it
+            // has not ended.
+            let started_python = text[..at]
+                .rfind("Command::new(\"python")
+                .is_some_and(|start| !text[start..at].contains(';'));
+            if !started_python {
+                continue;
+            }
             let rest = text[at + 4..].trim_start_matches(|c: char| c.is_whitespace() || c == ',');
             if let Some(module) = literal(rest) {
                 uses.push(Use {
@@ -376,6 +384,7 @@ fn t() {
     Command::new("python3").args(["-m", "some_module"]);
     let p = "hidden";
     Command::new(p);
+    gostdoc(dir, &["-m", "not_a_module"]);
 }
 "#;
     let (uses, unreadable) = tools_started(&[(PathBuf::from("t.rs"), source.to_owned())]);
