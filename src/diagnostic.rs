@@ -64,11 +64,14 @@ impl Diagnostic {
         self
     }
 
-    /// Sets the position (and the line shown under the message) from a span.
+    /// Sets the position from a span of `source`, the text of `self.file`,
+    /// and the line shown under the message. The line is shown only when
+    /// the file is a TOML input (see [`is_toml_file`]): a path in a
+    /// document may name any file, and its content must not be echoed.
     pub fn set_span(&mut self, source: &str, span: Range<usize>) {
-        let (line, col) = line_col(source, span.start);
+        let (line, col, start) = locate(source, span.start);
         self.position = Some((line, col));
-        self.line_text = source.lines().nth(line - 1).map(str::to_owned);
+        self.line_text = is_toml_file(&self.file).then(|| frame_text(source, start, col));
     }
 
     /// Names the field the message is about.
@@ -92,14 +95,63 @@ impl Diagnostic {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
+/// True for a file gostdoc reads as TOML (`*.toml`): the only files whose
+/// lines a diagnostic may quote.
+pub fn is_toml_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+}
+
+/// 1-based line and column (in characters) of a byte offset. A line ends
+/// at LF, CRLF or a lone CR (old Mac editors), so that a file with any of
+/// them gets the lines its editor shows.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let before = &source[..floor_char_boundary(source, offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
+    let (line, col, _) = locate(source, offset);
     (line, col)
+}
+
+/// Line, column and the byte offset where the line starts.
+fn locate(source: &str, offset: usize) -> (usize, usize, usize) {
+    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let bytes = source.as_bytes();
+    let mut line = 1;
+    let mut line_start = 0;
+    for (i, &b) in bytes[..offset].iter().enumerate() {
+        let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if ends {
+            line += 1;
+            line_start = i + 1;
+        }
+    }
+    let col = source[line_start..offset].chars().count() + 1;
+    (line, col, line_start)
+}
+
+/// Longest code-frame line kept: enough to show the column with context.
+const FRAME_CONTEXT: usize = 80;
+
+/// The line starting at `start`, made safe to print: control characters
+/// shown as their symbols (a raw ESC would drive the terminal, a tab
+/// would shift the caret), direction overrides replaced, and the line cut
+/// after the column (a file with one huge line would be printed whole).
+fn frame_text(source: &str, start: usize, col: usize) -> String {
+    let rest = &source[start..];
+    let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+    rest[..end]
+        .chars()
+        .take(col + FRAME_CONTEXT)
+        .map(printable)
+        .collect()
+}
+
+fn printable(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+        '\u{7f}' => '\u{2421}',
+        '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
+        c => c,
+    }
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -107,6 +159,28 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// The part of a long frame line around `col`, and the caret's column in it.
+fn frame_window(text: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = text.chars().collect();
+    let width = 2 * FRAME_CONTEXT;
+    if chars.len() <= width {
+        return (text.to_owned(), col);
+    }
+    let start = col.saturating_sub(1 + FRAME_CONTEXT / 2);
+    let end = (start + width).min(chars.len());
+    let mut out = String::new();
+    let mut caret = col - start;
+    if start > 0 {
+        out.push('…');
+        caret += 1;
+    }
+    out.extend(&chars[start..end]);
+    if end < chars.len() {
+        out.push('…');
+    }
+    (out, caret)
 }
 
 impl fmt::Display for Diagnostic {
@@ -125,6 +199,7 @@ impl fmt::Display for Diagnostic {
         }
         write!(f, ": {}", self.message)?;
         if let (Some(text), Some((line, col))) = (&self.line_text, self.position) {
+            let (text, col) = frame_window(text, col);
             let gutter = line.to_string().len();
             write!(
                 f,
@@ -179,6 +254,42 @@ mod tests {
         let src = "а = 1\nдата = x\n";
         let off = src.find('x').unwrap();
         assert_eq!(line_col(src, off), (2, 8));
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let src = "a = 1\rb = 2\r\nc = x\n";
+        assert_eq!(line_col(src, src.find('x').unwrap()), (3, 5));
+        let b = src.find('b').unwrap();
+        let d = Diagnostic::at(Path::new("a.toml"), src, b..b, "m");
+        assert_eq!(d.position, Some((2, 1)));
+        assert_eq!(d.line_text.as_deref(), Some("b = 2"));
+    }
+
+    #[test]
+    fn only_a_toml_file_gets_a_code_frame() {
+        let src = "root:x:0:0\n";
+        let d = Diagnostic::at(Path::new("/etc/shadow"), src, 0..1, "m");
+        assert_eq!(d.position, Some((1, 1)));
+        assert_eq!(d.line_text, None);
+        assert!(!d.to_string().contains("root"));
+        let d = Diagnostic::at(Path::new("a.TOML"), src, 0..1, "m");
+        assert_eq!(d.line_text.as_deref(), Some("root:x:0:0"));
+    }
+
+    #[test]
+    fn a_frame_shows_control_characters_and_cuts_long_lines() {
+        let src = format!("a = \"\u{1b}[2J{}x\"\n", "я".repeat(500));
+        let at = src.find('x').unwrap();
+        let d = Diagnostic::at(Path::new("a.toml"), &src, at..at, "m");
+        let text = d.to_string();
+        assert!(text.contains("␛[2J") || !text.contains('\u{1b}'), "{text}");
+        let frame: Vec<&str> = text.lines().collect();
+        // The caret stays under the «x».
+        let line = frame[2].split_once(" | ").unwrap().1;
+        let caret = frame[3].split_once(" | ").unwrap().1;
+        assert_eq!(line.chars().nth(caret.chars().count() - 1), Some('x'));
+        assert!(line.chars().count() <= 2 * FRAME_CONTEXT + 2, "{line}");
     }
 
     #[test]

@@ -43,8 +43,10 @@ fn toml_syntax_error() {
         r#"title = "рабочего совещания"#,
     ));
     assert_eq!(code, 1);
-    assert!(err.contains("протокол.toml, строка 4, столбец"), "{err}");
-    assert!(err.contains("строка не закрыта"), "{err}");
+    assert!(
+        err.contains("протокол.toml, строка 4, столбец 28: ошибка в поле «meeting.title»: текст не закрыт: нет закрывающей кавычки в конце строки"),
+        "{err}"
+    );
 }
 
 #[test]

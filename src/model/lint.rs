@@ -212,8 +212,9 @@ impl Validator {
         for (i, (rp, p)) in raw.iter().zip(points).enumerate() {
             let f = format!("{field}[{i}]");
             if let (Some((yes, against, abstained)), Some(votes)) = (p.votes, &rp.votes) {
-                let total = yes + against + abstained;
-                if total > present {
+                // Each count is bounded by validation; u64 keeps the sum exact.
+                let total = u64::from(yes) + u64::from(against) + u64::from(abstained);
+                if total > u64::from(present) {
                     self.warn(
                         votes.span(),
                         &format!("{f}.votes"),
@@ -231,17 +232,19 @@ impl Validator {
 /// secretary and everyone listed. `None` when an entry has no count
 /// («Руководители образовательных учреждений»).
 fn people_present(p: &Protocol) -> Option<u32> {
+    // Saturating: many groups of bounded counts must not overflow.
     let mut n = u32::from(p.chair.is_some()) + u32::from(p.secretary.is_some());
     for a in &p.present {
-        n += match a {
+        let more = match a {
             Attendee::Person { .. } => 1,
             Attendee::Group {
                 members, counts, ..
-            } if !members.is_empty() || !counts.is_empty() => {
-                members.len() as u32 + counts.iter().map(|c| c.0).sum::<u32>()
-            }
+            } if !members.is_empty() || !counts.is_empty() => counts
+                .iter()
+                .fold(members.len() as u32, |s, c| s.saturating_add(c.0)),
             _ => return None,
         };
+        n = n.saturating_add(more);
     }
     Some(n)
 }

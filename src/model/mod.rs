@@ -507,9 +507,29 @@ fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
-fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, Diagnostics> {
-    toml::from_str(text).map_err(|e| errors::from_toml_error(path, text, &e).into())
+/// Parses a TOML file into its raw type. The text is parsed once into
+/// toml's spanned tree, checked for what serde would misreport (control
+/// characters, sections of the other document kind), then deserialised.
+fn parse_toml<T: serde::de::DeserializeOwned + Schema>(
+    path: &Path,
+    text: &str,
+) -> Result<T, Diagnostics> {
+    if let Some(d) = errors::raw_control_char(path, text) {
+        return Err(d.into());
+    }
+    let tree =
+        toml::de::DeTable::parse(text).map_err(|e| errors::from_toml_error::<T>(path, text, &e))?;
+    let problems = errors::check_tree::<T>(path, text, &tree);
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    T::deserialize(toml::de::Deserializer::from(tree))
+        .map_err(|e| errors::from_toml_error::<T>(path, text, &e).into())
 }
+
+/// The largest count of people (votes, participants) a document may give:
+/// larger than any meeting, small enough that sums cannot overflow.
+const MAX_PEOPLE: u32 = 1_000_000;
 
 struct Validator {
     file: PathBuf,
@@ -869,7 +889,8 @@ impl Validator {
         } else {
             Body::Protocol(Box::new(self.protocol(&raw, &organization)))
         };
-        self.misplaced_keys(&raw, &kind);
+        // Sections of the other kind (`[act]` in a protocol) were refused
+        // by `parse_toml`, before serde could misreport them.
         self.lint(&raw, &body, options.course);
         Model {
             source: self.file.clone(),
@@ -879,52 +900,6 @@ impl Validator {
             labels,
             body,
             warnings: Vec::new(),
-        }
-    }
-
-    /// Keys of the other kind are errors: a protocol has no `[act]`.
-    fn misplaced_keys(&mut self, raw: &RawDocument, kind: &str) {
-        let other: Vec<&str> = if kind == "resolution" {
-            let mut v = Vec::new();
-            if raw.meeting.is_some() {
-                v.push("meeting");
-            }
-            if !raw.heard.is_empty() {
-                v.push("heard");
-            }
-            if !raw.decision.is_empty() {
-                v.push("decision");
-            }
-            if !raw.agenda.is_empty() {
-                v.push("agenda");
-            }
-            v
-        } else {
-            let mut v = Vec::new();
-            if raw.act.is_some() {
-                v.push("act");
-            }
-            if !raw.point.is_empty() {
-                v.push("point");
-            }
-            if !raw.appendix.is_empty() {
-                v.push("appendix");
-            }
-            v
-        };
-        for key in other {
-            let kind_ru = if kind == "resolution" {
-                "постановлении"
-            } else {
-                "протоколе"
-            };
-            let offset = find_table(&self.source, key).unwrap_or(0);
-            self.error(
-                offset..offset,
-                key,
-                format!("раздел «{key}» не используется в {kind_ru}"),
-                Some("проверьте поле kind в начале файла или уберите этот раздел"),
-            );
         }
     }
 
@@ -1077,7 +1052,19 @@ impl Validator {
                     .enumerate()
                     .filter_map(|(j, m)| self.person_ref(m, &format!("{f}.members[{j}]")))
                     .collect();
-                let counts = a.counts.iter().map(|c| (c.count, c.who.clone())).collect();
+                let counts = a
+                    .counts
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| {
+                        let field = format!("{f}.counts[{j}].count");
+                        let n = *c.count.get_ref();
+                        (
+                            self.count(n, c.count.span(), &field, "участников"),
+                            c.who.clone(),
+                        )
+                    })
+                    .collect();
                 out.push(Attendee::Group {
                     title: group.clone(),
                     members,
@@ -1162,14 +1149,51 @@ impl Validator {
                     deadline: self.deadline(&p.deadline, &format!("{f}.deadline")),
                     group_deadline: self
                         .deadline(&p.group_deadline, &format!("{f}.group_deadline")),
-                    votes: p.votes.as_ref().map(|v| {
-                        let v = v.get_ref();
-                        (v.yes, v.against, v.abstained)
-                    }),
+                    votes: p
+                        .votes
+                        .as_ref()
+                        .map(|v| self.votes(v, &format!("{f}.votes"))),
                     points,
                 }
             })
             .collect()
+    }
+
+    /// «за», «против», «воздержались», each a sane count of people.
+    fn votes(&mut self, v: &Spanned<RawVotes>, field: &str) -> (u32, u32, u32) {
+        let span = v.span();
+        let v = v.get_ref();
+        (
+            self.count(v.yes, span.clone(), &format!("{field}.for"), "голосов «за»"),
+            self.count(
+                v.against,
+                span.clone(),
+                &format!("{field}.against"),
+                "голосов «против»",
+            ),
+            self.count(
+                v.abstained,
+                span,
+                &format!("{field}.abstained"),
+                "воздержавшихся",
+            ),
+        )
+    }
+
+    /// A count of people: a typo of a few extra digits is an error, not a
+    /// number printed in the protocol (and summed by the checks).
+    fn count(&mut self, n: u32, span: Range<usize>, field: &str, what: &str) -> u32 {
+        if n > MAX_PEOPLE {
+            self.error(
+                span,
+                field,
+                format!("число {what} {n} больше допустимого ({MAX_PEOPLE})"),
+                Some("проверьте, не лишние ли здесь цифры"),
+            );
+            // Zero, so that the checks of sums do not add a second message.
+            return 0;
+        }
+        n
     }
 
     fn resolution(
@@ -1315,12 +1339,6 @@ fn merge_org(base: Option<RawOrganization>, over: Option<RawOrganization>) -> Ra
         city: over.city.or(base.city),
         issuer_genitive: over.issuer_genitive.or(base.issuer_genitive),
     }
-}
-
-/// Byte offset of a `[key]` or `[[key]]` header, for messages about a
-/// whole table.
-fn find_table(source: &str, key: &str) -> Option<usize> {
-    nth_table(source, key, 0)
 }
 
 /// Byte offset of the `n`-th `[[… key]]` header.

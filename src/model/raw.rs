@@ -70,6 +70,115 @@ pub struct RawDocument {
     pub appendix: Vec<RawAppendix>,
 }
 
+/// The shape of a TOML file, for messages about its structure: which
+/// sections are lists of tables (`[[…]]`), which are one table (`[…]`),
+/// and which belong to one document kind only. serde knows the same from
+/// the types, but only says «expected a sequence»; these lists let the
+/// message name the brackets the user should have written.
+pub trait Schema {
+    /// Dotted paths (no indices; repeated `point` levels collapsed) whose
+    /// value is a list of tables, written `[[path]]`.
+    const TABLE_ARRAYS: &'static [&'static str];
+    /// Dotted paths whose value is one table, written `[path]`.
+    const TABLES: &'static [&'static str];
+    /// Top-level sections of one document kind only: (section, `kind`).
+    const KIND_SECTIONS: &'static [(&'static str, &'static str)] = &[];
+
+    /// True when `path` (dotted, with or without `[i]` indices) is a list
+    /// of tables in this schema.
+    fn is_table_array(path: &str) -> bool {
+        Self::TABLE_ARRAYS.contains(&schema_path(path).as_str())
+    }
+
+    /// True when `path` is one table in this schema.
+    fn is_table(path: &str) -> bool {
+        Self::TABLES.contains(&schema_path(path).as_str())
+    }
+}
+
+/// `decision[1].point[0].point` → `decision.point`: indices dropped and
+/// nested points (which repeat to any depth) collapsed to one level, so
+/// that the schema lists stay finite.
+pub fn schema_path(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for seg in path.split('.') {
+        let seg = seg.split('[').next().unwrap_or(seg).trim();
+        if seg == "point" && out.last() == Some(&"point") {
+            continue;
+        }
+        out.push(seg);
+    }
+    out.join(".")
+}
+
+impl Schema for RawDocument {
+    const TABLE_ARRAYS: &'static [&'static str] = &[
+        "people",
+        "present",
+        "present.counts",
+        "present.members",
+        "absent",
+        "absent.counts",
+        "absent.members",
+        "invited",
+        "invited.counts",
+        "invited.members",
+        "agenda",
+        "heard",
+        "spoke",
+        "decision",
+        "decision.point",
+        "signature",
+        "point",
+        "appendix",
+        "appendix.table.columns",
+        "appendix.table.row",
+    ];
+    const TABLES: &'static [&'static str] = &[
+        "organization",
+        "options",
+        "labels",
+        "people.cases",
+        "people.position_cases",
+        "meeting",
+        "meeting.chair",
+        "meeting.secretary",
+        "agenda.speaker",
+        "heard.speaker",
+        "spoke.speaker",
+        "decision.votes",
+        "decision.point.votes",
+        "signature.person",
+        "act",
+        "point.votes",
+        "appendix.table",
+    ];
+    const KIND_SECTIONS: &'static [(&'static str, &'static str)] = &[
+        ("meeting", "protocol"),
+        ("present", "protocol"),
+        ("absent", "protocol"),
+        ("invited", "protocol"),
+        ("agenda", "protocol"),
+        ("heard", "protocol"),
+        ("spoke", "protocol"),
+        ("decision", "protocol"),
+        ("act", "resolution"),
+        ("point", "resolution"),
+        ("appendix", "resolution"),
+    ];
+}
+
+impl Schema for RawProfile {
+    const TABLE_ARRAYS: &'static [&'static str] = &["people"];
+    const TABLES: &'static [&'static str] = &[
+        "organization",
+        "people.cases",
+        "people.position_cases",
+        "signature",
+        "signature.person",
+    ];
+}
+
 /// An organisation profile file: what many documents share.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -359,7 +468,7 @@ pub struct RawAttendee {
 #[serde(deny_unknown_fields)]
 pub struct RawCount {
     /// How many.
-    pub count: u32,
+    pub count: Spanned<u32>,
     /// Who, agreeing with the number: «директоров общеобразовательных организаций».
     pub who: String,
 }
