@@ -35,6 +35,19 @@ const HYPHEN_MIN_AFTER: usize = 2;
 /// fit there.
 const HYPHEN_SLACK_MM: f32 = 0.1;
 
+/// Longest word, in letters, handed to the hyphenator. Russian words stay
+/// far below it; a longer run of letters (a pasted hash, a key held down)
+/// is cut at the margin instead, as LibreOffice cuts a word longer than a
+/// line. Without the cap the rest of an 80,000-letter word went through the
+/// dictionary again at every line it spans: cubic time, minutes per word.
+const HYPHENATE_MAX_LETTERS: usize = 64;
+
+/// How far past the overflowing character the end of a word is looked for.
+/// A word that runs further is longer than [`HYPHENATE_MAX_LETTERS`] (or
+/// trails that much punctuation) and is cut, so its end is never needed;
+/// scanning to it at every line made breaking quadratic in its length.
+const WORD_END_SCAN: usize = 4 * HYPHENATE_MAX_LETTERS;
+
 /// The DOCX's hyphenation zone, 357 twips: a word is not hyphenated when
 /// it starts closer than this to the end of the line. LibreOffice applies it
 /// to justified text too (compared on the seeds).
@@ -110,11 +123,18 @@ impl Hyphens {
         if !self.known.contains_key(self.word.as_str()) {
             let dict = dictionary()?;
             let word = self.word.as_str();
+            // Byte offsets to character offsets in one pass: the breaks come
+            // in ascending order.
+            let (mut chars, mut byte) = (0, 0);
             let offsets = dict
                 .hyphenate(word)
                 .breaks
                 .into_iter()
-                .map(|byte| word[..byte].chars().count() as u16)
+                .map(|b| {
+                    chars += word[byte..b].chars().count();
+                    byte = b;
+                    chars as u16
+                })
                 .collect();
             self.known.insert(self.word.clone(), offsets);
         }
@@ -183,7 +203,15 @@ pub(crate) fn break_lines(
                 // The word containing `i` does not fit.
                 let word_start = last_break.map_or(start, |b| b.1);
                 let mut word_end = i;
+                // Only a hyphen point before `i` can fit, so the word's end
+                // matters only to tell a short word from a long one.
+                let scan_end = n.min(i + WORD_END_SCAN);
+                let mut whole = true;
                 while word_end < n && !is_space(chars[word_end].c) && chars[word_end].c != '\n' {
+                    if word_end == scan_end {
+                        whole = false;
+                        break;
+                    }
                     word_end += 1;
                     if break_after(chars, word_end - 1) {
                         break;
@@ -198,6 +226,7 @@ pub(crate) fn break_lines(
                         chars,
                         word_start,
                         word_end,
+                        whole,
                         hyphens,
                         // The zone is measured from the start of the whole
                         // unit («и\u{a0}повышения»), as in LibreOffice.
@@ -267,11 +296,13 @@ pub(crate) fn break_lines(
 /// no-break space («Севостьянова\u{a0}Ю.Н.», «и\u{a0}повышения») are
 /// hyphenated each on its own, as LibreOffice does, when the space left at
 /// the end of the line (`gap_at` the part's start) is wider than the
-/// hyphenation zone.
+/// hyphenation zone. When the word goes on past `to` (`whole` is false),
+/// its last part is too long to hyphenate and is skipped.
 fn hyphen_point(
     chars: &[Ch],
     from: usize,
     to: usize,
+    whole: bool,
     hyphens: &mut Hyphens,
     gap_at: impl Fn(usize) -> f32,
     fits: impl Fn(usize) -> bool,
@@ -279,7 +310,7 @@ fn hyphen_point(
     let mut best = None;
     let mut start = from;
     for i in from..=to {
-        if i == to || chars[i].c == '\u{a0}' {
+        if (i == to && whole) || (i < to && chars[i].c == '\u{a0}') {
             if gap_at(start) > HYPHEN_ZONE_MM
                 && let Some(p) = segment_hyphen_point(chars, start, i, hyphens, &fits)
             {
@@ -308,7 +339,23 @@ fn segment_hyphen_point(
     while b > a && !chars[b - 1].c.is_alphabetic() {
         b -= 1;
     }
-    if b - a < HYPHEN_MIN + HYPHEN_MIN_AFTER || !chars[a..b].iter().all(|c| c.c.is_alphabetic()) {
+    // A line that starts inside a word (the line above cut or hyphenated
+    // it) counts the word's letters up there too: the tail of a word too
+    // long to hyphenate is cut like its head.
+    let before = if a == from {
+        chars[..from]
+            .iter()
+            .rev()
+            .take(HYPHENATE_MAX_LETTERS + 1)
+            .take_while(|c| c.c.is_alphabetic())
+            .count()
+    } else {
+        0
+    };
+    if b - a < HYPHEN_MIN + HYPHEN_MIN_AFTER
+        || before + (b - a) > HYPHENATE_MAX_LETTERS
+        || !chars[a..b].iter().all(|c| c.c.is_alphabetic())
+    {
         return None;
     }
     // Words in capitals are not hyphenated (doNotHyphenateCaps).
@@ -422,6 +469,24 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert!(lines[0].ends_with('-'), "{lines:?}");
         assert!(lines.iter().all(|l| l.chars().count() <= 10));
+    }
+
+    #[test]
+    fn a_word_too_long_to_hyphenate_is_cut_at_the_margin() {
+        // 65 letters of a real word pattern: the dictionary would find
+        // points in it, but a word that long is cut like LibreOffice does.
+        let word = "образования".repeat(6);
+        let lines = texts(&word, M);
+        assert!(lines.iter().all(|l| !l.ends_with('-')), "{lines:?}");
+        assert!(
+            lines[..lines.len() - 1]
+                .iter()
+                .all(|l| l.chars().count() == 10)
+        );
+        assert_eq!(lines.concat(), word);
+        // A part joined by a no-break space is still hyphenated on its own.
+        let lines = texts(&format!("о\u{a0}образования\u{a0}{word}"), M);
+        assert!(lines[0].ends_with('-'), "{lines:?}");
     }
 
     #[test]
