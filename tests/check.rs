@@ -61,13 +61,13 @@ fn suspicious_content_gets_warnings_with_lines_and_writes_nothing() {
         // 4 votes, 2 present
         "строка 26, столбец 9: предупреждение в поле «decision[0].votes»: голосов 4, а присутствовало 2",
         // a typed number
-        "строка 16, столбец 1: предупреждение в поле «agenda[0].title»: название вопроса начинается с номера «1.»",
+        "строка 17, столбец 9: предупреждение в поле «agenda[0].title»: название вопроса начинается с номера «1.»",
         // question 2 skipped
         "строка 19, столбец 1: предупреждение в поле «agenda[1]»: по вопросу № 2 повестки нет решения",
         // an empty point
         "строка 28, столбец 1: предупреждение в поле «decision[1]»: пункт 2. пуст",
-        // nobody signs
-        "предупреждение в поле «signature»: протокол некому подписать",
+        // nobody signs: at [meeting], where chair and secretary go
+        "строка 6, столбец 1: предупреждение в поле «signature»: протокол некому подписать",
     ] {
         assert!(
             stderr.contains(expected),

@@ -506,3 +506,133 @@ fn a_code_frame_is_printable_and_short() {
     assert!(err.contains("␛[2J"), "{}", &err[..err.len().min(2000)]);
     assert!(err.len() < 2000, "frame not cut: {} bytes", err.len());
 }
+
+/// The warnings of a document that loads, as (line, field, message start).
+fn warnings(text: &str) -> Vec<(Option<usize>, String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_temp(dir.path(), "a.toml", text.as_bytes());
+    let model = gostdoc::model::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    model
+        .warnings
+        .iter()
+        .map(|d| {
+            (
+                d.position.map(|p| p.0),
+                d.field.clone().unwrap_or_default(),
+                d.message.clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn warnings_about_nested_points_point_at_their_own_lines() {
+    let text = r#"kind = "protocol"
+
+[meeting]
+title = "рабочего совещания"
+date = 2021-06-24
+chair = "Иванов И.И."
+
+[[agenda]]
+title = "О подготовке"
+
+[[decision]]
+to = "Отделу образования:"
+
+[[decision.point]]
+text = "Подготовить план."
+
+[[decision]]
+to = "Школам:"
+
+[[decision.point]]
+text = ""
+
+[[decision.point]]
+text = "3. Представить отчёт."
+"#;
+    assert_eq!(
+        warnings(text),
+        [
+            (
+                Some(21),
+                "decision[1].point[0]".to_owned(),
+                "пункт 2.1. пуст: у него нет ни текста, ни подпунктов".to_owned()
+            ),
+            (
+                Some(24),
+                "decision[1].point[1].text".to_owned(),
+                "текст пункта 2.2. начинается с номера «3.»: gostdoc нумерует пункты сам, номер напечатается дважды".to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn warnings_about_inline_entries_and_texts_point_at_the_field() {
+    let text = r#"kind = "protocol"
+agenda = [
+  { title = "О бюджете" },
+  { title = "2. О ремонте" },
+]
+
+[meeting]
+title = "рабочего совещания"
+date = 2021-06-24
+chair = "Иванов И.И."
+
+[[heard]]
+speaker = "Петров П.П."
+
+[[decision]]
+text = "1. Принять к сведению."
+"#;
+    let all = warnings(text);
+    let lines: Vec<(Option<usize>, &str)> = all.iter().map(|(l, f, _)| (*l, f.as_str())).collect();
+    assert_eq!(
+        lines,
+        [
+            (Some(4), "agenda[1].title"),
+            (Some(12), "heard[0].text"),
+            (Some(16), "decision[0].text"),
+        ],
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn warnings_about_what_is_missing_have_no_line_1() {
+    let text = r#"kind = "resolution"
+
+[act]
+date = 2021-06-24
+number = "12"
+title = "О бюджете"
+"#;
+    let all = warnings(text);
+    assert_eq!(
+        all,
+        [
+            (
+                None,
+                "point".to_owned(),
+                "в постановлении нет ни одного пункта".to_owned()
+            ),
+            (
+                None,
+                "signature".to_owned(),
+                "постановление некому подписать: нет [[signature]] ни в документе, ни в профиле"
+                    .to_owned()
+            ),
+        ]
+    );
+    let protocol = "kind = \"protocol\"\n\n[meeting]\ntitle = \"совещания\"\ndate = 2021-06-24\n";
+    let all = warnings(protocol);
+    let lines: Vec<(Option<usize>, &str)> = all.iter().map(|(l, f, _)| (*l, f.as_str())).collect();
+    assert_eq!(
+        lines,
+        [(None, "agenda"), (None, "decision"), (Some(3), "signature")],
+        "{all:#?}"
+    );
+}

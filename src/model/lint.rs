@@ -8,11 +8,12 @@
 //! file, line and field like an error does.
 
 use super::date::Deadline;
-use super::raw::{RawDocument, RawPoint};
-use super::{Attendee, Body, Course, Point, Protocol, Resolution, Validator, nth_table};
+use super::raw::{RawDocument, RawPoint, RawSpeech};
+use super::{Attendee, Body, Course, Point, Protocol, Resolution, Validator};
 use crate::diagnostic::Diagnostic;
 use chrono::NaiveDate;
 use std::ops::Range;
+use toml::Spanned;
 
 impl Validator {
     fn warn(&mut self, span: Range<usize>, field: &str, message: String, hint: &str) {
@@ -23,10 +24,14 @@ impl Validator {
         self.diagnostics.push(d);
     }
 
-    /// Where a `[[key]]` table starts, for warnings about it as a whole.
-    fn table_at(&self, key: &str, n: usize) -> Range<usize> {
-        let at = nth_table(&self.source, key, n).unwrap_or(0);
-        at..at
+    /// A warning about the whole file: something is missing, and there is
+    /// no line to point at (line 1 would blame `kind = …`).
+    fn warn_file(&mut self, field: &str, message: String, hint: &str) {
+        let d = Diagnostic::error(&self.file, message)
+            .with_field(field)
+            .with_hint(hint)
+            .warning();
+        self.diagnostics.push(d);
     }
 
     /// Runs every check on a validated document.
@@ -44,10 +49,10 @@ impl Validator {
             self.lint_votes(&raw.decision, &p.decisions, "decision", present);
         }
         for (i, item) in raw.agenda.iter().enumerate() {
-            if let Some(number) = leading_number(&item.title) {
-                let at = self.table_at("agenda", i);
+            let title = &item.get_ref().title;
+            if let Some(number) = leading_number(title.get_ref()) {
                 self.warn(
-                    at,
+                    title.span(),
                     &format!("agenda[{i}].title"),
                     format!("название вопроса начинается с номера «{number}»: gostdoc нумерует повестку сам, номер напечатается дважды"),
                     "уберите номер из начала текста",
@@ -57,10 +62,11 @@ impl Validator {
         // By question, every agenda item should have its decision.
         if course == Course::ByQuestion && p.decisions.iter().any(|d| d.question.is_some()) {
             for item in &p.agenda {
-                if !p.decisions.iter().any(|d| d.question == Some(item.number)) {
-                    let at = self.table_at("agenda", item.number - 1);
+                if !p.decisions.iter().any(|d| d.question == Some(item.number))
+                    && let Some(entry) = raw.agenda.get(item.number - 1)
+                {
                     self.warn(
-                        at,
+                        entry.span(),
                         &format!("agenda[{}]", item.number - 1),
                         format!("по вопросу № {} повестки нет решения: номер пропущен в полях question раздела [[decision]]", item.number),
                         "добавьте решение с question = номер вопроса или проверьте номера вопросов у решений",
@@ -78,18 +84,16 @@ impl Validator {
         ];
         for (field, message, empty) in sections {
             if empty {
-                self.warn(
-                    0..0,
+                self.warn_file(
                     field,
                     message.into(),
                     &format!("добавьте записи [[{field}]] или проверьте имя раздела"),
                 );
             }
         }
-        for (list, field) in [(&p.heard, "heard"), (&p.spoke, "spoke")] {
+        for (list, field) in [(&raw.heard, "heard"), (&raw.spoke, "spoke")] {
             for (i, speech) in list.iter().enumerate() {
-                if speech.text.is_empty() {
-                    let at = self.table_at(field, i);
+                if let Some(at) = empty_text(speech) {
                     self.warn(
                         at,
                         &format!("{field}[{i}].text"),
@@ -100,31 +104,32 @@ impl Validator {
             }
         }
         if p.signatures.is_empty() {
-            self.warn(
-                0..0,
-                "signature",
-                "протокол некому подписать: нет ни председателя, ни секретаря, ни [[signature]]"
-                    .into(),
-                "укажите chair и secretary в [meeting] или добавьте [[signature]]",
-            );
+            let message =
+                "протокол некому подписать: нет ни председателя, ни секретаря, ни [[signature]]";
+            let hint = "укажите chair и secretary в [meeting] или добавьте [[signature]]";
+            // At [meeting], where the chair and the secretary are written.
+            match &raw.meeting {
+                Some(m) => self.warn(m.span(), "signature", message.into(), hint),
+                None => self.warn_file("signature", message.into(), hint),
+            }
         }
     }
 
     fn lint_resolution(&mut self, raw: &RawDocument, r: &Resolution) {
         self.lint_points(&raw.point, &r.points, "point", r.act.date, "постановления");
         if r.points.is_empty() {
-            self.warn(
-                0..0,
+            self.warn_file(
                 "point",
                 "в постановлении нет ни одного пункта".into(),
                 "добавьте пункты [[point]] с полем text",
             );
         }
-        for (i, appendix) in r.appendices.iter().enumerate() {
-            if appendix.table.as_ref().is_some_and(|t| t.rows.is_empty()) {
-                let at = self.table_at("appendix", i);
+        for (i, (appendix, ra)) in r.appendices.iter().zip(&raw.appendix).enumerate() {
+            if appendix.table.as_ref().is_some_and(|t| t.rows.is_empty())
+                && let Some(table) = &ra.get_ref().table
+            {
                 self.warn(
-                    at,
+                    table.span(),
                     &format!("appendix[{i}].table"),
                     "в таблице приложения нет ни одной строки".into(),
                     "добавьте строки [[appendix.table.row]] с полем cells",
@@ -132,8 +137,7 @@ impl Validator {
             }
         }
         if r.signature.is_none() {
-            self.warn(
-                0..0,
+            self.warn_file(
                 "signature",
                 "постановление некому подписать: нет [[signature]] ни в документе, ни в профиле"
                     .into(),
@@ -145,13 +149,14 @@ impl Validator {
     /// Deadlines before the document's date, and numbers typed into texts.
     fn lint_points(
         &mut self,
-        raw: &[RawPoint],
+        raw: &[Spanned<RawPoint>],
         points: &[Point],
         field: &str,
         date: NaiveDate,
         of_what: &str,
     ) {
-        for (i, (rp, p)) in raw.iter().zip(points).enumerate() {
+        for (i, (entry, p)) in raw.iter().zip(points).enumerate() {
+            let rp = entry.get_ref();
             let f = format!("{field}[{i}]");
             for (deadline, span, name) in [
                 (
@@ -184,7 +189,7 @@ impl Validator {
                 }
             }
             if p.text.is_empty() && p.points.is_empty() {
-                let at = self.table_at(field.rsplit('.').next().unwrap_or(field), i);
+                let at = rp.text.as_ref().map_or(entry.span(), Spanned::span);
                 self.warn(
                     at,
                     &f,
@@ -195,10 +200,11 @@ impl Validator {
                     "добавьте text = \"…\" или подпункты [[….point]]",
                 );
             }
-            if let Some(number) = rp.text.as_deref().and_then(leading_number) {
-                let at = self.table_at(field.rsplit('.').next().unwrap_or(field), i);
+            if let Some(text) = &rp.text
+                && let Some(number) = leading_number(text.get_ref())
+            {
                 self.warn(
-                    at,
+                    text.span(),
                     &format!("{f}.text"),
                     format!("текст пункта {} начинается с номера «{number}»: gostdoc нумерует пункты сам, номер напечатается дважды", p.number),
                     "уберите номер из начала текста",
@@ -208,8 +214,15 @@ impl Validator {
         }
     }
 
-    fn lint_votes(&mut self, raw: &[RawPoint], points: &[Point], field: &str, present: u32) {
+    fn lint_votes(
+        &mut self,
+        raw: &[Spanned<RawPoint>],
+        points: &[Point],
+        field: &str,
+        present: u32,
+    ) {
         for (i, (rp, p)) in raw.iter().zip(points).enumerate() {
+            let rp = rp.get_ref();
             let f = format!("{field}[{i}]");
             if let (Some((yes, against, abstained)), Some(votes)) = (p.votes, &rp.votes) {
                 // Each count is bounded by validation; u64 keeps the sum exact.
@@ -225,6 +238,16 @@ impl Validator {
             }
             self.lint_votes(&rp.point, &p.points, &format!("{f}.point"), present);
         }
+    }
+}
+
+/// Where a speech has no text: at its empty `text`, or at its header
+/// when it has none.
+fn empty_text(speech: &Spanned<RawSpeech>) -> Option<Range<usize>> {
+    match &speech.get_ref().text {
+        Some(t) if t.get_ref().trim().is_empty() => Some(t.span()),
+        Some(_) => None,
+        None => Some(speech.span()),
     }
 }
 

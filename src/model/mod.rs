@@ -799,8 +799,8 @@ impl Validator {
                     .heard
                     .iter()
                     .chain(&raw.spoke)
-                    .any(|s| s.question.is_some())
-                    || raw.decision.iter().any(|d| d.question.is_some())
+                    .any(|s| s.get_ref().question.is_some())
+                    || raw.decision.iter().any(|d| d.get_ref().question.is_some())
                 {
                     Course::ByQuestion
                 } else {
@@ -904,7 +904,7 @@ impl Validator {
     }
 
     fn protocol(&mut self, raw: &RawDocument, org: &Organization) -> Protocol {
-        let meeting = match &raw.meeting {
+        let meeting = match raw.meeting.as_ref().map(Spanned::get_ref) {
             Some(m) => {
                 let date = self.date(&m.date, "meeting.date").unwrap_or_default();
                 Meeting {
@@ -939,7 +939,7 @@ impl Validator {
                 }
             }
         };
-        let meeting_raw = raw.meeting.as_ref();
+        let meeting_raw = raw.meeting.as_ref().map(Spanned::get_ref);
         let chair = meeting_raw
             .and_then(|m| m.chair.as_ref())
             .and_then(|c| self.person_ref(c, "meeting.chair"));
@@ -955,8 +955,9 @@ impl Validator {
             .enumerate()
             .map(|(i, a)| AgendaItem {
                 number: i + 1,
-                title: a.title.clone(),
+                title: a.get_ref().title.get_ref().clone(),
                 speaker: a
+                    .get_ref()
                     .speaker
                     .as_ref()
                     .and_then(|s| self.person_ref(s, &format!("agenda[{i}].speaker"))),
@@ -1014,21 +1015,17 @@ impl Validator {
         Some(Signature { position, person })
     }
 
-    fn attendees(&mut self, list: &[RawAttendee], field: &str) -> Vec<Attendee> {
+    fn attendees(&mut self, list: &[Spanned<RawAttendee>], field: &str) -> Vec<Attendee> {
         let mut out = Vec::new();
-        for (i, a) in list.iter().enumerate() {
+        for (i, entry) in list.iter().enumerate() {
+            let a = entry.get_ref();
             let f = format!("{field}[{i}]");
             let kinds = [a.name.is_some(), a.group.is_some(), a.text.is_some()]
                 .iter()
                 .filter(|b| **b)
                 .count();
             if kinds != 1 {
-                let offset = a
-                    .name
-                    .as_ref()
-                    .map(|n| n.span().start)
-                    .unwrap_or_else(|| nth_table(&self.source, field, i).unwrap_or(0));
-                self.error(offset..offset, &f, "запись должна содержать ровно одно из полей: name (человек), group (группа) или text (текст)".into(), None);
+                self.error(entry.span(), &f, "запись должна содержать ровно одно из полей: name (человек), group (группа) или text (текст)".into(), None);
                 continue;
             }
             if let Some(name) = &a.name {
@@ -1099,10 +1096,16 @@ impl Validator {
         Some(n as usize)
     }
 
-    fn speeches(&mut self, list: &[RawSpeech], field: &str, agenda_len: usize) -> Vec<Speech> {
+    fn speeches(
+        &mut self,
+        list: &[Spanned<RawSpeech>],
+        field: &str,
+        agenda_len: usize,
+    ) -> Vec<Speech> {
         list.iter()
             .enumerate()
             .filter_map(|(i, s)| {
+                let s = s.get_ref();
                 let f = format!("{field}[{i}]");
                 let question = self.question(&s.question, &format!("{f}.question"), agenda_len);
                 let speaker = self.person_ref(&s.speaker, &format!("{f}.speaker"))?;
@@ -1110,7 +1113,11 @@ impl Validator {
                     question,
                     speaker,
                     role: s.role.clone(),
-                    text: s.text.as_deref().map(parse_blocks).unwrap_or_default(),
+                    text: s
+                        .text
+                        .as_ref()
+                        .map(|t| parse_blocks(t.get_ref()))
+                        .unwrap_or_default(),
                 })
             })
             .collect()
@@ -1118,23 +1125,21 @@ impl Validator {
 
     fn points(
         &mut self,
-        list: &[RawPoint],
+        list: &[Spanned<RawPoint>],
         prefix: &str,
         field: &str,
         agenda_len: usize,
     ) -> Vec<Point> {
         list.iter()
             .enumerate()
-            .map(|(i, p)| {
+            .map(|(i, entry)| {
+                let p = entry.get_ref();
                 let f = format!("{field}[{i}]");
                 let number = format!("{prefix}{}.", i + 1);
                 let points = self.points(&p.point, &number, &format!("{f}.point"), agenda_len);
                 if p.text.is_none() && p.to.is_none() {
-                    let offset =
-                        nth_table(&self.source, field.rsplit('.').next().unwrap_or(field), i)
-                            .unwrap_or(0);
                     self.error(
-                        offset..offset,
+                        entry.span(),
                         &f,
                         "у пункта нет текста".into(),
                         Some("добавьте text = \"…\" (или to = \"…\" с подпунктами)"),
@@ -1144,7 +1149,11 @@ impl Validator {
                     number,
                     question: self.question(&p.question, &format!("{f}.question"), agenda_len),
                     to: p.to.clone(),
-                    text: p.text.as_deref().map(parse_blocks).unwrap_or_default(),
+                    text: p
+                        .text
+                        .as_ref()
+                        .map(|t| parse_blocks(t.get_ref()))
+                        .unwrap_or_default(),
                     responsible: p.responsible.clone(),
                     deadline: self.deadline(&p.deadline, &format!("{f}.deadline")),
                     group_deadline: self
@@ -1248,6 +1257,7 @@ impl Validator {
             .iter()
             .enumerate()
             .map(|(i, a)| {
+                let a = a.get_ref();
                 let f = format!("appendix[{i}]");
                 let orientation = self.choice(
                     &a.orientation,
@@ -1268,7 +1278,7 @@ impl Validator {
                 let table = a
                     .table
                     .as_ref()
-                    .map(|t| self.table(t, &format!("{f}.table")));
+                    .map(|t| self.table(t.get_ref(), &format!("{f}.table")));
                 Appendix {
                     number: i + 1,
                     label,
@@ -1294,7 +1304,7 @@ impl Validator {
             .row
             .iter()
             .enumerate()
-            .filter_map(|(i, r)| match (&r.cells, &r.section) {
+            .filter_map(|(i, row)| match (&row.get_ref().cells, &row.get_ref().section) {
                 (Some(cells), None) => {
                     if cells.get_ref().len() != expected {
                         self.error(
@@ -1312,8 +1322,7 @@ impl Validator {
                 }
                 (None, Some(s)) => Some(TableRow::Section { text: s.clone() }),
                 _ => {
-                    let offset = nth_table(&self.source, "row", i).unwrap_or(0);
-                    self.error(offset..offset, &format!("{field}.row[{i}]"), "строка таблицы должна содержать либо cells (ячейки), либо section (заголовок раздела)".into(), None);
+                    self.error(row.span(), &format!("{field}.row[{i}]"), "строка таблицы должна содержать либо cells (ячейки), либо section (заголовок раздела)".into(), None);
                     None
                 }
             })
@@ -1339,24 +1348,6 @@ fn merge_org(base: Option<RawOrganization>, over: Option<RawOrganization>) -> Ra
         city: over.city.or(base.city),
         issuer_genitive: over.issuer_genitive.or(base.issuer_genitive),
     }
-}
-
-/// Byte offset of the `n`-th `[[… key]]` header.
-fn nth_table(source: &str, key: &str, n: usize) -> Option<usize> {
-    let mut offset = 0;
-    let mut seen = 0;
-    for line in source.split_inclusive('\n') {
-        let t = line.trim();
-        let inner = t.trim_start_matches('[').trim_end_matches(']').trim();
-        if t.starts_with('[') && (inner == key || inner.ends_with(&format!(".{key}"))) {
-            if seen == n {
-                return Some(offset + line.find('[').unwrap_or(0));
-            }
-            seen += 1;
-        }
-        offset += line.len();
-    }
-    None
 }
 
 fn capitalize(s: &str) -> String {

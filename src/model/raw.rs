@@ -2,8 +2,10 @@
 //!
 //! Every table denies unknown keys, so a misspelt key is an error with a
 //! suggestion instead of being silently ignored. Values that need checks
-//! beyond their TOML type (people, deadlines) are kept `Spanned`, so that
-//! validation can point at them. Field names are the TOML keys; the format
+//! beyond their TOML type (people, deadlines), entries of lists and texts
+//! that the checks look at are kept `Spanned`, so that an error or a
+//! warning points at the line of the field (a table's span is its header
+//! `[[decision]]`, or its `{ … }` when written inline). Field names are the TOML keys; the format
 //! is documented in `docs/FORMAT.md`.
 
 use serde::Deserialize;
@@ -34,27 +36,27 @@ pub struct RawDocument {
 
     // --- protocol ---
     /// What met, when and where.
-    pub meeting: Option<RawMeeting>,
+    pub meeting: Option<Spanned<RawMeeting>>,
     /// Present.
     #[serde(default)]
-    pub present: Vec<RawAttendee>,
+    pub present: Vec<Spanned<RawAttendee>>,
     /// Absent.
-    pub absent: Option<Vec<RawAttendee>>,
+    pub absent: Option<Vec<Spanned<RawAttendee>>>,
     /// Invited.
     #[serde(default)]
-    pub invited: Vec<RawAttendee>,
+    pub invited: Vec<Spanned<RawAttendee>>,
     /// The agenda.
     #[serde(default)]
-    pub agenda: Vec<RawAgendaItem>,
+    pub agenda: Vec<Spanned<RawAgendaItem>>,
     /// СЛУШАЛИ.
     #[serde(default)]
-    pub heard: Vec<RawSpeech>,
+    pub heard: Vec<Spanned<RawSpeech>>,
     /// ВЫСТУПИЛИ.
     #[serde(default)]
-    pub spoke: Vec<RawSpeech>,
+    pub spoke: Vec<Spanned<RawSpeech>>,
     /// РЕШИЛИ.
     #[serde(default)]
-    pub decision: Vec<RawPoint>,
+    pub decision: Vec<Spanned<RawPoint>>,
     /// Signatures at the end.
     #[serde(default)]
     pub signature: Vec<RawSignature>,
@@ -64,10 +66,10 @@ pub struct RawDocument {
     pub act: Option<RawAct>,
     /// The numbered points.
     #[serde(default)]
-    pub point: Vec<RawPoint>,
+    pub point: Vec<Spanned<RawPoint>>,
     /// Appendices.
     #[serde(default)]
-    pub appendix: Vec<RawAppendix>,
+    pub appendix: Vec<Spanned<RawAppendix>>,
 }
 
 /// The shape of a TOML file, for messages about its structure: which
@@ -478,7 +480,7 @@ pub struct RawCount {
 #[serde(deny_unknown_fields)]
 pub struct RawAgendaItem {
     /// «О результатах …».
-    pub title: String,
+    pub title: Spanned<String>,
     /// The speaker.
     pub speaker: Option<Spanned<RawPersonRef>>,
 }
@@ -494,7 +496,7 @@ pub struct RawSpeech {
     /// The speaker's role here, after the position: «члена рабочей группы …».
     pub role: Option<String>,
     /// What was said: paragraphs separated by blank lines, «- » list items.
-    pub text: Option<String>,
+    pub text: Option<Spanned<String>>,
 }
 
 /// A numbered point of a decision or an act, possibly with sub-points.
@@ -506,7 +508,7 @@ pub struct RawPoint {
     /// Addressee: «Отделу образования …».
     pub to: Option<String>,
     /// The text.
-    pub text: Option<String>,
+    pub text: Option<Spanned<String>>,
     /// Responsible person or body.
     pub responsible: Option<String>,
     /// Deadline of this point.
@@ -517,7 +519,7 @@ pub struct RawPoint {
     pub votes: Option<Spanned<RawVotes>>,
     /// Sub-points.
     #[serde(default)]
-    pub point: Vec<RawPoint>,
+    pub point: Vec<Spanned<RawPoint>>,
 }
 
 /// «Голосовали: «за» — 7, «против» — 0, «воздержались» — 1».
@@ -576,7 +578,7 @@ pub struct RawAppendix {
     /// `portrait` or `landscape`.
     pub orientation: Option<Spanned<String>>,
     /// The table.
-    pub table: Option<RawTable>,
+    pub table: Option<Spanned<RawTable>>,
 }
 
 /// A table.
@@ -589,7 +591,7 @@ pub struct RawTable {
     pub header: Option<Vec<Vec<String>>>,
     /// Rows.
     #[serde(default)]
-    pub row: Vec<RawRow>,
+    pub row: Vec<Spanned<RawRow>>,
 }
 
 /// A table column.
