@@ -20,6 +20,11 @@ pub struct Document {
     pub page_numbers: PageNumbers,
     /// The sections, each with its own orientation and margins.
     pub sections: Vec<Section>,
+    /// What the markup asked for and was adjusted to fit, in Russian (a
+    /// table wider than the text, narrowed): the build shows them as
+    /// warnings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// The document's properties (core.xml in DOCX, the Info dictionary in PDF).
@@ -77,6 +82,16 @@ pub enum Orientation {
     Landscape,
 }
 
+impl Orientation {
+    /// Page width and height, mm: A4 upright or turned.
+    pub fn page_mm(self) -> (f32, f32) {
+        match self {
+            Orientation::Portrait => (210.0, 297.0),
+            Orientation::Landscape => (297.0, 210.0),
+        }
+    }
+}
+
 /// Page margins in millimetres.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Margins {
@@ -117,6 +132,15 @@ pub struct Section {
     pub margins: Margins,
     /// The content.
     pub blocks: Vec<Block>,
+}
+
+impl Section {
+    /// Width between the margins, mm: the widest a table may be (170 mm
+    /// upright and 257 mm turned, with the house margins). Both backends
+    /// and the markup's width checks measure from here.
+    pub fn text_width_mm(&self) -> f32 {
+        self.orientation.page_mm().0 - self.margins.left - self.margins.right
+    }
 }
 
 /// A block-level element.
@@ -364,6 +388,7 @@ impl Document {
                 },
                 blocks,
             }],
+            warnings: Vec::new(),
         }
     }
 

@@ -8,6 +8,31 @@
 
 use crate::document::*;
 use roxmltree::Node;
+use std::cell::RefCell;
+use std::ops::RangeInclusive;
+
+/// Narrowest column a table may ask for, mm: the cell's padding (2 × 1.9
+/// mm) leaves about one letter.
+const MIN_COLUMN_MM: f32 = 5.0;
+
+/// Widest column a table may ask for, mm. Far beyond any page (a wider
+/// table is narrowed to the text, with a warning), yet small enough that
+/// the sum of the widths stays a finite number.
+const MAX_COLUMN_MM: f32 = 10_000.0;
+
+/// First-line indent, mm: negative for a hanging line, never more than
+/// most of a page's text width.
+const INDENT_MM: RangeInclusive<f32> = -100.0..=100.0;
+/// Left indent of a paragraph, mm.
+const LEFT_MM: RangeInclusive<f32> = 0.0..=100.0;
+/// Space before and after a paragraph or signature, points (200 pt is
+/// 70 mm, a quarter of a page).
+const SPACE_PT: RangeInclusive<f32> = 0.0..=200.0;
+/// Font size, points.
+const SIZE_PT: RangeInclusive<f32> = 1.0..=100.0;
+/// Width of a box or a picture and height of a picture, mm: an A4 page is
+/// 297 mm long; the backends narrow a box or picture to the text.
+const EXTENT_MM: RangeInclusive<f32> = 1.0..=300.0;
 
 /// A markup error: what is wrong and where in the markup text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +75,11 @@ pub fn parse(markup: &str, files: FileReader) -> Result<Document> {
         }
     })?;
     let root = xml.root_element();
-    let p = Parser { xml: &xml, files };
+    let p = Parser {
+        xml: &xml,
+        files,
+        warnings: RefCell::new(Vec::new()),
+    };
     p.expect_name(root, "document")?;
     let page_numbers = match root.attribute("page-numbers").unwrap_or("from-second") {
         "from-second" => PageNumbers::TopCenterFromSecond,
@@ -78,12 +107,15 @@ pub fn parse(markup: &str, files: FileReader) -> Result<Document> {
         style: TextStyle::default(),
         page_numbers,
         sections,
+        warnings: p.warnings.into_inner(),
     })
 }
 
 struct Parser<'a, 'input> {
     xml: &'a roxmltree::Document<'input>,
     files: FileReader<'a>,
+    /// What was adjusted to fit ([`Document::warnings`]).
+    warnings: RefCell<Vec<String>>,
 }
 
 impl Parser<'_, '_> {
@@ -110,13 +142,30 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn number(&self, node: Node, attr: &str, default: f32) -> Result<f32> {
-        match node.attribute(attr) {
-            None => Ok(default),
-            Some(v) => v
-                .trim()
-                .parse()
-                .map_err(|_| self.err(node, format!("{attr}=\"{v}\": ожидалось число"))),
+    /// A number attribute within `range` (`unit` names it in the message).
+    /// Rust reads «NaN» and «inf» as numbers; the range keeps them out,
+    /// with negative and absurd sizes that would garble the layout.
+    fn number(
+        &self,
+        node: Node,
+        attr: &str,
+        default: f32,
+        range: RangeInclusive<f32>,
+        unit: &str,
+    ) -> Result<f32> {
+        let Some(v) = node.attribute(attr) else {
+            return Ok(default);
+        };
+        match v.trim().parse::<f32>() {
+            Ok(n) if range.contains(&n) => Ok(n),
+            _ => Err(self.err(
+                node,
+                format!(
+                    "{attr}=\"{v}\": ожидалось число от {} до {} {unit}",
+                    range.start(),
+                    range.end()
+                ),
+            )),
         }
     }
 
@@ -135,7 +184,7 @@ impl Parser<'_, '_> {
             Orientation::Portrait => Margins::PORTRAIT,
             Orientation::Landscape => Margins::LANDSCAPE,
         };
-        let mut blocks = self.blocks(
+        let blocks = self.blocks(
             node,
             &[
                 "p",
@@ -147,12 +196,44 @@ impl Parser<'_, '_> {
                 "image",
             ],
         )?;
-        keep_together(&mut blocks);
-        Ok(Section {
+        let mut section = Section {
             orientation,
             margins,
             blocks,
-        })
+        };
+        keep_together(&mut section.blocks);
+        let text_width = section.text_width_mm();
+        for block in &mut section.blocks {
+            if let Block::Table(t) = block {
+                self.fit(t, text_width);
+            }
+        }
+        Ok(section)
+    }
+
+    /// Narrows a table wider than the text, all columns in proportion, as
+    /// Word does with a table too wide for the page: a warning, not an
+    /// error, since the document is still right, only narrower.
+    fn fit(&self, table: &mut Table, text_width: f32) {
+        let total: f32 = table.columns_mm.iter().sum();
+        // Widths written to one decimal may sum a hair above the text.
+        if total <= text_width + 0.05 {
+            return;
+        }
+        let scale = text_width / total;
+        for w in &mut table.columns_mm {
+            *w *= scale;
+        }
+        let narrowed: Vec<String> = table.columns_mm.iter().map(|&w| mm(w)).collect();
+        self.warnings.borrow_mut().push(format!(
+            "ширина таблицы {} мм больше ширины текста {} мм: столбцы уменьшены \
+             пропорционально, до {} мм; чтобы задать ширины самим, сделайте их сумму \
+             не больше {} мм",
+            mm(total),
+            mm(text_width),
+            narrowed.join(" + "),
+            mm(text_width)
+        ));
     }
 
     fn blocks(&self, node: Node, allowed: &[&str]) -> Result<Vec<Block>> {
@@ -186,7 +267,7 @@ impl Parser<'_, '_> {
                 "table" => Block::Table(self.table(child)?),
                 "signature" => Block::Signature(self.signature(child)?),
                 "box" => Block::RequisiteBox(RequisiteBox {
-                    width_mm: self.number(child, "width", 75.0)?,
+                    width_mm: self.number(child, "width", 75.0, EXTENT_MM, "мм")?,
                     paragraphs: self.paragraphs(child)?,
                 }),
                 "pagebreak" => Block::PageBreak,
@@ -225,17 +306,17 @@ impl Parser<'_, '_> {
         // default; requisites (centred, right) get none.
         let default_indent = if align == Align::Justify { 12.5 } else { 0.0 };
         let size = match node.attribute("size") {
-            Some(_) => Some(self.number(node, "size", 14.0)?),
+            Some(_) => Some(self.number(node, "size", 14.0, SIZE_PT, "пт")?),
             None => None,
         };
         let mut runs = Vec::new();
         self.inline(node, RunStyle::default(), &mut runs)?;
         Ok(Paragraph {
             align,
-            first_line_mm: self.number(node, "indent", default_indent)?,
-            left_mm: self.number(node, "left", 0.0)?,
-            space_before_pt: self.number(node, "before", 0.0)?,
-            space_after_pt: self.number(node, "after", 0.0)?,
+            first_line_mm: self.number(node, "indent", default_indent, INDENT_MM, "мм")?,
+            left_mm: self.number(node, "left", 0.0, LEFT_MM, "мм")?,
+            space_before_pt: self.number(node, "before", 0.0, SPACE_PT, "пт")?,
+            space_after_pt: self.number(node, "after", 0.0, SPACE_PT, "пт")?,
             size_pt: size,
             keep_with_next: node.attribute("keep") == Some("next"),
             runs: collapse(runs),
@@ -308,16 +389,33 @@ impl Parser<'_, '_> {
 
     fn table(&self, node: Node) -> Result<Table> {
         let widths = node.attribute("widths").unwrap_or_default();
-        let columns_mm: Vec<f32> = widths
-            .split_whitespace()
-            .map(|w| w.parse::<f32>())
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|_| {
-                self.err(
-                    node,
-                    format!("widths=\"{widths}\": ожидались ширины столбцов в мм через пробел"),
-                )
-            })?;
+        let mut columns_mm = Vec::new();
+        for (k, w) in widths.split_whitespace().enumerate() {
+            let column = k + 1;
+            let why = match w.parse::<f32>() {
+                Err(_) => format!("«{w}» — не число; ширины столбцов пишутся в мм через пробел"),
+                Ok(n) if !n.is_finite() => {
+                    format!("ширина столбца {column} «{w}» — не число миллиметров")
+                }
+                Ok(n) if n <= 0.0 => {
+                    format!("ширина столбца {column} «{w}» должна быть больше нуля")
+                }
+                Ok(n) if n < MIN_COLUMN_MM => format!(
+                    "ширина столбца {column} «{w}» мм меньше наименьшей, {MIN_COLUMN_MM} мм"
+                ),
+                Ok(n) if n > MAX_COLUMN_MM => format!(
+                    "ширина столбца {column} «{w}» мм больше наибольшей, {MAX_COLUMN_MM} мм"
+                ),
+                Ok(n) => {
+                    columns_mm.push(n);
+                    continue;
+                }
+            };
+            return Err(self.err(
+                node,
+                format!("widths=\"{widths}\": {why}; пример: widths=\"12 85 35 38\""),
+            ));
+        }
         if columns_mm.is_empty() {
             return Err(self.err(node, "у таблицы не указаны ширины столбцов (widths)".into()));
         }
@@ -328,7 +426,7 @@ impl Parser<'_, '_> {
             for cell in row.children().filter(Node::is_element) {
                 self.expect_name(cell, "cell")?;
                 cells.push(Cell {
-                    colspan: self.number(cell, "span", 1.0)? as usize,
+                    colspan: self.span(cell, columns_mm.len())?,
                     blocks: self.blocks(cell, &["p", "list"])?,
                 });
             }
@@ -348,6 +446,23 @@ impl Parser<'_, '_> {
             });
         }
         Ok(Table { columns_mm, rows })
+    }
+
+    /// How many columns a cell spans: a whole number from 1 to the
+    /// table's columns (a float cast would turn «1e30» into an overflow).
+    fn span(&self, cell: Node, columns: usize) -> Result<usize> {
+        let Some(v) = cell.attribute("span") else {
+            return Ok(1);
+        };
+        match v.trim().parse::<usize>() {
+            Ok(n) if (1..=columns).contains(&n) => Ok(n),
+            _ => Err(self.err(
+                cell,
+                format!(
+                    "span=\"{v}\": ожидалось целое число от 1 до {columns} (столбцов в таблице)"
+                ),
+            )),
+        }
     }
 
     fn signature(&self, node: Node) -> Result<Signature> {
@@ -378,7 +493,7 @@ impl Parser<'_, '_> {
         Ok(Signature {
             position,
             name: name.ok_or_else(|| self.err(node, "в <signature> нет <name>".into()))?,
-            space_before_pt: self.number(node, "before", 0.0)?,
+            space_before_pt: self.number(node, "before", 0.0, SPACE_PT, "пт")?,
             keep_with_next: false,
         })
     }
@@ -396,8 +511,8 @@ impl Parser<'_, '_> {
         Ok(Image {
             data,
             source: src.to_owned(),
-            width_mm: self.number(node, "width", 15.0)?,
-            height_mm: self.number(node, "height", 17.0)?,
+            width_mm: self.number(node, "width", 15.0, EXTENT_MM, "мм")?,
+            height_mm: self.number(node, "height", 17.0, EXTENT_MM, "мм")?,
             align: Align::Center,
         })
     }
@@ -435,6 +550,11 @@ fn keep_together(blocks: &mut [Block]) {
             _ => {}
         }
     }
+}
+
+/// Millimetres for a message: one decimal at most, as widths are written.
+fn mm(x: f32) -> String {
+    format!("{}", (x * 10.0).round() / 10.0)
 }
 
 fn is_collapsible(c: char) -> bool {

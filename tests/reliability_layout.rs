@@ -154,3 +154,285 @@ fn an_80000_letter_word_builds_in_bounded_time() {
     };
     assert_all_letters(&lines, &word);
 }
+
+/// The message `gostdoc::markup::parse` gives for a section holding `body`.
+fn markup_error(body: &str) -> String {
+    let markup = format!("<document><section>{body}</section></document>");
+    match gostdoc::markup::parse(&markup, &|_: &str| Ok(Vec::new())) {
+        Err(e) => e.message,
+        Ok(_) => panic!("accepted: {body}"),
+    }
+}
+
+/// A three-column table with `w` as the second width.
+fn table_with_width(w: &str) -> String {
+    format!(
+        "<table widths=\"12 {w} 35\"><row><cell><p>а</p></cell><cell><p>б</p></cell>\
+         <cell><p>в</p></cell></row></table>"
+    )
+}
+
+/// Widths of zero, negative, not a number or beyond any page garbled the
+/// PDF, lost cell text and wrote `tblW="-2"` into the DOCX; each is now an
+/// error that names the column and the value as written.
+#[test]
+fn bad_table_widths_are_errors_naming_the_value() {
+    let example = "; пример: widths=\"12 85 35 38\"";
+    for (w, why) in [
+        ("0", "ширина столбца 2 «0» должна быть больше нуля"),
+        ("-2", "ширина столбца 2 «-2» должна быть больше нуля"),
+        ("-0", "ширина столбца 2 «-0» должна быть больше нуля"),
+        ("NaN", "ширина столбца 2 «NaN» — не число миллиметров"),
+        ("inf", "ширина столбца 2 «inf» — не число миллиметров"),
+        (
+            "-infinity",
+            "ширина столбца 2 «-infinity» — не число миллиметров",
+        ),
+        ("1e40", "ширина столбца 2 «1e40» — не число миллиметров"),
+        ("1", "ширина столбца 2 «1» мм меньше наименьшей, 5 мм"),
+        (
+            "20000",
+            "ширина столбца 2 «20000» мм больше наибольшей, 10000 мм",
+        ),
+        (
+            "8мм",
+            "«8мм» — не число; ширины столбцов пишутся в мм через пробел",
+        ),
+    ] {
+        assert_eq!(
+            markup_error(&table_with_width(w)),
+            format!("widths=\"12 {w} 35\": {why}{example}"),
+            "width {w}"
+        );
+    }
+}
+
+/// The same through a user's document: a column width of 0 in the TOML
+/// of seed 004 stops the build with the column and the value named.
+#[test]
+fn a_zero_column_width_in_a_document_stops_its_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = seed_004_with_widths(dir.path(), "portrait", ["12", "0", "35", "43"]);
+    let Err(e) = gostdoc::build::render(&input, &templates()) else {
+        panic!("a table with a column 0 mm wide was built");
+    };
+    let message = e.to_string();
+    assert!(
+        message.contains("ширина столбца 2 «0"),
+        "the message names the column and its width: {message}"
+    );
+}
+
+/// Seed 004 with its appendix turned to `orientation` and its columns
+/// `widths` wide, with its profile, in `dir`.
+fn seed_004_with_widths(dir: &Path, orientation: &str, widths: [&str; 4]) -> PathBuf {
+    let mut seed = std::fs::read_to_string(seed_input("004")).unwrap();
+    for (old, new) in [
+        (
+            "orientation = \"portrait\"",
+            format!("orientation = \"{orientation}\""),
+        ),
+        ("width = 12,", format!("width = {},", widths[0])),
+        ("width = 80 }", format!("width = {} }}", widths[1])),
+        ("width = 35 }", format!("width = {} }}", widths[2])),
+        ("width = 43 }", format!("width = {} }}", widths[3])),
+    ] {
+        assert!(seed.contains(old), "seed 004 changed: {old}");
+        seed = seed.replacen(old, &new, 1);
+    }
+    let profile = std::fs::read(root().join("data/profiles/slavsk.toml")).unwrap();
+    write_temp(dir, "profiles/slavsk.toml", &profile);
+    write_temp(dir, "t.toml", seed.as_bytes())
+}
+
+/// Text with no whitespace and no hyphens: a cell's text, broken into
+/// lines and hyphenated anywhere, is still found in the page's lines.
+fn letters(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+/// A table 5000 mm wide (widths written in the wrong unit) is narrowed
+/// to the 170 mm of text, all columns in proportion, with a warning that
+/// says what to write instead; the DOCX's table width is sane and every
+/// cell's text is on the PDF's pages. Turned pages have 257 mm of text.
+#[test]
+fn a_table_wider_than_the_text_is_narrowed_in_proportion_with_a_warning() {
+    for (orientation, text_mm, twips) in [("portrait", 170.0, 9638), ("landscape", 257.0, 14570)] {
+        let dir = tempfile::tempdir().unwrap();
+        let input = seed_004_with_widths(dir.path(), orientation, ["360", "2350", "1030", "1260"]);
+        let (doc, docx) = match gostdoc::build::render(&input, &templates()) {
+            Ok(built) => built,
+            Err(d) => panic!("did not build:\n{d}"),
+        };
+        let scaled = |w: f32| format!("{}", (w * text_mm / 5000.0 * 10.0).round() / 10.0);
+        assert_eq!(
+            doc.warnings,
+            [format!(
+                "ширина таблицы 5000 мм больше ширины текста {text_mm} мм: столбцы уменьшены \
+                 пропорционально, до {} + {} + {} + {} мм; чтобы задать ширины самим, \
+                 сделайте их сумму не больше {text_mm} мм",
+                scaled(360.0),
+                scaled(2350.0),
+                scaled(1030.0),
+                scaled(1260.0)
+            )],
+            "{orientation}"
+        );
+
+        // DOCX: the table and its grid are as wide as the text, no wider.
+        let xml = part(&docx, "word/document.xml");
+        let tbl_w: i64 = attr_after(&xml, "<w:tblW ", "w:w").parse().unwrap();
+        assert!(
+            (twips - 2..=twips + 2).contains(&tbl_w),
+            "{orientation}: tblW {tbl_w}"
+        );
+        let grid: i64 = xml
+            .match_indices("<w:gridCol ")
+            .map(|(at, _)| {
+                attr_after(&xml[at..], "<w:gridCol ", "w:w")
+                    .parse::<i64>()
+                    .unwrap()
+            })
+            .sum();
+        assert!(
+            (twips - 2..=twips + 2).contains(&grid),
+            "{orientation}: grid {grid}"
+        );
+
+        // PDF: the cells stay within the text, and every cell's text is there.
+        let layout = pdf::layout(&doc, &PdfOptions::default()).expect("layout");
+        let mut pdf_text = String::new();
+        for page in &layout.pages {
+            for cell in &page.cells {
+                assert!(
+                    cell.x_mm + cell.width_mm <= page.width_mm - 10.0 + 0.05,
+                    "{orientation}: a cell crosses the right margin: {cell:?}"
+                );
+            }
+            for line in &page.lines {
+                pdf_text.push_str(&line.text);
+            }
+        }
+        let pdf_text = letters(&pdf_text);
+        let docx_text = letters(&docx_text(&docx));
+        for cell_text in table_cells(&doc) {
+            let cell_text = letters(&cell_text);
+            assert!(
+                pdf_text.contains(&cell_text),
+                "{orientation}: PDF lost «{cell_text}»"
+            );
+            assert!(
+                docx_text.contains(&cell_text),
+                "{orientation}: DOCX lost «{cell_text}»"
+            );
+        }
+    }
+}
+
+/// The value of attribute `name` in the first element that starts with
+/// `tag` in `xml`.
+fn attr_after<'a>(xml: &'a str, tag: &str, name: &str) -> &'a str {
+    let at = xml.find(tag).unwrap_or_else(|| panic!("no {tag}"));
+    let rest = &xml[at..];
+    let rest = &rest[..rest.find('>').unwrap()];
+    let key = format!("{name}=\"");
+    let from = rest
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in {rest}"))
+        + key.len();
+    &rest[from..from + rest[from..].find('"').unwrap()]
+}
+
+/// The text of every cell of every table of a document.
+fn table_cells(doc: &gostdoc::document::Document) -> Vec<String> {
+    use gostdoc::document::{Block, Document, Meta, Orientation};
+    let mut out = Vec::new();
+    for section in &doc.sections {
+        for block in &section.blocks {
+            if let Block::Table(t) = block {
+                for row in &t.rows {
+                    for cell in &row.cells {
+                        let one = Document::single_section(
+                            Meta::default(),
+                            Orientation::Portrait,
+                            cell.blocks.clone(),
+                        );
+                        out.push(one.plain_text());
+                    }
+                }
+            }
+        }
+    }
+    assert!(out.len() > 50, "seed 004's table has its cells");
+    out
+}
+
+/// Every number of the markup is bounded: Rust reads «NaN» and «inf» as
+/// numbers, and a negative size or a span of 10³⁰ columns garbled the
+/// layout or overflowed. Each is an error naming the attribute, the value
+/// and the range.
+#[test]
+fn numbers_of_the_markup_are_bounded() {
+    for (body, message) in [
+        (
+            r#"<p indent="NaN">т</p>"#,
+            r#"indent="NaN": ожидалось число от -100 до 100 мм"#,
+        ),
+        (
+            r#"<p indent="-1e9">т</p>"#,
+            r#"indent="-1e9": ожидалось число от -100 до 100 мм"#,
+        ),
+        (
+            r#"<p left="-5">т</p>"#,
+            r#"left="-5": ожидалось число от 0 до 100 мм"#,
+        ),
+        (
+            r#"<p left="inf">т</p>"#,
+            r#"left="inf": ожидалось число от 0 до 100 мм"#,
+        ),
+        (
+            r#"<p before="-1">т</p>"#,
+            r#"before="-1": ожидалось число от 0 до 200 пт"#,
+        ),
+        (
+            r#"<p after="1e9">т</p>"#,
+            r#"after="1e9": ожидалось число от 0 до 200 пт"#,
+        ),
+        (
+            r#"<p size="0">т</p>"#,
+            r#"size="0": ожидалось число от 1 до 100 пт"#,
+        ),
+        (
+            r#"<p size="NaN">т</p>"#,
+            r#"size="NaN": ожидалось число от 1 до 100 пт"#,
+        ),
+        (
+            r#"<box width="-75"><p>т</p></box>"#,
+            r#"width="-75": ожидалось число от 1 до 300 мм"#,
+        ),
+        (
+            r#"<image src="a.png" width="NaN"/>"#,
+            r#"width="NaN": ожидалось число от 1 до 300 мм"#,
+        ),
+        (
+            r#"<image src="a.png" height="1e30"/>"#,
+            r#"height="1e30": ожидалось число от 1 до 300 мм"#,
+        ),
+        (
+            r#"<signature before="inf"><name>А.Б. Иванов</name></signature>"#,
+            r#"before="inf": ожидалось число от 0 до 200 пт"#,
+        ),
+        (
+            r#"<table widths="20 20"><row><cell span="1e30"><p>т</p></cell></row></table>"#,
+            r#"span="1e30": ожидалось целое число от 1 до 2 (столбцов в таблице)"#,
+        ),
+        (
+            r#"<table widths="20 20"><row><cell span="0"><p>т</p></cell><cell span="2"><p>т</p></cell></row></table>"#,
+            r#"span="0": ожидалось целое число от 1 до 2 (столбцов в таблице)"#,
+        ),
+    ] {
+        assert_eq!(markup_error(body), message, "{body}");
+    }
+}

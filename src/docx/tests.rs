@@ -109,6 +109,7 @@ fn sample() -> Document {
                 ],
             },
         ],
+        warnings: Vec::new(),
     }
 }
 

@@ -164,10 +164,7 @@ pub(crate) struct Geometry {
 
 impl Geometry {
     pub(crate) fn of(section: &Section) -> Geometry {
-        let (width, height) = match section.orientation {
-            Orientation::Portrait => (210.0, 297.0),
-            Orientation::Landscape => (297.0, 210.0),
-        };
+        let (width, height) = section.orientation.page_mm();
         Geometry {
             width,
             height,
