@@ -9,20 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// Seed 000 (a protocol with a profile) as `rel` under `dir`, with its
-/// profile beside it in `profiles/`; returns the document's path.
-fn protocol(dir: &Path, rel: &str) -> PathBuf {
-    let doc = write_temp(dir, rel, &std::fs::read(seed_input("000")).unwrap());
-    let profiles = doc.parent().unwrap().join("profiles");
-    std::fs::create_dir_all(&profiles).unwrap();
-    std::fs::copy(
-        root().join("data/profiles/elnya.toml"),
-        profiles.join("elnya.toml"),
-    )
-    .unwrap();
-    doc
-}
-
 /// Seed 003, which needs no profile, as `rel` under `dir`.
 fn plain(dir: &Path, rel: &str) -> PathBuf {
     write_temp(dir, rel, &std::fs::read(seed_input("003")).unwrap())

@@ -484,21 +484,21 @@ pub fn load_with(path: &Path, access: &Access) -> Result<Model, Diagnostics> {
 fn read_source(path: &Path, kind: FileKind, access: &Access) -> Result<String, Diagnostics> {
     let bytes = input::read(path, kind, access)
         .map_err(|e| Diagnostic::error(path, e.message).with_hint(e.hint))?;
-    Ok(decode_source(path, bytes)?)
+    decode_source(path, bytes)
 }
 
 /// Decodes a file as UTF-8, dropping a byte-order mark and turning CRLF
 /// (Windows Notepad) and lone CR (old Mac editors) line ends into LF, so
 /// that lines in messages are the lines the user sees.
-fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostics> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let mut d = Diagnostic::error(path, "файл не в кодировке UTF-8");
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = String::from_utf8_lossy(valid).into_owned();
         d.set_span(&valid, valid.len()..valid.len());
-        d.with_hint(
+        Diagnostics::from(d.with_hint(
             "сохраните файл в кодировке UTF-8 (в Блокноте: «Сохранить как» → Кодировка UTF-8)",
-        )
+        ))
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if !text.contains('\r') {
