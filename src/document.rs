@@ -9,6 +9,13 @@
 
 use serde::Serialize;
 
+/// Longest word, in letters, that is hyphenated. Russian words stay far
+/// below it; a longer run of letters (a pasted hash, a key held down) is
+/// cut at the margin instead. The PDF's line breaker stops there (looking
+/// the rest of a huge word up at every line made it cubic), and the DOCX
+/// marks such a word so that LibreOffice and Word cut it too.
+pub const HYPHENATE_MAX_LETTERS: usize = 64;
+
 /// A whole document: its metadata, page style and sections.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Document {

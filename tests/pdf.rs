@@ -197,13 +197,48 @@ fn seed_000_pdf_is_small() {
 
 #[test]
 fn pages_and_lines_equal_libreoffices_pdf_of_our_docx() {
+    let cases: Vec<_> = SEEDS
+        .iter()
+        .map(|id| {
+            let (_, docx, pdf) = both(&seed_input(id));
+            (format!("seed {id}"), docx, pdf)
+        })
+        .collect();
+    assert_same_as_libreoffice(&cases);
+}
+
+/// A word longer than a line (2,000 letters in a point of seed 000): our
+/// PDF cuts it at the margin, and the DOCX gives it no language, so
+/// LibreOffice, which would hyphenate it, cuts it at the same letters.
+#[test]
+fn a_word_longer_than_a_line_breaks_where_libreoffice_breaks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let point = "text = \"о результатах проведения мониторинга системы работы со школами \
+                 с низкими образовательными результатами.\"";
+    let seed = std::fs::read_to_string(seed_input("000")).unwrap();
+    assert!(seed.contains(point), "seed 000 changed");
+    let word: String = "абвгдежзиклмнопрстуфхцчшщэюя"
+        .chars()
+        .cycle()
+        .take(2_000)
+        .collect();
+    let source = seed.replacen(point, &format!("text = \"о результатах {word} конец.\""), 1);
+    let profile = std::fs::read(root().join("data/profiles/elnya.toml")).unwrap();
+    write_temp(dir.path(), "profiles/elnya.toml", &profile);
+    let input = write_temp(dir.path(), "long.toml", source.as_bytes());
+    let (_, docx, pdf) = both(&input);
+    assert_same_as_libreoffice(&[("a 2,000-letter word".into(), docx, pdf)]);
+}
+
+/// Converts each case's DOCX with LibreOffice and asserts that its PDF has
+/// our PDF's pages, and on each page our lines.
+fn assert_same_as_libreoffice(cases: &[(String, Vec<u8>, Vec<u8>)]) {
     let dir = tempfile::tempdir().unwrap();
     let mut docx_files = Vec::new();
     let mut ours = Vec::new();
-    for id in SEEDS {
-        let (_, docx, pdf) = both(&seed_input(id));
-        docx_files.push(write_temp(dir.path(), &format!("lo/{id}.docx"), &docx));
-        ours.push(write_temp(dir.path(), &format!("ours/{id}.pdf"), &pdf));
+    for (i, (_, docx, pdf)) in cases.iter().enumerate() {
+        docx_files.push(write_temp(dir.path(), &format!("lo/{i}.docx"), docx));
+        ours.push(write_temp(dir.path(), &format!("ours/{i}.pdf"), pdf));
     }
     let profile = dir.path().join("lo-profile");
     let out = Command::new("soffice")
@@ -223,12 +258,12 @@ fn pages_and_lines_equal_libreoffices_pdf_of_our_docx() {
             .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
             .unwrap()
     };
-    for (id, pdf) in SEEDS.iter().zip(&ours) {
-        let lo_pdf = dir.path().join(format!("lo/{id}.pdf"));
+    for (i, ((id, _, _), pdf)) in cases.iter().zip(&ours).enumerate() {
+        let lo_pdf = dir.path().join(format!("lo/{i}.pdf"));
         assert_eq!(
             pages(pdf),
             pages(&lo_pdf),
-            "seed {id}: our PDF vs LibreOffice's PDF of our DOCX"
+            "{id}: our PDF vs LibreOffice's PDF of our DOCX"
         );
         // Page for page and line for line: the same lines, in the same
         // order, on the same pages (every line break and page break).
@@ -249,7 +284,7 @@ fn pages_and_lines_equal_libreoffices_pdf_of_our_docx() {
             let first_diff = a.iter().zip(b).position(|(x, y)| x != y);
             assert!(
                 a.len() == b.len() && first_diff.is_none(),
-                "seed {id}, page {}: line {} differs from LibreOffice's:\n  ours: {:?}\n  LO:   {:?}",
+                "{id}, page {}: line {} differs from LibreOffice's:\n  ours: {:?}\n  LO:   {:?}",
                 page + 1,
                 first_diff.unwrap_or(a.len().min(b.len())) + 1,
                 a.get(first_diff.unwrap_or(a.len().min(b.len()))),

@@ -619,12 +619,55 @@ fn paragraph(p: &Paragraph, ctx_pt: f32, label: Option<&str>, shift: i32) -> dx:
 
 fn add_inlines(mut out: dx::Paragraph, runs: &[Inline], size: usize) -> dx::Paragraph {
     for run in runs {
-        out = out.add_run(match run {
-            Inline::Text { text, style } => styled_run(text, *style, size),
-            Inline::LineBreak => dx::Run::new()
-                .size(size)
-                .add_break(dx::BreakType::TextWrapping),
-        });
+        match run {
+            Inline::Text { text, style } => {
+                for (piece, long) in long_words(text) {
+                    let mut run = styled_run(piece, *style, size);
+                    if long {
+                        run = run.style(package::LONG_WORD_STYLE);
+                    }
+                    out = out.add_run(run);
+                }
+            }
+            Inline::LineBreak => {
+                out = out.add_run(
+                    dx::Run::new()
+                        .size(size)
+                        .add_break(dx::BreakType::TextWrapping),
+                )
+            }
+        }
+    }
+    out
+}
+
+/// `text` in pieces, each flagged when it is a run of more than
+/// [`HYPHENATE_MAX_LETTERS`] letters: the PDF cuts such a word at the
+/// margin without hyphenating it, and so must LibreOffice.
+fn long_words(text: &str) -> Vec<(&str, bool)> {
+    let mut out = Vec::new();
+    // Start of the piece not yet pushed, start of the current letter run
+    // and its length in letters.
+    let (mut piece, mut word, mut letters) = (0, 0, 0);
+    for (at, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        if c.is_alphabetic() {
+            if letters == 0 {
+                word = at;
+            }
+            letters += 1;
+            continue;
+        }
+        if letters > HYPHENATE_MAX_LETTERS {
+            if word > piece {
+                out.push((&text[piece..word], false));
+            }
+            out.push((&text[word..at], true));
+            piece = at;
+        }
+        letters = 0;
+    }
+    if piece < text.len() || out.is_empty() {
+        out.push((&text[piece..], false));
     }
     out
 }

@@ -360,3 +360,34 @@ fn tables_nested_in_cells_are_spliced_in_order_and_markers_cannot_be_forged() {
     assert!(xml[inner_end..].starts_with("</w:tbl><w:p"), "{xml}");
     assert!(!xml.contains('\u{1}'));
 }
+
+#[test]
+fn a_word_too_long_to_hyphenate_has_no_language_so_libreoffice_cuts_it() {
+    let long = "абв".repeat(22); // 66 letters
+    let limit = "где".repeat(21) + "ж"; // 64 letters: hyphenated as usual
+    assert_eq!(
+        long_words(&format!("о {long}, {limit}")),
+        [
+            ("о ", false),
+            (long.as_str(), true),
+            (&*format!(", {limit}"), false)
+        ]
+    );
+    assert_eq!(long_words(""), [("", false)]);
+    assert_eq!(long_words(&long), [(long.as_str(), true)]);
+    let mut doc = sample();
+    doc.sections[0].blocks.push(Block::Paragraph(para(
+        Align::Justify,
+        &format!("о {long}."),
+    )));
+    let docx = render(&doc).unwrap();
+    let styles = part(&docx, "word/styles.xml");
+    assert!(styles.contains(
+        r#"w:styleId="LongWord"><w:name w:val="Слово без переносов"/><w:basedOn w:val="DefaultParagraphFont"/><w:rPr><w:lang w:val="zxx""#
+    ));
+    let xml = part(&docx, "word/document.xml");
+    assert!(xml.contains(&format!(
+        r#"<w:rStyle w:val="LongWord"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr><w:t xml:space="preserve">{long}</w:t>"#
+    )));
+    assert_eq!(xml.matches("LongWord").count(), 1);
+}

@@ -11,6 +11,9 @@ use std::sync::OnceLock;
 use hyphenation::{Hyphenator, Language, Load, Standard};
 
 use super::fonts::{FontSet, NOTDEF_ADVANCE_EM};
+// Without the cap the rest of an 80,000-letter word went through the
+// dictionary again at every line it spans: cubic time, minutes per word.
+use crate::document::HYPHENATE_MAX_LETTERS;
 
 /// Points to millimetres.
 pub(crate) const PT: f32 = 25.4 / 72.0;
@@ -34,13 +37,6 @@ const HYPHEN_MIN_AFTER: usize = 2;
 /// (seed 004: «работающих в\u{a0}слож-», 0.05 mm to spare) does not
 /// fit there.
 const HYPHEN_SLACK_MM: f32 = 0.1;
-
-/// Longest word, in letters, handed to the hyphenator. Russian words stay
-/// far below it; a longer run of letters (a pasted hash, a key held down)
-/// is cut at the margin instead, as LibreOffice cuts a word longer than a
-/// line. Without the cap the rest of an 80,000-letter word went through the
-/// dictionary again at every line it spans: cubic time, minutes per word.
-const HYPHENATE_MAX_LETTERS: usize = 64;
 
 /// How far past the overflowing character the end of a word is looked for.
 /// A word that runs further is longer than [`HYPHENATE_MAX_LETTERS`] (or
