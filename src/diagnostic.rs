@@ -200,6 +200,9 @@ impl fmt::Display for Diagnostic {
         write!(f, ": {}", self.message)?;
         if let (Some(text), Some((line, col))) = (&self.line_text, self.position) {
             let (text, col) = frame_window(text, col);
+            // A caret past the line's end (a position set by hand) would
+            // also be a format width beyond what `fmt` accepts: a panic.
+            let col = col.min(text.chars().count() + 1);
             let gutter = line.to_string().len();
             write!(
                 f,
@@ -290,6 +293,14 @@ mod tests {
         let caret = frame[3].split_once(" | ").unwrap().1;
         assert_eq!(line.chars().nth(caret.chars().count() - 1), Some('x'));
         assert!(line.chars().count() <= 2 * FRAME_CONTEXT + 2, "{line}");
+    }
+
+    #[test]
+    fn a_caret_far_beyond_the_line_does_not_panic() {
+        let mut d = Diagnostic::error(Path::new("a.toml"), "m");
+        d.position = Some((1, 100_000));
+        d.line_text = Some("short".into());
+        assert!(d.to_string().ends_with("     ^"));
     }
 
     #[test]
