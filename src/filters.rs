@@ -14,12 +14,19 @@
 //! | `number_words(case=…, gender=…)` | a number | `трёх` |
 //! | `typo` | text | `«ёлочки», №&nbsp;227` |
 //! | `spaced`, `caps` | text | `п о с т а н о в л я е т`, `ЁЛКА` |
+//!
+//! A template can hand a filter any value: a number of 10²⁰, a forged map,
+//! `none`. A filter never trusts it: a person or a deadline from the view
+//! is a table of ready strings ([`crate::view::PersonForms`],
+//! [`crate::view::DeadlineView`]) that the filter looks up, and text is
+//! parsed the way the TOML is parsed, with the same bounds. Anything else
+//! is a Russian error, which Tera shows with the template's line.
 
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
-use crate::model::date::Deadline;
-use crate::model::person::{Gender, NBSP, PersonName};
-use crate::russian::dates::{self, DateForm};
+use crate::model::date::{self, Deadline};
+use crate::model::person::{NBSP, PersonName};
+use crate::russian::dates::{self as dates_ru, DateForm};
 use crate::russian::numbers::{self, NumberGender};
 use crate::russian::{Case, names, positions, typography};
 
@@ -42,8 +49,69 @@ fn err(msg: impl ToString) -> Error {
     Error::message(msg)
 }
 
-fn case_arg(kwargs: &Kwargs) -> TeraResult<Case> {
-    match kwargs.get::<&str>("case")? {
+/// A value as a message quotes it: its kind in Russian and at most a line
+/// of it, so that a forged megabyte never floods the terminal.
+fn shown(v: &Value) -> String {
+    let kind = match v.name() {
+        "undefined" => return "неопределённое значение".into(),
+        "none" => return "none (пустое значение)".into(),
+        "bool" => "логическое значение",
+        "u64" | "i64" | "u128" | "i128" => "целое число",
+        "f64" => "дробное число",
+        "string" => "строка",
+        "array" => "список",
+        "bytes" => "байты",
+        _ => "таблица",
+    };
+    let text = v.to_string();
+    const MAX: usize = 60;
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(MAX).collect();
+    let tail = if chars.next().is_some() { "…" } else { "" };
+    format!("{kind} «{head}{tail}»")
+}
+
+/// Refuses keyword arguments the filter does not have: a typo such as
+/// `name(cse="genitive")` would otherwise print the nominative silently.
+fn known_kwargs(kwargs: &Kwargs, filter: &str, known: &[&str]) -> TeraResult<()> {
+    for (key, _) in kwargs.iter() {
+        let key = key.to_string();
+        if !known.contains(&key.as_str()) {
+            let allowed = if known.is_empty() {
+                "у него нет параметров".to_owned()
+            } else {
+                format!("допустимы: {}", known.join(", "))
+            };
+            return Err(err(format!(
+                "у фильтра {filter} нет параметра «{key}»: {allowed}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A text keyword argument, or a Russian error naming it.
+fn kw_str<'k>(kwargs: &'k Kwargs, key: &'k str, filter: &str) -> TeraResult<Option<&'k str>> {
+    match kwargs.get::<&Value>(key)? {
+        None => Ok(None),
+        Some(v) if v.is_none() => Ok(None),
+        Some(v) => v.as_str().map(Some).ok_or_else(|| {
+            err(format!(
+                "параметр {key} фильтра {filter} должен быть строкой, а получено: {}",
+                shown(v)
+            ))
+        }),
+    }
+}
+
+/// A required text keyword argument.
+fn kw_must_str<'k>(kwargs: &'k Kwargs, key: &'k str, filter: &str) -> TeraResult<&'k str> {
+    kw_str(kwargs, key, filter)?
+        .ok_or_else(|| err(format!("фильтру {filter} нужен параметр {key}=\"…\"")))
+}
+
+fn case_arg(kwargs: &Kwargs, filter: &str) -> TeraResult<Case> {
+    match kw_str(kwargs, "case", filter)? {
         None => Ok(Case::Nominative),
         Some(c) => Case::parse(c).ok_or_else(|| {
             err(format!(
@@ -54,116 +122,129 @@ fn case_arg(kwargs: &Kwargs) -> TeraResult<Case> {
 }
 
 fn str_of<'v>(v: &'v Value, what: &str) -> TeraResult<&'v str> {
-    v.as_str()
-        .ok_or_else(|| err(format!("фильтру {what} нужна строка, а получено: {v}")))
+    v.as_str().ok_or_else(|| {
+        err(format!(
+            "фильтру {what} нужна строка, а получено: {}",
+            shown(v)
+        ))
+    })
 }
 
-fn int_of(v: &Value, what: &str) -> TeraResult<i64> {
-    v.as_i64()
-        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-        .ok_or_else(|| err(format!("фильтру {what} нужно целое число, а получено: {v}")))
+/// An integer of any size Tera has (i128), or a text of digits.
+fn int_of(v: &Value, what: &str) -> TeraResult<i128> {
+    if let Some(n) = v.as_i128() {
+        return Ok(n);
+    }
+    if let Some(n) = v.as_str().and_then(|s| s.trim().parse::<i128>().ok()) {
+        return Ok(n);
+    }
+    let why = if v.name() == "u128" {
+        ": число слишком велико".to_owned()
+    } else {
+        String::new()
+    };
+    Err(err(format!(
+        "фильтру {what} нужно целое число, а получено: {}{why}",
+        shown(v)
+    )))
+}
+
+/// A year for `school_year` and `years`, in the range documents allow.
+fn year_of(v: &Value, what: &str) -> TeraResult<i32> {
+    let n = int_of(v, what)?;
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    date::check_year(n).map_err(|e| err(format!("фильтр {what}: {e}")))
 }
 
 /// `{{ "2021-06-24" | date(form="words") }}` → «24 июня 2021 г.».
 fn date(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_kwargs(&kwargs, "date", &["form"])?;
     let text = str_of(value, "date")?;
-    let day = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        err(format!(
-            "фильтру date нужна дата ГГГГ-ММ-ДД, а получено «{text}»"
-        ))
-    })?;
-    let form = match kwargs.get::<&str>("form")? {
+    let day = match date::parse(text) {
+        Ok(Some((day, _))) => day,
+        Ok(None) => {
+            return Err(err(format!(
+                "фильтру date нужна дата ГГГГ-ММ-ДД, а получено «{}»",
+                text.chars().take(60).collect::<String>()
+            )));
+        }
+        Err(why) => {
+            return Err(err(format!(
+                "фильтру date нужна дата ГГГГ-ММ-ДД, а получено «{}»: {why}",
+                text.chars().take(60).collect::<String>()
+            )));
+        }
+    };
+    let form = match kw_str(&kwargs, "form", "date")? {
         None => DateForm::Numeric,
         Some(f) => DateForm::parse(f)
             .ok_or_else(|| err(format!("неизвестная форма даты «{f}»: {}", DateForm::NAMES)))?,
     };
-    Ok(dates::format(day, form))
+    Ok(dates_ru::format(day, form))
 }
 
 /// `{{ 2020 | school_year }}` → «2020–2021 учебный год».
-fn school_year(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
-    Ok(dates::school_year(int_of(value, "school_year")? as i32))
+fn school_year(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_kwargs(&kwargs, "school_year", &[])?;
+    Ok(dates_ru::school_year(year_of(value, "school_year")?))
 }
 
 /// `{{ 2021 | years(to=2022) }}` → «2021–2022 годы».
 fn years(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    let from = int_of(value, "years")? as i32;
-    let to = kwargs.get::<i64>("to")?.map_or(from, |t| t as i32);
-    Ok(dates::years(from, to))
-}
-
-/// `{{ point.deadline | deadline }}`: a typed deadline from the view, or
-/// deadline text read the way the TOML reads it.
-fn deadline(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
-    let parsed = match value.as_str() {
-        Some(text) => Deadline::parse(text).map_err(err)?,
-        None => {
-            let json = serde_json_value(value)?;
-            serde_json::from_value::<Deadline>(json)
-                .map_err(|e| err(format!("фильтру deadline нужен срок: {e}")))?
-        }
+    known_kwargs(&kwargs, "years", &["to"])?;
+    let from = year_of(value, "years")?;
+    let to = match kwargs.get::<&Value>("to")? {
+        None => from,
+        Some(v) => year_of(v, "years")?,
     };
-    Ok(parsed.display())
+    Ok(dates_ru::years(from, to))
 }
 
-/// Tera value → serde_json value, to read a view structure back.
-fn serde_json_value(value: &Value) -> TeraResult<serde_json::Value> {
-    serde_json::to_value(value).map_err(|e| err(e.to_string()))
-}
-
-/// A person from the view, or a name written as text.
-struct PersonArg {
-    name: PersonName,
-    gender: Gender,
-    /// The document's name order, when the person came from the view.
-    order: Option<String>,
-    position: Option<String>,
-    /// Overrides from the TOML: case → text.
-    name_cases: serde_json::Map<String, serde_json::Value>,
-    position_cases: serde_json::Map<String, serde_json::Value>,
-}
-
-fn person_arg(value: &Value, what: &str) -> TeraResult<PersonArg> {
+/// `{{ pt.deadline | deadline }}`: a deadline of the view (its ready
+/// `text`), or deadline text read the way the TOML reads it.
+fn deadline(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_kwargs(&kwargs, "deadline", &[])?;
     if let Some(text) = value.as_str() {
-        let name = PersonName::parse(text).map_err(|e| err(e.0))?;
-        return Ok(PersonArg {
-            gender: names::gender_of(&name),
-            name,
-            order: None,
-            position: None,
-            name_cases: Default::default(),
-            position_cases: Default::default(),
-        });
+        return Deadline::parse(text)
+            .map(|d| d.display())
+            .map_err(|e| err(format!("фильтр deadline: {e}")));
     }
-    let json = serde_json_value(value)?;
-    let field = |k: &str| json.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-    let surname = field("surname").ok_or_else(|| {
+    match value.get_from_path("text").and_then(Value::as_str) {
+        Some(text) if value.is_map() => Ok(text.to_owned()),
+        _ => Err(err(format!(
+            "фильтру deadline нужен срок из данных шаблона (pt.deadline) или текст срока \
+             («до 01.09.2021»), а получено: {}",
+            shown(value)
+        ))),
+    }
+}
+
+/// The forms `name(form=…)` knows.
+const NAME_FORMS: [&str; 4] = ["initials_first", "surname_first", "full", "surname"];
+
+fn name_form(kwargs: &Kwargs) -> TeraResult<Option<&str>> {
+    match kw_str(kwargs, "form", "name")? {
+        Some(f) if !NAME_FORMS.contains(&f) => Err(err(format!(
+            "неизвестная форма имени «{f}»: initials_first, surname_first, full или surname"
+        ))),
+        other => Ok(other),
+    }
+}
+
+/// The ready forms of a person of the view in `case`, or an error saying
+/// what the filter expected.
+fn person_forms<'v>(value: &'v Value, case: Case, filter: &str) -> TeraResult<&'v Value> {
+    let forms = value
+        .get_from_path("cases")
+        .filter(|_| value.is_map())
+        .and_then(|cases| cases.get_from_path(case.name()))
+        .filter(|f| f.is_map());
+    forms.ok_or_else(|| {
         err(format!(
-            "фильтру {what} нужен человек или имя, а получено: {value}"
+            "фильтру {filter} нужен человек из данных шаблона (например, s.speaker) или имя \
+             текстом, а получено: {}",
+            shown(value)
         ))
-    })?;
-    let map = |k: &str| {
-        json.get(k)
-            .and_then(|v| v.as_object())
-            .cloned()
-            .unwrap_or_default()
-    };
-    Ok(PersonArg {
-        name: PersonName {
-            surname,
-            first_name: field("first_name"),
-            patronymic: field("patronymic"),
-            initials: field("initials").unwrap_or_default(),
-        },
-        gender: match field("gender").as_deref() {
-            Some("Female") => Gender::Female,
-            Some("Male") => Gender::Male,
-            _ => Gender::Unknown,
-        },
-        order: field("order"),
-        position: field("position"),
-        name_cases: map("name_cases"),
-        position_cases: map("position_cases"),
     })
 }
 
@@ -172,80 +253,102 @@ fn person_arg(value: &Value, what: &str) -> TeraResult<PersonArg> {
 /// О.Н.»), `full` («Климову Ольгу Николаевну»), `surname`. By default a
 /// person prints in the document's name order, a text name surname first.
 fn name(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    let p = person_arg(value, "name")?;
-    let case = case_arg(&kwargs)?;
-    let form = kwargs
-        .get::<&str>("form")?
+    known_kwargs(&kwargs, "name", &["case", "form"])?;
+    let case = case_arg(&kwargs, "name")?;
+    let form = name_form(&kwargs)?;
+    if let Some(text) = value.as_str() {
+        let parsed = PersonName::parse(text).map_err(|e| err(format!("фильтр name: {}", e.0)))?;
+        let declined = names::decline(&parsed, names::gender_of(&parsed), case);
+        return Ok(match form.unwrap_or("surname_first") {
+            "initials_first" => declined.initials_first(),
+            "full" => declined.full(),
+            "surname" => declined.surname,
+            _ => declined.surname_first(),
+        });
+    }
+    let forms = person_forms(value, case, "name")?;
+    // `name` holds the document's own order.
+    let key = form.unwrap_or("name");
+    forms
+        .get_from_path(key)
+        .and_then(Value::as_str)
         .map(str::to_owned)
-        .or(p.order.clone())
-        .unwrap_or_else(|| "surname_first".into());
-    let declined = match p.name_cases.get(case.name()).and_then(|v| v.as_str()) {
-        // The TOML's own form wins over the rules.
-        Some(text) => PersonName::parse(text).map_err(|e| err(e.0))?,
-        None => names::decline(&p.name, p.gender, case),
-    };
-    Ok(match form.as_str() {
-        "initials_first" => declined.initials_first(),
-        "surname_first" => declined.surname_first(),
-        "full" => declined.full(),
-        "surname" => declined.surname,
-        other => {
-            return Err(err(format!(
-                "неизвестная форма имени «{other}»: initials_first, surname_first, full или surname"
-            )));
-        }
-    })
+        .ok_or_else(|| {
+            err(format!(
+                "фильтру name нужен человек из данных шаблона: у значения нет формы «{key}»"
+            ))
+        })
 }
 
 /// `{{ person | position(case="genitive") }}`, or on a text.
 fn position(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    let case = case_arg(&kwargs)?;
+    known_kwargs(&kwargs, "position", &["case"])?;
+    let case = case_arg(&kwargs, "position")?;
     if let Some(text) = value.as_str() {
         return Ok(positions::decline(text, case));
     }
-    let p = person_arg(value, "position")?;
-    if let Some(text) = p.position_cases.get(case.name()).and_then(|v| v.as_str()) {
-        return Ok(text.to_owned());
-    }
-    Ok(p.position
-        .map(|pos| positions::decline(&pos, case))
-        .unwrap_or_default())
+    let forms = person_forms(value, case, "position")?;
+    // A person without a position prints nothing, as before.
+    Ok(forms
+        .get_from_path("position")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned())
 }
 
 /// `{{ 15 | plural(one="директор", few="директора", many="директоров") }}`
-/// → «15 директоров»; `bare=true` leaves the number out.
+/// → «15 директоров»; `bare=true` leaves the number out. Any integer Tera
+/// holds agrees: only its last two digits matter.
 fn plural(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_kwargs(&kwargs, "plural", &["one", "few", "many", "bare"])?;
     let n = int_of(value, "plural")?;
-    let one = kwargs.must_get::<&str>("one")?;
-    let few = kwargs.must_get::<&str>("few")?;
-    let many = kwargs.must_get::<&str>("many")?;
-    let word = numbers::plural(n, [one, few, many]);
-    if kwargs.get::<bool>("bare")?.unwrap_or(false) {
+    let one = kw_must_str(&kwargs, "one", "plural")?;
+    let few = kw_must_str(&kwargs, "few", "plural")?;
+    let many = kw_must_str(&kwargs, "many", "plural")?;
+    let last_two = (n.unsigned_abs() % 100) as i64;
+    let word = numbers::plural(last_two, [one, few, many]);
+    let bare = match kwargs.get::<&Value>("bare")? {
+        None => false,
+        Some(v) => v.as_bool().ok_or_else(|| {
+            err(format!(
+                "параметр bare фильтра plural должен быть true или false, а получено: {}",
+                shown(v)
+            ))
+        })?,
+    };
+    if bare {
         Ok(word.to_owned())
     } else {
         Ok(format!("{n}{NBSP}{word}"))
     }
 }
 
-/// `{{ 3 | number_words(case="prepositional") }}` → «трёх».
+/// `{{ 3 | number_words(case="prepositional") }}` → «трёх». Numbers
+/// outside 0–999 stay in figures.
 fn number_words(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_kwargs(&kwargs, "number_words", &["case", "gender"])?;
     let n = int_of(value, "number_words")?;
-    let case = case_arg(&kwargs)?;
-    let gender = match kwargs.get::<&str>("gender")? {
+    let case = case_arg(&kwargs, "number_words")?;
+    let gender = match kw_str(&kwargs, "gender", "number_words")? {
         None => NumberGender::Masculine,
         Some(g) => NumberGender::parse(g)
             .ok_or_else(|| err(format!("неизвестный род «{g}»: m, f или n")))?,
     };
-    Ok(numbers::words(n, case, gender))
+    Ok(match i64::try_from(n) {
+        Ok(n) => numbers::words(n, case, gender),
+        Err(_) => n.to_string(),
+    })
 }
 
 /// `{{ text | typo }}`: the typographic pass.
-fn typo(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+fn typo(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_kwargs(&kwargs, "typo", &[])?;
     Ok(typography::apply(str_of(value, "typo")?))
 }
 
 /// `{{ "постановляет" | spaced }}` → «п о с т а н о в л я е т».
-fn spaced(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+fn spaced(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_kwargs(&kwargs, "spaced", &[])?;
     let text = str_of(value, "spaced")?;
     let letters: Vec<String> = text
         .split(' ')
@@ -255,6 +358,7 @@ fn spaced(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
 }
 
 /// `{{ "ёлка" | caps }}` → «ЁЛКА»: capitals that keep «ё».
-fn caps(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+fn caps(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    known_kwargs(&kwargs, "caps", &[])?;
     Ok(str_of(value, "caps")?.to_uppercase())
 }

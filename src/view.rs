@@ -4,11 +4,17 @@
 //!
 //! Templates never see raw TOML (zola's `SerializingPage`). Text fields are
 //! plain strings here; Tera escapes them when the template prints them.
+//!
+//! Everything a filter prints is computed here, from the typed model: a
+//! deadline's text, a person's name and position in every case. The
+//! filters only look those strings up ([`crate::filters`]); none reads a
+//! model type back from template values, which a template could forge.
 
 use crate::model::date::{self, DateStyle, Deadline};
-use crate::model::person::{Gender, NBSP};
+use crate::model::person::{Gender, NBSP, PersonName};
 use crate::model::text::TextBlock;
 use crate::model::*;
+use crate::russian::{Case, names, positions};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -44,8 +50,45 @@ pub struct MetaView {
     pub date: String,
 }
 
-/// A person: the name in its parts for the `name` and `position` filters
-/// (which decline them), and the nominative forms ready to print.
+/// A person's name and position in one case, ready to print: what the
+/// `name` and `position` filters print for a person of the view.
+#[derive(Debug, Serialize, Clone)]
+pub struct PersonForms {
+    /// As the document's name order says: «Климову О.Н.» or «О.Н. Климову».
+    pub name: String,
+    /// «О.Н. Климову».
+    pub initials_first: String,
+    /// «Климову О.Н.».
+    pub surname_first: String,
+    /// «Климову Ольгу Николаевну».
+    pub full: String,
+    /// «Климову».
+    pub surname: String,
+    /// «муниципального координатора МОЦ», when the person has a position.
+    pub position: Option<String>,
+}
+
+/// A deadline, ready to print: the `deadline` filter prints `text`.
+#[derive(Debug, Serialize, Clone)]
+pub struct DeadlineView {
+    /// «до 01.09.2021», «январь–март 2021 г.», «постоянно»; several
+    /// deadlines one per line.
+    pub text: String,
+    /// A date (printed after «срок»), not a term.
+    pub dated: bool,
+}
+
+impl DeadlineView {
+    fn of(d: &Deadline) -> DeadlineView {
+        DeadlineView {
+            text: d.display(),
+            dated: d.is_dated(),
+        }
+    }
+}
+
+/// A person: the nominative forms ready to print, and every case in
+/// `cases` for the `name` and `position` filters.
 #[derive(Debug, Serialize, Clone)]
 pub struct PersonView {
     /// As the document's name order says: «Климова О.Н.» or «О.Н. Климова».
@@ -70,10 +113,10 @@ pub struct PersonView {
     pub order: &'static str,
     /// Position, nominative.
     pub position: Option<String>,
-    /// The TOML's own forms of the name, by case («accusative»).
-    pub name_cases: BTreeMap<&'static str, String>,
-    /// The TOML's own forms of the position, by case.
-    pub position_cases: BTreeMap<&'static str, String>,
+    /// The name and position in each case, by the case's English name
+    /// («accusative»): the TOML's own forms where it gives them, else the
+    /// rules of [`crate::russian`].
+    pub cases: BTreeMap<&'static str, PersonForms>,
 }
 
 /// An attendee entry.
@@ -145,13 +188,13 @@ pub struct PointView {
     /// Further paragraphs and lists.
     pub rest: Vec<TextBlock>,
     /// The deadline; the template prints it with the `deadline` filter.
-    pub deadline: Option<Deadline>,
+    pub deadline: Option<DeadlineView>,
     /// The deadline is a date (printed after «срок»), not a term.
     pub deadline_dated: bool,
     /// Responsible.
     pub responsible: Option<String>,
     /// The deadline shared by the sub-points, printed after them.
-    pub group_deadline: Option<Deadline>,
+    pub group_deadline: Option<DeadlineView>,
     /// Its label: «Срок».
     pub group_label: String,
     /// Votes line.
@@ -421,12 +464,38 @@ fn person(p: &Person, o: &Options) -> PersonView {
         gender: p.gender,
         order,
         position: tx_opt(o, &p.position),
-        name_cases: p.name_cases.clone(),
-        position_cases: p
-            .position_cases
+        cases: Case::ALL
             .iter()
-            .map(|(case, text)| (*case, tx(o, text)))
+            .map(|&case| (case.name(), person_forms(p, o, case)))
             .collect(),
+    }
+}
+
+/// A person in one case. The TOML's `cases` (already checked to be a name)
+/// win over the rules, and so does its `position_cases`.
+fn person_forms(p: &Person, o: &Options, case: Case) -> PersonForms {
+    let declined = p
+        .name_cases
+        .get(case.name())
+        .and_then(|text| PersonName::parse(text).ok())
+        .unwrap_or_else(|| names::decline(&p.name, p.gender, case));
+    let position = match p.position_cases.get(case.name()) {
+        Some(text) => Some(tx(o, text)),
+        None => p
+            .position
+            .as_deref()
+            .map(|pos| positions::decline(&tx(o, pos), case)),
+    };
+    PersonForms {
+        name: match o.names {
+            NameOrder::InitialsFirst => declined.initials_first(),
+            NameOrder::SurnameFirst => declined.surname_first(),
+        },
+        initials_first: declined.initials_first(),
+        surname_first: declined.surname_first(),
+        full: declined.full(),
+        surname: declined.surname,
+        position,
     }
 }
 
@@ -549,7 +618,7 @@ fn flatten_points(
             }),
             text,
             rest,
-            deadline: p.deadline.clone(),
+            deadline: p.deadline.as_ref().map(DeadlineView::of),
             deadline_dated: p.deadline.as_ref().is_some_and(Deadline::is_dated),
             responsible: tx_opt(o, &p.responsible),
             group_deadline: None,
@@ -573,7 +642,7 @@ fn flatten_points(
                 deadline: None,
                 deadline_dated: false,
                 responsible: None,
-                group_deadline: Some(g.clone()),
+                group_deadline: Some(DeadlineView::of(g)),
                 group_label: labels_deadline.to_owned(),
                 votes: None,
                 closing: true,

@@ -1,12 +1,18 @@
 //! Dates and deadlines: typed values, parsed from what a secretary writes.
+//!
+//! Every year a document may hold is in [`YEAR_MIN`]–[`YEAR_MAX`]: a year
+//! of five digits is a typo, and chrono would print it as «+99999». These
+//! types are only serialised (for the view), never read back from a
+//! template, so a value outside the range can only come from the parsers
+//! here, which refuse it.
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::russian::dates::{self, DateForm, MONTHS_GENITIVE, MONTHS_NOMINATIVE};
 
 /// How a date prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum DateStyle {
     /// 24.06.2021
     Numeric,
@@ -57,7 +63,7 @@ pub fn parse(text: &str) -> Result<Option<(NaiveDate, DateStyle)>, String> {
         return checked(y, m, d).map(|d| Some((d, DateStyle::Numeric)));
     }
     let iso: Vec<&str> = t.split('-').collect();
-    if iso.len() == 3 && iso.iter().all(|p| is_digits(p)) && iso[0].len() == 4 {
+    if iso.len() == 3 && iso.iter().all(|p| is_digits(p)) && iso[0].len() >= 4 {
         return checked(iso[0], iso[1], iso[2]).map(|d| Some((d, DateStyle::Numeric)));
     }
     let words: Vec<&str> = t.split_whitespace().collect();
@@ -78,15 +84,51 @@ fn is_digits(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_digit())
 }
 
-fn checked(y: &str, m: &str, d: &str) -> Result<NaiveDate, String> {
-    let (y, m, d): (i32, u32, u32) = (
-        y.parse().map_err(|_| "год не число".to_string())?,
-        m.parse().map_err(|_| "месяц не число".to_string())?,
-        d.parse().map_err(|_| "день не число".to_string())?,
-    );
-    if y < 100 {
-        return Err(format!("год «{y}» нужно писать четырьмя цифрами"));
+/// The first year a document may name.
+pub const YEAR_MIN: i32 = 1900;
+/// The last year a document may name.
+pub const YEAR_MAX: i32 = 2200;
+
+/// A year written in digits, checked against [`YEAR_MIN`]–[`YEAR_MAX`].
+/// The text is any run of ASCII digits, however long: «99999» and
+/// «99999999999» are both out of range, not «не число».
+pub fn year(digits: &str) -> Result<i32, String> {
+    let digits = digits.trim();
+    if !is_digits(digits) {
+        return Err(format!(
+            "год «{digits}» не число: пишите год цифрами, например 2021"
+        ));
     }
+    let significant = digits.trim_start_matches('0');
+    // Up to four significant digits fit an i32; more are out of range anyway.
+    let value: i64 = if significant.len() > 9 {
+        i64::MAX
+    } else {
+        significant.parse().unwrap_or(0)
+    };
+    if value < 100 {
+        return Err(format!("год «{digits}» нужно писать четырьмя цифрами"));
+    }
+    check_year(value)
+}
+
+/// Checks a year against [`YEAR_MIN`]–[`YEAR_MAX`], with a message that
+/// says what to do.
+pub fn check_year(year: i64) -> Result<i32, String> {
+    match i32::try_from(year) {
+        Ok(y) if (YEAR_MIN..=YEAR_MAX).contains(&y) => Ok(y),
+        _ => Err(format!(
+            "год {year} вне допустимого диапазона {YEAR_MIN}–{YEAR_MAX}: \
+             проверьте год (четыре цифры, например 2021)"
+        )),
+    }
+}
+
+/// A calendar date from its numbers, with the year in
+/// [`YEAR_MIN`]–[`YEAR_MAX`]; `Err` says in Russian what is wrong. For
+/// dates that arrive as numbers (a TOML date such as `2021-06-24`).
+pub fn from_ymd(y: i64, m: u32, d: u32) -> Result<NaiveDate, String> {
+    let y = check_year(y)?;
     if !(1..=12).contains(&m) {
         return Err(format!("месяца {m} не существует"));
     }
@@ -98,8 +140,33 @@ fn checked(y: &str, m: &str, d: &str) -> Result<NaiveDate, String> {
     })
 }
 
+/// Checks a date that is already a `NaiveDate` (a TOML date) against
+/// [`YEAR_MIN`]–[`YEAR_MAX`].
+pub fn check_date(d: NaiveDate) -> Result<NaiveDate, String> {
+    check_year(i64::from(d.year())).map(|_| d)
+}
+
+fn checked(y: &str, m: &str, d: &str) -> Result<NaiveDate, String> {
+    let y = year(y)?;
+    // A month or a day of many digits is out of range, not «не число»:
+    // anything over 9999 reads as 9999, which no month or day has.
+    let number = |s: &str| -> u32 {
+        let significant = s.trim_start_matches('0');
+        if significant.len() > 4 {
+            9999
+        } else {
+            significant.parse().unwrap_or(0)
+        }
+    };
+    let (m, d) = (number(m), number(d));
+    if !(1..=12).contains(&m) {
+        return Err(format!("месяца {m} не существует"));
+    }
+    from_ymd(i64::from(y), m, d)
+}
+
 /// A deadline, typed so that later checks can compare it with dates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind")]
 pub enum Deadline {
     /// On a date: «01.09.2021».
@@ -150,7 +217,7 @@ pub enum Deadline {
 }
 
 /// The terms documents use instead of a date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Term {
     /// постоянно
     Permanent,
@@ -235,7 +302,7 @@ impl Deadline {
         if let Some(range) = parse_range(&lower)? {
             return Ok(range);
         }
-        if let Some(months) = parse_months(&lower) {
+        if let Some(months) = parse_months(&lower)? {
             return Ok(months);
         }
         if let Some(term) = Term::parse(&lower) {
@@ -257,12 +324,18 @@ impl Deadline {
             Deadline::On { date, style } => format(*date, *style, false),
             Deadline::Before { date, style } => format!("до {}", format(*date, *style, false)),
             Deadline::Months { from, to, year } => {
-                let first = MONTHS_NOMINATIVE[*from as usize - 1];
+                // `parse_months` only makes months 1–12; a checked lookup
+                // all the same, so that no value can index out of bounds.
+                let month = |m: u32| {
+                    m.checked_sub(1)
+                        .and_then(|i| MONTHS_NOMINATIVE.get(i as usize))
+                        .copied()
+                        .unwrap_or("?")
+                };
                 if from == to {
-                    format!("{first} {year}\u{a0}г.")
+                    format!("{} {year}\u{a0}г.", month(*from))
                 } else {
-                    let last = MONTHS_NOMINATIVE[*to as usize - 1];
-                    format!("{first}–{last} {year}\u{a0}г.")
+                    format!("{}–{} {year}\u{a0}г.", month(*from), month(*to))
                 }
             }
             Deadline::Range { from, to } if from.year() == to.year() => format!(
@@ -324,14 +397,17 @@ fn parse_range(lower: &str) -> Result<Option<Deadline>, String> {
     Ok(Some(Deadline::Range { from, to }))
 }
 
-fn parse_months(lower: &str) -> Option<Deadline> {
+/// «январь 2021 г.», «январь–март 2021 г.»: `Ok(None)` when the text is
+/// not months and a year; an error when it is but the year is impossible.
+fn parse_months(lower: &str) -> Result<Option<Deadline>, String> {
     let t = lower
         .trim_end_matches("года")
         .trim_end_matches("г.")
         .trim_end_matches('г')
         .trim();
-    let (months, year) = t.rsplit_once(' ')?;
-    let year: i32 = year.trim().parse().ok()?;
+    let Some((months, year_text)) = t.rsplit_once(' ') else {
+        return Ok(None);
+    };
     let month_no = |m: &str| {
         MONTHS_NOMINATIVE
             .iter()
@@ -339,10 +415,17 @@ fn parse_months(lower: &str) -> Option<Deadline> {
             .map(|i| i as u32 + 1)
     };
     let (from, to) = match months.split_once(['–', '-', '—']) {
-        Some((a, b)) => (month_no(a)?, month_no(b)?),
-        None => (month_no(months)?, month_no(months)?),
+        Some((a, b)) => (month_no(a), month_no(b)),
+        None => (month_no(months), month_no(months)),
     };
-    Some(Deadline::Months { from, to, year })
+    let (Some(from), Some(to)) = (from, to) else {
+        return Ok(None);
+    };
+    if !is_digits(year_text.trim()) {
+        return Ok(None);
+    }
+    let year = year(year_text)?;
+    Ok(Some(Deadline::Months { from, to, year }))
 }
 
 #[cfg(test)]
@@ -438,5 +521,58 @@ mod tests {
         ));
         assert!(Deadline::parse("до завтра").is_err());
         assert!(Deadline::parse("31.02.2021").is_err());
+    }
+
+    #[test]
+    fn years_outside_1900_2200_are_refused_with_what_to_do() {
+        let want = "год 99999 вне допустимого диапазона 1900–2200: проверьте год (четыре цифры, например 2021)";
+        assert_eq!(parse("01.09.99999").unwrap_err(), want);
+        assert_eq!(parse("99999-09-01").unwrap_err(), want);
+        assert_eq!(Deadline::parse("до 15.09.99999").unwrap_err(), want);
+        assert_eq!(Deadline::parse("январь 99999 г.").unwrap_err(), want);
+        assert_eq!(Deadline::parse("январь–март 99999 г.").unwrap_err(), want);
+        assert_eq!(Deadline::parse("01.11.–02.11.99999").unwrap_err(), want);
+        assert!(
+            parse("01.09.1899")
+                .unwrap_err()
+                .starts_with("год 1899 вне допустимого диапазона")
+        );
+        // Digits beyond any integer type are out of range too, not «не число».
+        assert!(
+            parse("01.09.99999999999999999999999")
+                .unwrap_err()
+                .contains("вне допустимого диапазона 1900–2200"),
+        );
+        assert!(
+            parse("99999999999999999999.09.2021")
+                .unwrap_err()
+                .contains("нет 9999-го числа")
+        );
+        assert_eq!(
+            parse("01.99999999999999999999.2021").unwrap_err(),
+            "месяца 9999 не существует"
+        );
+        assert_eq!(
+            from_ymd(2201, 1, 1).unwrap_err().split(':').next(),
+            Some("год 2201 вне допустимого диапазона 1900–2200")
+        );
+        assert_eq!(from_ymd(2200, 12, 31).unwrap(), d(2200, 12, 31));
+        assert_eq!(from_ymd(1900, 1, 1).unwrap(), d(1900, 1, 1));
+        assert!(check_date(d(9999, 1, 1)).is_err());
+    }
+
+    #[test]
+    fn any_deadline_prints_without_panicking() {
+        // Values `parse` never makes: the display still must not index out
+        // of the month table or overflow.
+        for (from, to) in [(0, 0), (13, 99), (u32::MAX, 1)] {
+            let text = Deadline::Months {
+                from,
+                to,
+                year: 2021,
+            }
+            .display();
+            assert!(text.contains('?'), "{text}");
+        }
     }
 }

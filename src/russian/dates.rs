@@ -134,7 +134,8 @@ pub fn roman(n: u32) -> &'static str {
 
 /// «2020–2021 учебный год»: the school year that starts in `start`.
 pub fn school_year(start: i32) -> String {
-    format!("{start}–{} учебный год", start + 1)
+    // Widened: `i32::MAX + 1` must not overflow, whatever a caller passes.
+    format!("{start}–{} учебный год", i64::from(start) + 1)
 }
 
 /// «2021–2022 годы», or «2021 год» when both years are the same.
