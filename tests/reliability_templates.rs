@@ -295,3 +295,88 @@ fn no_value_makes_a_filter_panic() {
     }
     assert!(calls > 2000, "{calls} calls");
 }
+
+/// A protocol with one decision; its deadline on line 9.
+const PROTOCOL: &str = r#"kind = "protocol"
+
+[meeting]
+title = "рабочего совещания"
+date = "24.06.2021"
+
+[[decision]]
+text = "Провести семинар."
+deadline = "до 01.09.2021"
+"#;
+
+/// `gostdoc check` on a protocol: exit code and stderr.
+fn check_protocol(text: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    write_temp(dir.path(), "протокол.toml", text.as_bytes());
+    let out = gostdoc(dir.path(), &["check", "протокол.toml"]);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const YEAR_99999: &str =
+    "год 99999 вне допустимого диапазона 1900–2200: проверьте год (четыре цифры, например 2021)";
+
+#[test]
+fn a_deadline_year_outside_1900_2200_is_an_error_at_its_line() {
+    // Each of these built and printed «+99999» (or «январь 99999 г.»).
+    for deadline in [
+        "до 01.09.99999",
+        "01.09.99999",
+        "99999-09-01",
+        "январь 99999 г.",
+        "январь–март 99999 г.",
+        "01.11.–02.11.99999",
+        "1 сентября 99999 г.",
+    ] {
+        let (code, err) = check_protocol(&PROTOCOL.replace("до 01.09.2021", deadline));
+        assert_eq!(code, Some(1), "{deadline}: {err}");
+        assert!(
+            err.contains(&format!(
+                "протокол.toml, строка 9, столбец 12: ошибка в поле «decision[0].deadline»: {YEAR_99999}"
+            )),
+            "{deadline}: {err}"
+        );
+    }
+    // The edges of the range are fine.
+    for deadline in ["до 01.01.1900", "до 31.12.2200", "декабрь 2200 г."] {
+        let (code, err) = check_protocol(&PROTOCOL.replace("до 01.09.2021", deadline));
+        assert_eq!(code, Some(0), "{deadline}: {err}");
+    }
+}
+
+#[test]
+fn a_date_year_outside_1900_2200_is_an_error_at_its_line() {
+    let (code, err) = check_protocol(&PROTOCOL.replace("\"24.06.2021\"", "\"24.06.99999\""));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "протокол.toml, строка 5, столбец 8: ошибка в поле «meeting.date»: {YEAR_99999}"
+        )),
+        "{err}"
+    );
+    let (code, err) = check_protocol(&PROTOCOL.replace("\"24.06.2021\"", "\"24.06.1812\""));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("ошибка в поле «meeting.date»: год 1812 вне допустимого диапазона 1900–2200"),
+        "{err}"
+    );
+}
+
+#[test]
+#[ignore = "a TOML date (date = 9999-06-24) is checked in model/mod.rs, which must call model::date::from_ymd"]
+fn a_toml_date_year_outside_1900_2200_is_an_error_at_its_line() {
+    let (code, err) = check_protocol(&PROTOCOL.replace("\"24.06.2021\"", "9999-06-24"));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(
+            "протокол.toml, строка 5, столбец 8: ошибка в поле «meeting.date»: год 9999 вне допустимого диапазона 1900–2200"
+        ),
+        "{err}"
+    );
+}
