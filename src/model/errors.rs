@@ -161,9 +161,10 @@ fn walk_strings(
 ) {
     match value.get_ref() {
         DeValue::String(s) => {
-            if let Some(c) = s
-                .chars()
-                .find(|&c| is_control(c) && !matches!(c, '\t' | '\n'))
+            if has_control(s)
+                && let Some(c) = s
+                    .chars()
+                    .find(|&c| is_control(c) && !matches!(c, '\t' | '\n'))
             {
                 out.push(control_in_text(file, source, path, value.span(), c));
             }
@@ -265,6 +266,17 @@ fn find_control(literal: &str) -> Option<(usize, usize, bool)> {
         i += c.len_utf8();
     }
     None
+}
+
+/// A quick byte test for [`is_control`] other than tab and line feed: C0
+/// and DEL are single bytes, C1 is `C2 80`–`C2 9F` in UTF-8.
+fn has_control(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        (x < b' ' && x != b'\t' && x != b'\n')
+            || x == 0x7f
+            || (x == 0xc2 && b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+    })
 }
 
 /// C0 and C1 control characters and DEL: nothing a document can print.
