@@ -645,6 +645,15 @@ fn add_inlines(mut out: dx::Paragraph, runs: &[Inline], size: usize) -> dx::Para
 /// [`HYPHENATE_MAX_LETTERS`] letters: the PDF cuts such a word at the
 /// margin without hyphenating it, and so must LibreOffice.
 fn long_words(text: &str) -> Vec<(&str, bool)> {
+    // A letter takes at least a byte, so a text with no stretch between
+    // spaces longer than the limit in bytes has no long word: the usual
+    // case, found without looking letters up in Unicode's tables.
+    if text
+        .split(|c: char| c.is_ascii_whitespace())
+        .all(|w| w.len() <= HYPHENATE_MAX_LETTERS)
+    {
+        return vec![(text, false)];
+    }
     let mut out = Vec::new();
     // Start of the piece not yet pushed, start of the current letter run
     // and its length in letters.
