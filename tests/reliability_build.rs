@@ -468,3 +468,25 @@ fn a_manifest_naming_dev_zero_as_a_dependency_does_not_hang_the_build() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("собрано: 1"), "{}", stdout(&out));
 }
+
+#[test]
+fn a_profile_not_in_utf8_is_reported_about_the_profile_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    document_with_profile(d, "profiles/cp1251.toml");
+    // «Школа» in Windows-1251, as Notepad once saved it.
+    write_temp(
+        d,
+        "work/data/profiles/cp1251.toml",
+        b"# \xd8\xea\xee\xeb\xe0\n",
+    );
+    let out = gostdoc(&d.join("work"), &["check", "data"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "data/profiles/cp1251.toml, строка 1, столбец 3: ошибка: файл не в кодировке UTF-8"
+        ),
+        "{err}"
+    );
+}

@@ -431,25 +431,20 @@ pub fn load_with(path: &Path, access: &Access) -> Result<Model, Diagnostics> {
     let profile = match &raw.profile {
         Some(p) => {
             let profile_path = path.parent().unwrap_or(Path::new(".")).join(p.get_ref());
+            // Not readable: said at the document's `profile` line. Not
+            // UTF-8: said about the profile itself, at its bad byte.
             match input::read(&profile_path, FileKind::Profile, access)
-                .map_err(|e| (e.message, e.hint))
-                .and_then(|bytes| {
-                    decode_source(&profile_path, bytes).map_err(|d| (d.to_string(), ""))
-                }) {
-                Err((message, hint)) => {
-                    v.error(
-                        p.span(),
-                        "profile",
-                        message,
-                        Some(if hint.is_empty() {
-                            "путь пишется относительно файла документа, например \"profiles/org.toml\""
-                        } else {
-                            hint
-                        }),
-                    );
+                .map(|bytes| decode_source(&profile_path, bytes))
+            {
+                Err(e) => {
+                    v.error(p.span(), "profile", e.message, Some(e.hint));
                     None
                 }
-                Ok(ptext) => {
+                Ok(Err(mut not_utf8)) => {
+                    v.diagnostics.append(&mut not_utf8.0);
+                    None
+                }
+                Ok(Ok(ptext)) => {
                     let profile: RawProfile = parse_toml(&profile_path, &ptext)?;
                     let mut pv = Validator {
                         file: profile_path.clone(),
