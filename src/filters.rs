@@ -20,7 +20,9 @@
 //! is a table of ready strings ([`crate::view::PersonForms`],
 //! [`crate::view::DeadlineView`]) that the filter looks up, and text is
 //! parsed the way the TOML is parsed, with the same bounds. Anything else
-//! is a Russian error, which Tera shows with the template's line.
+//! is a Russian error, which Tera shows with the template's line. Each
+//! filter first checks the render's clock ([`crate::template`]), so a loop
+//! that calls filters stops at the time limit.
 
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
@@ -158,6 +160,7 @@ fn year_of(v: &Value, what: &str) -> TeraResult<i32> {
 
 /// `{{ "2021-06-24" | date(form="words") }}` → «24 июня 2021 г.».
 fn date(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    crate::template::check_budget()?;
     known_kwargs(&kwargs, "date", &["form"])?;
     let text = str_of(value, "date")?;
     let day = match date::parse(text) {
@@ -185,12 +188,14 @@ fn date(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 
 /// `{{ 2020 | school_year }}` → «2020–2021 учебный год».
 fn school_year(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    crate::template::check_budget()?;
     known_kwargs(&kwargs, "school_year", &[])?;
     Ok(dates_ru::school_year(year_of(value, "school_year")?))
 }
 
 /// `{{ 2021 | years(to=2022) }}` → «2021–2022 годы».
 fn years(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    crate::template::check_budget()?;
     known_kwargs(&kwargs, "years", &["to"])?;
     let from = year_of(value, "years")?;
     let to = match kwargs.get::<&Value>("to")? {
@@ -203,6 +208,7 @@ fn years(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 /// `{{ pt.deadline | deadline }}`: a deadline of the view (its ready
 /// `text`), or deadline text read the way the TOML reads it.
 fn deadline(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    crate::template::check_budget()?;
     known_kwargs(&kwargs, "deadline", &[])?;
     if let Some(text) = value.as_str() {
         return Deadline::parse(text)
@@ -253,6 +259,7 @@ fn person_forms<'v>(value: &'v Value, case: Case, filter: &str) -> TeraResult<&'
 /// О.Н.»), `full` («Климову Ольгу Николаевну»), `surname`. By default a
 /// person prints in the document's name order, a text name surname first.
 fn name(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    crate::template::check_budget()?;
     known_kwargs(&kwargs, "name", &["case", "form"])?;
     let case = case_arg(&kwargs, "name")?;
     let form = name_form(&kwargs)?;
@@ -282,6 +289,7 @@ fn name(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 
 /// `{{ person | position(case="genitive") }}`, or on a text.
 fn position(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    crate::template::check_budget()?;
     known_kwargs(&kwargs, "position", &["case"])?;
     let case = case_arg(&kwargs, "position")?;
     if let Some(text) = value.as_str() {
@@ -300,6 +308,7 @@ fn position(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 /// → «15 директоров»; `bare=true` leaves the number out. Any integer Tera
 /// holds agrees: only its last two digits matter.
 fn plural(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    crate::template::check_budget()?;
     known_kwargs(&kwargs, "plural", &["one", "few", "many", "bare"])?;
     let n = int_of(value, "plural")?;
     let one = kw_must_str(&kwargs, "one", "plural")?;
@@ -326,6 +335,7 @@ fn plural(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 /// `{{ 3 | number_words(case="prepositional") }}` → «трёх». Numbers
 /// outside 0–999 stay in figures.
 fn number_words(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    crate::template::check_budget()?;
     known_kwargs(&kwargs, "number_words", &["case", "gender"])?;
     let n = int_of(value, "number_words")?;
     let case = case_arg(&kwargs, "number_words")?;
@@ -342,12 +352,14 @@ fn number_words(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> 
 
 /// `{{ text | typo }}`: the typographic pass.
 fn typo(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    crate::template::check_budget()?;
     known_kwargs(&kwargs, "typo", &[])?;
     Ok(typography::apply(str_of(value, "typo")?))
 }
 
 /// `{{ "постановляет" | spaced }}` → «п о с т а н о в л я е т».
 fn spaced(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    crate::template::check_budget()?;
     known_kwargs(&kwargs, "spaced", &[])?;
     let text = str_of(value, "spaced")?;
     let letters: Vec<String> = text
@@ -359,6 +371,7 @@ fn spaced(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 
 /// `{{ "ёлка" | caps }}` → «ЁЛКА»: capitals that keep «ё».
 fn caps(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    crate::template::check_budget()?;
     known_kwargs(&kwargs, "caps", &[])?;
     Ok(str_of(value, "caps")?.to_uppercase())
 }

@@ -4,9 +4,25 @@
 //! Templates are named `*.xml`, so Tera escapes every value they print:
 //! user text can never become markup, and since Tera never re-renders its
 //! output, never template code either.
+//!
+//! A template is a program a user may write, so a render is bounded
+//! ([`Limits`]): its output in bytes, and its time. Tera renders into a
+//! [`Write`]; ours refuses to grow past the size limit and, now and then,
+//! checks the clock. Our filters and our `range` check the clock too, so a
+//! loop that prints nothing but calls `range` or a filter stops in time,
+//! with the template's line. A loop that does neither (over a list stored
+//! in a variable) has no hook Tera offers: the render runs on its own
+//! thread, and past the time limit (plus a second's grace) the build
+//! reports the error and leaves that thread behind; it dies with the
+//! process. Output captured into a variable (`{% set x %}…{% endset %}`)
+//! bypasses the writer, so only the time limit bounds it.
 
 use crate::view::View;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 /// The built-in templates, by name.
 /// `components.xml` comes first: the others use its components.
@@ -39,49 +55,104 @@ impl std::fmt::Display for TemplateError {
 
 impl std::error::Error for TemplateError {}
 
+/// Bounds on one render of a template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most bytes of markup a render may write.
+    pub output_bytes: usize,
+    /// Longest a render may run.
+    pub time: Duration,
+}
+
+impl Default for Limits {
+    /// 64 MB and 10 s: the 1002-page roadmap writes about 3 MB of markup
+    /// in milliseconds, so neither bound is near a real document.
+    fn default() -> Limits {
+        Limits {
+            output_bytes: 64 << 20,
+            time: Duration::from_secs(10),
+        }
+    }
+}
+
+/// How long past the time limit the build waits for a render that checks
+/// no clock (a silent loop) before it gives up on it.
+const GRACE: Duration = Duration::from_secs(1);
+
+/// One template as loaded.
+struct Source {
+    /// `protocol.xml`.
+    name: String,
+    /// Its text.
+    text: String,
+    /// The file it came from, or none for the built-in one.
+    file: Option<PathBuf>,
+}
+
 /// The set of templates used by a build: the built-ins, with any overrides.
 pub struct Templates {
-    tera: tera::Tera,
-    /// Template name → file it was read from, for overridden ones.
-    overrides: Vec<(String, PathBuf)>,
+    tera: Arc<tera::Tera>,
+    /// Every template, in [`BUILTIN`] order.
+    sources: Vec<Source>,
     /// Template name → XXH3 of its source, for incremental builds.
     hashes: Vec<(String, u128)>,
+    limits: Limits,
+}
+
+/// A new Tera with our filters and our `range`.
+fn new_tera() -> tera::Tera {
+    let mut tera = tera::Tera::new();
+    crate::filters::register(&mut tera);
+    tera.register_function("range", range);
+    tera
 }
 
 impl Templates {
     /// Built-in templates, overridden by same-named files in `dir` if given.
     pub fn load(dir: Option<&Path>) -> Result<Templates, TemplateError> {
-        let mut tera = tera::Tera::new();
-        crate::filters::register(&mut tera);
-        let mut overrides = Vec::new();
+        let mut tera = new_tera();
+        let mut sources = Vec::new();
         let mut hashes = Vec::new();
         for (name, builtin) in BUILTIN {
-            let (content, origin) = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+            let (text, file) = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
                 Some(path) => {
                     let text = std::fs::read_to_string(&path).map_err(|e| TemplateError {
                         origin: path.display().to_string(),
                         message: format!("не удалось прочитать файл: {e}"),
                     })?;
-                    overrides.push((name.to_string(), path.clone()));
-                    (text, path.display().to_string())
+                    (text, Some(path))
                 }
-                None => (builtin.to_string(), format!("встроенный шаблон {name}")),
+                None => (builtin.to_string(), None),
             };
             hashes.push((
                 name.to_string(),
-                xxhash_rust::xxh3::xxh3_128(content.as_bytes()),
+                xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
             ));
-            tera.add_raw_template(name, &content)
+            let source = Source {
+                name: name.to_string(),
+                text,
+                file,
+            };
+            tera.add_raw_template(name, &source.text)
                 .map_err(|e| TemplateError {
-                    origin,
+                    origin: source.origin(),
                     message: tera_message(&e),
                 })?;
+            sources.push(source);
         }
         Ok(Templates {
-            tera,
-            overrides,
+            tera: Arc::new(tera),
+            sources,
             hashes,
+            limits: Limits::default(),
         })
+    }
+
+    /// The same templates with other bounds on each render (tests use
+    /// small ones).
+    pub fn with_limits(mut self, limits: Limits) -> Templates {
+        self.limits = limits;
+        self
     }
 
     /// The templates a document kind is rendered with: its own and the
@@ -97,30 +168,36 @@ impl Templates {
 
     /// Where a template came from, for messages.
     pub fn origin(&self, name: &str) -> String {
-        match self.overrides.iter().find(|(n, _)| n == name) {
-            Some((_, path)) => path.display().to_string(),
+        match self.sources.iter().find(|s| s.name == name) {
+            Some(s) => s.origin(),
             None => format!("встроенный шаблон {name}"),
         }
     }
 
     /// Files the templates were read from (for fingerprints).
     pub fn override_files(&self) -> impl Iterator<Item = &Path> {
-        self.overrides.iter().map(|(_, p)| p.as_path())
+        self.sources.iter().filter_map(|s| s.file.as_deref())
     }
 
-    /// Renders the template of the view's document kind into markup.
+    /// Renders the template of the view's document kind into markup,
+    /// within the [`Limits`].
     pub fn render(&self, view: &View) -> Result<String, TemplateError> {
         let name = format!("{}.xml", view.kind);
-        let context = tera::Context::from_serialize(view).map_err(|e| TemplateError {
+        let fail = |message| TemplateError {
             origin: self.origin(&name),
-            message: tera_message(&e),
-        })?;
-        self.tera
-            .render(&name, &context)
-            .map_err(|e| TemplateError {
-                origin: self.origin(&name),
-                message: tera_message(&e),
-            })
+            message,
+        };
+        let context = tera::Context::from_serialize(view).map_err(|e| fail(tera_message(&e)))?;
+        bounded_render(self.tera.clone(), &name, context, self.limits).map_err(fail)
+    }
+}
+
+impl Source {
+    fn origin(&self) -> String {
+        match &self.file {
+            Some(path) => path.display().to_string(),
+            None => format!("встроенный шаблон {}", self.name),
+        }
     }
 }
 
@@ -135,4 +212,286 @@ fn tera_message(e: &tera::Error) -> String {
         source = s.source();
     }
     out
+}
+
+// ---------------------------------------------------------------------------
+// Bounds.
+
+/// The clock and the stop flag of the render running on this thread.
+#[derive(Clone)]
+struct Budget {
+    deadline: Instant,
+    limit: Duration,
+    cancelled: Arc<AtomicBool>,
+}
+
+impl Budget {
+    fn exhausted(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed) || Instant::now() > self.deadline
+    }
+}
+
+thread_local! {
+    static BUDGET: std::cell::RefCell<Option<Budget>> = const { std::cell::RefCell::new(None) };
+}
+
+fn time_message(limit: Duration) -> String {
+    // «10 с», «0,3 с»: a decimal comma, as Russian writes it.
+    let seconds = format!("{}", limit.as_secs_f32()).replace('.', ",");
+    format!(
+        "шаблон выполняется дольше {seconds} с и остановлен: вероятно, в нём слишком большой \
+         или бесконечный цикл; проверьте вложенные {{% for %}} и range(end=…)"
+    )
+}
+
+/// Fails once the render on this thread is out of time. Filters and
+/// functions call it, so that a loop calling them stops in time, with the
+/// template's line. Outside a bounded render it never fails.
+pub(crate) fn check_budget() -> tera::TeraResult<()> {
+    BUDGET.with(|b| match &*b.borrow() {
+        Some(budget) if budget.exhausted() => Err(tera::Error::message(time_message(budget.limit))),
+        _ => Ok(()),
+    })
+}
+
+/// Why a bounded writer refused to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tripped {
+    Size,
+    Time,
+}
+
+/// The markup being written, refused past the size limit or the clock.
+struct BoundedWriter {
+    buf: Vec<u8>,
+    limit: usize,
+    budget: Budget,
+    /// Bytes written since the clock was last read: reading it on every
+    /// write would cost more than the writing.
+    unchecked: usize,
+    tripped: Option<Tripped>,
+}
+
+impl Write for BoundedWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len().saturating_add(data.len()) > self.limit {
+            self.tripped = Some(Tripped::Size);
+            return Err(std::io::Error::other("template output limit"));
+        }
+        self.unchecked += data.len() + 64;
+        if self.unchecked > 64 << 10 {
+            self.unchecked = 0;
+            if self.budget.exhausted() {
+                self.tripped = Some(Tripped::Time);
+                return Err(std::io::Error::other("template time limit"));
+            }
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Renders `name` on a thread of its own within `limits`; the error is a
+/// Russian message (with Tera's code frame when Tera has one).
+fn bounded_render(
+    tera: Arc<tera::Tera>,
+    name: &str,
+    context: tera::Context,
+    limits: Limits,
+) -> Result<String, String> {
+    let budget = Budget {
+        deadline: Instant::now() + limits.time,
+        limit: limits.time,
+        cancelled: Arc::new(AtomicBool::new(false)),
+    };
+    let (send, receive) = std::sync::mpsc::channel();
+    let thread_budget = budget.clone();
+    let thread_name = name.to_owned();
+    let spawned = std::thread::Builder::new()
+        .name(format!("шаблон {name}"))
+        .spawn(move || {
+            BUDGET.with(|b| *b.borrow_mut() = Some(thread_budget.clone()));
+            let mut out = BoundedWriter {
+                buf: Vec::new(),
+                limit: limits.output_bytes,
+                budget: thread_budget,
+                unchecked: 0,
+                tripped: None,
+            };
+            let result = tera.render_to(&thread_name, &context, &mut out);
+            // The receiver may have given up: nothing to do then.
+            let _ = send.send((result, out.buf, out.tripped));
+        });
+    if let Err(e) = spawned {
+        return Err(format!("не удалось запустить шаблон: {e}"));
+    }
+    match receive.recv_timeout(limits.time + GRACE) {
+        Ok((_, _, Some(Tripped::Size))) => Err(format!(
+            "вывод превысил {} МБ и остановлен: шаблон, вероятно, повторяет текст в цикле \
+             без конца; проверьте циклы {{% for %}} и range(end=…)",
+            limits.output_bytes >> 20
+        )),
+        Ok((_, _, Some(Tripped::Time))) => Err(time_message(limits.time)),
+        Ok((Err(e), _, None)) => Err(tera_message(&e)),
+        Ok((Ok(()), buf, None)) => {
+            String::from_utf8(buf).map_err(|_| "шаблон вывел текст не в UTF-8".to_owned())
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            // A loop that checks no clock: stop it at its next check, if
+            // any, and leave it.
+            budget.cancelled.store(true, Ordering::Relaxed);
+            Err(time_message(limits.time))
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(
+            "внутренняя ошибка gostdoc при выполнении шаблона (сообщение о ней выше); \
+             сообщите о ней разработчикам вместе с шаблоном"
+                .to_owned(),
+        ),
+    }
+}
+
+/// Longest list `range` makes, as Tera's own.
+const MAX_RANGE_LEN: i128 = 100_000;
+
+/// Tera's `range(start=0, end, step_by=1)`, which also checks the clock:
+/// nested loops over `range` stop in time even when they print nothing.
+fn range(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Vec<i128>> {
+    check_budget()?;
+    let int = |key: &str| -> tera::TeraResult<Option<i128>> {
+        match kwargs.get::<&tera::Value>(key)? {
+            None => Ok(None),
+            Some(v) => v.as_i128().map(Some).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "параметр {key} функции range должен быть целым числом, а получено: {v}"
+                ))
+            }),
+        }
+    };
+    let start = int("start")?.unwrap_or(0);
+    let end =
+        int("end")?.ok_or_else(|| tera::Error::message("функции range нужен параметр end=…"))?;
+    let step = int("step_by")?.unwrap_or(1);
+    if step == 0 {
+        return Err(tera::Error::message(
+            "шаг step_by функции range не может быть 0",
+        ));
+    }
+    if start > end && step > 0 {
+        return Err(tera::Error::message(
+            "у функции range начало start больше конца end",
+        ));
+    }
+    let span = if step > 0 {
+        end.checked_sub(start)
+    } else {
+        start.checked_sub(end)
+    };
+    let too_big = || {
+        tera::Error::message(format!(
+            "функция range дала бы больше {MAX_RANGE_LEN} чисел"
+        ))
+    };
+    let span = span.ok_or_else(too_big)?.max(0);
+    let step_abs = step.checked_abs().ok_or_else(too_big)?;
+    let len = span / step_abs + i128::from(span % step_abs != 0);
+    if len > MAX_RANGE_LEN {
+        return Err(too_big());
+    }
+    Ok((0..len).map(|i| start + i * step).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tera_with(name: &str, source: &str) -> Arc<tera::Tera> {
+        let mut tera = new_tera();
+        tera.add_raw_template(name, source).unwrap();
+        Arc::new(tera)
+    }
+
+    fn small(bytes: usize, millis: u64) -> Limits {
+        Limits {
+            output_bytes: bytes,
+            time: Duration::from_millis(millis),
+        }
+    }
+
+    #[test]
+    fn output_past_the_limit_is_an_error_not_an_abort() {
+        let tera = tera_with(
+            "t.xml",
+            "{% for a in range(end=100000) %}{% for b in range(end=100000) %}<p>строка</p>\n{% endfor %}{% endfor %}",
+        );
+        let start = Instant::now();
+        let err = bounded_render(tera, "t.xml", tera::Context::new(), small(1 << 20, 60_000))
+            .unwrap_err();
+        assert!(err.starts_with("вывод превысил 1 МБ и остановлен"), "{err}");
+        assert!(start.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_silent_loop_over_range_stops_at_the_time_limit_with_its_line() {
+        let tera = tera_with(
+            "t.xml",
+            "<p>\n{%- for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor -%}\n</p>",
+        );
+        let start = Instant::now();
+        let err =
+            bounded_render(tera, "t.xml", tera::Context::new(), small(1 << 20, 300)).unwrap_err();
+        assert!(
+            err.contains("шаблон выполняется дольше 0,3 с и остановлен"),
+            "{err}"
+        );
+        // Tera's frame: the template and the line of the call.
+        assert!(err.contains("t.xml:2:"), "{err}");
+        assert!(start.elapsed() < Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_loop_that_checks_no_clock_is_abandoned_after_the_grace() {
+        // One `range` call, stored: the loops call nothing and print
+        // nothing, so no check runs inside them.
+        let tera = tera_with(
+            "t.xml",
+            "{% set r = range(end=100000) %}{% for a in r %}{% for b in r %}{% for c in r %}{% endfor %}{% endfor %}{% endfor %}",
+        );
+        let start = Instant::now();
+        let err =
+            bounded_render(tera, "t.xml", tera::Context::new(), small(1 << 20, 200)).unwrap_err();
+        assert!(err.contains("дольше 0,2 с"), "{err}");
+        let took = start.elapsed();
+        assert!(
+            took < Duration::from_millis(200) + GRACE + Duration::from_secs(1),
+            "{took:?}"
+        );
+    }
+
+    #[test]
+    fn range_behaves_as_teras_and_refuses_in_russian() {
+        let tera = tera_with(
+            "t.xml",
+            "{{ range(end=5) | join(sep=',') }} {{ range(start=5, end=0, step_by=-2) | join(sep=',') }} {{ range(start=1, end=10, step_by=3) | join(sep=',') }}",
+        );
+        assert_eq!(
+            bounded_render(tera, "t.xml", tera::Context::new(), Limits::default()).unwrap(),
+            "0,1,2,3,4 5,3,1 1,4,7"
+        );
+        for (call, want) in [
+            ("range(end=1000000)", "больше 100000 чисел"),
+            ("range(end=5, step_by=0)", "не может быть 0"),
+            ("range(start=5, end=0)", "начало start больше конца end"),
+            ("range(end=\"x\")", "должен быть целым числом"),
+            ("range()", "нужен параметр end"),
+        ] {
+            let tera = tera_with("t.xml", &format!("{{{{ {call} }}}}"));
+            let err =
+                bounded_render(tera, "t.xml", tera::Context::new(), Limits::default()).unwrap_err();
+            assert!(err.contains(want), "{call}: {err}");
+        }
+    }
 }

@@ -380,3 +380,78 @@ fn a_toml_date_year_outside_1900_2200_is_an_error_at_its_line() {
         "{err}"
     );
 }
+
+/// A protocol template with `body` as its line 3.
+fn template_with_body(body: &str) -> String {
+    format!(
+        "<document title=\"t\" author=\"a\" subject=\"s\" date=\"2021-01-01\" page-numbers=\"none\">\n\
+         <section orientation=\"portrait\">\n\
+         {body}\n\
+         </section>\n\
+         </document>\n"
+    )
+}
+
+#[test]
+fn a_template_printing_without_end_stops_at_64_mb_naming_the_template() {
+    // 10¹⁰ paragraphs of a kilobyte: the process used to grow until the
+    // allocator aborted it. (Long paragraphs reach the limit in a moment,
+    // far from the time limit, even on a loaded machine.)
+    let dir = project();
+    let paragraph = format!(
+        "<p>абзац {{{{ a }}}}.{{{{ b }}}} {}</p>\n",
+        "текст ".repeat(90)
+    );
+    write_temp(
+        dir.path(),
+        "templates/protocol.xml",
+        template_with_body(&format!(
+            "{{% for a in range(end=100000) %}}{{% for b in range(end=100000) %}}{paragraph}{{% endfor %}}{{% endfor %}}"
+        ))
+        .as_bytes(),
+    );
+    let start = std::time::Instant::now();
+    let out = gostdoc(dir.path(), &["build", "--format", "docx"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "ошибка в шаблоне templates/protocol.xml: вывод превысил 64 МБ и остановлен: шаблон, \
+             вероятно, повторяет текст в цикле без конца; проверьте циклы {% for %} и range(end=…)"
+        ),
+        "{err}"
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(60));
+}
+
+#[test]
+fn nested_loops_printing_nothing_stop_at_10_s_with_the_templates_line() {
+    // 10¹⁰ empty iterations: the build used to hang for hours.
+    let dir = project();
+    write_temp(
+        dir.path(),
+        "templates/protocol.xml",
+        template_with_body(
+            "{%- for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}",
+        )
+        .as_bytes(),
+    );
+    let start = std::time::Instant::now();
+    let out = gostdoc(dir.path(), &["build", "--format", "docx"]);
+    let took = start.elapsed();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "ошибка в шаблоне templates/protocol.xml: error: шаблон выполняется дольше 10 с и \
+             остановлен: вероятно, в нём слишком большой или бесконечный цикл; проверьте \
+             вложенные {% for %} и range(end=…)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> protocol.xml:3:"),
+        "the loop's line: {err}"
+    );
+    assert!(took < std::time::Duration::from_secs(30), "{took:?}");
+}
