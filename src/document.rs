@@ -16,6 +16,16 @@ use serde::Serialize;
 /// marks such a word so that LibreOffice and Word cut it too.
 pub const HYPHENATE_MAX_LETTERS: usize = 64;
 
+/// Narrowest column a table may ask for, mm: the cell's padding (2 × 1.9
+/// mm) leaves about one letter. The model checks the user's widths
+/// against it, the markup a template's.
+pub const MIN_COLUMN_MM: f32 = 5.0;
+
+/// Widest column a table may ask for, mm. Far beyond any page (a wider
+/// table is narrowed to the text, with a warning), yet small enough that
+/// the sum of the widths stays a finite number.
+pub const MAX_COLUMN_MM: f32 = 10_000.0;
+
 /// A whole document: its metadata, page style and sections.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Document {
@@ -361,6 +371,30 @@ pub struct RequisiteBox {
     pub width_mm: f32,
     /// The box's paragraphs.
     pub paragraphs: Vec<Paragraph>,
+}
+
+/// The picture formats both backends embed: the DOCX names the file by
+/// it, the PDF draws it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// PNG.
+    Png,
+    /// JPEG.
+    Jpeg,
+}
+
+impl ImageFormat {
+    /// The format of a file, by its first bytes; `None` for anything
+    /// else (SVG, GIF, a text file renamed).
+    pub fn sniff(data: &[u8]) -> Option<Self> {
+        if data.starts_with(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a]) {
+            Some(ImageFormat::Png)
+        } else if data.starts_with(&[0xff, 0xd8, 0xff]) {
+            Some(ImageFormat::Jpeg)
+        } else {
+            None
+        }
+    }
 }
 
 /// A PNG or JPEG picture.

@@ -36,6 +36,15 @@ impl FileKind {
         }
     }
 
+    /// The ending of a short adjective agreeing with [`FileKind::noun`]:
+    /// «файл … не найден», «изображение … не найдено».
+    fn agree(self) -> &'static str {
+        match self {
+            FileKind::Image => "о",
+            _ => "",
+        }
+    }
+
     /// The Russian name of such a file, for messages.
     fn noun(self) -> &'static str {
         match self {
@@ -158,7 +167,7 @@ fn read_checked(
         message: if is_symlink_loop(&e) {
             format!("{noun} «{shown}»: символические ссылки образуют цикл")
         } else {
-            format!("{noun} «{shown}» не найден")
+            format!("{noun} «{shown}» не найден{}", kind.agree())
         },
         hint: "проверьте путь: он пишется относительно файла документа",
     })?;
@@ -173,7 +182,7 @@ fn read_checked(
             hint: "положите файл в папку с документами или разрешите его папку: gostdoc build --allow-outside ПАПКА",
         });
     }
-    let meta = std::fs::metadata(&canonical).map_err(|e| io_error(noun, path, &e))?;
+    let meta = std::fs::metadata(&canonical).map_err(|e| io_error(kind, path, &e))?;
     if !meta.is_file() {
         let what = if meta.is_dir() {
             "это папка, а не файл"
@@ -187,19 +196,23 @@ fn read_checked(
     }
     let limit = kind.limit();
     let too_large = || ReadError {
-        message: format!("{noun} «{shown}» слишком велик: больше {} МБ", limit >> 20),
+        message: format!(
+            "{noun} «{shown}» слишком велик{}: больше {} МБ",
+            kind.agree(),
+            limit >> 20
+        ),
         hint: "проверьте, тот ли это файл; такой большой файл не бывает документом",
     };
     if meta.len() > limit {
         return Err(too_large());
     }
-    let file = open_without_blocking(&canonical).map_err(|e| io_error(noun, path, &e))?;
+    let file = open_without_blocking(&canonical).map_err(|e| io_error(kind, path, &e))?;
     // The size may change between the check and the read (a growing file,
     // a file swapped for a device): never read more than the limit.
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| io_error(noun, path, &e))?;
+        .map_err(|e| io_error(kind, path, &e))?;
     if bytes.len() as u64 > limit {
         return Err(too_large());
     }
@@ -238,9 +251,10 @@ fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
     Ok(file)
 }
 
-fn io_error(noun: &str, path: &Path, e: &std::io::Error) -> ReadError {
+fn io_error(kind: FileKind, path: &Path, e: &std::io::Error) -> ReadError {
+    let noun = kind.noun();
     let why = match e.kind() {
-        std::io::ErrorKind::NotFound => "не найден".to_string(),
+        std::io::ErrorKind::NotFound => format!("не найден{}", kind.agree()),
         std::io::ErrorKind::PermissionDenied => "нет прав на чтение".to_string(),
         _ => format!("не удалось прочитать: {e}"),
     };

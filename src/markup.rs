@@ -11,14 +11,7 @@ use roxmltree::Node;
 use std::cell::RefCell;
 use std::ops::RangeInclusive;
 
-/// Narrowest column a table may ask for, mm: the cell's padding (2 × 1.9
-/// mm) leaves about one letter.
-const MIN_COLUMN_MM: f32 = 5.0;
-
-/// Widest column a table may ask for, mm. Far beyond any page (a wider
-/// table is narrowed to the text, with a warning), yet small enough that
-/// the sum of the widths stays a finite number.
-const MAX_COLUMN_MM: f32 = 10_000.0;
+use crate::document::{MAX_COLUMN_MM, MIN_COLUMN_MM};
 
 /// First-line indent, mm: negative for a hanging line, never more than
 /// most of a page's text width.

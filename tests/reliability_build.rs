@@ -490,3 +490,119 @@ fn a_profile_not_in_utf8_is_reported_about_the_profile_itself() {
         "{err}"
     );
 }
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0xd, 0xa, 0x1a, 0xa, 0x0, 0x0, 0x0, 0xd, 0x49, 0x48, 0x44, 0x52, 0x0,
+    0x0, 0x0, 0x1, 0x0, 0x0, 0x0, 0x1, 0x8, 0x6, 0x0, 0x0, 0x0, 0x1f, 0x15, 0xc4, 0x89, 0x0, 0x0,
+    0x0, 0xd, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x64, 0x60, 0xf8, 0x5f, 0xf, 0x0, 0x2,
+    0x87, 0x1, 0x80, 0xeb, 0x47, 0xba, 0x92, 0x0, 0x0, 0x0, 0x0, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+];
+
+#[test]
+fn check_refuses_an_svg_a_damaged_png_and_a_missing_picture_as_build_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    plain(d, "data/a.toml");
+    let builtin = gostdoc::template::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "protocol.xml")
+        .unwrap()
+        .1;
+    let with_image = builtin.replacen(
+        "<section",
+        "<section><image src=\"герб.png\"/></section><section",
+        1,
+    );
+    write_temp(d, "t/protocol.xml", with_image.as_bytes());
+    let mut damaged = PNG.to_vec();
+    damaged.truncate(40);
+    let cases: [(&str, Option<&[u8]>, &str); 4] = [
+        ("good", Some(PNG), ""),
+        (
+            "svg",
+            Some(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+            "это не PNG и не JPEG",
+        ),
+        ("damaged", Some(&damaged), "файл повреждён"),
+        ("missing", None, "изображение «data/герб.png» не найдено"),
+    ];
+    for (case, bytes, message) in cases {
+        let _ = std::fs::remove_file(d.join("data/герб.png"));
+        if let Some(bytes) = bytes {
+            write_temp(d, "data/герб.png", bytes);
+        }
+        for command in ["check", "build"] {
+            let mut args = vec![command, "data", "--templates", "t"];
+            if command == "build" {
+                args.extend(["-o", "out"]);
+            }
+            let out = gostdoc(d, &args);
+            if message.is_empty() {
+                assert!(out.status.success(), "{case} {command}: {}", stderr(&out));
+            } else {
+                assert_eq!(out.status.code(), Some(1), "{case} {command}");
+                assert!(
+                    stderr(&out).contains(message),
+                    "{case} {command}: {}",
+                    stderr(&out)
+                );
+            }
+        }
+    }
+}
+
+/// Seed 004 (a постановление with a roadmap table) with the width of its
+/// second column replaced.
+fn resolution_with_width(dir: &Path, width: &str) -> PathBuf {
+    let text = std::fs::read_to_string(seed_input("004")).unwrap();
+    let text = text.replace(
+        "{ title = \"Мероприятия\", width = 80 }",
+        &format!("{{ title = \"Мероприятия\", width = {width} }}"),
+    );
+    let doc = write_temp(dir, "data/p.toml", text.as_bytes());
+    write_temp(
+        dir,
+        "data/profiles/slavsk.toml",
+        &std::fs::read(root().join("data/profiles/slavsk.toml")).unwrap(),
+    );
+    doc
+}
+
+#[test]
+fn a_bad_column_width_is_an_error_at_its_toml_line_not_the_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for width in ["0", "-3", "nan", "inf", "20000"] {
+        resolution_with_width(d, width);
+        let out = gostdoc(d, &["check", "data"]);
+        assert_eq!(out.status.code(), Some(1), "{width}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("data/p.toml, строка 63, столбец 36: ошибка в поле «appendix[0].table.columns[1].width»: ширина столбца 2 («Мероприятия») должна быть числом миллиметров от 5 до 10000"),
+            "{width}: {err}"
+        );
+        assert!(!err.contains("шаблон"), "{width}: {err}");
+    }
+}
+
+#[test]
+fn a_table_wider_than_the_page_is_narrowed_and_the_build_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    resolution_with_width(d, "5000");
+    let out = gostdoc(d, &["build", "data", "-o", "out"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("больше ширины текста 170 мм: столбцы уменьшены пропорционально"),
+        "{err}"
+    );
+    let out = gostdoc(d, &["check", "data"]);
+    assert!(
+        stderr(&out).contains("столбцы уменьшены пропорционально"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -218,7 +218,7 @@ fn a_zero_column_width_in_a_document_stops_its_build() {
     };
     let message = e.to_string();
     assert!(
-        message.contains("ширина столбца 2 «0"),
+        message.contains("ширина столбца 2 («Мероприятия») должна быть числом миллиметров от 5 до 10000, а записано 0"),
         "the message names the column and its width: {message}"
     );
 }

@@ -222,6 +222,9 @@ struct Read {
     deps: Vec<Dep>,
     /// Warnings about the content (`gostdoc check`).
     warnings: Vec<Diagnostic>,
+    /// Warnings of the markup about the layout (a table narrowed to fit),
+    /// which the build prints too.
+    layout_warnings: Vec<Diagnostic>,
 }
 
 fn read_document(
@@ -236,24 +239,49 @@ fn read_document(
     // user's folders; each one read is a dependency of the document.
     let base = input.parent().unwrap_or(Path::new(".")).to_path_buf();
     let images = std::cell::RefCell::new(Vec::new());
+    let bad_picture = std::cell::Cell::new(None);
     let read = |name: &str| {
         let path = base.join(name);
         images.borrow_mut().push(path.clone());
-        input::read(&path, FileKind::Image, access).map_err(std::io::Error::other)
+        let checked = input::read(&path, FileKind::Image, access)
+            .map_err(|e| (e.message, e.hint))
+            .and_then(|bytes| {
+                // Decoded here, before layout, so that `check` refuses
+                // what the build would: an SVG, a damaged PNG.
+                pdf::check_image(&bytes)
+                    .map(|()| bytes)
+                    .map_err(|e| (e, "замените файл изображения"))
+            });
+        checked.map_err(|(message, hint)| {
+            bad_picture.set(Some(hint));
+            std::io::Error::other(message)
+        })
     };
     let document = markup::parse(&markup, &read).map_err(|e| {
-        Diagnostic::error(input, format!("шаблон {}: {e}", templates.origin(&format!("{kind}.xml"))))
-            .with_hint("исправьте шаблон: он выдаёт разметку, которую gostdoc не понимает (см. docs/MARKUP.md)")
+        let hint = bad_picture.get().unwrap_or(
+            "исправьте шаблон: он выдаёт разметку, которую gostdoc не понимает (см. docs/MARKUP.md)",
+        );
+        Diagnostic::error(
+            input,
+            format!("шаблон {}: {e}", templates.origin(&format!("{kind}.xml"))),
+        )
+        .with_hint(hint)
     })?;
     let mut deps: Vec<Dep> = model.inputs.iter().cloned().map(Dep::File).collect();
     deps.extend(images.into_inner().into_iter().map(Dep::File));
     deps.extend(Templates::used_by(kind).into_iter().map(Dep::Template));
     deps.sort();
     deps.dedup();
+    let layout_warnings = document
+        .warnings
+        .iter()
+        .map(|w| Diagnostic::error(input, w.as_str()).warning())
+        .collect();
     Ok(Read {
         document,
         deps,
         warnings: model.warnings,
+        layout_warnings,
     })
 }
 
@@ -277,13 +305,15 @@ pub fn render_formats_with(
     pdf_options: &pdf::PdfOptions,
     access: &Access,
 ) -> Result<Rendered, Diagnostics> {
+    // Content warnings are `check`'s; what changed the layout (a narrowed
+    // table) the build says as well.
     let Read {
         document,
         deps,
         warnings: _,
+        layout_warnings: mut warnings,
     } = read_document(input, templates, access)?;
     let mut files = Vec::new();
-    let mut warnings = Vec::new();
     if formats.contains(&Format::Docx) {
         files.push((Format::Docx, docx_bytes(input, &document)?));
     }
@@ -705,6 +735,7 @@ pub fn check(options: &BuildOptions) -> Report {
         match read_document(&job.input, &templates, &access) {
             Ok(read) => {
                 let mut warnings = read.warnings;
+                warnings.extend(read.layout_warnings);
                 if options.formats.contains(&Format::Pdf) {
                     warnings.extend(
                         pdf::missing_characters(&read.document, &options.pdf)

@@ -189,7 +189,10 @@ fn assemble(
     package::insert_before_close(&mut document_rels, "</Relationships>", package::THEME_REL);
     let mut media = Vec::with_capacity(xml.media.len());
     for (id, data) in xml.media {
-        let ext = if is_jpeg(&data) { "jpeg" } else { "png" };
+        let ext = match ImageFormat::sniff(&data) {
+            Some(ImageFormat::Jpeg) => "jpeg",
+            _ => "png",
+        };
         if ext != "png" {
             document_rels =
                 document_rels.replace(&format!("media/{id}.png\""), &format!("media/{id}.{ext}\""));
@@ -346,14 +349,6 @@ fn number_header(body_pt: f32) -> dx::Header {
 
 fn empty_paragraph(size_pt: f32) -> dx::Paragraph {
     dx::Paragraph::new().size(half_points(size_pt))
-}
-
-fn is_png(data: &[u8]) -> bool {
-    data.starts_with(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a])
-}
-
-fn is_jpeg(data: &[u8]) -> bool {
-    data.starts_with(&[0xff, 0xd8, 0xff])
 }
 
 /// Context of the blocks being laid out: the text size and width around them.
@@ -548,7 +543,7 @@ impl Builder<'_> {
     }
 
     fn image(&mut self, img: &Image, size_pt: f32) -> Result<dx::Paragraph, DocxError> {
-        if !is_png(&img.data) && !is_jpeg(&img.data) {
+        if ImageFormat::sniff(&img.data).is_none() {
             return Err(DocxError::UnsupportedImage(img.source.clone()));
         }
         self.images += 1;

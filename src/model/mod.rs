@@ -17,6 +17,7 @@ pub mod raw;
 pub mod text;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::document::{MAX_COLUMN_MM, MIN_COLUMN_MM};
 use crate::input::{self, Access, FileKind};
 use chrono::NaiveDate;
 use date::{DateStyle, Deadline};
@@ -1292,6 +1293,7 @@ impl Validator {
     }
 
     fn table(&mut self, t: &RawTable, field: &str) -> Table {
+        self.column_widths(t, field);
         let numbered = t.columns.first().is_some_and(|c| c.numbered);
         let expected = t.columns.len() - usize::from(numbered);
         let mut n = 0;
@@ -1324,12 +1326,42 @@ impl Validator {
             .collect();
         Table {
             numbered,
-            widths: t.columns.iter().map(|c| c.width).collect(),
+            widths: t.columns.iter().map(|c| *c.width.get_ref()).collect(),
             header: t
                 .header
                 .clone()
                 .unwrap_or_else(|| vec![t.columns.iter().map(|c| c.title.clone()).collect()]),
             rows,
+        }
+    }
+}
+
+impl Validator {
+    /// Column widths are checked here, at the user's own line: the markup
+    /// would check them too, but would blame the template. A table wider
+    /// than the text is narrowed by the markup, with a warning.
+    fn column_widths(&mut self, t: &RawTable, field: &str) {
+        if t.columns.is_empty() {
+            self.diagnostics.push(
+                Diagnostic::error(&self.file, "у таблицы нет столбцов")
+                    .with_field(format!("{field}.columns"))
+                    .with_hint("перечислите столбцы: columns = [{ title = \"Мероприятие\", width = 80 }, …]"),
+            );
+        }
+        for (j, column) in t.columns.iter().enumerate() {
+            let width = *column.width.get_ref();
+            if !(MIN_COLUMN_MM..=MAX_COLUMN_MM).contains(&width) {
+                self.error(
+                    column.width.span(),
+                    &format!("{field}.columns[{j}].width"),
+                    format!(
+                        "ширина столбца {} («{}») должна быть числом миллиметров от {MIN_COLUMN_MM} до {MAX_COLUMN_MM}, а записано {width}",
+                        j + 1,
+                        column.title
+                    ),
+                    Some("ширина текста — 170 мм на книжной странице и 257 мм на альбомной; сумма ширин столбцов не должна её превышать"),
+                );
+            }
         }
     }
 }

@@ -601,7 +601,7 @@ pub struct RawColumn {
     /// Title in the header row.
     pub title: String,
     /// Width, mm.
-    pub width: f32,
+    pub width: Spanned<f32>,
     /// Numbered automatically (1, 2, 3 …): rows leave this cell out.
     #[serde(default)]
     pub numbered: bool,

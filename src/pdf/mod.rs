@@ -255,6 +255,19 @@ fn missing_warning(c: char, face: &str) -> String {
     )
 }
 
+/// Why a picture cannot be drawn, in Russian: neither PNG nor JPEG (an
+/// SVG, a text file renamed), or damaged. The build and `check` ask this
+/// when they read a picture, so a broken coat of arms is an error at once,
+/// not a blank space on the printed page.
+pub fn check_image(data: &[u8]) -> Result<(), String> {
+    if crate::document::ImageFormat::sniff(data).is_none() {
+        return Err("это не PNG и не JPEG: сохраните изображение в одном из этих форматов".into());
+    }
+    images::xobject(data)
+        .map(|_| ())
+        .map_err(|e| format!("файл повреждён, прочитать его не удалось ({e})"))
+}
+
 /// The warnings [`render`] would give for characters missing from the
 /// fonts, without laying anything out (`gostdoc check`). Every character
 /// is looked up in the regular face: the four faces of a typeface cover
