@@ -16,12 +16,16 @@
 //! reports the error and leaves that thread behind; it dies with the
 //! process. Output captured into a variable (`{% set x %}…{% endset %}`)
 //! bypasses the writer, so only the time limit bounds it.
+//!
+//! Markup errors are found after the render, at a line of the markup;
+//! [`Templates::locate`] maps such a position back to the template's own
+//! line by rendering once more with markers in the template's text.
 
 use crate::view::View;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The built-in templates, by name.
@@ -97,6 +101,10 @@ pub struct Templates {
     /// Template name → XXH3 of its source, for incremental builds.
     hashes: Vec<(String, u128)>,
     limits: Limits,
+    /// The same templates with position markers, for [`Templates::locate`];
+    /// built the first time a markup error needs it. `None` when they do
+    /// not compile (a marker landed where Tera does not expect text).
+    traced: OnceLock<Option<Arc<tera::Tera>>>,
 }
 
 /// A new Tera with our filters and our `range`.
@@ -145,6 +153,7 @@ impl Templates {
             sources,
             hashes,
             limits: Limits::default(),
+            traced: OnceLock::new(),
         })
     }
 
@@ -190,6 +199,66 @@ impl Templates {
         let context = tera::Context::from_serialize(view).map_err(|e| fail(tera_message(&e)))?;
         bounded_render(self.tera.clone(), &name, context, self.limits).map_err(fail)
     }
+
+    /// Where in the templates a position of the markup comes from: the
+    /// template and its line (and column, when the text there is the
+    /// template's own). `markup` is what [`Templates::render`] returned
+    /// for `view`; `line` and `column` are 1-based, column in characters,
+    /// as a markup error gives them.
+    ///
+    /// Renders the view once more with markers before the text of each
+    /// template line and maps the position to the marker before it. Only
+    /// for errors, so a build pays nothing for it. `None` when the marked
+    /// render does not give exactly `markup` once the markers are taken
+    /// out (a template that measures its own output, say), so a mapping
+    /// returned is never a guess.
+    pub fn locate(
+        &self,
+        view: &View,
+        markup: &str,
+        line: u32,
+        column: u32,
+    ) -> Option<TemplateLine> {
+        let traced = self
+            .traced
+            .get_or_init(|| {
+                let mut tera = new_tera();
+                for (i, s) in self.sources.iter().enumerate() {
+                    tera.add_raw_template(&s.name, &instrument(&s.text, i))
+                        .ok()?;
+                }
+                Some(Arc::new(tera))
+            })
+            .clone()?;
+        let name = format!("{}.xml", view.kind);
+        let context = tera::Context::from_serialize(view).ok()?;
+        let marked = bounded_render(traced, &name, context, self.limits).ok()?;
+        let (clean, marks) = strip_marks(&marked);
+        if clean != markup {
+            return None;
+        }
+        let at = offset_of(&clean, line, column)?;
+        let mark = marks.iter().rev().find(|m| m.at <= at)?;
+        let source = self.sources.get(mark.template)?;
+        let text = &source.text;
+        let before = text.get(..mark.offset)?;
+        let line_no = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_text = text[line_start..].lines().next().unwrap_or_default();
+        // The column is exact when the output from the marker to the
+        // position is the template's own text, with no value in between.
+        let printed = &clean[mark.at..at];
+        let column = text[mark.offset..].starts_with(printed).then(|| {
+            (text[line_start..mark.offset].chars().count() + printed.chars().count() + 1) as u32
+        });
+        Some(TemplateLine {
+            origin: source.origin(),
+            name: source.name.clone(),
+            line: line_no as u32,
+            column,
+            text: line_text.to_owned(),
+        })
+    }
 }
 
 impl Source {
@@ -198,6 +267,51 @@ impl Source {
             Some(path) => path.display().to_string(),
             None => format!("встроенный шаблон {}", self.name),
         }
+    }
+}
+
+/// A line of a template that a markup position came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateLine {
+    /// Where the template came from: a path, or «встроенный шаблон protocol.xml».
+    pub origin: String,
+    /// The template's name, `protocol.xml`.
+    pub name: String,
+    /// 1-based line in the template.
+    pub line: u32,
+    /// 1-based column in characters, when known exactly.
+    pub column: Option<u32>,
+    /// The template's text on that line.
+    pub text: String,
+}
+
+impl TemplateLine {
+    /// The line as a code frame, as Tera shows its own errors:
+    /// ` --> protocol.xml:57:33`, the line, and a caret under the column.
+    pub fn frame(&self) -> String {
+        let number = self.line.to_string();
+        let pad = " ".repeat(number.len());
+        let text = self.text.replace('\t', " ");
+        let mut out = match self.column {
+            Some(c) => format!("{pad}--> {}:{}:{c}\n", self.name, self.line),
+            None => format!("{pad}--> {}:{}\n", self.name, self.line),
+        };
+        out.push_str(&format!("{pad} |\n{number} | {text}\n{pad} |"));
+        if let Some(c) = self.column {
+            out.push_str(&format!(" {}^", " ".repeat(c.saturating_sub(1) as usize)));
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for TemplateLine {
+    /// «templates/protocol.xml, строка 57, столбец 33».
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}, строка {}", self.origin, self.line)?;
+        if let Some(c) = self.column {
+            write!(f, ", столбец {c}")?;
+        }
+        Ok(())
     }
 }
 
@@ -404,6 +518,191 @@ fn range(kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Vec<i128>> {
     Ok((0..len).map(|i| start + i * step).collect())
 }
 
+// ---------------------------------------------------------------------------
+// Markers, for `locate`.
+
+/// A marker: `MARK`, the template's index in hex digits, `MARK_SEP`, the
+/// byte offset in its source in hex digits, `MARK_END`. Private-use
+/// characters: not whitespace, so Tera's `{%-` trimming treats a marked
+/// template as the plain one, and no document text holds them in this
+/// order (if one did, `locate` would see its output differ and give up).
+const MARK: char = '\u{E000}';
+const MARK_SEP: char = '\u{E001}';
+const MARK_END: char = '\u{E002}';
+/// Hex digit 0; digits run to `HEX0 + 15`.
+const HEX0: u32 = 0xE010;
+
+fn push_hex(out: &mut String, mut n: usize) {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(char::from_u32(HEX0 + (n % 16) as u32).unwrap_or(MARK_END));
+        n /= 16;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits.into_iter().rev());
+}
+
+fn read_hex(chars: &mut std::str::Chars<'_>, end: char) -> Option<usize> {
+    let mut n: usize = 0;
+    let mut any = false;
+    loop {
+        let c = chars.next()?;
+        if c == end && any {
+            return Some(n);
+        }
+        let digit = (c as u32).checked_sub(HEX0).filter(|d| *d < 16)?;
+        n = n.checked_mul(16)?.checked_add(digit as usize)?;
+        any = true;
+    }
+}
+
+/// The template with a marker before the first visible character of every
+/// line of its literal text (and of every literal run after a tag). Tags,
+/// comments and raw blocks are copied as they are: a marker there would
+/// change the program.
+fn instrument(source: &str, template: usize) -> String {
+    let mut out = String::with_capacity(source.len() * 2);
+    let mut i = 0;
+    let mut fresh = true;
+    while i < source.len() {
+        let rest = &source[i..];
+        let tag_end = if rest.starts_with("{{") {
+            Some("}}")
+        } else if rest.starts_with("{%") {
+            Some("%}")
+        } else if rest.starts_with("{#") {
+            Some("#}")
+        } else {
+            None
+        };
+        if let Some(end) = tag_end {
+            let len = if end == "%}" {
+                raw_block_len(rest).unwrap_or_else(|| tag_len(rest, end))
+            } else if end == "#}" {
+                rest.find(end).map_or(rest.len(), |p| p + 2)
+            } else {
+                tag_len(rest, end)
+            };
+            out.push_str(&rest[..len]);
+            i += len;
+            fresh = true;
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        if c == '\n' {
+            fresh = true;
+        } else if !c.is_whitespace() && fresh {
+            out.push(MARK);
+            push_hex(&mut out, template);
+            out.push(MARK_SEP);
+            push_hex(&mut out, i);
+            out.push(MARK_END);
+            fresh = false;
+        }
+        out.push(c);
+        i += c.len_utf8().max(1);
+    }
+    out
+}
+
+/// Length of a `{{ … }}` or `{% … %}` tag at the start of `rest`, strings
+/// inside it skipped the way Tera's lexer skips them.
+fn tag_len(rest: &str, end: &str) -> usize {
+    let bytes = rest.as_bytes();
+    let mut i = 2;
+    while i < bytes.len() {
+        match bytes[i] {
+            q @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != q {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            _ if rest[i..].starts_with(end) => return i + 2,
+            _ => i += 1,
+        }
+    }
+    rest.len()
+}
+
+/// Length of a whole `{% raw %}…{% endraw %}` block at the start of `rest`.
+fn raw_block_len(rest: &str) -> Option<usize> {
+    let open = tag_len(rest, "%}");
+    let words = |tag: &str| -> String {
+        tag.trim_start_matches("{%")
+            .trim_end_matches("%}")
+            .trim_matches(|c: char| c == '-' || c.is_whitespace())
+            .to_owned()
+    };
+    if words(&rest[..open]) != "raw" {
+        return None;
+    }
+    let mut at = open;
+    while let Some(p) = rest[at..].find("{%") {
+        let start = at + p;
+        let len = tag_len(&rest[start..], "%}");
+        if words(&rest[start..start + len]) == "endraw" {
+            return Some(start + len);
+        }
+        at = start + 2;
+    }
+    None
+}
+
+/// A marker found in rendered output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mark {
+    /// Byte offset in the output without markers.
+    at: usize,
+    /// Index of the template in [`Templates::sources`].
+    template: usize,
+    /// Byte offset in that template's source.
+    offset: usize,
+}
+
+/// The output without its markers, and where each marker was.
+fn strip_marks(marked: &str) -> (String, Vec<Mark>) {
+    let mut clean = String::with_capacity(marked.len());
+    let mut marks = Vec::new();
+    let mut chars = marked.chars();
+    while let Some(c) = chars.next() {
+        if c == MARK {
+            let mut ahead = chars.clone();
+            if let Some(template) = read_hex(&mut ahead, MARK_SEP)
+                && let Some(offset) = read_hex(&mut ahead, MARK_END)
+            {
+                marks.push(Mark {
+                    at: clean.len(),
+                    template,
+                    offset,
+                });
+                chars = ahead;
+                continue;
+            }
+        }
+        clean.push(c);
+    }
+    (clean, marks)
+}
+
+/// Byte offset of a 1-based line and character column in `text`; a column
+/// past the end of its line is the line's end.
+fn offset_of(text: &str, line: u32, column: u32) -> Option<usize> {
+    let mut start = 0;
+    for _ in 1..line.max(1) {
+        start += text[start..].find('\n')? + 1;
+    }
+    let line_text = text[start..].split('\n').next().unwrap_or_default();
+    let within = line_text
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(line_text.len(), |(i, _)| i);
+    Some(start + within)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,5 +792,25 @@ mod tests {
                 bounded_render(tera, "t.xml", tera::Context::new(), Limits::default()).unwrap_err();
             assert!(err.contains(want), "{call}: {err}");
         }
+    }
+
+    #[test]
+    fn markers_leave_the_output_as_it_was() {
+        let source = "{#- c -#}\n{%- for x in xs %}\n  <p>{{ x }}</p>\n{%- endfor %}\n{% raw %}{{ \"}}\" }}{% endraw %}\n{{ \"%}\" ~ '}}' }} text {{- \" a \" -}} more\n";
+        let marked = instrument(source, 3);
+        assert_ne!(marked, source);
+        let mut context = tera::Context::new();
+        context.insert("xs", &["a", "b"]);
+        let plain = tera_with("t.xml", source);
+        let traced = tera_with("t.xml", &marked);
+        let want = plain.render("t.xml", &context).unwrap();
+        let got = traced.render("t.xml", &context).unwrap();
+        let (clean, marks) = strip_marks(&got);
+        assert_eq!(clean, want);
+        assert!(marks.iter().all(|m| m.template == 3));
+        // «<p>» of line 3 is marked with its offset in the source.
+        let p = clean.find("<p>").unwrap();
+        let mark = marks.iter().rev().find(|m| m.at <= p).unwrap();
+        assert_eq!(&source[mark.offset..mark.offset + 3], "<p>");
     }
 }

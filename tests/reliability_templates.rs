@@ -455,3 +455,133 @@ fn nested_loops_printing_nothing_stop_at_10_s_with_the_templates_line() {
     );
     assert!(took < std::time::Duration::from_secs(30), "{took:?}");
 }
+
+/// Renders the starter protocol with `templates/protocol.xml` replaced by
+/// the built-in one edited by `edit`, parses the markup, and maps the
+/// markup error back to the template (what `build` does with a markup
+/// error; see `Templates::locate`).
+fn markup_error_in_template(
+    edit: impl Fn(&str) -> String,
+) -> (
+    gostdoc::markup::MarkupError,
+    Option<gostdoc::template::TemplateLine>,
+) {
+    let dir = project();
+    let builtin = gostdoc::template::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "protocol.xml")
+        .unwrap()
+        .1;
+    write_temp(
+        dir.path(),
+        "templates/protocol.xml",
+        edit(builtin).as_bytes(),
+    );
+    let templates =
+        gostdoc::template::Templates::load(Some(&dir.path().join("templates"))).unwrap();
+    let model = gostdoc::model::load(&dir.path().join("data/p.toml")).unwrap();
+    let view = gostdoc::view::build(&model);
+    let markup = templates.render(&view).unwrap();
+    let no_files = |name: &str| -> std::io::Result<Vec<u8>> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("нет файла {name}"),
+        ))
+    };
+    let error = match gostdoc::markup::parse(&markup, &no_files) {
+        Err(e) => e,
+        Ok(_) => panic!("the markup parsed"),
+    };
+    let at = templates.locate(&view, &markup, error.line, error.column);
+    (error, at)
+}
+
+/// The 1-based line of the first occurrence of `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> u32 {
+    let at = text.find(needle).unwrap();
+    text[..at].matches('\n').count() as u32 + 1
+}
+
+#[test]
+fn a_markup_error_maps_back_to_the_templates_own_line_and_column() {
+    // An unknown element in the chair's line. The markup error names a
+    // line of the generated markup (dozens of lines away from the
+    // template's); `locate` names the template's.
+    let anchor = "<p indent=\"0\" before=\"16\">{{ labels.chair }}";
+    let (error, at) = markup_error_in_template(|t| t.replace(anchor, &format!("<para/>{anchor}")));
+    assert!(error.message.contains("<para>"), "{}", error.message);
+    let at = at.expect("a template line");
+    let builtin = gostdoc::template::BUILTIN[1].1;
+    let want_line = line_of(builtin, anchor);
+    assert_ne!(error.line, want_line, "the markup line differs");
+    assert_eq!(at.name, "protocol.xml");
+    assert!(
+        at.origin.ends_with("templates/protocol.xml"),
+        "{}",
+        at.origin
+    );
+    assert_eq!(at.line, want_line);
+    assert_eq!(at.column, Some(1));
+    assert!(at.text.starts_with("<para/><p indent"), "{}", at.text);
+    assert_eq!(
+        at.to_string(),
+        format!("{}, строка {want_line}, столбец 1", at.origin)
+    );
+    let frame = at.frame();
+    assert!(
+        frame.contains(&format!("--> protocol.xml:{want_line}:1\n")),
+        "{frame}"
+    );
+    assert!(
+        frame.contains(&format!("{want_line} | <para/><p indent")),
+        "{frame}"
+    );
+}
+
+#[test]
+fn a_missing_image_maps_back_to_the_templates_line_after_printed_values() {
+    // After values printed on the same line: the column is found from the
+    // template's own text that follows them.
+    let anchor = "{{ p.chair.position }}{% endif %}</p>";
+    let (error, at) = markup_error_in_template(|t| {
+        t.replace(
+            anchor,
+            &format!("{anchor}<image src=\"нет.png\" width=\"15\" height=\"17\"/>"),
+        )
+    });
+    assert!(error.message.contains("нет.png"), "{}", error.message);
+    let at = at.expect("a template line");
+    let builtin = gostdoc::template::BUILTIN[1].1;
+    assert_eq!(at.line, line_of(builtin, anchor));
+    let column = at
+        .text
+        .find("<image")
+        .map(|i| at.text[..i].chars().count() as u32 + 1);
+    assert_eq!(at.column, column, "{}", at.text);
+}
+
+#[test]
+fn a_markup_error_inside_a_shared_component_maps_to_components_xml() {
+    // The error comes from components.xml, called from protocol.xml.
+    let dir = project();
+    let components = gostdoc::template::BUILTIN[0].1;
+    let anchor = "<p>{{ b.content }}</p>";
+    write_temp(
+        dir.path(),
+        "templates/components.xml",
+        components
+            .replacen(anchor, "<para>{{ b.content }}</para>", 1)
+            .as_bytes(),
+    );
+    let templates =
+        gostdoc::template::Templates::load(Some(&dir.path().join("templates"))).unwrap();
+    let model = gostdoc::model::load(&dir.path().join("data/p.toml")).unwrap();
+    let view = gostdoc::view::build(&model);
+    let markup = templates.render(&view).unwrap();
+    let error = gostdoc::markup::parse(&markup, &|_: &str| Ok(Vec::new())).unwrap_err();
+    let at = templates
+        .locate(&view, &markup, error.line, error.column)
+        .expect("a template line");
+    assert_eq!(at.name, "components.xml");
+    assert_eq!(at.line, line_of(components, anchor));
+}
