@@ -606,3 +606,41 @@ fn a_table_wider_than_the_page_is_narrowed_and_the_build_says_so() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_bad_markup_element_is_reported_at_the_templates_own_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    plain(d, "data/a.toml");
+    let builtin = gostdoc::template::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "protocol.xml")
+        .unwrap()
+        .1;
+    let line = builtin
+        .lines()
+        .position(|l| l.starts_with("<section"))
+        .unwrap()
+        + 1;
+    let broken = builtin.replacen(
+        "<section orientation=\"portrait\">",
+        "<section orientation=\"portrait\"><bogus/>",
+        1,
+    );
+    write_temp(d, "t/protocol.xml", broken.as_bytes());
+    let out = gostdoc(d, &["check", "data", "--templates", "t"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "шаблон t/protocol.xml, строка {line}, столбец 33: элемент <bogus> здесь не допускается"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{line} | <section orientation=\"portrait\"><bogus/>"
+        )),
+        "{err}"
+    );
+}

@@ -193,10 +193,18 @@ fn markup_of(
     templates: &Templates,
 ) -> Result<(&'static str, String), Diagnostics> {
     let view = view::build(model);
-    let markup = templates
-        .render(&view)
-        .map_err(|e| Diagnostic::error(&model.source, e.to_string()))?;
+    let markup = render_template(model, &view, templates)?;
     Ok((view.kind, markup))
+}
+
+fn render_template(
+    model: &model::Model,
+    view: &view::View,
+    templates: &Templates,
+) -> Result<String, Diagnostics> {
+    templates
+        .render(view)
+        .map_err(|e| Diagnostic::error(&model.source, e.to_string()).into())
 }
 
 /// The whole pipeline for one input file to DOCX, without writing anything.
@@ -233,7 +241,9 @@ fn read_document(
     access: &Access,
 ) -> Result<Read, Diagnostics> {
     let model = model::load_with(input, access)?;
-    let (kind, markup) = markup_of(&model, templates)?;
+    let view = view::build(&model);
+    let markup = render_template(&model, &view, templates)?;
+    let kind = view.kind;
     // Images named in the markup are read relative to the document's folder
     // (a coat of arms next to the data or its profile), only from the
     // user's folders; each one read is a dependency of the document.
@@ -261,11 +271,20 @@ fn read_document(
         let hint = bad_picture.get().unwrap_or(
             "исправьте шаблон: он выдаёт разметку, которую gostdoc не понимает (см. docs/MARKUP.md)",
         );
-        Diagnostic::error(
-            input,
-            format!("шаблон {}: {e}", templates.origin(&format!("{kind}.xml"))),
-        )
-        .with_hint(hint)
+        // Said at the template's own line when it can be found: the line
+        // of the generated markup means nothing to the template's author.
+        let message = match templates.locate(&view, &markup, e.line, e.column) {
+            Some(at) => format!(
+                "шаблон {}, строка {}{}: {}\n{}",
+                at.origin,
+                at.line,
+                at.column.map(|c| format!(", столбец {c}")).unwrap_or_default(),
+                e.message,
+                at.frame()
+            ),
+            None => format!("шаблон {}: {e}", templates.origin(&format!("{kind}.xml"))),
+        };
+        Diagnostic::error(input, message).with_hint(hint)
     })?;
     let mut deps: Vec<Dep> = model.inputs.iter().cloned().map(Dep::File).collect();
     deps.extend(images.into_inner().into_iter().map(Dep::File));
