@@ -16,10 +16,10 @@
 //! | `spaced`, `caps` | text | `п о с т а н о в л я е т`, `ЁЛКА` |
 //!
 //! A template can hand a filter any value: a number of 10²⁰, a forged map,
-//! `none`. A filter never trusts it: a person or a deadline from the view
-//! is a table of ready strings ([`crate::view::PersonForms`],
-//! [`crate::view::DeadlineView`]) that the filter looks up, and text is
-//! parsed the way the TOML is parsed, with the same bounds. Anything else
+//! `none`. A filter never trusts it: a deadline from the view carries its
+//! printed text ([`crate::view::DeadlineView`]), a person a handle into the
+//! view's typed people ([`crate::view::People`]), and text is parsed the
+//! way the TOML is parsed, with the same bounds. Anything else
 //! is a Russian error, which Tera shows with the template's line. Each
 //! filter first checks the render's clock ([`crate::template`]), so a loop
 //! that calls filters stops at the time limit.
@@ -31,6 +31,7 @@ use crate::model::person::{NBSP, PersonName};
 use crate::russian::dates::{self as dates_ru, DateForm};
 use crate::russian::numbers::{self, NumberGender};
 use crate::russian::{Case, names, positions, typography};
+use crate::view::PersonForms;
 
 /// Registers every filter of this module.
 pub fn register(tera: &mut Tera) {
@@ -202,6 +203,11 @@ fn years(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         None => from,
         Some(v) => year_of(v, "years")?,
     };
+    if to < from {
+        return Err(err(format!(
+            "фильтр years: конечный год {to} раньше начального {from}; пишите {{{{ {to} | years(to={from}) }}}}"
+        )));
+    }
     Ok(dates_ru::years(from, to))
 }
 
@@ -237,21 +243,22 @@ fn name_form(kwargs: &Kwargs) -> TeraResult<Option<&str>> {
     }
 }
 
-/// The ready forms of a person of the view in `case`, or an error saying
-/// what the filter expected.
-fn person_forms<'v>(value: &'v Value, case: Case, filter: &str) -> TeraResult<&'v Value> {
-    let forms = value
-        .get_from_path("cases")
+/// A person of the view in `case`: its handle (`id`) resolved to the
+/// typed person and declined. An error says what the filter expected when
+/// the value is no handle of this render.
+fn person_forms(value: &Value, case: Case, filter: &str) -> TeraResult<PersonForms> {
+    let id = value
+        .get_from_path("id")
         .filter(|_| value.is_map())
-        .and_then(|cases| cases.get_from_path(case.name()))
-        .filter(|f| f.is_map());
-    forms.ok_or_else(|| {
-        err(format!(
-            "фильтру {filter} нужен человек из данных шаблона (например, s.speaker) или имя \
-             текстом, а получено: {}",
-            shown(value)
-        ))
-    })
+        .and_then(Value::as_u64);
+    id.and_then(|id| crate::template::with_person(id, |p| p.forms(case)))
+        .ok_or_else(|| {
+            err(format!(
+                "фильтру {filter} нужен человек из данных шаблона (например, s.speaker) или имя \
+                 текстом, а получено: {}",
+                shown(value)
+            ))
+        })
 }
 
 /// `{{ person | name(case="accusative", form="initials_first") }}`.
@@ -274,17 +281,14 @@ fn name(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         });
     }
     let forms = person_forms(value, case, "name")?;
-    // `name` holds the document's own order.
-    let key = form.unwrap_or("name");
-    forms
-        .get_from_path(key)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| {
-            err(format!(
-                "фильтру name нужен человек из данных шаблона: у значения нет формы «{key}»"
-            ))
-        })
+    // No form asked: the document's own order.
+    Ok(match form {
+        Some("initials_first") => forms.initials_first,
+        Some("surname_first") => forms.surname_first,
+        Some("full") => forms.full,
+        Some("surname") => forms.surname,
+        _ => forms.name,
+    })
 }
 
 /// `{{ person | position(case="genitive") }}`, or on a text.
@@ -295,13 +299,10 @@ fn position(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     if let Some(text) = value.as_str() {
         return Ok(positions::decline(text, case));
     }
-    let forms = person_forms(value, case, "position")?;
-    // A person without a position prints nothing, as before.
-    Ok(forms
-        .get_from_path("position")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned())
+    // A person without a position prints nothing.
+    Ok(person_forms(value, case, "position")?
+        .position
+        .unwrap_or_default())
 }
 
 /// `{{ 15 | plural(one="директор", few="директора", many="директоров") }}`

@@ -11,17 +11,17 @@
 //! checks the clock. Our filters and our `range` check the clock too, so a
 //! loop that prints nothing but calls `range` or a filter stops in time,
 //! with the template's line. A loop that does neither (over a list stored
-//! in a variable) has no hook Tera offers: the render runs on its own
-//! thread, and past the time limit (plus a second's grace) the build
-//! reports the error and leaves that thread behind; it dies with the
-//! process. Output captured into a variable (`{% set x %}…{% endset %}`)
+//! in a variable) has no hook Tera offers: the render runs on a thread of
+//! its own (one kept for each calling thread), and past the time limit
+//! (plus a second's grace) the build reports the error and leaves that
+//! thread behind; it dies with the process. Output captured into a variable (`{% set x %}…{% endset %}`)
 //! bypasses the writer, so only the time limit bounds it.
 //!
 //! Markup errors are found after the render, at a line of the markup;
 //! [`Templates::locate`] maps such a position back to the template's own
 //! line by rendering once more with markers in the template's text.
 
-use crate::view::View;
+use crate::view::{People, PersonEntry, View};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -197,7 +197,14 @@ impl Templates {
             message,
         };
         let context = tera::Context::from_serialize(view).map_err(|e| fail(tera_message(&e)))?;
-        bounded_render(self.tera.clone(), &name, context, self.limits).map_err(fail)
+        bounded_render(
+            self.tera.clone(),
+            &name,
+            context,
+            view.people.clone(),
+            self.limits,
+        )
+        .map_err(fail)
     }
 
     /// Where in the templates a position of the markup comes from: the
@@ -232,7 +239,8 @@ impl Templates {
             .clone()?;
         let name = format!("{}.xml", view.kind);
         let context = tera::Context::from_serialize(view).ok()?;
-        let marked = bounded_render(traced, &name, context, self.limits).ok()?;
+        let marked =
+            bounded_render(traced, &name, context, view.people.clone(), self.limits).ok()?;
         let (clean, marks) = strip_marks(&marked);
         if clean != markup {
             return None;
@@ -347,6 +355,15 @@ impl Budget {
 
 thread_local! {
     static BUDGET: std::cell::RefCell<Option<Budget>> = const { std::cell::RefCell::new(None) };
+    /// The people of the view being rendered on this thread.
+    static PEOPLE: std::cell::RefCell<Option<People>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The person a handle of the view being rendered names, for the `name`
+/// and `position` filters; `None` for an unknown handle, or outside a
+/// render of [`Templates`].
+pub(crate) fn with_person<R>(id: u64, f: impl FnOnce(&PersonEntry) -> R) -> Option<R> {
+    PEOPLE.with(|p| p.borrow().as_ref().and_then(|people| people.get(id)).map(f))
 }
 
 fn time_message(limit: Duration) -> String {
@@ -409,12 +426,89 @@ impl Write for BoundedWriter {
     }
 }
 
-/// Renders `name` on a thread of its own within `limits`; the error is a
+/// What a render thread sends back: Tera's result, the bytes written, and
+/// whether the writer refused to go on.
+type Outcome = (tera::TeraResult<()>, Vec<u8>, Option<Tripped>);
+
+/// One render for a render thread.
+struct Job {
+    tera: Arc<tera::Tera>,
+    name: String,
+    context: tera::Context,
+    people: People,
+    output_bytes: usize,
+    budget: Budget,
+    reply: std::sync::mpsc::Sender<Outcome>,
+}
+
+impl Job {
+    fn run(self) {
+        BUDGET.with(|b| *b.borrow_mut() = Some(self.budget.clone()));
+        PEOPLE.with(|p| *p.borrow_mut() = Some(self.people));
+        let mut out = BoundedWriter {
+            buf: Vec::with_capacity(16 << 10),
+            limit: self.output_bytes,
+            budget: self.budget,
+            unchecked: 0,
+            tripped: None,
+        };
+        let result = self.tera.render_to(&self.name, &self.context, &mut out);
+        BUDGET.with(|b| *b.borrow_mut() = None);
+        PEOPLE.with(|p| *p.borrow_mut() = None);
+        // The caller may have given up waiting: nothing to do then.
+        let _ = self.reply.send((result, out.buf, out.tripped));
+    }
+}
+
+thread_local! {
+    /// The render thread that serves this thread. Kept from one render to
+    /// the next: a new thread for each would cost more than the render
+    /// (a fresh stack and allocator arena, cold caches). It ends when this
+    /// thread ends and drops the sender.
+    static WORKER: std::cell::RefCell<Option<std::sync::mpsc::Sender<Job>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Hands a job to this thread's render thread, starting one if there is
+/// none or the last one is gone (stuck in a loop, or dead of a panic).
+fn dispatch(job: Job) -> std::io::Result<()> {
+    let mut job = job;
+    for _ in 0..2 {
+        let sender = WORKER.with(|w| w.borrow().clone());
+        let sender = match sender {
+            Some(s) => s,
+            None => {
+                let (send, receive) = std::sync::mpsc::channel::<Job>();
+                std::thread::Builder::new()
+                    .name("gostdoc: шаблоны".into())
+                    .spawn(move || receive.into_iter().for_each(Job::run))?;
+                WORKER.with(|w| *w.borrow_mut() = Some(send.clone()));
+                send
+            }
+        };
+        match sender.send(job) {
+            Ok(()) => return Ok(()),
+            Err(std::sync::mpsc::SendError(back)) => {
+                forget_worker();
+                job = back;
+            }
+        }
+    }
+    Err(std::io::Error::other("поток шаблонов не принимает работу"))
+}
+
+/// Lets the render thread go: the next render starts a new one.
+fn forget_worker() {
+    WORKER.with(|w| *w.borrow_mut() = None);
+}
+
+/// Renders `name` on a render thread within `limits`; the error is a
 /// Russian message (with Tera's code frame when Tera has one).
 fn bounded_render(
     tera: Arc<tera::Tera>,
     name: &str,
     context: tera::Context,
+    people: People,
     limits: Limits,
 ) -> Result<String, String> {
     let budget = Budget {
@@ -422,27 +516,17 @@ fn bounded_render(
         limit: limits.time,
         cancelled: Arc::new(AtomicBool::new(false)),
     };
-    let (send, receive) = std::sync::mpsc::channel();
-    let thread_budget = budget.clone();
-    let thread_name = name.to_owned();
-    let spawned = std::thread::Builder::new()
-        .name(format!("шаблон {name}"))
-        .spawn(move || {
-            BUDGET.with(|b| *b.borrow_mut() = Some(thread_budget.clone()));
-            let mut out = BoundedWriter {
-                buf: Vec::new(),
-                limit: limits.output_bytes,
-                budget: thread_budget,
-                unchecked: 0,
-                tripped: None,
-            };
-            let result = tera.render_to(&thread_name, &context, &mut out);
-            // The receiver may have given up: nothing to do then.
-            let _ = send.send((result, out.buf, out.tripped));
-        });
-    if let Err(e) = spawned {
-        return Err(format!("не удалось запустить шаблон: {e}"));
-    }
+    let (reply, receive) = std::sync::mpsc::channel();
+    dispatch(Job {
+        tera,
+        name: name.to_owned(),
+        context,
+        people,
+        output_bytes: limits.output_bytes,
+        budget: budget.clone(),
+        reply,
+    })
+    .map_err(|e| format!("не удалось запустить шаблон: {e}"))?;
     match receive.recv_timeout(limits.time + GRACE) {
         Ok((_, _, Some(Tripped::Size))) => Err(format!(
             "вывод превысил {} МБ и остановлен: шаблон, вероятно, повторяет текст в цикле \
@@ -456,15 +540,19 @@ fn bounded_render(
         }
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
             // A loop that checks no clock: stop it at its next check, if
-            // any, and leave it.
+            // any, and leave it; the next render gets a new thread.
             budget.cancelled.store(true, Ordering::Relaxed);
+            forget_worker();
             Err(time_message(limits.time))
         }
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(
-            "внутренняя ошибка gostdoc при выполнении шаблона (сообщение о ней выше); \
-             сообщите о ней разработчикам вместе с шаблоном"
-                .to_owned(),
-        ),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            forget_worker();
+            Err(
+                "внутренняя ошибка gostdoc при выполнении шаблона (сообщение о ней выше); \
+                 сообщите о ней разработчикам вместе с шаблоном"
+                    .to_owned(),
+            )
+        }
     }
 }
 
@@ -727,8 +815,14 @@ mod tests {
             "{% for a in range(end=100000) %}{% for b in range(end=100000) %}<p>строка</p>\n{% endfor %}{% endfor %}",
         );
         let start = Instant::now();
-        let err = bounded_render(tera, "t.xml", tera::Context::new(), small(1 << 20, 60_000))
-            .unwrap_err();
+        let err = bounded_render(
+            tera,
+            "t.xml",
+            tera::Context::new(),
+            People::default(),
+            small(1 << 20, 60_000),
+        )
+        .unwrap_err();
         assert!(err.starts_with("вывод превысил 1 МБ и остановлен"), "{err}");
         assert!(start.elapsed() < Duration::from_secs(5));
     }
@@ -740,8 +834,14 @@ mod tests {
             "<p>\n{%- for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor -%}\n</p>",
         );
         let start = Instant::now();
-        let err =
-            bounded_render(tera, "t.xml", tera::Context::new(), small(1 << 20, 300)).unwrap_err();
+        let err = bounded_render(
+            tera,
+            "t.xml",
+            tera::Context::new(),
+            People::default(),
+            small(1 << 20, 300),
+        )
+        .unwrap_err();
         assert!(
             err.contains("шаблон выполняется дольше 0,3 с и остановлен"),
             "{err}"
@@ -760,13 +860,31 @@ mod tests {
             "{% set r = range(end=100000) %}{% for a in r %}{% for b in r %}{% for c in r %}{% endfor %}{% endfor %}{% endfor %}",
         );
         let start = Instant::now();
-        let err =
-            bounded_render(tera, "t.xml", tera::Context::new(), small(1 << 20, 200)).unwrap_err();
+        let err = bounded_render(
+            tera,
+            "t.xml",
+            tera::Context::new(),
+            People::default(),
+            small(1 << 20, 200),
+        )
+        .unwrap_err();
         assert!(err.contains("дольше 0,2 с"), "{err}");
         let took = start.elapsed();
         assert!(
             took < Duration::from_millis(200) + GRACE + Duration::from_secs(1),
             "{took:?}"
+        );
+        // The stuck thread is left; the next render gets a new one.
+        let tera = tera_with("t.xml", "{{ 1 + 1 }}");
+        assert_eq!(
+            bounded_render(
+                tera,
+                "t.xml",
+                tera::Context::new(),
+                People::default(),
+                small(1 << 20, 200)
+            ),
+            Ok("2".to_owned())
         );
     }
 
@@ -777,7 +895,14 @@ mod tests {
             "{{ range(end=5) | join(sep=',') }} {{ range(start=5, end=0, step_by=-2) | join(sep=',') }} {{ range(start=1, end=10, step_by=3) | join(sep=',') }}",
         );
         assert_eq!(
-            bounded_render(tera, "t.xml", tera::Context::new(), Limits::default()).unwrap(),
+            bounded_render(
+                tera,
+                "t.xml",
+                tera::Context::new(),
+                People::default(),
+                Limits::default()
+            )
+            .unwrap(),
             "0,1,2,3,4 5,3,1 1,4,7"
         );
         for (call, want) in [
@@ -788,8 +913,14 @@ mod tests {
             ("range()", "нужен параметр end"),
         ] {
             let tera = tera_with("t.xml", &format!("{{{{ {call} }}}}"));
-            let err =
-                bounded_render(tera, "t.xml", tera::Context::new(), Limits::default()).unwrap_err();
+            let err = bounded_render(
+                tera,
+                "t.xml",
+                tera::Context::new(),
+                People::default(),
+                Limits::default(),
+            )
+            .unwrap_err();
             assert!(err.contains(want), "{call}: {err}");
         }
     }

@@ -5,10 +5,12 @@
 //! Templates never see raw TOML (zola's `SerializingPage`). Text fields are
 //! plain strings here; Tera escapes them when the template prints them.
 //!
-//! Everything a filter prints is computed here, from the typed model: a
-//! deadline's text, a person's name and position in every case. The
-//! filters only look those strings up ([`crate::filters`]); none reads a
-//! model type back from template values, which a template could forge.
+//! Filters get what they print from here, never from template values a
+//! template could forge: a deadline comes with its printed text, and a
+//! person with a handle (`id`) into the view's [`People`], typed model data
+//! kept on the Rust side, which the `name` and `position` filters decline
+//! ([`crate::filters`]). Declining on demand keeps the view as cheap as
+//! the cases a template uses.
 
 use crate::model::date::{self, DateStyle, Deadline};
 use crate::model::person::{Gender, NBSP, PersonName};
@@ -16,7 +18,8 @@ use crate::model::text::TextBlock;
 use crate::model::*;
 use crate::russian::{Case, names, positions};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::sync::Arc;
 
 /// The whole template context.
 #[derive(Debug, Serialize)]
@@ -35,6 +38,85 @@ pub struct View {
     pub protocol: Option<ProtocolView>,
     /// Resolution content, when a resolution.
     pub resolution: Option<ResolutionView>,
+    /// Every person of the view, by [`PersonView::id`]: what the `name`
+    /// and `position` filters decline. Not part of the template context.
+    #[serde(skip)]
+    pub people: People,
+}
+
+/// The people of a view, for the `name` and `position` filters.
+#[derive(Debug, Clone, Default)]
+pub struct People(Arc<Vec<PersonEntry>>);
+
+impl People {
+    /// The person a handle names; `None` for a handle no person has (a
+    /// template may forge any number).
+    pub(crate) fn get(&self, id: u64) -> Option<&PersonEntry> {
+        self.0.get(usize::try_from(id).ok()?)
+    }
+}
+
+/// A person as the filters decline it: the model's typed person and the
+/// document options that shape its forms.
+#[derive(Debug, Clone)]
+pub(crate) struct PersonEntry {
+    person: Person,
+    names: NameOrder,
+    typography: bool,
+}
+
+impl PersonEntry {
+    /// The name and position in `case`. The TOML's `cases` (checked by
+    /// the model to be a name) win over the rules, and so does its
+    /// `position_cases`.
+    pub(crate) fn forms(&self, case: Case) -> PersonForms {
+        let p = &self.person;
+        let tx = |s: &str| {
+            if self.typography {
+                crate::russian::typography::apply(s)
+            } else {
+                s.to_owned()
+            }
+        };
+        let declined = p
+            .name_cases
+            .get(case.name())
+            .and_then(|text| PersonName::parse(text).ok())
+            .unwrap_or_else(|| names::decline(&p.name, p.gender, case));
+        let position = match p.position_cases.get(case.name()) {
+            Some(text) => Some(tx(text)),
+            None => p
+                .position
+                .as_deref()
+                .map(|pos| positions::decline(&tx(pos), case)),
+        };
+        PersonForms {
+            name: match self.names {
+                NameOrder::InitialsFirst => declined.initials_first(),
+                NameOrder::SurnameFirst => declined.surname_first(),
+            },
+            initials_first: declined.initials_first(),
+            surname_first: declined.surname_first(),
+            full: declined.full(),
+            surname: declined.surname,
+            position,
+        }
+    }
+}
+
+/// What the view is built with: the document's options, and the people
+/// met so far.
+struct Ctx<'a> {
+    options: &'a Options,
+    people: RefCell<Vec<PersonEntry>>,
+}
+
+impl std::ops::Deref for Ctx<'_> {
+    type Target = Options;
+
+    fn deref(&self) -> &Options {
+        self.options
+    }
 }
 
 /// Document properties.
@@ -50,9 +132,9 @@ pub struct MetaView {
     pub date: String,
 }
 
-/// A person's name and position in one case, ready to print: what the
-/// `name` and `position` filters print for a person of the view.
-#[derive(Debug, Serialize, Clone)]
+/// A person's name and position in one case: what the `name` and
+/// `position` filters print for a person of the view.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonForms {
     /// As the document's name order says: «Климову О.Н.» or «О.Н. Климову».
     pub name: String,
@@ -87,8 +169,8 @@ impl DeadlineView {
     }
 }
 
-/// A person: the nominative forms ready to print, and every case in
-/// `cases` for the `name` and `position` filters.
+/// A person: the nominative forms ready to print, and a handle for the
+/// `name` and `position` filters, which decline it.
 #[derive(Debug, Serialize, Clone)]
 pub struct PersonView {
     /// As the document's name order says: «Климова О.Н.» or «О.Н. Климова».
@@ -113,10 +195,9 @@ pub struct PersonView {
     pub order: &'static str,
     /// Position, nominative.
     pub position: Option<String>,
-    /// The name and position in each case, by the case's English name
-    /// («accusative»): the TOML's own forms where it gives them, else the
-    /// rules of [`crate::russian`].
-    pub cases: BTreeMap<&'static str, PersonForms>,
+    /// The handle the `name` and `position` filters decline: an index
+    /// into [`View::people`].
+    pub id: usize,
 }
 
 /// An attendee entry.
@@ -375,7 +456,10 @@ fn tx_blocks(o: &Options, blocks: &[TextBlock]) -> Vec<TextBlock> {
 
 /// Builds the view of a model.
 pub fn build(model: &Model) -> View {
-    let o = &model.options;
+    let o = &Ctx {
+        options: &model.options,
+        people: RefCell::new(Vec::new()),
+    };
     let date = match &model.body {
         Body::Protocol(p) => p.meeting.date,
         Body::Resolution(r) => r.act.date,
@@ -430,10 +514,11 @@ pub fn build(model: &Model) -> View {
             issuer_genitive: tx_opt(o, &model.organization.issuer_genitive),
             ..model.organization.clone()
         },
-        options: o.clone(),
+        options: model.options.clone(),
         labels: model.labels.clone(),
         protocol,
         resolution,
+        people: People(Arc::new(o.people.take())),
     }
 }
 
@@ -446,12 +531,18 @@ fn capitalize_word(s: &str) -> String {
     }
 }
 
-fn person(p: &Person, o: &Options) -> PersonView {
+fn person(p: &Person, o: &Ctx) -> PersonView {
     let n = &p.name;
     let (name, order) = match o.names {
         NameOrder::InitialsFirst => (n.initials_first(), "initials_first"),
         NameOrder::SurnameFirst => (n.surname_first(), "surname_first"),
     };
+    let mut people = o.people.borrow_mut();
+    people.push(PersonEntry {
+        person: p.clone(),
+        names: o.names,
+        typography: o.typography,
+    });
     PersonView {
         name,
         initials_first: n.initials_first(),
@@ -464,42 +555,11 @@ fn person(p: &Person, o: &Options) -> PersonView {
         gender: p.gender,
         order,
         position: tx_opt(o, &p.position),
-        cases: Case::ALL
-            .iter()
-            .map(|&case| (case.name(), person_forms(p, o, case)))
-            .collect(),
+        id: people.len() - 1,
     }
 }
 
-/// A person in one case. The TOML's `cases` (already checked to be a name)
-/// win over the rules, and so does its `position_cases`.
-fn person_forms(p: &Person, o: &Options, case: Case) -> PersonForms {
-    let declined = p
-        .name_cases
-        .get(case.name())
-        .and_then(|text| PersonName::parse(text).ok())
-        .unwrap_or_else(|| names::decline(&p.name, p.gender, case));
-    let position = match p.position_cases.get(case.name()) {
-        Some(text) => Some(tx(o, text)),
-        None => p
-            .position
-            .as_deref()
-            .map(|pos| positions::decline(&tx(o, pos), case)),
-    };
-    PersonForms {
-        name: match o.names {
-            NameOrder::InitialsFirst => declined.initials_first(),
-            NameOrder::SurnameFirst => declined.surname_first(),
-        },
-        initials_first: declined.initials_first(),
-        surname_first: declined.surname_first(),
-        full: declined.full(),
-        surname: declined.surname,
-        position,
-    }
-}
-
-fn attendee(a: &Attendee, o: &Options) -> AttendeeView {
+fn attendee(a: &Attendee, o: &Ctx) -> AttendeeView {
     let mut v = AttendeeView {
         kind: "text",
         person: None,
@@ -557,7 +617,7 @@ enum SpeechKind {
     Spoke,
 }
 
-fn speech(s: &Speech, o: &Options, kind: SpeechKind) -> SpeechView {
+fn speech(s: &Speech, o: &Ctx, kind: SpeechKind) -> SpeechView {
     let mut rest = tx_blocks(o, &s.text);
     let (sep, text) = match rest.first() {
         Some(TextBlock::Paragraph(p)) => {
@@ -651,7 +711,7 @@ fn flatten_points(
     }
 }
 
-fn protocol(p: &Protocol, o: &Options, labels: &Labels) -> ProtocolView {
+fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
     // By question, the parts take what is tied to a question; whatever is
     // not tied to one is laid out after them, as in `together`, so that
     // nothing the secretary wrote is ever dropped.
@@ -768,7 +828,7 @@ fn renumber(points: &[Point], prefix: &str) -> Vec<Point> {
         .collect()
 }
 
-fn signature(s: &Signature, o: &Options) -> SignatureView {
+fn signature(s: &Signature, o: &Ctx) -> SignatureView {
     SignatureView {
         position: tx_lines(o, &s.position),
         person: person(&s.person, o),
@@ -784,7 +844,7 @@ fn date_form(o: &Options) -> &'static str {
     }
 }
 
-fn resolution(r: &Resolution, o: &Options) -> ResolutionView {
+fn resolution(r: &Resolution, o: &Ctx) -> ResolutionView {
     let mut preamble = tx_blocks(o, &r.act.preamble);
     let preamble_last = match preamble.last() {
         Some(TextBlock::Paragraph(_)) => match preamble.pop() {

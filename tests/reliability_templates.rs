@@ -85,6 +85,10 @@ const HOSTILE: &[(&str, &str)] = &[
         "фильтру years нужно целое число, а получено: строка «завтра»",
     ),
     (
+        "2022 | years(to=2021)",
+        "фильтр years: конечный год 2021 раньше начального 2022; пишите {{ 2021 | years(to=2022) }}",
+    ),
+    (
         r#""2021-02-30" | date"#,
         "фильтру date нужна дата ГГГГ-ММ-ДД, а получено «2021-02-30»: такой даты нет",
     ),
@@ -105,8 +109,13 @@ const HOSTILE: &[(&str, &str)] = &[
         "фильтру name нужен человек из данных шаблона (например, s.speaker) или имя текстом, а получено: таблица",
     ),
     (
-        r#"{"cases": {"genitive": {"name": 5} } } | name(case="genitive")"#,
-        "у значения нет формы «name»",
+        // A handle no person of the view has.
+        r#"{"id": 99999} | name(case="genitive")"#,
+        "фильтру name нужен человек из данных шаблона (например, s.speaker) или имя текстом, а получено: таблица «{\"id\": 99999}»",
+    ),
+    (
+        r#"{"id": -1} | position"#,
+        "фильтру position нужен человек из данных шаблона",
     ),
     (
         "none | name",
@@ -209,9 +218,7 @@ fn no_value_makes_a_filter_panic() {
     let mut tera = tera::Tera::new();
     gostdoc::filters::register(&mut tera);
     let big: i128 = 10i128.pow(20);
-    let person = serde_json::json!({
-        "cases": {"nominative": {"name": "Климова О.Н.", "position": null}},
-    });
+    let person = serde_json::json!({"id": 0, "surname": "Климова"});
     let values: Vec<(&str, serde_json::Value)> = vec![
         ("empty", serde_json::json!("")),
         ("space", serde_json::json!(" ")),
@@ -244,7 +251,7 @@ fn no_value_makes_a_filter_panic() {
         ),
         ("text_map", serde_json::json!({"text": 5, "cases": 7})),
         ("person", person),
-        ("bad_person", serde_json::json!({"cases": {"genitive": []}})),
+        ("bad_person", serde_json::json!({"id": u64::MAX})),
     ];
     let filters = [
         "date",
