@@ -376,7 +376,6 @@ fn a_date_year_outside_1900_2200_is_an_error_at_its_line() {
 }
 
 #[test]
-#[ignore = "a TOML date (date = 9999-06-24) is checked in model/mod.rs, which must call model::date::from_ymd"]
 fn a_toml_date_year_outside_1900_2200_is_an_error_at_its_line() {
     let (code, err) = check_protocol(&PROTOCOL.replace("\"24.06.2021\"", "9999-06-24"));
     assert_eq!(code, Some(1), "{err}");

@@ -647,11 +647,14 @@ impl Validator {
         match raw.get_ref() {
             RawDate::Toml(dt) => match (dt.date, dt.time) {
                 (Some(d), None) => {
-                    let got = NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32);
-                    if got.is_none() {
-                        self.error(raw.span(), field, "такой даты не бывает".into(), None);
+                    // Bounded like every written date: 1900–2200.
+                    match date::from_ymd(i64::from(d.year), u32::from(d.month), u32::from(d.day)) {
+                        Ok(got) => Some(got),
+                        Err(why) => {
+                            self.error(raw.span(), field, why, None);
+                            None
+                        }
                     }
-                    got
                 }
                 _ => {
                     self.error(
