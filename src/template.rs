@@ -21,6 +21,7 @@
 //! [`Templates::locate`] maps such a position back to the template's own
 //! line by rendering once more with markers in the template's text.
 
+use crate::input::{self, Access, FileKind};
 use crate::view::{People, PersonEntry, View};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -121,12 +122,24 @@ impl Templates {
         let mut tera = new_tera();
         let mut sources = Vec::new();
         let mut hashes = Vec::new();
+        // An override is read only from inside its folder (a link out of
+        // it is refused), and only a regular file of a bounded size: a
+        // template's text is echoed in code frames.
+        let access = Access::new(dir.map(Path::to_path_buf));
         for (name, builtin) in BUILTIN {
-            let (text, file) = match dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+            let found = dir
+                .map(|d| d.join(name))
+                .filter(|p| p.symlink_metadata().is_ok());
+            let (text, file) = match found {
                 Some(path) => {
-                    let text = std::fs::read_to_string(&path).map_err(|e| TemplateError {
+                    let fail = |message: String| TemplateError {
                         origin: path.display().to_string(),
-                        message: format!("не удалось прочитать файл: {e}"),
+                        message,
+                    };
+                    let bytes = input::read(&path, FileKind::Template, &access)
+                        .map_err(|e| fail(format!("{}; {}", e.message, e.hint)))?;
+                    let text = String::from_utf8(bytes).map_err(|_| {
+                        fail("файл не в кодировке UTF-8: сохраните шаблон в UTF-8".into())
                     })?;
                     (text, Some(path))
                 }

@@ -644,3 +644,22 @@ fn a_bad_markup_element_is_reported_at_the_templates_own_line() {
         "{err}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_template_linked_to_a_file_outside_its_folder_is_refused_and_not_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    plain(d, "data/a.toml");
+    write_temp(d, "secret.txt", b"{% secret line %}");
+    std::fs::create_dir_all(d.join("t")).unwrap();
+    std::os::unix::fs::symlink(d.join("secret.txt"), d.join("t/protocol.xml")).unwrap();
+    let out = gostdoc(d, &["check", "data", "--templates", "t"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("шаблон «t/protocol.xml» лежит вне папок документов"),
+        "{err}"
+    );
+    assert!(!err.contains("secret line"), "{err}");
+}
