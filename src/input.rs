@@ -26,7 +26,7 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// The largest file accepted. A roadmap of 7000 rows is about 1 MB of
+    /// The largest file accepted. A roadmap of 7000 rows is about 4 MB of
     /// TOML; a coat of arms a few hundred KB.
     pub fn limit(self) -> u64 {
         match self {

@@ -416,8 +416,12 @@ struct BoundedWriter {
     tripped: Option<Tripped>,
 }
 
-impl Write for BoundedWriter {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+impl BoundedWriter {
+    /// Takes all of `data` or refuses it. Tera writes markup in thousands
+    /// of small pieces: `write_all` calls this once per piece, where the
+    /// default `write_all` loop around `write` cost 6 % of a `check`.
+    #[inline]
+    fn take(&mut self, data: &[u8]) -> std::io::Result<()> {
         if self.buf.len().saturating_add(data.len()) > self.limit {
             self.tripped = Some(Tripped::Size);
             return Err(std::io::Error::other("template output limit"));
@@ -431,7 +435,18 @@ impl Write for BoundedWriter {
             }
         }
         self.buf.extend_from_slice(data);
-        Ok(data.len())
+        Ok(())
+    }
+}
+
+impl Write for BoundedWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.take(data).map(|()| data.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        self.take(data)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
