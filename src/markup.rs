@@ -67,6 +67,20 @@ pub fn parse(markup: &str, files: FileReader) -> Result<Document> {
             message: format!("неверный XML: {e}"),
         }
     })?;
+    // A template loop can print far more than any document: the layout
+    // needs about 5 KB a paragraph, so 64 MB of tiny paragraphs would ask
+    // for 9 GB. The largest real document (a 7000-row roadmap, 1002
+    // pages) has about 80,000 elements.
+    let elements = xml.descendants().filter(Node::is_element).count();
+    if elements > MAX_ELEMENTS {
+        return Err(MarkupError {
+            line: 1,
+            column: 1,
+            message: format!(
+                "в разметке {elements} элементов, а больше {MAX_ELEMENTS} не бывает ни в одном документе (это тысячи страниц): вероятно, цикл в шаблоне повторяется лишний раз"
+            ),
+        });
+    }
     let root = xml.root_element();
     let p = Parser {
         xml: &xml,
@@ -103,6 +117,10 @@ pub fn parse(markup: &str, files: FileReader) -> Result<Document> {
         warnings: p.warnings.into_inner(),
     })
 }
+
+/// The most elements a document's markup may have: 2.5 times the
+/// largest real document, and well under a gigabyte to lay out.
+pub const MAX_ELEMENTS: usize = 200_000;
 
 struct Parser<'a, 'input> {
     xml: &'a roxmltree::Document<'input>,

@@ -663,3 +663,28 @@ fn a_template_linked_to_a_file_outside_its_folder_is_refused_and_not_echoed() {
     );
     assert!(!err.contains("secret line"), "{err}");
 }
+
+#[test]
+fn a_template_printing_a_million_paragraphs_is_stopped_before_the_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    plain(d, "data/a.toml");
+    // 1000 × 1000 paragraphs: 15 MB of markup, within the output limit;
+    // laid out, it asked for over 2 GB.
+    write_temp(
+        d,
+        "t/protocol.xml",
+        b"<document><section>{% for i in range(end=1000) %}{% for j in range(end=1000) %}<p>x</p>{% endfor %}{% endfor %}</section></document>",
+    );
+    let out = gostdoc_within(
+        d,
+        &["build", "data", "--templates", "t", "-o", "out"],
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("в разметке 1000002 элементов, а больше 200000 не бывает"),
+        "{err}"
+    );
+}

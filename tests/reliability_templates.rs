@@ -399,7 +399,7 @@ fn template_with_body(body: &str) -> String {
 }
 
 #[test]
-fn a_template_printing_without_end_stops_at_64_mb_naming_the_template() {
+fn a_template_printing_without_end_stops_at_16_mb_naming_the_template() {
     // 10¹⁰ paragraphs of a kilobyte: the process used to grow until the
     // allocator aborted it. (Long paragraphs reach the limit in a moment,
     // far from the time limit, even on a loaded machine.)
@@ -422,7 +422,7 @@ fn a_template_printing_without_end_stops_at_64_mb_naming_the_template() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains(
-            "ошибка в шаблоне templates/protocol.xml: вывод превысил 64 МБ и остановлен: шаблон, \
+            "ошибка в шаблоне templates/protocol.xml: вывод превысил 16 МБ и остановлен: шаблон, \
              вероятно, повторяет текст в цикле без конца; проверьте циклы {% for %} и range(end=…)"
         ),
         "{err}"
