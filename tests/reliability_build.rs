@@ -14,6 +14,15 @@ fn plain(dir: &Path, rel: &str) -> PathBuf {
     write_temp(dir, rel, &std::fs::read(seed_input("003")).unwrap())
 }
 
+/// The built-in protocol template, for overrides that change one line.
+fn builtin_protocol() -> &'static str {
+    gostdoc::template::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "protocol.xml")
+        .unwrap()
+        .1
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -241,11 +250,7 @@ fn a_templates_folder_that_does_not_exist_is_an_error() {
 fn templates_found_next_to_the_data_are_announced() {
     let dir = tempfile::tempdir().unwrap();
     plain(dir.path(), "data/a.toml");
-    let builtin = gostdoc::template::BUILTIN
-        .iter()
-        .find(|(n, _)| *n == "protocol.xml")
-        .unwrap()
-        .1;
+    let builtin = builtin_protocol();
     write_temp(
         dir.path(),
         "data/templates/protocol.xml",
@@ -427,11 +432,7 @@ fn an_image_outside_the_users_folders_is_refused() {
     let d = dir.path();
     write_temp(d, "secret/arms.png", b"\x89PNG not really");
     plain(d, "work/data/a.toml");
-    let builtin = gostdoc::template::BUILTIN
-        .iter()
-        .find(|(n, _)| *n == "protocol.xml")
-        .unwrap()
-        .1;
+    let builtin = builtin_protocol();
     let with_image = builtin.replacen(
         "<section",
         "<section><image src=\"../../secret/arms.png\"/></section><section",
@@ -505,11 +506,7 @@ fn check_refuses_an_svg_a_damaged_png_and_a_missing_picture_as_build_does() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     plain(d, "data/a.toml");
-    let builtin = gostdoc::template::BUILTIN
-        .iter()
-        .find(|(n, _)| *n == "protocol.xml")
-        .unwrap()
-        .1;
+    let builtin = builtin_protocol();
     let with_image = builtin.replacen(
         "<section",
         "<section><image src=\"герб.png\"/></section><section",
@@ -612,11 +609,7 @@ fn a_bad_markup_element_is_reported_at_the_templates_own_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     plain(d, "data/a.toml");
-    let builtin = gostdoc::template::BUILTIN
-        .iter()
-        .find(|(n, _)| *n == "protocol.xml")
-        .unwrap()
-        .1;
+    let builtin = builtin_protocol();
     let line = builtin
         .lines()
         .position(|l| l.starts_with("<section"))
