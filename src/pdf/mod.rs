@@ -246,6 +246,23 @@ fn lay_out(
     Ok((layout, warnings))
 }
 
+/// Width of `text` set on one line in Liberation Serif, mm, exactly as the
+/// PDF measures it (advances summed, no kerning; a character the font
+/// lacks counts one em): the model warns with it about a word wider than
+/// its table column, or a line wider than its box. Line breaks and tabs
+/// count as spaces.
+pub fn text_width_mm(text: &str, size_pt: f32, bold: bool) -> f32 {
+    let face = FontSet::liberation();
+    let face = face.face(fonts::face_index(bold, false));
+    let ems: f32 = text
+        .chars()
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .filter(|c| !c.is_control())
+        .map(|c| face.advance(c).unwrap_or(fonts::NOTDEF_ADVANCE_EM))
+        .sum();
+    ems * size_pt * linebreak::PT
+}
+
 /// The warning for a character a face lacks.
 fn missing_warning(c: char, face: &str) -> String {
     format!(

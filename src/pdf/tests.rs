@@ -597,3 +597,27 @@ fn layout_width(text: &str) -> f32 {
     let doc = one_section(vec![Block::Paragraph(para(text))]);
     layout(&doc, &PdfOptions::default()).expect("layout").pages[0].lines[0].width_mm
 }
+
+#[test]
+fn text_width_mm_is_the_width_the_layout_sets() {
+    // The model warns with this function; it must agree with the line the
+    // PDF sets, in the regular and the bold face.
+    let text = "Единица измерения «Ханты-Мансийского» № 5";
+    let laid = layout_width(text);
+    assert!((text_width_mm(text, 14.0, false) - laid).abs() < 0.001);
+    let mut p = para(text);
+    p.runs = vec![Inline::Text {
+        text: text.into(),
+        style: RunStyle {
+            bold: true,
+            ..RunStyle::default()
+        },
+    }];
+    let doc = one_section(vec![Block::Paragraph(p)]);
+    let bold = layout(&doc, &PdfOptions::default()).expect("layout").pages[0].lines[0].width_mm;
+    assert!((text_width_mm(text, 14.0, true) - bold).abs() < 0.001);
+    assert!(bold > laid);
+    // Scales with the size; an empty text is 0.
+    assert!((text_width_mm(text, 7.0, false) * 2.0 - laid).abs() < 0.001);
+    assert_eq!(text_width_mm("", 12.0, false), 0.0);
+}
