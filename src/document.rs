@@ -336,6 +336,9 @@ pub struct Row {
 pub struct Cell {
     /// How many columns the cell spans.
     pub colspan: usize,
+    /// How many rows the cell spans (one responsible for a group of
+    /// measures); the rows below omit the cell, as in HTML.
+    pub rowspan: usize,
     /// Paragraphs and lists.
     pub blocks: Vec<Block>,
 }
@@ -345,8 +348,91 @@ impl Cell {
     pub fn from_text(text: &str) -> Self {
         Cell {
             colspan: 1,
+            rowspan: 1,
             blocks: vec![Block::Paragraph(Paragraph::from_text(text))],
         }
+    }
+}
+
+/// What occupies a place in a row of a table's grid: a cell of the row,
+/// or a cell of a row above that spans down into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    /// First grid column.
+    pub column: usize,
+    /// Grid columns taken.
+    pub colspan: usize,
+    /// Row of the cell (this row, or the row above where a merged cell starts).
+    pub row: usize,
+    /// Index of the cell in that row's `cells`.
+    pub cell: usize,
+    /// The slot continues a cell that starts in a row above.
+    pub continued: bool,
+    /// The cell's last row is this one.
+    pub last: bool,
+}
+
+/// A merged cell covering a grid column: its row, its index in the row,
+/// its first column, its span and its last row.
+type Cover = (usize, usize, usize, usize, usize);
+
+impl Table {
+    /// Each row's slots from left to right: its own cells and the merged
+    /// cells from above that cover it, placed on the grid the way both
+    /// backends read it. Cells past the last column are cut off, and a
+    /// span past the last row ends at it, so a tree built in code that
+    /// the markup would refuse still lays out.
+    pub fn slots(&self) -> Vec<Vec<Slot>> {
+        let columns = self.columns_mm.len();
+        // For each grid column: the merged cell covering it from above, as
+        // (its row, its index, its first column, its span, its last row).
+        let mut covered: Vec<Option<Cover>> = vec![None; columns];
+        let mut out = Vec::with_capacity(self.rows.len());
+        for (r, row) in self.rows.iter().enumerate() {
+            let active =
+                |c: &Option<(usize, usize, usize, usize, usize)>| c.is_some_and(|c| c.4 >= r);
+            let mut slots = Vec::with_capacity(row.cells.len());
+            let mut col = 0;
+            let mut cells = row.cells.iter().enumerate();
+            while col < columns {
+                if let Some((from, cell, first, span, last)) = covered[col].filter(|c| c.4 >= r) {
+                    // `first < col` only when a cell of this row was cut
+                    // short against it; its columns are counted once.
+                    let span = span - (col - first);
+                    slots.push(Slot {
+                        column: col,
+                        colspan: span,
+                        row: from,
+                        cell,
+                        continued: true,
+                        last: last == r,
+                    });
+                    col += span;
+                    continue;
+                }
+                let Some((k, cell)) = cells.next() else { break };
+                // Never over a column a merged cell from above covers.
+                let free = (col..columns).take_while(|&c| !active(&covered[c])).count();
+                let span = cell.colspan.max(1).min(free);
+                let last = (r + cell.rowspan.max(1) - 1).min(self.rows.len() - 1);
+                if last > r {
+                    for c in &mut covered[col..col + span] {
+                        *c = Some((r, k, col, span, last));
+                    }
+                }
+                slots.push(Slot {
+                    column: col,
+                    colspan: span,
+                    row: r,
+                    cell: k,
+                    continued: false,
+                    last: last == r,
+                });
+                col += span;
+            }
+            out.push(slots);
+        }
+        out
     }
 }
 

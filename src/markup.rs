@@ -430,31 +430,77 @@ impl Parser<'_, '_> {
         if columns_mm.is_empty() {
             return Err(self.err(node, "у таблицы не указаны ширины столбцов (widths)".into()));
         }
-        let mut rows = Vec::new();
-        for row in node.children().filter(Node::is_element) {
+        let columns = columns_mm.len();
+        let row_nodes: Vec<Node> = node.children().filter(Node::is_element).collect();
+        // The last row each grid column is covered to by a merged cell
+        // from above (`rowspan`), and where that cell is written.
+        let mut covered: Vec<Option<(usize, Node)>> = vec![None; columns];
+        let mut rows = Vec::with_capacity(row_nodes.len());
+        for (r, &row) in row_nodes.iter().enumerate() {
             self.expect_name(row, "row")?;
+            let header = row.attribute("header") == Some("yes");
+            // Header rows come first: how many rows a header cell may join.
+            let header_rows = row_nodes[r..]
+                .iter()
+                .take_while(|n| n.attribute("header") == Some("yes"))
+                .count();
+            let remaining = if header {
+                header_rows
+            } else {
+                row_nodes.len() - r
+            };
+            let is_covered = |c: usize, covered: &[Option<(usize, Node)>]| {
+                covered[c].is_some_and(|(last, _)| last >= r)
+            };
+            let merged = (0..columns).filter(|&c| is_covered(c, &covered)).count();
             let mut cells = Vec::new();
+            let mut col = 0;
             for cell in row.children().filter(Node::is_element) {
                 self.expect_name(cell, "cell")?;
+                while col < columns && is_covered(col, &covered) {
+                    col += 1;
+                }
+                let colspan = self.span(cell, columns)?;
+                let rowspan = self.rowspan(cell, remaining, header)?;
+                let end = col + colspan;
+                if let Some(c) = (col..end.min(columns)).find(|&c| is_covered(c, &covered)) {
+                    let above = covered[c].map(|(_, n)| n).unwrap_or(cell);
+                    let line = self.xml.text_pos_at(above.range().start).row;
+                    return Err(self.err(
+                        cell,
+                        format!(
+                            "ячейка заходит на столбец {}, который занимает объединённая ячейка \
+                             строки выше (rowspan, строка разметки {line}): в строках под \
+                             ячейкой с rowspan её место пропускают",
+                            c + 1
+                        ),
+                    ));
+                }
+                if rowspan > 1 && end <= columns {
+                    for c in &mut covered[col..end] {
+                        *c = Some((r + rowspan - 1, cell));
+                    }
+                }
+                col = end;
                 cells.push(Cell {
-                    colspan: self.span(cell, columns_mm.len())?,
+                    colspan,
+                    rowspan,
                     blocks: self.blocks(cell, &["p", "list"])?,
                 });
             }
             let spanned: usize = cells.iter().map(|c| c.colspan).sum();
-            if spanned != columns_mm.len() {
+            if spanned + merged != columns {
+                let from_above = if merged > 0 {
+                    format!(" и {merged} заняты объединёнными ячейками строк выше (rowspan)")
+                } else {
+                    String::new()
+                };
                 return Err(self.err(
                     row,
-                    format!(
-                        "в строке таблицы {spanned} ячеек, а столбцов {}",
-                        columns_mm.len()
-                    ),
+                    format!("в строке таблицы {spanned} ячеек{from_above}, а столбцов {columns}"),
                 ));
             }
-            rows.push(Row {
-                header: row.attribute("header") == Some("yes"),
-                cells,
-            });
+            rows.push(Row { header, cells });
         }
         Ok(Table { columns_mm, rows })
     }
@@ -473,6 +519,29 @@ impl Parser<'_, '_> {
                     "span=\"{v}\": ожидалось целое число от 1 до {columns} (столбцов в таблице)"
                 ),
             )),
+        }
+    }
+
+    /// How many rows a cell spans: a whole number from 1 to the rows left
+    /// in the table, counting its own (in a header row, to the header rows
+    /// left: a header is repeated on every page, the body is not).
+    fn rowspan(&self, cell: Node, remaining: usize, header: bool) -> Result<usize> {
+        let Some(v) = cell.attribute("rowspan") else {
+            return Ok(1);
+        };
+        match v.trim().parse::<usize>() {
+            Ok(n) if (1..=remaining).contains(&n) => Ok(n),
+            _ => {
+                let rows = if header {
+                    "строк заголовка, начиная с этой"
+                } else {
+                    "оставшихся строк таблицы, считая эту"
+                };
+                Err(self.err(
+                    cell,
+                    format!("rowspan=\"{v}\": ожидалось целое число от 1 до {remaining} ({rows})"),
+                ))
+            }
         }
     }
 

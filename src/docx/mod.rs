@@ -468,31 +468,42 @@ impl Builder<'_> {
             width: 0,
         };
         let mut rows_xml = Vec::new();
-        for (r, row) in table.rows.iter().enumerate() {
+        for (r, (row, slots)) in table.rows.iter().zip(table.slots()).enumerate() {
             // Recorded before the cells so that the order matches the `w:tr`
             // start tags, nested tables included.
             self.plan.header_rows.push(row.header);
-            let mut col = 0;
-            let mut cells = Vec::with_capacity(row.cells.len());
-            for cell in &row.cells {
-                let span = cell.colspan.max(1);
-                if col + span > grid.len() {
-                    return Err(DocxError::BadTable(format!(
-                        "в строке {} ячейки занимают больше {} столбцов",
-                        r + 1,
-                        grid.len()
-                    )));
-                }
-                let width: usize = grid[col..col + span].iter().sum();
-                col += span;
-                let cell_ctx = Ctx {
-                    width: width as i32 - 2 * padding,
-                    ..inner
-                };
+            if row.cells.iter().map(|c| c.colspan.max(1)).sum::<usize>() > grid.len() {
+                return Err(DocxError::BadTable(format!(
+                    "в строке {} ячейки занимают больше {} столбцов",
+                    r + 1,
+                    grid.len()
+                )));
+            }
+            let mut cells = Vec::with_capacity(slots.len());
+            for slot in slots {
+                let span = slot.colspan;
+                let width: usize = grid[slot.column..slot.column + span].iter().sum();
                 let mut tc = dx::TableCell::new().width(width, dx::WidthType::Dxa);
                 if span > 1 {
                     tc = tc.grid_span(span);
                 }
+                if slot.continued {
+                    // A row below a merged cell holds its continuation:
+                    // an empty cell Word and LibreOffice join to it.
+                    tc = tc
+                        .vertical_merge(dx::VMergeType::Continue)
+                        .add_paragraph(empty_paragraph(self.style.table_pt));
+                    cells.push(tc);
+                    continue;
+                }
+                let cell = &row.cells[slot.cell];
+                if !slot.last {
+                    tc = tc.vertical_merge(dx::VMergeType::Restart);
+                }
+                let cell_ctx = Ctx {
+                    width: width as i32 - 2 * padding,
+                    ..inner
+                };
                 let children = self.blocks(&cell.blocks, cell_ctx)?;
                 // A cell must end with a paragraph (Word refuses it otherwise).
                 let ends_with_para = matches!(children.last(), Some(Child::Para(_)));

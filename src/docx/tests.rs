@@ -59,10 +59,12 @@ fn sample() -> Document {
                 cells: vec![
                     Cell {
                         colspan: 1,
+                        rowspan: 1,
                         blocks: vec![Block::Paragraph(para(Align::Center, "№"))],
                     },
                     Cell {
                         colspan: 1,
+                        rowspan: 1,
                         blocks: vec![Block::Paragraph(para(Align::Center, "Мероприятие"))],
                     },
                 ],
@@ -71,6 +73,7 @@ fn sample() -> Document {
                 header: false,
                 cells: vec![Cell {
                     colspan: 2,
+                    rowspan: 1,
                     blocks: vec![],
                 }],
             },
@@ -274,6 +277,7 @@ fn page_break_sets_page_break_before_or_emits_a_break() {
             header: false,
             cells: vec![Cell {
                 colspan: 1,
+                rowspan: 1,
                 blocks: vec![],
             }],
         }],
@@ -321,6 +325,7 @@ fn tables_nested_in_cells_are_spliced_in_order_and_markers_cannot_be_forged() {
             cells: vec![
                 Cell {
                     colspan: 1,
+                    rowspan: 1,
                     blocks: vec![Block::Table(inner)],
                 },
                 Cell::from_text("наружная"),

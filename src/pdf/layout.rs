@@ -206,6 +206,10 @@ pub(crate) struct Flow<'a> {
     pub(crate) images: Vec<&'a Image>,
     /// Item indices of each table's header rows.
     pub(crate) headers: Vec<Vec<usize>>,
+    /// Cells merged across rows, laid out apart from their rows.
+    pub(crate) merged: Vec<tables::Merged>,
+    /// The last rows of merged cells in table bodies, in item order.
+    pub(crate) growing: Vec<tables::GrowingRow>,
     /// Table text size, pt.
     pub(crate) table_pt: f32,
     /// Hyphenation points found so far.
@@ -662,10 +666,13 @@ struct PageState {
 
 /// Cuts the items into pages. The items' contents move into the pages;
 /// only header rows repeated on several pages are copied.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn paginate(
     mut items: Vec<Item>,
     geometries: &[Geometry],
     headers: &[Vec<usize>],
+    merged: &mut [tables::Merged],
+    growing: &[tables::GrowingRow],
     numbered: bool,
     fonts: &FontSet,
     body_pt: f32,
@@ -716,6 +723,11 @@ pub(crate) fn paginate(
         } else {
             item.gap
         };
+        if let Ok(g) = growing.binary_search_by_key(&i, |g| g.item) {
+            let height = grown_height(&growing[g], merged, &items, &done, &page, y + gap);
+            items[i].height = height;
+        }
+        let item = &items[i];
         if y + gap + item.height <= bottom + 0.01 || at_top {
             page.placed.push((i, y + gap));
             y += gap + item.height;
@@ -763,6 +775,7 @@ pub(crate) fn paginate(
             uses[k] += 1;
         }
     }
+    let mut extra = merged_content(&mut items, &done, merged, growing);
     let mut pages = Vec::with_capacity(done.len());
     for (n, page) in done.iter().enumerate() {
         let mut content = Content::default();
@@ -774,6 +787,9 @@ pub(crate) fn paginate(
             } else {
                 content.append(&items[k].content, page.geo.margins.left, top);
             }
+        }
+        if let Some(e) = extra.get_mut(n) {
+            content.append_owned(std::mem::take(e), page.geo.margins.left, 0.0);
         }
         if numbered && n > 0 {
             let number = (n + 1).to_string();
@@ -812,6 +828,177 @@ pub(crate) fn paginate(
     Layout {
         pages,
         images: Vec::new(),
+    }
+}
+
+/// The height of the last row of merged cells placed at `top` on `page`:
+/// its own, or more when a merged cell's text, flowing beside the group's
+/// rows on this page and the pages before, needs more room.
+fn grown_height(
+    g: &tables::GrowingRow,
+    merged: &[tables::Merged],
+    items: &[Item],
+    done: &[PageState],
+    page: &PageState,
+    top: f32,
+) -> f32 {
+    let rule_mm = RULE_PT * PT;
+    let mut height = g.natural;
+    for m in merged.iter().filter(|m| m.last == g.item && !m.header) {
+        let in_group = |k: usize| (m.first..g.item).contains(&k);
+        // The group's rows on the pages before, then on this one.
+        let mut parts = Vec::new();
+        for p in done.iter().rev() {
+            match part_of(p, items, &in_group) {
+                Some(part) => parts.push(part),
+                None if p.placed.iter().any(|&(k, _)| k < m.first) => break,
+                None => {}
+            }
+        }
+        parts.reverse();
+        let here = part_of(page, items, &in_group).map_or(top, |(t, _)| t);
+        parts.push((here, f32::INFINITY));
+        let (placed, end) = tables::fill(&m.items, &parts, rule_mm);
+        if placed.last().is_some_and(|&(k, _)| k + 1 == parts.len()) {
+            height = height.max(here + end + rule_mm - top);
+        }
+    }
+    height
+}
+
+/// The top and bottom of the items of a page that `in_group` selects.
+fn part_of(
+    page: &PageState,
+    items: &[Item],
+    in_group: &impl Fn(usize) -> bool,
+) -> Option<(f32, f32)> {
+    let mut part: Option<(f32, f32)> = None;
+    for &(k, top) in page.placed.iter().filter(|(k, _)| in_group(*k)) {
+        let bottom = top + items[k].height;
+        part = Some(part.map_or((top, bottom), |(t, b)| (t.min(top), b.max(bottom))));
+    }
+    part
+}
+
+/// What each page draws of the cells merged across rows, relative to the
+/// left margin and the page's top edge: their lines, spread over the
+/// group's rows page by page, the rules where a page cuts a group, and
+/// the borders of the rows that grew for them.
+fn merged_content(
+    items: &mut [Item],
+    done: &[PageState],
+    merged: &mut [tables::Merged],
+    growing: &[tables::GrowingRow],
+) -> Vec<Content> {
+    if merged.is_empty() {
+        return Vec::new();
+    }
+    let rule_mm = RULE_PT * PT;
+    let mut out = vec![Content::default(); done.len()];
+    // Where each item was placed last (page, top): body rows are placed
+    // once. One pass, so a long roadmap with many groups stays linear.
+    let mut at: Vec<(usize, f32)> = vec![(usize::MAX, 0.0); items.len()];
+    for (n, page) in done.iter().enumerate() {
+        for &(k, top) in &page.placed {
+            at[k] = (n, top);
+        }
+    }
+    for m in merged.iter_mut() {
+        // (page, top, bottom) of each part.
+        let mut parts: Vec<(usize, f32, f32)> = Vec::new();
+        if m.header {
+            // Every copy of the header rows draws the cell whole.
+            let height: f32 = items[m.first..=m.last].iter().map(|i| i.height).sum();
+            for (n, page) in done.iter().enumerate() {
+                for &(_, top) in page.placed.iter().filter(|(k, _)| *k == m.first) {
+                    parts.push((n, top, top + height));
+                }
+            }
+        } else {
+            for k in m.first..=m.last {
+                let (n, top) = at[k];
+                if n == usize::MAX {
+                    continue;
+                }
+                let bottom = top + items[k].height;
+                match parts.last_mut() {
+                    Some(p) if p.0 == n => {
+                        p.1 = p.1.min(top);
+                        p.2 = p.2.max(bottom);
+                    }
+                    _ => parts.push((n, top, bottom)),
+                }
+            }
+        }
+        let count = parts.len();
+        for (k, &(n, top, bottom)) in parts.iter().enumerate() {
+            let c = &mut out[n];
+            c.cells.push(PlacedCell {
+                row: m.row,
+                header: m.header,
+                x_mm: m.x,
+                y_mm: top,
+                width_mm: m.width,
+                height_mm: bottom - top,
+            });
+            // A page that cuts the group closes and opens the cell.
+            if !m.header && k > 0 {
+                c.draws.push(h_rule(m.x, m.x + m.width, top));
+            }
+            if !m.header && k + 1 < count {
+                c.draws.push(h_rule(m.x, m.x + m.width, bottom));
+            }
+        }
+        if m.header {
+            for &(n, top, _) in &parts {
+                let mut y = 0.0;
+                for item in &m.items {
+                    out[n].append(
+                        &item.content,
+                        m.x + tables::CELL_PADDING_MM,
+                        top + y + item.gap,
+                    );
+                    y += item.gap + item.height;
+                }
+            }
+        } else {
+            let bounds: Vec<(f32, f32)> = parts.iter().map(|&(_, t, b)| (t, b)).collect();
+            let (placed, _) = tables::fill(&m.items, &bounds, rule_mm);
+            for (item, (k, y)) in m.items.iter_mut().zip(placed) {
+                let Some(&(n, top, _)) = parts.get(k) else {
+                    continue;
+                };
+                let moved = std::mem::take(&mut item.content);
+                out[n].append_owned(moved, m.x + tables::CELL_PADDING_MM, top + y);
+            }
+        }
+    }
+    for g in growing {
+        let (n, top) = at[g.item];
+        if n == usize::MAX {
+            continue;
+        }
+        let mut frame = Content::default();
+        tables::frame(
+            &mut frame,
+            &g.cells,
+            g.row,
+            false,
+            g.total,
+            items[g.item].height,
+        );
+        out[n].append_owned(frame, 0.0, top);
+    }
+    out
+}
+
+fn h_rule(x1: f32, x2: f32, y: f32) -> Draw {
+    Draw::Rule {
+        x1,
+        y1: y,
+        x2,
+        y2: y,
+        width_pt: RULE_PT,
     }
 }
 

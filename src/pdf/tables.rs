@@ -19,10 +19,59 @@ pub(crate) const CELL_PADDING_MM: f32 = 108.0 / 1440.0 * 25.4;
 struct CellItems {
     /// Left edge within the table, mm.
     x: f32,
-    /// Width, mm.
-    width: f32,
     /// The cell's lines and other items, top to bottom.
     items: Vec<Item>,
+}
+
+/// Where a cell's borders go: its left edge, width, and whether the rules
+/// above and below it are drawn (not inside a cell merged across rows).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FrameCell {
+    pub(crate) x: f32,
+    pub(crate) width: f32,
+    /// The rule above: not where the cell continues one from the row above.
+    pub(crate) top: bool,
+    /// The rule below: not where the cell goes on into the row below.
+    pub(crate) bottom: bool,
+    /// A cell of this row (a [`PlacedCell`]); a merged cell's parts are
+    /// placed when the pages are known.
+    pub(crate) own: bool,
+}
+
+/// A cell merged across rows: laid out apart from its rows, since its
+/// text runs beside all of them and, when a page ends inside the group,
+/// goes on beside the rows on the next page, as in LibreOffice.
+#[derive(Debug)]
+pub(crate) struct Merged {
+    /// Item of the group's first row (its first part).
+    pub(crate) first: usize,
+    /// Item of the group's last row (its last part).
+    pub(crate) last: usize,
+    /// Left edge within the table and width, mm.
+    pub(crate) x: f32,
+    pub(crate) width: f32,
+    /// Index of the row it starts in (for [`PlacedCell::row`]).
+    pub(crate) row: usize,
+    /// In the header rows: drawn whole with every copy of them.
+    pub(crate) header: bool,
+    /// The cell's lines, relative to its text's top left corner.
+    pub(crate) items: Vec<Item>,
+}
+
+/// The last row of merged cells in the body: its height, and so its
+/// borders, are known only once the pages are (the row grows when the
+/// merged text needs more room than the group's rows give it).
+#[derive(Debug)]
+pub(crate) struct GrowingRow {
+    /// The row's (last) item.
+    pub(crate) item: usize,
+    /// Its height without the merged cells, rule included, mm.
+    pub(crate) natural: f32,
+    /// Index of the row in the table.
+    pub(crate) row: usize,
+    /// Table width, mm.
+    pub(crate) total: f32,
+    pub(crate) cells: Vec<FrameCell>,
 }
 
 /// Lays a table out as rows appended to `out`.
@@ -39,16 +88,45 @@ pub(crate) fn table<'a>(
     let mut headers = Vec::new();
     let mut header_height = 0.0;
     let mut first_body = true;
-    for (r, row) in t.rows.iter().enumerate() {
-        let mut col = 0;
-        let mut cells = Vec::with_capacity(row.cells.len());
-        for cell in &row.cells {
-            let span = cell.colspan.max(1);
-            let from = col.min(columns.len());
-            let to = (col + span).min(columns.len());
-            let x: f32 = columns[..from].iter().sum();
-            let width: f32 = columns[from..to].iter().sum();
-            col += span;
+    // Item indices are the page's only in the section's own list: a table
+    // nested in a cell (which the markup never writes) sets a merged cell
+    // in its first row instead.
+    let merging = !ctx.in_cell;
+    // The merged cells still open, by (row, cell): index in `flow.merged`.
+    let mut open: Vec<((usize, usize), usize)> = Vec::new();
+    for (r, (row, slots)) in t.rows.iter().zip(t.slots()).enumerate() {
+        let first_item = out.len();
+        let mut cells = Vec::with_capacity(slots.len());
+        let mut frames = Vec::with_capacity(slots.len());
+        // Merged cells this row ends.
+        let mut ending = Vec::new();
+        for slot in &slots {
+            let to = (slot.column + slot.colspan).min(columns.len());
+            let x: f32 = columns[..slot.column.min(columns.len())].iter().sum();
+            let width: f32 = columns[slot.column.min(columns.len())..to].iter().sum();
+            let merged_here = merging && !slot.last;
+            frames.push(FrameCell {
+                x,
+                width,
+                top: !(merging && slot.continued),
+                bottom: !merged_here,
+                own: !(merging && (slot.continued || !slot.last)),
+            });
+            if slot.continued {
+                if merging
+                    && slot.last
+                    && let Some(&(_, m)) = open.iter().find(|(k, _)| *k == (slot.row, slot.cell))
+                {
+                    ending.push(m);
+                }
+                // The row keeps the cell's place, with nothing in it.
+                cells.push(CellItems {
+                    x,
+                    items: Vec::new(),
+                });
+                continue;
+            }
+            let cell = &row.cells[slot.cell];
             let inner = Ctx {
                 size: flow.table_pt,
                 width: (width - 2.0 * CELL_PADDING_MM).max(1.0),
@@ -58,7 +136,20 @@ pub(crate) fn table<'a>(
             };
             let mut items = Vec::new();
             flow.blocks(&cell.blocks, inner, &mut items);
-            cells.push(CellItems { x, width, items });
+            if merged_here {
+                open.push(((r, slot.cell), flow.merged.len()));
+                flow.merged.push(Merged {
+                    first: first_item,
+                    last: first_item,
+                    x,
+                    width,
+                    row: r,
+                    header: row.header,
+                    items,
+                });
+                items = Vec::new();
+            }
+            cells.push(CellItems { x, items });
         }
         // What a page holds below the header rows repeated on it; never
         // less than half a page, so that a table whose header alone fills
@@ -72,8 +163,31 @@ pub(crate) fn table<'a>(
         let mut part = 0;
         loop {
             let (mut content, height) = slice(&mut cells, &mut cursors, limit);
-            let height = height + rule_mm;
-            frame(&mut content, &cells, r, row.header, total, height);
+            let mut height = height + rule_mm;
+            let done = cursors.iter().zip(&cells).all(|(&k, c)| k >= c.items.len());
+            let mut growing = false;
+            if done && !ending.is_empty() {
+                // The row grows when a merged cell it ends needs more room
+                // than the rows beside it give (on one page; the layout
+                // of the pages may grow it again).
+                for &m in &ending {
+                    let above: f32 = out[flow.merged[m].first..].iter().map(|i| i.height).sum();
+                    let need = stack_height(&flow.merged[m].items) + rule_mm;
+                    height = height.max(need - above);
+                }
+                growing = !row.header;
+            }
+            if growing {
+                flow.growing.push(GrowingRow {
+                    item: out.len(),
+                    natural: height,
+                    row: r,
+                    total,
+                    cells: frames.clone(),
+                });
+            } else {
+                frame(&mut content, &frames, r, row.header, total, height);
+            }
             if row.header {
                 headers.push(out.len());
                 header_height += height;
@@ -93,9 +207,12 @@ pub(crate) fn table<'a>(
                 content,
             });
             part += 1;
-            if cursors.iter().zip(&cells).all(|(&k, c)| k >= c.items.len()) {
+            if done {
                 break;
             }
+        }
+        for &m in &ending {
+            flow.merged[m].last = out.len() - 1;
         }
         if !row.header {
             first_body = false;
@@ -105,6 +222,11 @@ pub(crate) fn table<'a>(
         flow.headers.resize(id + 1, Vec::new());
     }
     flow.headers[id] = headers;
+}
+
+/// Height of a cell's items stacked, mm.
+pub(crate) fn stack_height(items: &[Item]) -> f32 {
+    items.iter().map(|i| i.gap + i.height).sum()
 }
 
 /// Stacks, from each cell, the items after its cursor that fit in `limit`
@@ -145,28 +267,75 @@ fn slice(cells: &mut [CellItems], cursors: &mut [usize], limit: f32) -> (Content
 }
 
 /// Adds the cells' boxes and borders of a row part `height` tall.
-fn frame(
+pub(crate) fn frame(
     content: &mut Content,
-    cells: &[CellItems],
+    cells: &[FrameCell],
     row: usize,
     header: bool,
     total: f32,
     height: f32,
 ) {
     for cell in cells {
-        content.cells.push(PlacedCell {
-            row,
-            header,
-            x_mm: cell.x,
-            y_mm: 0.0,
-            width_mm: cell.width,
-            height_mm: height,
-        });
+        if cell.own {
+            content.cells.push(PlacedCell {
+                row,
+                header,
+                x_mm: cell.x,
+                y_mm: 0.0,
+                width_mm: cell.width,
+                height_mm: height,
+            });
+        }
         content.draws.push(rule(cell.x, 0.0, cell.x, height));
     }
     content.draws.push(rule(total, 0.0, total, height));
-    content.draws.push(rule(0.0, 0.0, total, 0.0));
-    content.draws.push(rule(0.0, height, total, height));
+    // One rule across the table unless a merged cell interrupts it: the
+    // seeds' rows keep their two draws.
+    if cells.iter().all(|c| c.top) {
+        content.draws.push(rule(0.0, 0.0, total, 0.0));
+    } else {
+        for c in cells.iter().filter(|c| c.top) {
+            content.draws.push(rule(c.x, 0.0, c.x + c.width, 0.0));
+        }
+    }
+    if cells.iter().all(|c| c.bottom) {
+        content.draws.push(rule(0.0, height, total, height));
+    } else {
+        for c in cells.iter().filter(|c| c.bottom) {
+            content.draws.push(rule(c.x, height, c.x + c.width, height));
+        }
+    }
+}
+
+/// Where a merged cell's lines go: for each of its items, the part
+/// (an index into `parts`, the (top, bottom) of the group's rows on one
+/// page) and its top within that part. The lines fill each part in turn;
+/// the last part takes all that is left. Returns the placements and the
+/// bottom of the last line in the last part, from the part's top.
+pub(crate) fn fill(items: &[Item], parts: &[(f32, f32)], rule_mm: f32) -> (Vec<(usize, f32)>, f32) {
+    let mut placed = Vec::with_capacity(items.len());
+    let mut part = 0;
+    let mut y = 0.0;
+    let mut started = false;
+    for item in items {
+        loop {
+            // Space above a line that continues the cell is dropped.
+            let gap = if started || part == 0 { item.gap } else { 0.0 };
+            let room = parts
+                .get(part)
+                .map_or(f32::INFINITY, |(top, bottom)| bottom - top - rule_mm);
+            if part + 1 >= parts.len() || y + gap + item.height <= room + 0.01 {
+                placed.push((part, y + gap));
+                y += gap + item.height;
+                started = true;
+                break;
+            }
+            part += 1;
+            y = 0.0;
+            started = false;
+        }
+    }
+    (placed, y)
 }
 
 fn rule(x1: f32, y1: f32, x2: f32, y2: f32) -> Draw {

@@ -177,6 +177,7 @@ pub(super) fn roadmap(rows: usize) -> Document {
                 header: false,
                 cells: vec![Cell {
                     colspan: 4,
+                    rowspan: 1,
                     blocks: vec![Block::Paragraph(para(&format!("Раздел {}", i / 25 + 1)))],
                 }],
             });
@@ -267,6 +268,7 @@ fn a_row_taller_than_a_page_is_split_under_the_repeated_header() {
     };
     let tall = Cell {
         colspan: 1,
+        rowspan: 1,
         blocks: (1..=200)
             .map(|i| Block::Paragraph(para(&format!("Строка {i}"))))
             .collect(),
