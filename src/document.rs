@@ -331,6 +331,29 @@ pub struct Row {
     pub cells: Vec<Cell>,
 }
 
+impl Row {
+    /// The row never ends a page: every paragraph in it keeps with the
+    /// next block (the markup's `<row keep="next">`, Word's way of
+    /// keeping a row with the next one, which LibreOffice honours too).
+    pub fn keeps_with_next(&self) -> bool {
+        let mut any = false;
+        let all = self.cells.iter().all(|c| {
+            c.blocks.iter().all(|b| match b {
+                Block::Paragraph(p) => {
+                    any = true;
+                    p.keep_with_next
+                }
+                Block::List(l) => l.items.iter().flat_map(|i| &i.paragraphs).all(|p| {
+                    any = true;
+                    p.keep_with_next
+                }),
+                _ => true,
+            })
+        });
+        any && all
+    }
+}
+
 /// A table cell.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cell {

@@ -500,6 +500,14 @@ impl Parser<'_, '_> {
                     format!("в строке таблицы {spanned} ячеек{from_above}, а столбцов {columns}"),
                 ));
             }
+            if row.attribute("keep") == Some("next") {
+                // A row is kept with the next one through its paragraphs,
+                // as Word marks it (`w:keepNext` on each): see
+                // [`Row::keeps_with_next`].
+                for cell in &mut cells {
+                    keep_with_next(&mut cell.blocks);
+                }
+            }
             rows.push(Row { header, cells });
         }
         Ok(Table { columns_mm, rows })
@@ -627,6 +635,21 @@ fn keep_together(blocks: &mut [Block]) {
                 }
             }
             Block::Signature(s) => s.keep_with_next = next_is_signature,
+            _ => {}
+        }
+    }
+}
+
+/// Marks every paragraph of `blocks` to keep with the next block.
+fn keep_with_next(blocks: &mut [Block]) {
+    for block in blocks {
+        match block {
+            Block::Paragraph(p) => p.keep_with_next = true,
+            Block::List(list) => {
+                for p in list.items.iter_mut().flat_map(|i| &mut i.paragraphs) {
+                    p.keep_with_next = true;
+                }
+            }
             _ => {}
         }
     }

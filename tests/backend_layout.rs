@@ -317,10 +317,51 @@ fn a_merged_cell_across_a_page_break_renders_as_libreoffice_renders_the_docx() {
 }
 
 #[test]
-#[ignore = "a look at LibreOffice"]
-fn scratch() {
-    let long = "Управление образования администрации округа, руководители общеобразовательных организаций. ".repeat(6);
-    let (_, docx, pdf) = render(&roadmap_with(24, &[(11, 3)], &[], &long));
-    let (_, docx2, pdf2) = render(&roadmap_with(24, &[(3, 2)], &[], &long));
-    convert(&[("long", &docx, &pdf), ("tall", &docx2, &pdf2)]);
+fn a_section_row_kept_with_the_next_never_ends_a_page() {
+    // Without keep="next" the section row before measure 12 is the last
+    // row of page 1 (LibreOffice's PDF of the DOCX, and ours before rows
+    // could keep); with it, both move it to page 2 with measure 12. The
+    // neighbours (section rows before 10…15) must agree too.
+    let mut cases = Vec::new();
+    for k in 10..16 {
+        let (doc, docx, pdf) = render(&roadmap(24, &[], &[k]));
+        if k == 12 {
+            let Block::Table(t) = &doc.sections[0].blocks[1] else {
+                panic!("a table")
+            };
+            let section = t.rows.iter().position(|r| r.cells.len() == 1).unwrap();
+            assert!(t.rows[section].keeps_with_next());
+            assert!(!t.rows[section + 1].keeps_with_next());
+            let xml = part(&docx, "word/document.xml");
+            let row = xml.split("<w:tr>").nth(section + 1).unwrap();
+            assert!(row.contains("<w:keepNext/>"), "{row}");
+            let layout = pdf::layout(&doc, &PdfOptions::default()).unwrap();
+            let page_of = |text: &str| {
+                layout
+                    .pages
+                    .iter()
+                    .position(|p| p.lines.iter().any(|l| l.text.starts_with(text)))
+            };
+            assert_eq!(page_of("Раздел 12."), Some(1));
+            assert_eq!(page_of("12."), Some(1));
+            assert_eq!(page_of("11."), Some(0));
+        }
+        cases.push((format!("keep{k}"), docx, pdf));
+    }
+    let refs: Vec<(&str, &[u8], &[u8])> = cases
+        .iter()
+        .map(|(n, d, p)| (n.as_str(), &d[..], &p[..]))
+        .collect();
+    let c = convert(&refs);
+    for (k, (name, _, _)) in refs.iter().enumerate() {
+        assert_same_as_libreoffice(name, &c.ours[k], &c.theirs[k]);
+    }
+    let find = |pages: &Vec<Vec<String>>, what: &str| {
+        pages
+            .iter()
+            .position(|p| p.iter().any(|l| l.starts_with(what)))
+    };
+    let lo = pages_lines(&c.theirs[2]);
+    assert_eq!(find(&lo, "Раздел 12."), Some(1), "LibreOffice keeps it");
+    assert_schema_valid("keep12", refs[2].1);
 }

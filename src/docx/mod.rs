@@ -479,6 +479,8 @@ impl Builder<'_> {
                     grid.len()
                 )));
             }
+            // The empty paragraphs the DOCX adds keep with the next row too.
+            let keep = row.keeps_with_next();
             let mut cells = Vec::with_capacity(slots.len());
             for slot in slots {
                 let span = slot.colspan;
@@ -492,7 +494,7 @@ impl Builder<'_> {
                     // an empty cell Word and LibreOffice join to it.
                     tc = tc
                         .vertical_merge(dx::VMergeType::Continue)
-                        .add_paragraph(empty_paragraph(self.style.table_pt));
+                        .add_paragraph(empty_paragraph(self.style.table_pt).keep_next(keep));
                     cells.push(tc);
                     continue;
                 }
@@ -514,7 +516,7 @@ impl Builder<'_> {
                     };
                 }
                 if !ends_with_para {
-                    tc = tc.add_paragraph(empty_paragraph(self.style.table_pt));
+                    tc = tc.add_paragraph(empty_paragraph(self.style.table_pt).keep_next(keep));
                 }
                 cells.push(tc);
             }

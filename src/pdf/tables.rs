@@ -94,6 +94,9 @@ pub(crate) fn table<'a>(
     let merging = !ctx.in_cell;
     // The merged cells still open, by (row, cell): index in `flow.merged`.
     let mut open: Vec<((usize, usize), usize)> = Vec::new();
+    // The row above keeps with this one (a section row): no page ends
+    // between them.
+    let mut kept = false;
     for (r, (row, slots)) in t.rows.iter().zip(t.slots()).enumerate() {
         let first_item = out.len();
         let mut cells = Vec::with_capacity(slots.len());
@@ -195,7 +198,8 @@ pub(crate) fn table<'a>(
             // The first body row stays with the header rows above it; the
             // parts of a split row are separated by page breaks.
             let keep_prev = part == 0
-                && ((!row.header && first_body && !headers.is_empty()) || (row.header && r > 0));
+                && ((!row.header && (kept || (first_body && !headers.is_empty())))
+                    || (row.header && r > 0));
             out.push(Item {
                 gap: 0.0,
                 height,
@@ -216,6 +220,7 @@ pub(crate) fn table<'a>(
         }
         if !row.header {
             first_body = false;
+            kept = row.keeps_with_next();
         }
     }
     if flow.headers.len() <= id {
