@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use gostdoc::build::{self, BuildOptions, Format, Report};
 use gostdoc::diagnostic::Diagnostics;
+use gostdoc::model::DocKind;
 use gostdoc::pdf::{FontSet, PdfOptions};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -56,8 +57,11 @@ enum Command {
     },
     /// Создать заготовку документа с пояснениями.
     New {
-        /// Вид документа.
-        kind: Kind,
+        /// Вид документа: protocol (протокол), resolution (постановление),
+        /// rasporyazhenie (распоряжение), prikaz (приказ), reshenie (решение),
+        /// plan (утверждаемый план или положение).
+        #[arg(value_parser = parse_kind)]
+        kind: DocKind,
         /// Файл, который нужно создать.
         file: PathBuf,
     },
@@ -121,14 +125,6 @@ enum FormatArg {
     Docx,
     /// PDF для печати и публикации.
     Pdf,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Kind {
-    /// Протокол совещания или заседания.
-    Protocol,
-    /// Постановление с приложением.
-    Resolution,
 }
 
 fn main() -> ExitCode {
@@ -318,15 +314,22 @@ fn finish_without_notes(report: &Report, done_word: &str) -> ExitCode {
     }
 }
 
-fn new_file(kind: Kind, file: &std::path::Path) -> ExitCode {
+/// A kind named by its key or a Russian alias, for `gostdoc new`.
+fn parse_kind(name: &str) -> Result<DocKind, String> {
+    DocKind::from_name(name).ok_or_else(|| {
+        format!(
+            "неизвестный вид документа «{name}»; виды: {}",
+            DocKind::listing()
+        )
+    })
+}
+
+fn new_file(kind: DocKind, file: &std::path::Path) -> ExitCode {
     if file.exists() {
         eprintln!("{}: файл уже существует, не перезаписываю", file.display());
         return ExitCode::FAILURE;
     }
-    let text = match kind {
-        Kind::Protocol => include_str!("starters/protocol.toml"),
-        Kind::Resolution => include_str!("starters/resolution.toml"),
-    };
+    let text = kind.info().starter;
     match build::write_atomically(file, text.as_bytes()) {
         Ok(()) => {
             println!(

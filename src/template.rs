@@ -41,6 +41,13 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "resolution.xml",
         include_str!("../templates/resolution.xml"),
     ),
+    (
+        "rasporyazhenie.xml",
+        include_str!("../templates/rasporyazhenie.xml"),
+    ),
+    ("prikaz.xml", include_str!("../templates/prikaz.xml")),
+    ("reshenie.xml", include_str!("../templates/reshenie.xml")),
+    ("plan.xml", include_str!("../templates/plan.xml")),
 ];
 
 /// A template failed to load or to render.

@@ -13,6 +13,7 @@
 //! the cases a template uses.
 
 use crate::model::date::{self, DateStyle, Deadline};
+use crate::model::kind::EnactingForm;
 use crate::model::person::{Gender, NBSP, PersonName};
 use crate::model::text::TextBlock;
 use crate::model::*;
@@ -24,7 +25,8 @@ use std::sync::Arc;
 /// The whole template context.
 #[derive(Debug, Serialize)]
 pub struct View {
-    /// `protocol` or `resolution`.
+    /// The kind's key (`protocol`, `resolution`, `prikaz`, …): its
+    /// template is `{kind}.xml`.
     pub kind: &'static str,
     /// Document properties.
     pub meta: MetaView,
@@ -36,8 +38,8 @@ pub struct View {
     pub labels: Labels,
     /// Protocol content, when a protocol.
     pub protocol: Option<ProtocolView>,
-    /// Resolution content, when a resolution.
-    pub resolution: Option<ResolutionView>,
+    /// Act content, for every kind but the protocol.
+    pub act: Option<ActView>,
     /// Every person of the view, by [`PersonView::id`]: what the `name`
     /// and `position` filters decline. Not part of the template context.
     #[serde(skip)]
@@ -363,63 +365,123 @@ pub struct ProtocolView {
     pub signatures: Vec<SignatureView>,
 }
 
-/// A table cell.
+/// A table row.
 #[derive(Debug, Serialize)]
 pub struct TableRowView {
     /// Section row text, when a section row.
     pub section: Option<String>,
-    /// Cells, each a list of blocks.
-    pub cells: Vec<Vec<TextBlock>>,
+    /// Cells (the row number first when numbered), without those a cell
+    /// above covers.
+    pub cells: Vec<CellView>,
 }
 
-/// An appendix.
+/// A table cell.
 #[derive(Debug, Serialize)]
-pub struct AppendixView {
-    /// Number.
-    pub number: usize,
-    /// Label lines.
-    pub label: Vec<String>,
-    /// Title.
-    pub title: Option<String>,
-    /// `portrait` or `landscape`.
-    pub orientation: &'static str,
+pub struct CellView {
+    /// Paragraphs and lists.
+    pub blocks: Vec<TextBlock>,
+    /// Rows it spans.
+    pub rows: usize,
+    /// Centred (row numbers, numeric and date columns).
+    pub center: bool,
+}
+
+/// A table.
+#[derive(Debug, Serialize)]
+pub struct TableView {
     /// Column widths, mm.
-    pub widths: Vec<f32>,
+    pub widths: Vec<f64>,
+    /// Whether the first column holds automatic row numbers.
+    pub numbered: bool,
     /// Header rows.
     pub header: Vec<Vec<String>>,
     /// Rows.
     pub rows: Vec<TableRowView>,
-    /// Whether there is a table.
-    pub has_table: bool,
-    /// Whether the first column holds automatic row numbers.
-    pub numbered: bool,
 }
 
-/// A постановление.
+/// A block of an appendix's body.
 #[derive(Debug, Serialize)]
-pub struct ResolutionView {
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum BlockView {
+    /// A heading.
+    Heading {
+        /// Its text.
+        text: String,
+    },
+    /// Paragraphs and bulleted lists.
+    Text {
+        /// The blocks.
+        blocks: Vec<TextBlock>,
+    },
+    /// A list.
+    List {
+        /// Numbered or bulleted.
+        numbered: bool,
+        /// Items.
+        items: Vec<String>,
+    },
+    /// A table.
+    Table(TableView),
+    /// A signature.
+    Signature(SignatureView),
+}
+
+/// An appendix, or a page of an approved document.
+#[derive(Debug, Serialize)]
+pub struct AppendixView {
+    /// Number.
+    pub number: usize,
+    /// Lines of the grif box at the top right; none for no grif.
+    pub grif: Vec<String>,
+    /// Title lines.
+    pub title: Vec<String>,
+    /// `portrait` or `landscape`.
+    pub orientation: &'static str,
+    /// The body in order.
+    pub body: Vec<BlockView>,
+    /// «СОГЛАСОВАНО» blocks, each as its lines.
+    pub agreed: Vec<Vec<String>>,
+}
+
+/// An act (постановление, распоряжение, приказ, решение) or an approved
+/// document.
+#[derive(Debug, Serialize)]
+pub struct ActView {
+    /// Whether the act itself prints (its header, text and signature);
+    /// false for an approved document or an appendix published alone.
+    pub printed: bool,
     /// «ПОСТАНОВЛЕНИЕ».
     pub kind: String,
-    /// Date, `YYYY-MM-DD`, for the `date` filter.
+    /// The date as the date line prints it, or blanks in a draft.
     pub date: String,
-    /// The document's date form for the `date` filter.
-    pub date_form: &'static str,
-    /// Number.
+    /// The number, or blanks in a draft.
     pub number: String,
+    /// `from`, `plain` or `split`.
+    pub date_line: &'static str,
     /// City.
     pub city: Option<String>,
-    /// Title.
-    pub title: String,
-    /// Preamble: all paragraphs but the last.
+    /// Title lines.
+    pub title: Vec<String>,
+    /// `center` or `left`.
+    pub title_align: &'static str,
+    /// Preamble: every paragraph, but the last when the formula ends it.
     pub preamble: Vec<TextBlock>,
-    /// The last preamble paragraph, which the enacting word ends.
+    /// The last preamble paragraph, which an inline formula ends.
     pub preamble_last: String,
-    /// «постановляет:».
+    /// The enacting formula; empty for none.
     pub enacting: String,
+    /// `inline`, `line` or `none`.
+    pub enacting_form: &'static str,
+    /// `inline` or `line`.
+    pub control_form: &'static str,
     /// Points, flattened.
     pub points: Vec<PointView>,
     /// Signature.
     pub signature: Option<SignatureView>,
+    /// «СОГЛАСОВАНО» blocks after the signature, each as its lines.
+    pub agreed: Vec<Vec<String>>,
+    /// Width of the grif boxes, mm.
+    pub grif_width: f64,
     /// Appendices.
     pub appendices: Vec<AppendixView>,
 }
@@ -461,11 +523,11 @@ pub fn build(model: &Model) -> View {
         people: RefCell::new(Vec::new()),
     };
     let date = match &model.body {
-        Body::Protocol(p) => p.meeting.date,
-        Body::Resolution(r) => r.act.date,
+        Body::Protocol(p) => Some(p.meeting.date),
+        Body::Act(a) => a.act.as_ref().and_then(|a| a.date),
     }
-    .format("%Y-%m-%d")
-    .to_string();
+    .map(|d| d.format("%Y-%m-%d").to_string())
+    .unwrap_or_default();
     let (protocol, resolution, title, subject) = match &model.body {
         Body::Protocol(p) => {
             let v = protocol(p, o, &model.labels);
@@ -489,19 +551,30 @@ pub fn build(model: &Model) -> View {
                 .join("; ");
             (Some(v), None, title, subject)
         }
-        Body::Resolution(r) => {
-            let v = resolution(r, o);
-            let title = format!(
-                "{} от {} №{NBSP}{}",
-                capitalize_word(&r.act.kind),
-                date::numeric(r.act.date),
-                r.act.number
-            );
-            (None, Some(v), title, r.act.title.clone())
+        Body::Act(doc) => {
+            let v = act(doc, o);
+            let (title, subject) = match &doc.act {
+                Some(a) => {
+                    let mut title = capitalize_word(&a.word);
+                    if let Some(d) = a.date {
+                        title = format!("{title} от {}", date::numeric(d));
+                    }
+                    if let Some(n) = &a.number {
+                        title = format!("{title} №{NBSP}{n}");
+                    }
+                    (title, a.title.join(" "))
+                }
+                None => {
+                    let first = doc.appendices.first();
+                    let title = first.map(|a| a.title.join(" ")).unwrap_or_default();
+                    (title.clone(), title)
+                }
+            };
+            (None, Some(v), title, subject)
         }
     };
     View {
-        kind: model.body.kind_name(),
+        kind: model.kind.template(),
         meta: MetaView {
             title,
             author: model.organization.name.clone(),
@@ -517,7 +590,7 @@ pub fn build(model: &Model) -> View {
         options: model.options.clone(),
         labels: model.labels.clone(),
         protocol,
-        resolution,
+        act: resolution,
         people: People(Arc::new(o.people.take())),
     }
 }
@@ -656,6 +729,7 @@ fn flatten_points(
     points: &[Point],
     depth: usize,
     labels_deadline: &str,
+    deadline_ends_text: bool,
     out: &mut Vec<PointView>,
 ) {
     for p in points {
@@ -663,7 +737,7 @@ fn flatten_points(
             Some((TextBlock::Paragraph(first), rest)) => (tx(o, first), tx_blocks(o, rest)),
             _ => (String::new(), tx_blocks(o, &p.text)),
         };
-        if p.deadline.is_some() {
+        if p.deadline.is_some() && deadline_ends_text {
             // «…в школе — срок 01.09.2021.»: the sentence ends after the
             // deadline, not before it.
             text = text.trim_end_matches('.').to_owned();
@@ -680,7 +754,7 @@ fn flatten_points(
             rest,
             deadline: p.deadline.as_ref().map(DeadlineView::of),
             deadline_dated: p.deadline.as_ref().is_some_and(Deadline::is_dated),
-            responsible: tx_opt(o, &p.responsible),
+            responsible: (!p.responsible.is_empty()).then(|| tx(o, &p.responsible.join(", "))),
             group_deadline: None,
             group_label: String::new(),
             votes: p.votes.map(|(y, n, a)| {
@@ -690,7 +764,14 @@ fn flatten_points(
             }),
             closing: false,
         });
-        flatten_points(o, &p.points, depth + 1, labels_deadline, out);
+        flatten_points(
+            o,
+            &p.points,
+            depth + 1,
+            labels_deadline,
+            deadline_ends_text,
+            out,
+        );
         if let Some(g) = &p.group_deadline {
             out.push(PointView {
                 number: String::new(),
@@ -739,7 +820,14 @@ fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
         .filter(|d| loose(d.question))
         .cloned()
         .collect();
-    flatten_points(o, &loose_decisions, 0, &labels.deadline, &mut decisions);
+    flatten_points(
+        o,
+        &loose_decisions,
+        0,
+        &labels.deadline,
+        true,
+        &mut decisions,
+    );
     let parts = p
         .agenda
         .iter()
@@ -754,7 +842,7 @@ fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
                 .collect();
             // By question, decisions are numbered within their item: «1.1.».
             let renumbered = renumber(&mine, &format!("{}.", a.number));
-            flatten_points(o, &renumbered, 0, &labels.deadline, &mut ds);
+            flatten_points(o, &renumbered, 0, &labels.deadline, true, &mut ds);
             PartView {
                 number: a.number,
                 title: tx(o, &a.title),
@@ -841,81 +929,168 @@ fn date_form(o: &Options) -> &'static str {
         (DateStyle::Numeric, _) => "numeric",
         (DateStyle::Words, false) => "words",
         (DateStyle::Words, true) => "words_year",
+        (DateStyle::Quoted, _) => "quoted_spaced",
     }
 }
 
-fn resolution(r: &Resolution, o: &Ctx) -> ResolutionView {
-    let mut preamble = tx_blocks(o, &r.act.preamble);
+/// Blanks for a date not yet known: «от ____________ № ______».
+const BLANK_DATE: &str = "____________";
+const BLANK_NUMBER: &str = "______";
+/// «« ___ » ____________ 20__ г.», for a date to be written by hand.
+const BLANK_QUOTED_DATE: &str = "«\u{a0}___\u{a0}»\u{a0}____________ 20__\u{a0}г.";
+
+fn act(doc: &ActDocument, o: &Ctx) -> ActView {
+    let (inline, form) = match o.enacting_form {
+        EnactingForm::Inline => (true, "inline"),
+        EnactingForm::Line => (false, "line"),
+        EnactingForm::None => (false, "none"),
+    };
+    let a = doc.act.as_ref();
+    let mut preamble = a.map(|a| tx_blocks(o, &a.preamble)).unwrap_or_default();
+    let enacting = a
+        .map(|a| a.enacting.trim().to_owned())
+        .filter(|_| o.enacting_form != EnactingForm::None)
+        .unwrap_or_default();
     let preamble_last = match preamble.last() {
-        Some(TextBlock::Paragraph(_)) => match preamble.pop() {
+        Some(TextBlock::Paragraph(_)) if inline && !enacting.is_empty() => match preamble.pop() {
             Some(TextBlock::Paragraph(p)) => p,
             _ => String::new(),
         },
         _ => String::new(),
     };
+    let control_line = o.control_form == ControlForm::Line;
     let mut points = Vec::new();
-    flatten_points(o, &r.points, 0, "Срок", &mut points);
-    ResolutionView {
-        kind: r.act.kind.clone(),
-        date: r.act.date.format("%Y-%m-%d").to_string(),
-        date_form: date_form(o),
-        number: r.act.number.clone(),
-        city: tx_opt(o, &r.act.city),
-        title: tx(o, &r.act.title),
+    flatten_points(o, &doc.points, 0, "Срок", !control_line, &mut points);
+    if !control_line {
+        // «… месячник (И.И. Иванова).»: the brackets go inside the sentence.
+        for p in points.iter_mut().filter(|p| p.responsible.is_some()) {
+            p.text = p.text.trim_end_matches('.').to_owned();
+        }
+    }
+    ActView {
+        printed: a.is_some_and(|a| !a.appendices_only),
+        kind: a.map(|a| a.word.clone()).unwrap_or_default(),
+        date: match a.and_then(|a| a.date) {
+            Some(d) => date::format(d, o.date_style, o.year_word),
+            None if o.date_style == DateStyle::Quoted => BLANK_QUOTED_DATE.into(),
+            None => BLANK_DATE.into(),
+        },
+        number: a
+            .and_then(|a| a.number.clone())
+            .unwrap_or_else(|| BLANK_NUMBER.into()),
+        date_line: match o.date_line {
+            DateLine::From => "from",
+            DateLine::Plain => "plain",
+            DateLine::Split => "split",
+        },
+        city: a.and_then(|a| tx_opt(o, &a.city)),
+        title: a.map(|a| tx_lines(o, &a.title)).unwrap_or_default(),
+        title_align: match o.title_align {
+            TitleAlign::Center => "center",
+            TitleAlign::Left => "left",
+        },
         preamble,
         preamble_last,
-        enacting: r.act.enacting.clone(),
+        enacting,
+        enacting_form: form,
+        control_form: if control_line { "line" } else { "inline" },
         points,
-        signature: r.signature.as_ref().map(|s| signature(s, o)),
-        appendices: r
-            .appendices
+        signature: doc.signature.as_ref().map(|s| signature(s, o)),
+        agreed: doc
+            .agreed
             .iter()
-            .map(|a| AppendixView {
-                number: a.number,
-                label: tx_lines(o, &a.label),
-                title: tx_opt(o, &a.title),
-                orientation: match a.orientation {
-                    Orientation::Portrait => "portrait",
-                    Orientation::Landscape => "landscape",
+            .map(|e| endorsement("СОГЛАСОВАНО", e, o))
+            .collect(),
+        grif_width: tenths(o.grif_width),
+        appendices: doc.appendices.iter().map(|a| appendix(a, o)).collect(),
+    }
+}
+
+/// «СОГЛАСОВАНО» or «УТВЕРЖДАЮ», the position, «____________ И.О. Фамилия»
+/// and the date (or blanks for it).
+fn endorsement(word: &str, e: &Endorsement, o: &Ctx) -> Vec<String> {
+    let mut lines = vec![word.to_owned()];
+    lines.extend(tx_lines(o, &e.position));
+    lines.push(format!("____________ {}", e.person.name.initials_first()));
+    lines.push(match e.date {
+        Some(d) => date::format(d, DateStyle::Quoted, false),
+        None => BLANK_QUOTED_DATE.into(),
+    });
+    lines
+}
+
+fn appendix(a: &Appendix, o: &Ctx) -> AppendixView {
+    AppendixView {
+        number: a.number,
+        grif: match &a.grif {
+            Grif::None => Vec::new(),
+            Grif::Lines { lines } => tx_lines(o, lines),
+            Grif::Approve { by } => endorsement("УТВЕРЖДАЮ", by, o),
+        },
+        title: tx_lines(o, &a.title),
+        orientation: match a.orientation {
+            Orientation::Portrait => "portrait",
+            Orientation::Landscape => "landscape",
+        },
+        body: a.body.iter().map(|b| block(b, o)).collect(),
+        agreed: a
+            .agreed
+            .iter()
+            .map(|e| endorsement("СОГЛАСОВАНО", e, o))
+            .collect(),
+    }
+}
+
+/// Millimetres to a tenth, as f64: an f32 printed through the template
+/// context would show its binary error («0.4000000059604645»).
+fn tenths(mm: f32) -> f64 {
+    (f64::from(mm) * 10.0).round() / 10.0
+}
+
+fn block(b: &Block, o: &Ctx) -> BlockView {
+    match b {
+        Block::Heading { text } => BlockView::Heading { text: tx(o, text) },
+        Block::Text { blocks } => BlockView::Text {
+            blocks: tx_blocks(o, blocks),
+        },
+        Block::List { numbered, items } => BlockView::List {
+            numbered: *numbered,
+            items: tx_lines(o, items),
+        },
+        Block::Table { table: t } => BlockView::Table(table(t, o)),
+        Block::Signature { signature: s } => BlockView::Signature(signature(s, o)),
+    }
+}
+
+fn table(t: &Table, o: &Ctx) -> TableView {
+    TableView {
+        widths: t.widths().into_iter().map(tenths).collect(),
+        numbered: t.numbered,
+        header: t.header.iter().map(|r| tx_lines(o, r)).collect(),
+        rows: t
+            .rows
+            .iter()
+            .map(|row| match row {
+                TableRow::Cells { number, cells } => TableRowView {
+                    section: None,
+                    cells: number
+                        .map(|n| CellView {
+                            blocks: vec![TextBlock::Paragraph(n.to_string())],
+                            rows: 1,
+                            center: true,
+                        })
+                        .into_iter()
+                        .chain(cells.iter().map(|c| CellView {
+                            blocks: tx_blocks(o, &c.blocks),
+                            rows: c.rows,
+                            center: t.columns.get(c.column).is_some_and(|col| col.centered),
+                        }))
+                        .collect(),
                 },
-                widths: a
-                    .table
-                    .as_ref()
-                    .map(|t| t.widths.clone())
-                    .unwrap_or_default(),
-                header: a
-                    .table
-                    .as_ref()
-                    .map(|t| t.header.iter().map(|r| tx_lines(o, r)).collect())
-                    .unwrap_or_default(),
-                rows: a
-                    .table
-                    .as_ref()
-                    .map(|t| {
-                        t.rows
-                            .iter()
-                            .map(|row| match row {
-                                TableRow::Cells { number, cells } => {
-                                    let mut cells: Vec<Vec<TextBlock>> =
-                                        cells.iter().map(|c| tx_blocks(o, c)).collect();
-                                    if let Some(n) = number {
-                                        cells.insert(0, vec![TextBlock::Paragraph(n.to_string())]);
-                                    }
-                                    TableRowView {
-                                        section: None,
-                                        cells,
-                                    }
-                                }
-                                TableRow::Section { text } => TableRowView {
-                                    section: Some(tx(o, text)),
-                                    cells: Vec::new(),
-                                },
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                has_table: a.table.is_some(),
-                numbered: a.table.as_ref().is_some_and(|t| t.numbered),
+                TableRow::Section { text } => TableRowView {
+                    section: Some(tx(o, text)),
+                    cells: Vec::new(),
+                },
             })
             .collect(),
     }

@@ -593,12 +593,12 @@ fn a_table_wider_than_the_page_is_narrowed_and_the_build_says_so() {
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("больше ширины текста 170 мм: столбцы уменьшены пропорционально"),
+        err.contains("data/p.toml, строка 61, столбец 11: предупреждение в поле «appendix[0].table.columns»: столбцы таблицы шире текста: 12 + 5000 + 35 + 43 = 5090 мм, а ширина текста на книжной странице 170 мм; столбцы сужены пропорционально (но не уже 5 мм): 5, 155, 5, 5 мм"),
         "{err}"
     );
     let out = gostdoc(d, &["check", "data"]);
     assert!(
-        stderr(&out).contains("столбцы уменьшены пропорционально"),
+        stderr(&out).contains("столбцы сужены пропорционально"),
         "{}",
         stderr(&out)
     );

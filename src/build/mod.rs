@@ -291,10 +291,15 @@ fn read_document(
     deps.extend(Templates::used_by(kind).into_iter().map(Dep::Template));
     deps.sort();
     deps.dedup();
-    let layout_warnings = document
-        .warnings
-        .iter()
-        .map(|w| Diagnostic::error(input, w.as_str()).warning())
+    let layout_warnings = model
+        .layout_warnings
+        .into_iter()
+        .chain(
+            document
+                .warnings
+                .iter()
+                .map(|w| Diagnostic::error(input, w.as_str()).warning()),
+        )
         .collect();
     Ok(Read {
         document,

@@ -18,6 +18,8 @@ pub enum DateStyle {
     Numeric,
     /// 24 июня 2021 г.
     Words,
+    /// « 5 » марта 2024 г.
+    Quoted,
 }
 
 /// Formats a date as 24.06.2021.
@@ -43,6 +45,7 @@ pub fn format(d: NaiveDate, style: DateStyle, year_word: bool) -> String {
     match style {
         DateStyle::Numeric => numeric(d),
         DateStyle::Words => words(d, year_word),
+        DateStyle::Quoted => dates::format(d, DateForm::QuotedSpaced),
     }
 }
 

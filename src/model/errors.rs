@@ -15,6 +15,7 @@
 //! of the other document kind (`[act]` in a protocol would report its
 //! missing `date`).
 
+use super::kind::{DocKind, Family};
 use super::raw::Schema;
 use crate::diagnostic::{Diagnostic, is_toml_file};
 use std::ops::Range;
@@ -96,13 +97,14 @@ pub(super) fn check_tree<S: Schema>(
         .iter()
         .find(|(k, _)| k.get_ref() == "kind")
         .and_then(|(_, v)| v.get_ref().as_str());
-    if let Some(kind) = kind.filter(|k| matches!(*k, "protocol" | "resolution")) {
+    if let Some(kind) = kind.and_then(DocKind::from_name) {
+        let family = kind.info().family;
         for (key, _) in root.iter() {
             let name = key.get_ref().as_ref();
-            let Some((_, owner)) = S::KIND_SECTIONS.iter().find(|(s, _)| *s == name) else {
+            let Some((_, owners)) = S::KIND_SECTIONS.iter().find(|(s, _)| *s == name) else {
                 continue;
             };
-            if *owner != kind {
+            if !owners.contains(&family) {
                 out.push(misplaced_section::<S>(file, source, key.span(), name, kind));
             }
         }
@@ -124,41 +126,60 @@ fn misplaced_section<S: Schema>(
     source: &str,
     span: Range<usize>,
     name: &str,
-    kind: &str,
+    kind: DocKind,
 ) -> Diagnostic {
     let header = if S::is_table_array(name) {
         format!("[[{name}]]")
     } else {
         format!("[{name}]")
     };
-    let (kind_ru, other_kind, other_ru) = if kind == "protocol" {
-        ("протокол", "resolution", "постановление")
-    } else {
-        ("постановление", "protocol", "протокол")
-    };
-    let instead = match (kind, name) {
-        ("protocol", "act") => {
-            "в протоколе дата, номер, время и место заседания пишутся в разделе [meeting]"
+    let info = kind.info();
+    let place = info.prepositional;
+    let instead = match (info.family, name) {
+        (Family::Protocol, "act") => {
+            "в протоколе дата, номер, время и место заседания пишутся в разделе [meeting]".to_owned()
         }
-        ("protocol", "point") => "в протоколе решения пишутся в разделах [[decision]]",
-        ("protocol", "appendix") => "приложения с таблицами бывают только у постановления",
-        ("resolution", "meeting") => {
-            "в постановлении дата, номер и заголовок пишутся в разделе [act]"
+        (Family::Protocol, "point") => "в протоколе решения пишутся в разделах [[decision]]".into(),
+        (Family::Protocol, "appendix") => {
+            "приложения с таблицами бывают у постановлений, распоряжений, приказов и решений".into()
         }
-        ("resolution", "decision") => "в постановлении пункты пишутся в разделах [[point]]",
-        _ => "такого раздела у постановления нет",
+        (Family::Act, "meeting") => {
+            format!("в {place} дата, номер и заголовок пишутся в разделе [act]")
+        }
+        (Family::Act, "decision") => format!("в {place} пункты пишутся в разделах [[point]]"),
+        (Family::Act, "basis") => format!(
+            "в {place} гриф приложения составляется из раздела [act]; [basis] нужен только утверждаемому документу (kind = \"plan\")"
+        ),
+        (Family::Approved, "act" | "point") => "утверждаемый документ (план, положение) пишется разделами [[appendix]]; акт, которым он утверждён, — в разделе [basis]".into(),
+        _ => format!("такого раздела у вида «{}» нет", info.nominative),
     };
+    // The kinds that do have this section, for «если это …».
+    let owner = S::KIND_SECTIONS
+        .iter()
+        .find(|(s, _)| *s == name)
+        .and_then(|(_, families)| {
+            super::kind::KINDS
+                .iter()
+                .find(|k| families.contains(&k.family))
+        });
     let span = header_span(source, span.start).unwrap_or(span);
-    Diagnostic::at(
+    let d = Diagnostic::at(
         file,
         source,
         span,
-        format!("раздел {header} не относится к документу вида «{kind_ru}»"),
+        format!(
+            "раздел {header} не относится к документу вида «{}»",
+            info.nominative
+        ),
     )
-    .with_field(name)
-    .with_hint(format!(
-        "{instead}; если это {other_ru}, напишите в начале файла kind = \"{other_kind}\""
-    ))
+    .with_field(name);
+    match owner {
+        Some(o) => d.with_hint(format!(
+            "{instead}; если это {}, напишите в начале файла kind = \"{}\"",
+            o.nominative, o.key
+        )),
+        None => d.with_hint(instead),
+    }
 }
 
 /// True when the source has a backslash or a C1 control character

@@ -9,7 +9,7 @@
 
 use super::date::Deadline;
 use super::raw::{RawDocument, RawPoint, RawSpeech};
-use super::{Attendee, Body, Course, Point, Protocol, Resolution, Validator};
+use super::{ActDocument, Attendee, Body, Course, DocKind, Family, Point, Protocol, Validator};
 use crate::diagnostic::Diagnostic;
 use chrono::NaiveDate;
 use std::ops::Range;
@@ -35,16 +35,22 @@ impl Validator {
     }
 
     /// Runs every check on a validated document.
-    pub(super) fn lint(&mut self, raw: &RawDocument, body: &Body, course: Course) {
+    pub(super) fn lint(&mut self, raw: &RawDocument, body: &Body, kind: DocKind, course: Course) {
         match body {
             Body::Protocol(p) => self.lint_protocol(raw, p, course),
-            Body::Resolution(r) => self.lint_resolution(raw, r),
+            Body::Act(a) => self.lint_act(raw, a, kind),
         }
     }
 
     fn lint_protocol(&mut self, raw: &RawDocument, p: &Protocol, course: Course) {
         let date = p.meeting.date;
-        self.lint_points(&raw.decision, &p.decisions, "decision", date, "заседания");
+        self.lint_points(
+            &raw.decision,
+            &p.decisions,
+            "decision",
+            Some(date),
+            "заседания",
+        );
         if let Some(present) = people_present(p) {
             self.lint_votes(&raw.decision, &p.decisions, "decision", present);
         }
@@ -115,34 +121,74 @@ impl Validator {
         }
     }
 
-    fn lint_resolution(&mut self, raw: &RawDocument, r: &Resolution) {
-        self.lint_points(&raw.point, &r.points, "point", r.act.date, "постановления");
-        if r.points.is_empty() {
-            self.warn_file(
-                "point",
-                "в постановлении нет ни одного пункта".into(),
-                "добавьте пункты [[point]] с полем text",
+    fn lint_act(&mut self, raw: &RawDocument, doc: &ActDocument, kind: DocKind) {
+        let info = kind.info();
+        let date = doc.act.as_ref().and_then(|a| a.date);
+        self.lint_points(&raw.point, &doc.points, "point", date, info.genitive);
+        if let (Some(act), Some(raw_act)) = (&doc.act, &raw.act)
+            && act.is_draft()
+            && info.family == Family::Act
+        {
+            let blank = match (act.date, &act.number) {
+                (None, None) => "дата и номер не заполнены",
+                (None, Some(_)) => "дата не заполнена",
+                _ => "номер не заполнен",
+            };
+            self.warn(
+                raw_act.title.span(),
+                "act",
+                format!(
+                    "{blank}: {} печатается как проект, с пустыми местами («от ____________ №\u{a0}______»)",
+                    info.nominative
+                ),
+                "после регистрации впишите date и number в раздел [act]",
             );
         }
-        for (i, (appendix, ra)) in r.appendices.iter().zip(&raw.appendix).enumerate() {
-            if appendix.table.as_ref().is_some_and(|t| t.rows.is_empty())
-                && let Some(table) = &ra.get_ref().table
-            {
-                self.warn(
-                    table.span(),
-                    &format!("appendix[{i}].table"),
-                    "в таблице приложения нет ни одной строки".into(),
-                    "добавьте строки [[appendix.table.row]] с полем cells",
+        let only_appendices = doc.act.as_ref().is_some_and(|a| a.appendices_only);
+        if info.family == Family::Act && !only_appendices {
+            if doc.points.is_empty() {
+                self.warn_file(
+                    "point",
+                    format!("в {} нет ни одного пункта", info.prepositional),
+                    "добавьте пункты [[point]] с полем text",
+                );
+            }
+            if doc.signature.is_none() {
+                self.warn_file(
+                    "signature",
+                    format!(
+                        "{} некому подписать: нет [[signature]] ни в документе, ни в профиле",
+                        info.nominative
+                    ),
+                    "добавьте [[signature]] с полями position и person",
                 );
             }
         }
-        if r.signature.is_none() {
-            self.warn_file(
-                "signature",
-                "постановление некому подписать: нет [[signature]] ни в документе, ни в профиле"
-                    .into(),
-                "добавьте [[signature]] с полями position и person",
-            );
+        for (i, (appendix, ra)) in doc.appendices.iter().zip(&raw.appendix).enumerate() {
+            let ra = ra.get_ref();
+            let raw_tables = ra
+                .table
+                .iter()
+                .map(|t| (t, format!("appendix[{i}].table")))
+                .chain(ra.body.iter().enumerate().filter_map(|(j, b)| {
+                    b.get_ref()
+                        .table
+                        .as_ref()
+                        .map(|t| (t, format!("appendix[{i}].body[{j}].table")))
+                }));
+            for (table, (raw_table, field)) in appendix.tables().zip(raw_tables) {
+                if table.rows.is_empty() {
+                    self.warn(
+                        raw_table.span(),
+                        &field,
+                        "в таблице приложения нет ни одной строки".into(),
+                        &format!(
+                            "добавьте строки [[{}.row]] с полем cells",
+                            super::raw::schema_path(&field)
+                        ),
+                    );
+                }
+            }
         }
     }
 
@@ -152,7 +198,7 @@ impl Validator {
         raw: &[Spanned<RawPoint>],
         points: &[Point],
         field: &str,
-        date: NaiveDate,
+        date: Option<NaiveDate>,
         of_what: &str,
     ) {
         for (i, (entry, p)) in raw.iter().zip(points).enumerate() {
@@ -174,6 +220,7 @@ impl Validator {
                     continue;
                 };
                 if let Some(last) = last_day(deadline)
+                    && let Some(date) = date
                     && last < date
                 {
                     self.warn(

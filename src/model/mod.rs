@@ -9,15 +9,25 @@
 //! `lint` submodule adds warnings about valid content that looks wrong
 //! ([`Model::warnings`], shown by `gostdoc check`).
 
+pub mod act;
 pub mod date;
 mod errors;
+pub mod kind;
 mod lint;
+pub mod options;
 pub mod person;
+pub mod protocol;
 pub mod raw;
+pub mod table;
 pub mod text;
 
+pub use act::*;
+pub use kind::{DocKind, Family};
+pub use options::*;
+pub use protocol::*;
+pub use table::*;
+
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::document::{MAX_COLUMN_MM, MIN_COLUMN_MM};
 use crate::input::{self, Access, FileKind};
 use chrono::NaiveDate;
 use date::{DateStyle, Deadline};
@@ -29,12 +39,13 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use text::{TextBlock, parse_blocks};
 use toml::Spanned;
-
 /// A validated document of either kind.
 #[derive(Debug, Clone, Serialize)]
 pub struct Model {
     /// The input file.
     pub source: PathBuf,
+    /// The document kind.
+    pub kind: DocKind,
     /// Files this document was read from: itself and its profile.
     pub inputs: Vec<PathBuf>,
     /// The organisation.
@@ -48,26 +59,21 @@ pub struct Model {
     /// Content that is valid but looks wrong (shown by `gostdoc check`).
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
+    /// What the model changed or could not lay out as written (a table
+    /// narrowed to the page, a header word wider than its column): shown
+    /// by `build` too, since the output differs from what was written.
+    #[serde(skip)]
+    pub layout_warnings: Vec<Diagnostic>,
 }
 
-/// The document kind with its content.
+/// The document's content, by family of kinds.
 #[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(tag = "family", rename_all = "lowercase")]
 pub enum Body {
     /// Протокол.
     Protocol(Box<Protocol>),
-    /// Постановление.
-    Resolution(Box<Resolution>),
-}
-
-impl Body {
-    /// The template name for this kind.
-    pub fn kind_name(&self) -> &'static str {
-        match self {
-            Body::Protocol(_) => "protocol",
-            Body::Resolution(_) => "resolution",
-        }
-    }
+    /// An act or an approved document.
+    Act(Box<ActDocument>),
 }
 
 /// The organisation issuing the document.
@@ -81,106 +87,10 @@ pub struct Organization {
     pub city: Option<String>,
     /// «администрации МО «…»», for the appendix label.
     pub issuer_genitive: Option<String>,
-}
-
-/// Full or short protocol (LAYOUT.md §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProtocolForm {
-    /// СЛУШАЛИ, ВЫСТУПИЛИ, РЕШИЛИ.
-    Full,
-    /// Agenda items and decisions only.
-    Short,
-}
-
-/// How the course of the meeting is laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Course {
-    /// Per agenda item: «1. СЛУШАЛИ: … ВЫСТУПИЛИ: … РЕШИЛИ: 1.1. …».
-    ByQuestion,
-    /// One СЛУШАЛИ section, then one РЕШИЛИ section.
-    Together,
-}
-
-/// Where a heading word is printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LabelPlacement {
-    /// Once, above the list.
-    Once,
-    /// Before every entry.
-    Each,
-}
-
-/// Name order in running text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NameOrder {
-    /// «О.Н. Климова».
-    InitialsFirst,
-    /// «Климова О.Н.».
-    SurnameFirst,
-}
-
-/// How a list of people or items prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ListStyle {
-    /// One per line.
-    Lines,
-    /// «1. …;».
-    Numbered,
-    /// «– …;».
-    Bulleted,
-}
-
-/// Options, with the house defaults of LAYOUT.md.
-#[derive(Debug, Clone, Serialize)]
-pub struct Options {
-    /// Full or short.
-    pub form: ProtocolForm,
-    /// By question or together.
-    pub course: Course,
-    /// «СЛУШАЛИ:» once or before every speaker.
-    pub heard_label: LabelPlacement,
-    /// Name order.
-    pub names: NameOrder,
-    /// Attendee list style.
-    pub present_list: ListStyle,
-    /// Agenda list style.
-    pub agenda_list: ListStyle,
-    /// Date style of the date line.
-    pub date_style: DateStyle,
-    /// «года» instead of «г.».
-    pub year_word: bool,
-    /// Letter-spaced enacting word.
-    pub spaced_enacting: bool,
-    /// Page numbers from page 2.
-    pub page_numbers: bool,
-    /// Apply the typographic pass to user text.
-    pub typography: bool,
-}
-
-/// Heading words (see `RawLabels` for each).
-#[derive(Debug, Clone, Serialize)]
-#[allow(missing_docs)]
-pub struct Labels {
-    pub kind: String,
-    pub chair: String,
-    pub secretary: String,
-    pub present: String,
-    pub absent: String,
-    pub invited: String,
-    pub agenda: String,
-    pub heard: String,
-    pub spoke: String,
-    pub decided: String,
-    pub deadline: String,
-    pub time: String,
-    pub venue: String,
-    pub format: String,
-    pub date: Option<String>,
+    /// The coat of arms: its path relative to the document's folder.
+    pub emblem: Option<String>,
+    /// The emblem's height, mm.
+    pub emblem_height: f32,
 }
 
 /// A person with the forms templates print.
@@ -199,78 +109,6 @@ pub struct Person {
     pub position_cases: BTreeMap<&'static str, String>,
 }
 
-/// What met, when and where.
-#[derive(Debug, Clone, Serialize)]
-pub struct Meeting {
-    /// What met, genitive.
-    pub title: String,
-    /// Number.
-    pub number: Option<String>,
-    /// Date.
-    pub date: NaiveDate,
-    /// Time.
-    pub time: Option<String>,
-    /// Venue.
-    pub venue: Option<String>,
-    /// City.
-    pub city: Option<String>,
-    /// Form (ВКС).
-    pub format: Option<String>,
-}
-
-/// An attendee entry.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Attendee {
-    /// A person.
-    Person {
-        /// Who.
-        person: Box<Person>,
-        /// Role in the meeting.
-        role: Option<String>,
-        /// Note in brackets.
-        note: Option<String>,
-    },
-    /// A group with members or counts.
-    Group {
-        /// The group's name.
-        title: String,
-        /// Members.
-        members: Vec<Person>,
-        /// Counts.
-        counts: Vec<(u32, String)>,
-    },
-    /// Free text.
-    Text {
-        /// The text.
-        text: String,
-    },
-}
-
-/// An agenda item.
-#[derive(Debug, Clone, Serialize)]
-pub struct AgendaItem {
-    /// Number, 1-based.
-    pub number: usize,
-    /// Title.
-    pub title: String,
-    /// Speaker.
-    pub speaker: Option<Person>,
-}
-
-/// A speech.
-#[derive(Debug, Clone, Serialize)]
-pub struct Speech {
-    /// Agenda item, 1-based.
-    pub question: Option<usize>,
-    /// Who.
-    pub speaker: Person,
-    /// Role here.
-    pub role: Option<String>,
-    /// What was said.
-    pub text: Vec<TextBlock>,
-}
-
 /// A numbered point.
 #[derive(Debug, Clone, Serialize)]
 pub struct Point {
@@ -282,8 +120,8 @@ pub struct Point {
     pub to: Option<String>,
     /// Text.
     pub text: Vec<TextBlock>,
-    /// Responsible.
-    pub responsible: Option<String>,
+    /// Responsible persons or bodies, as written.
+    pub responsible: Vec<String>,
     /// Deadline.
     pub deadline: Option<Deadline>,
     /// Deadline shared by the sub-points.
@@ -303,113 +141,8 @@ pub struct Signature {
     pub person: Person,
 }
 
-/// A protocol.
-#[derive(Debug, Clone, Serialize)]
-pub struct Protocol {
-    /// Meeting.
-    pub meeting: Meeting,
-    /// Chair.
-    pub chair: Option<Person>,
-    /// Secretary.
-    pub secretary: Option<Person>,
-    /// Present.
-    pub present: Vec<Attendee>,
-    /// Absent; `Some(empty)` prints the heading with nothing after it.
-    pub absent: Option<Vec<Attendee>>,
-    /// Invited.
-    pub invited: Vec<Attendee>,
-    /// Agenda.
-    pub agenda: Vec<AgendaItem>,
-    /// СЛУШАЛИ.
-    pub heard: Vec<Speech>,
-    /// ВЫСТУПИЛИ.
-    pub spoke: Vec<Speech>,
-    /// РЕШИЛИ.
-    pub decisions: Vec<Point>,
-    /// Signatures.
-    pub signatures: Vec<Signature>,
-}
-
-/// The act's requisites.
-#[derive(Debug, Clone, Serialize)]
-pub struct Act {
-    /// «ПОСТАНОВЛЕНИЕ».
-    pub kind: String,
-    /// Date.
-    pub date: NaiveDate,
-    /// Number.
-    pub number: String,
-    /// City.
-    pub city: Option<String>,
-    /// Title.
-    pub title: String,
-    /// Preamble paragraphs.
-    pub preamble: Vec<TextBlock>,
-    /// Enacting word.
-    pub enacting: String,
-}
-
 /// Page orientation of an appendix.
 pub use crate::document::Orientation;
-
-/// A table row of an appendix.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum TableRow {
-    /// Ordinary row.
-    Cells {
-        /// Automatic number, when the first column is numbered.
-        number: Option<usize>,
-        /// Cells.
-        cells: Vec<Vec<TextBlock>>,
-    },
-    /// Section row spanning all columns.
-    Section {
-        /// Its text.
-        text: String,
-    },
-}
-
-/// A table.
-#[derive(Debug, Clone, Serialize)]
-pub struct Table {
-    /// Whether the first column holds automatic row numbers.
-    pub numbered: bool,
-    /// Column widths, mm.
-    pub widths: Vec<f32>,
-    /// Header rows.
-    pub header: Vec<Vec<String>>,
-    /// Rows.
-    pub rows: Vec<TableRow>,
-}
-
-/// An appendix.
-#[derive(Debug, Clone, Serialize)]
-pub struct Appendix {
-    /// Number, 1-based.
-    pub number: usize,
-    /// Label lines.
-    pub label: Vec<String>,
-    /// Title.
-    pub title: Option<String>,
-    /// Orientation.
-    pub orientation: Orientation,
-    /// Table.
-    pub table: Option<Table>,
-}
-
-/// A постановление.
-#[derive(Debug, Clone, Serialize)]
-pub struct Resolution {
-    /// Requisites.
-    pub act: Act,
-    /// Points.
-    pub points: Vec<Point>,
-    /// Signature.
-    pub signature: Option<Signature>,
-    /// Appendices.
-    pub appendices: Vec<Appendix>,
-}
 
 /// Reads and validates one document file; its profile may lie in the
 /// document's folder tree or the current folder.
@@ -426,12 +159,16 @@ pub fn load_with(path: &Path, access: &Access) -> Result<Model, Diagnostics> {
         file: path.to_path_buf(),
         source: text,
         diagnostics: Vec::new(),
+        layout: Vec::new(),
         people: Vec::new(),
     };
     let mut inputs = vec![path.to_path_buf()];
     let profile = match &raw.profile {
         Some(p) => {
             let profile_path = path.parent().unwrap_or(Path::new(".")).join(p.get_ref());
+            // The emblem a profile names is relative to the profile; the
+            // build reads pictures relative to the document's folder.
+            let relative_profile = PathBuf::from(p.get_ref());
             // Not readable: said at the document's `profile` line. Not
             // UTF-8: said about the profile itself, at its bad byte.
             match input::read(&profile_path, FileKind::Profile, access)
@@ -451,13 +188,14 @@ pub fn load_with(path: &Path, access: &Access) -> Result<Model, Diagnostics> {
                         file: profile_path.clone(),
                         source: ptext,
                         diagnostics: Vec::new(),
+                        layout: Vec::new(),
                         people: Vec::new(),
                     };
                     pv.collect_people(&profile.people);
                     v.diagnostics.append(&mut pv.diagnostics);
                     v.people.extend(pv.people);
-                    inputs.push(profile_path);
-                    Some(profile)
+                    inputs.push(profile_path.clone());
+                    Some((profile, relative_profile))
                 }
             }
         }
@@ -470,6 +208,7 @@ pub fn load_with(path: &Path, access: &Access) -> Result<Model, Diagnostics> {
         Err(diags)
     } else {
         model.warnings = diags.0;
+        model.layout_warnings = std::mem::take(&mut v.layout);
         // In the order of the file, as the secretary reads it.
         model.warnings.sort_by_key(|d| d.position);
         Ok(model)
@@ -531,6 +270,8 @@ struct Validator {
     file: PathBuf,
     source: String,
     diagnostics: Vec<Diagnostic>,
+    /// Warnings about the layout (see [`Model::layout_warnings`]).
+    layout: Vec<Diagnostic>,
     /// `[[people]]` of the profile and of the document.
     people: Vec<Person>,
 }
@@ -737,267 +478,129 @@ impl Validator {
     fn validate(
         &mut self,
         raw: RawDocument,
-        profile: Option<RawProfile>,
+        profile: Option<(RawProfile, PathBuf)>,
         inputs: Vec<PathBuf>,
     ) -> Model {
         let kind = match &raw.kind {
-            Some(k) if k.get_ref() == "protocol" || k.get_ref() == "resolution" => {
-                k.get_ref().clone()
-            }
-            Some(k) => {
-                let hint = match errors::suggest(k.get_ref(), &["protocol", "resolution"]) {
-                    Some(s) => format!("возможно, имелось в виду «{s}»"),
-                    None => "допустимые значения: protocol (протокол), resolution (постановление)"
-                        .into(),
-                };
-                self.error(
-                    k.span(),
-                    "kind",
-                    format!("неизвестный вид документа «{}»", k.get_ref()),
-                    Some(&hint),
-                );
-                "protocol".into()
-            }
+            Some(k) => match DocKind::from_name(k.get_ref()) {
+                Some(kind) => kind,
+                None => {
+                    let hint = match errors::suggest(k.get_ref(), &DocKind::names()) {
+                        Some(s) => format!("возможно, имелось в виду «{s}»"),
+                        None => format!("допустимые значения: {}", DocKind::listing()),
+                    };
+                    self.error(
+                        k.span(),
+                        "kind",
+                        format!("неизвестный вид документа «{}»", k.get_ref()),
+                        Some(&hint),
+                    );
+                    DocKind::Protocol
+                }
+            },
             None => {
                 self.diagnostics.push(
                     Diagnostic::at(&self.file, &self.source, 0..0, "не указан вид документа")
                         .with_field("kind")
-                        .with_hint(
-                            "добавьте первой строкой kind = \"protocol\" или kind = \"resolution\"",
-                        ),
+                        .with_hint(format!(
+                            "добавьте первой строкой kind = \"…\", например kind = \"protocol\"; виды: {}",
+                            DocKind::listing()
+                        )),
                 );
-                "protocol".into()
+                DocKind::Protocol
             }
         };
-        let profile = profile.unwrap_or_default();
-        let org_raw = merge_org(profile.organization.clone(), raw.organization.clone());
-        let organization = Organization {
-            name: org_raw.name.clone().unwrap_or_default(),
-            header: org_raw.header.clone().map(|l| l.0).unwrap_or_default(),
-            city: org_raw.city.clone(),
-            issuer_genitive: org_raw.issuer_genitive.clone(),
+        let (profile, profile_path) = match profile {
+            Some((p, path)) => (p, Some(path)),
+            None => (RawProfile::default(), None),
         };
-        let o = raw.options.clone().unwrap_or_default();
-        let options = Options {
-            form: self.choice(
-                &o.form,
-                "options.form",
-                &[("full", ProtocolForm::Full), ("short", ProtocolForm::Short)],
-                ProtocolForm::Full,
-            ),
-            course: self.choice(
-                &o.course,
-                "options.course",
-                &[
-                    ("by_question", Course::ByQuestion),
-                    ("together", Course::Together),
-                ],
-                // By question when the document ties anything to a
-                // question; otherwise nothing could be placed under one.
-                if raw
-                    .heard
-                    .iter()
-                    .chain(&raw.spoke)
-                    .any(|s| s.get_ref().question.is_some())
-                    || raw.decision.iter().any(|d| d.get_ref().question.is_some())
-                {
-                    Course::ByQuestion
-                } else {
-                    Course::Together
-                },
-            ),
-            heard_label: self.choice(
-                &o.heard_label,
-                "options.heard_label",
-                &[
-                    ("once", LabelPlacement::Once),
-                    ("each", LabelPlacement::Each),
-                ],
-                LabelPlacement::Once,
-            ),
-            names: self.choice(
-                &o.names,
-                "options.names",
-                &[
-                    ("initials_first", NameOrder::InitialsFirst),
-                    ("surname_first", NameOrder::SurnameFirst),
-                ],
-                NameOrder::SurnameFirst,
-            ),
-            present_list: self.choice(
-                &o.present_list,
-                "options.present_list",
-                &[
-                    ("lines", ListStyle::Lines),
-                    ("numbered", ListStyle::Numbered),
-                    ("bulleted", ListStyle::Bulleted),
-                ],
-                ListStyle::Lines,
-            ),
-            agenda_list: self.choice(
-                &o.agenda_list,
-                "options.agenda_list",
-                &[
-                    ("lines", ListStyle::Lines),
-                    ("numbered", ListStyle::Numbered),
-                    ("bulleted", ListStyle::Bulleted),
-                ],
-                ListStyle::Numbered,
-            ),
-            date_style: self.choice(
-                &o.date_style,
-                "options.date_style",
-                &[("numeric", DateStyle::Numeric), ("words", DateStyle::Words)],
-                if kind == "resolution" {
-                    DateStyle::Words
-                } else {
-                    DateStyle::Numeric
-                },
-            ),
-            year_word: o.year_word.unwrap_or(false),
-            spaced_enacting: o.spaced_enacting.unwrap_or(true),
-            page_numbers: o.page_numbers.unwrap_or(true),
-            typography: o.typography.unwrap_or(true),
+        let organization = self.organization(&profile, profile_path.as_deref(), &raw);
+        let by_question = raw
+            .heard
+            .iter()
+            .chain(&raw.spoke)
+            .any(|s| s.get_ref().question.is_some())
+            || raw.decision.iter().any(|d| d.get_ref().question.is_some());
+        let o = options::merge_options(profile.options.clone(), raw.options.clone());
+        let options = self.options(&o, kind, by_question);
+        let labels = self.labels(raw.labels.clone().unwrap_or_default(), kind);
+        let body = match kind.info().family {
+            Family::Protocol => Body::Protocol(Box::new(self.protocol(&raw, &organization))),
+            Family::Act | Family::Approved => Body::Act(Box::new(self.act_document(
+                &raw,
+                &profile,
+                &organization,
+                &options,
+                kind,
+            ))),
         };
-        let l = raw.labels.clone().unwrap_or_default();
-        let labels = Labels {
-            kind: l.kind.unwrap_or_else(|| {
-                if kind == "resolution" {
-                    "ПОСТАНОВЛЕНИЕ".into()
-                } else {
-                    "ПРОТОКОЛ".into()
-                }
-            }),
-            chair: l.chair.unwrap_or_else(|| "Председатель".into()),
-            secretary: l.secretary.unwrap_or_else(|| "Секретарь".into()),
-            present: l.present.unwrap_or_else(|| "Присутствовали".into()),
-            absent: l.absent.unwrap_or_else(|| "Отсутствовали".into()),
-            invited: l.invited.unwrap_or_else(|| "Приглашенные".into()),
-            agenda: l.agenda.unwrap_or_else(|| "ПОВЕСТКА ДНЯ".into()),
-            heard: l.heard.unwrap_or_else(|| "СЛУШАЛИ".into()),
-            spoke: l.spoke.unwrap_or_else(|| "ВЫСТУПИЛИ".into()),
-            decided: l.decided.unwrap_or_else(|| "РЕШИЛИ".into()),
-            deadline: l.deadline.unwrap_or_else(|| "Срок".into()),
-            time: l.time.unwrap_or_else(|| "Время проведения".into()),
-            venue: l.venue.unwrap_or_else(|| "Место проведения".into()),
-            format: l.format.unwrap_or_else(|| "Форма проведения".into()),
-            date: l.date,
-        };
-        let body = if kind == "resolution" {
-            Body::Resolution(Box::new(self.resolution(&raw, &profile, &organization)))
-        } else {
-            Body::Protocol(Box::new(self.protocol(&raw, &organization)))
-        };
-        // Sections of the other kind (`[act]` in a protocol) were refused
+        // Sections of another kind (`[act]` in a protocol) were refused
         // by `parse_toml`, before serde could misreport them.
-        self.lint(&raw, &body, options.course);
+        self.lint(&raw, &body, kind, options.course);
         Model {
             source: self.file.clone(),
+            kind,
             inputs,
             organization,
             options,
             labels,
             body,
             warnings: Vec::new(),
+            layout_warnings: Vec::new(),
         }
     }
 
-    fn protocol(&mut self, raw: &RawDocument, org: &Organization) -> Protocol {
-        let meeting = match raw.meeting.as_ref().map(Spanned::get_ref) {
-            Some(m) => {
-                let date = self.date(&m.date, "meeting.date").unwrap_or_default();
-                Meeting {
-                    title: m.title.clone(),
-                    number: m.number.clone(),
-                    date,
-                    time: m.time.clone(),
-                    venue: m.venue.clone(),
-                    city: m.city.clone().or_else(|| org.city.clone()),
-                    format: m.format.clone(),
+    /// The organisation: the profile's, overridden key by key by the
+    /// document's. The emblem's path is made relative to the document's
+    /// folder, wherever the file that names it lies.
+    fn organization(
+        &mut self,
+        profile: &RawProfile,
+        profile_path: Option<&Path>,
+        raw: &RawDocument,
+    ) -> Organization {
+        let from_document = raw.organization.as_ref().and_then(|o| o.emblem.as_ref());
+        let emblem = match (from_document, &profile.organization) {
+            (Some(e), _) => Some(e.get_ref().clone()),
+            (None, Some(o)) => o.emblem.as_ref().map(|e| {
+                let dir = profile_path
+                    .and_then(Path::parent)
+                    .filter(|d| !d.as_os_str().is_empty());
+                match dir {
+                    Some(d) => d.join(e.get_ref()).to_string_lossy().replace('\\', "/"),
+                    None => e.get_ref().clone(),
                 }
-            }
-            None => {
-                self.diagnostics.push(
-                    Diagnostic::at(
-                        &self.file,
-                        &self.source,
-                        0..0,
-                        "не заполнен раздел [meeting]: что заседало, дата, время, место",
-                    )
-                    .with_field("meeting")
-                    .with_hint("добавьте раздел [meeting] с полями title и date"),
-                );
-                Meeting {
-                    title: String::new(),
-                    number: None,
-                    date: NaiveDate::default(),
-                    time: None,
-                    venue: None,
-                    city: None,
-                    format: None,
-                }
-            }
+            }),
+            _ => None,
         };
-        let meeting_raw = raw.meeting.as_ref().map(Spanned::get_ref);
-        let chair = meeting_raw
-            .and_then(|m| m.chair.as_ref())
-            .and_then(|c| self.person_ref(c, "meeting.chair"));
-        let secretary = meeting_raw
-            .and_then(|m| m.secretary.as_ref())
-            .and_then(|c| self.person_ref(c, "meeting.secretary"));
-        let present = self.attendees(&raw.present, "present");
-        let absent = raw.absent.as_ref().map(|a| self.attendees(a, "absent"));
-        let invited = self.attendees(&raw.invited, "invited");
-        let agenda: Vec<AgendaItem> = raw
-            .agenda
-            .iter()
-            .enumerate()
-            .map(|(i, a)| AgendaItem {
-                number: i + 1,
-                title: a.get_ref().title.get_ref().clone(),
-                speaker: a
-                    .get_ref()
-                    .speaker
+        let org = merge_org(profile.organization.clone(), raw.organization.clone());
+        let emblem_height = match &org.emblem_height {
+            Some(h) if (5.0..=60.0).contains(h.get_ref()) => *h.get_ref(),
+            Some(h) => {
+                // Said in the file that wrote it only when that is this one.
+                if raw
+                    .organization
                     .as_ref()
-                    .and_then(|s| self.person_ref(s, &format!("agenda[{i}].speaker"))),
-            })
-            .collect();
-        let heard = self.speeches(&raw.heard, "heard", agenda.len());
-        let spoke = self.speeches(&raw.spoke, "spoke", agenda.len());
-        let decisions = self.points(&raw.decision, "", "decision", agenda.len());
-        let mut signatures: Vec<Signature> = raw
-            .signature
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| self.signature(s, &format!("signature[{i}]")))
-            .collect();
-        if raw.signature.is_empty() {
-            // House default: the chair and the secretary sign (LAYOUT.md §5).
-            if let Some(c) = &chair {
-                signatures.push(Signature {
-                    position: vec!["Председатель".into()],
-                    person: c.clone(),
-                });
+                    .is_some_and(|o| o.emblem_height.is_some())
+                {
+                    self.error(
+                        h.span(),
+                        "organization.emblem_height",
+                        format!("высота герба {} мм вне пределов 5–60 мм", h.get_ref()),
+                        Some("обычно герб высотой 17 мм"),
+                    );
+                }
+                17.0
             }
-            if let Some(s) = &secretary {
-                signatures.push(Signature {
-                    position: vec!["Секретарь".into()],
-                    person: s.clone(),
-                });
-            }
-        }
-        Protocol {
-            meeting,
-            chair,
-            secretary,
-            present,
-            absent,
-            invited,
-            agenda,
-            heard,
-            spoke,
-            decisions,
-            signatures,
+            None => 17.0,
+        };
+        Organization {
+            name: org.name.clone().unwrap_or_default(),
+            header: org.header.clone().map(|l| l.0).unwrap_or_default(),
+            city: org.city.clone(),
+            issuer_genitive: org.issuer_genitive.clone(),
+            emblem,
+            emblem_height,
         }
     }
 
@@ -1012,114 +615,6 @@ impl Validator {
                 .unwrap_or_default(),
         };
         Some(Signature { position, person })
-    }
-
-    fn attendees(&mut self, list: &[Spanned<RawAttendee>], field: &str) -> Vec<Attendee> {
-        let mut out = Vec::new();
-        for (i, entry) in list.iter().enumerate() {
-            let a = entry.get_ref();
-            let f = format!("{field}[{i}]");
-            let kinds = [a.name.is_some(), a.group.is_some(), a.text.is_some()]
-                .iter()
-                .filter(|b| **b)
-                .count();
-            if kinds != 1 {
-                self.error(entry.span(), &f, "запись должна содержать ровно одно из полей: name (человек), group (группа) или text (текст)".into(), None);
-                continue;
-            }
-            if let Some(name) = &a.name {
-                let Some(mut person) =
-                    self.person_named(name.get_ref(), name.span(), &format!("{f}.name"))
-                else {
-                    continue;
-                };
-                if a.position.is_some() {
-                    person.position = a.position.clone();
-                }
-                out.push(Attendee::Person {
-                    person: Box::new(person),
-                    role: a.role.clone(),
-                    note: a.note.clone(),
-                });
-            } else if let Some(group) = &a.group {
-                let members = a
-                    .members
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(j, m)| self.person_ref(m, &format!("{f}.members[{j}]")))
-                    .collect();
-                let counts = a
-                    .counts
-                    .iter()
-                    .enumerate()
-                    .map(|(j, c)| {
-                        let field = format!("{f}.counts[{j}].count");
-                        let n = *c.count.get_ref();
-                        (
-                            self.count(n, c.count.span(), &field, "участников"),
-                            c.who.clone(),
-                        )
-                    })
-                    .collect();
-                out.push(Attendee::Group {
-                    title: group.clone(),
-                    members,
-                    counts,
-                });
-            } else if let Some(text) = &a.text {
-                out.push(Attendee::Text { text: text.clone() });
-            }
-        }
-        out
-    }
-
-    fn question(
-        &mut self,
-        q: &Option<Spanned<i64>>,
-        field: &str,
-        agenda_len: usize,
-    ) -> Option<usize> {
-        let q = q.as_ref()?;
-        let n = *q.get_ref();
-        if n < 1 || n as usize > agenda_len {
-            self.error(
-                q.span(),
-                field,
-                format!("в повестке нет вопроса № {n}"),
-                Some(&format!(
-                    "номер вопроса — от 1 до {agenda_len}, по порядку [[agenda]]"
-                )),
-            );
-            return None;
-        }
-        Some(n as usize)
-    }
-
-    fn speeches(
-        &mut self,
-        list: &[Spanned<RawSpeech>],
-        field: &str,
-        agenda_len: usize,
-    ) -> Vec<Speech> {
-        list.iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                let s = s.get_ref();
-                let f = format!("{field}[{i}]");
-                let question = self.question(&s.question, &format!("{f}.question"), agenda_len);
-                let speaker = self.person_ref(&s.speaker, &format!("{f}.speaker"))?;
-                Some(Speech {
-                    question,
-                    speaker,
-                    role: s.role.clone(),
-                    text: s
-                        .text
-                        .as_ref()
-                        .map(|t| parse_blocks(t.get_ref()))
-                        .unwrap_or_default(),
-                })
-            })
-            .collect()
     }
 
     fn points(
@@ -1153,7 +648,7 @@ impl Validator {
                         .as_ref()
                         .map(|t| parse_blocks(t.get_ref()))
                         .unwrap_or_default(),
-                    responsible: p.responsible.clone(),
+                    responsible: p.responsible.clone().map(|l| l.0).unwrap_or_default(),
                     deadline: self.deadline(&p.deadline, &format!("{f}.deadline")),
                     group_deadline: self
                         .deadline(&p.group_deadline, &format!("{f}.group_deadline")),
@@ -1203,170 +698,6 @@ impl Validator {
         }
         n
     }
-
-    fn resolution(
-        &mut self,
-        raw: &RawDocument,
-        profile: &RawProfile,
-        org: &Organization,
-    ) -> Resolution {
-        let act = match &raw.act {
-            Some(a) => Act {
-                kind: a.kind.clone().unwrap_or_else(|| "ПОСТАНОВЛЕНИЕ".into()),
-                date: self.date(&a.date, "act.date").unwrap_or_default(),
-                number: a.number.clone(),
-                city: a.city.clone().or_else(|| org.city.clone()),
-                title: a.title.clone(),
-                preamble: a.preamble.as_deref().map(parse_blocks).unwrap_or_default(),
-                enacting: a.enacting.clone().unwrap_or_else(|| "постановляет:".into()),
-            },
-            None => {
-                self.diagnostics.push(
-                    Diagnostic::at(
-                        &self.file,
-                        &self.source,
-                        0..0,
-                        "не заполнен раздел [act]: дата, номер и заголовок постановления",
-                    )
-                    .with_field("act")
-                    .with_hint("добавьте раздел [act] с полями date, number и title"),
-                );
-                Act {
-                    kind: String::new(),
-                    date: NaiveDate::default(),
-                    number: String::new(),
-                    city: None,
-                    title: String::new(),
-                    preamble: Vec::new(),
-                    enacting: String::new(),
-                }
-            }
-        };
-        let points = self.points(&raw.point, "", "point", 0);
-        let signature = match raw.signature.first().or(profile.signature.as_ref()) {
-            Some(s) => self.signature(s, "signature"),
-            None => None,
-        };
-        let issuer = org
-            .issuer_genitive
-            .clone()
-            .unwrap_or_else(|| "администрации".into());
-        let appendices = raw
-            .appendix
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                let a = a.get_ref();
-                let f = format!("appendix[{i}]");
-                let orientation = self.choice(
-                    &a.orientation,
-                    &format!("{f}.orientation"),
-                    &[
-                        ("portrait", Orientation::Portrait),
-                        ("landscape", Orientation::Landscape),
-                    ],
-                    Orientation::Portrait,
-                );
-                let label = a.label.clone().map(|l| l.0).unwrap_or_else(|| {
-                    vec![
-                        format!("Приложение №\u{a0}{}", i + 1),
-                        format!("к постановлению {issuer}"),
-                        format!("от {} №\u{a0}{}", date::numeric(act.date), act.number),
-                    ]
-                });
-                let table = a
-                    .table
-                    .as_ref()
-                    .map(|t| self.table(t.get_ref(), &format!("{f}.table")));
-                Appendix {
-                    number: i + 1,
-                    label,
-                    title: a.title.clone(),
-                    orientation,
-                    table,
-                }
-            })
-            .collect();
-        Resolution {
-            act,
-            points,
-            signature,
-            appendices,
-        }
-    }
-
-    fn table(&mut self, t: &RawTable, field: &str) -> Table {
-        self.column_widths(t, field);
-        let numbered = t.columns.first().is_some_and(|c| c.numbered);
-        let expected = t.columns.len() - usize::from(numbered);
-        let mut n = 0;
-        let rows = t
-            .row
-            .iter()
-            .enumerate()
-            .filter_map(|(i, row)| match (&row.get_ref().cells, &row.get_ref().section) {
-                (Some(cells), None) => {
-                    if cells.get_ref().len() != expected {
-                        self.error(
-                            cells.span(),
-                            &format!("{field}.row[{i}].cells"),
-                            format!("в строке {} ячеек, а столбцов {expected}", cells.get_ref().len()),
-                            Some(if numbered { "номер строки ставится сам: не пишите его в cells" } else { "число ячеек должно совпадать с числом столбцов" }),
-                        );
-                    }
-                    n += 1;
-                    Some(TableRow::Cells {
-                        number: numbered.then_some(n),
-                        cells: cells.get_ref().iter().map(|c| parse_blocks(c)).collect(),
-                    })
-                }
-                (None, Some(s)) => Some(TableRow::Section { text: s.clone() }),
-                _ => {
-                    self.error(row.span(), &format!("{field}.row[{i}]"), "строка таблицы должна содержать либо cells (ячейки), либо section (заголовок раздела)".into(), None);
-                    None
-                }
-            })
-            .collect();
-        Table {
-            numbered,
-            widths: t.columns.iter().map(|c| *c.width.get_ref()).collect(),
-            header: t
-                .header
-                .clone()
-                .unwrap_or_else(|| vec![t.columns.iter().map(|c| c.title.clone()).collect()]),
-            rows,
-        }
-    }
-}
-
-impl Validator {
-    /// Column widths are checked here, at the user's own line: the markup
-    /// would check them too, but would blame the template. A table wider
-    /// than the text is narrowed by the markup, with a warning.
-    fn column_widths(&mut self, t: &RawTable, field: &str) {
-        if t.columns.is_empty() {
-            self.diagnostics.push(
-                Diagnostic::error(&self.file, "у таблицы нет столбцов")
-                    .with_field(format!("{field}.columns"))
-                    .with_hint("перечислите столбцы: columns = [{ title = \"Мероприятие\", width = 80 }, …]"),
-            );
-        }
-        for (j, column) in t.columns.iter().enumerate() {
-            let width = *column.width.get_ref();
-            if !(MIN_COLUMN_MM..=MAX_COLUMN_MM).contains(&width) {
-                self.error(
-                    column.width.span(),
-                    &format!("{field}.columns[{j}].width"),
-                    format!(
-                        "ширина столбца {} («{}») должна быть числом миллиметров от {MIN_COLUMN_MM} до {MAX_COLUMN_MM}, а записано {width}",
-                        j + 1,
-                        column.title
-                    ),
-                    Some("ширина текста — 170 мм на книжной странице и 257 мм на альбомной; сумма ширин столбцов не должна её превышать"),
-                );
-            }
-        }
-    }
 }
 
 fn merge_org(base: Option<RawOrganization>, over: Option<RawOrganization>) -> RawOrganization {
@@ -1377,10 +708,12 @@ fn merge_org(base: Option<RawOrganization>, over: Option<RawOrganization>) -> Ra
         header: over.header.or(base.header),
         city: over.city.or(base.city),
         issuer_genitive: over.issuer_genitive.or(base.issuer_genitive),
+        emblem: over.emblem.or(base.emblem),
+        emblem_height: over.emblem_height.or(base.emblem_height),
     }
 }
 
-fn capitalize(s: &str) -> String {
+pub(crate) fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),

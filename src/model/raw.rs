@@ -8,6 +8,7 @@
 //! `[[decision]]`, or its `{ … }` when written inline). Field names are the TOML keys; the format
 //! is documented in `docs/FORMAT.md`.
 
+use super::kind::Family;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -20,7 +21,7 @@ use toml::value::Datetime;
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawDocument {
-    /// `protocol` or `resolution`.
+    /// The document kind: a key or alias of [`super::kind::KINDS`].
     pub kind: Option<Spanned<String>>,
     /// Path of an organisation profile, relative to this file.
     pub profile: Option<Spanned<String>>,
@@ -70,6 +71,12 @@ pub struct RawDocument {
     /// Appendices.
     #[serde(default)]
     pub appendix: Vec<Spanned<RawAppendix>>,
+    /// The act an approved document (`kind = "plan"`) belongs to, for its
+    /// grifs: «УТВЕРЖДЕН постановлением … от … № …».
+    pub basis: Option<Spanned<RawBasis>>,
+    /// «СОГЛАСОВАНО» blocks after the signature.
+    #[serde(default)]
+    pub agreed: Vec<Spanned<RawAgreed>>,
 }
 
 /// The shape of a TOML file, for messages about its structure: which
@@ -83,8 +90,9 @@ pub trait Schema {
     const TABLE_ARRAYS: &'static [&'static str];
     /// Dotted paths whose value is one table, written `[path]`.
     const TABLES: &'static [&'static str];
-    /// Top-level sections of one document kind only: (section, `kind`).
-    const KIND_SECTIONS: &'static [(&'static str, &'static str)] = &[];
+    /// Top-level sections of some document kinds only: (section, the
+    /// families of kinds that have it).
+    const KIND_SECTIONS: &'static [(&'static str, &'static [Family])] = &[];
 
     /// True when `path` (dotted, with or without `[i]` indices) is a list
     /// of tables in this schema.
@@ -135,6 +143,11 @@ impl Schema for RawDocument {
         "appendix",
         "appendix.table.columns",
         "appendix.table.row",
+        "appendix.body",
+        "appendix.body.table.columns",
+        "appendix.body.table.row",
+        "appendix.agreed",
+        "agreed",
     ];
     const TABLES: &'static [&'static str] = &[
         "organization",
@@ -154,19 +167,26 @@ impl Schema for RawDocument {
         "act",
         "point.votes",
         "appendix.table",
+        "appendix.approver",
+        "appendix.approver.person",
+        "appendix.body.table",
+        "appendix.body.signature",
+        "appendix.body.signature.person",
+        "basis",
     ];
-    const KIND_SECTIONS: &'static [(&'static str, &'static str)] = &[
-        ("meeting", "protocol"),
-        ("present", "protocol"),
-        ("absent", "protocol"),
-        ("invited", "protocol"),
-        ("agenda", "protocol"),
-        ("heard", "protocol"),
-        ("spoke", "protocol"),
-        ("decision", "protocol"),
-        ("act", "resolution"),
-        ("point", "resolution"),
-        ("appendix", "resolution"),
+    const KIND_SECTIONS: &'static [(&'static str, &'static [Family])] = &[
+        ("meeting", &[Family::Protocol]),
+        ("present", &[Family::Protocol]),
+        ("absent", &[Family::Protocol]),
+        ("invited", &[Family::Protocol]),
+        ("agenda", &[Family::Protocol]),
+        ("heard", &[Family::Protocol]),
+        ("spoke", &[Family::Protocol]),
+        ("decision", &[Family::Protocol]),
+        ("act", &[Family::Act]),
+        ("point", &[Family::Act]),
+        ("appendix", &[Family::Act, Family::Approved]),
+        ("basis", &[Family::Approved]),
     ];
 }
 
@@ -174,6 +194,7 @@ impl Schema for RawProfile {
     const TABLE_ARRAYS: &'static [&'static str] = &["people"];
     const TABLES: &'static [&'static str] = &[
         "organization",
+        "options",
         "people.cases",
         "people.position_cases",
         "signature",
@@ -192,6 +213,8 @@ pub struct RawProfile {
     pub people: Vec<Spanned<RawPerson>>,
     /// Default signature of acts.
     pub signature: Option<RawSignature>,
+    /// Options shared by the documents (each document may override them).
+    pub options: Option<RawOptions>,
 }
 
 /// The organisation that issues the document.
@@ -206,6 +229,11 @@ pub struct RawOrganization {
     pub city: Option<String>,
     /// The issuer in the appendix label («администрации МО «…»»).
     pub issuer_genitive: Option<String>,
+    /// The coat of arms (PNG or JPEG), relative to the file that names it;
+    /// printed centred 10 mm from the top edge of the first page.
+    pub emblem: Option<Spanned<String>>,
+    /// The emblem's height, mm (17 by default).
+    pub emblem_height: Option<Spanned<f32>>,
 }
 
 /// Layout and wording options.
@@ -225,8 +253,27 @@ pub struct RawOptions {
     pub present_list: Option<Spanned<String>>,
     /// `numbered` or `lines`.
     pub agenda_list: Option<Spanned<String>>,
-    /// `numeric` (24.06.2021) or `words` (24 июня 2021 г.).
+    /// `numeric` (24.06.2021), `words` (24 июня 2021 г.) or `quoted`
+    /// («« 5 » марта 2024 г.»).
     pub date_style: Option<Spanned<String>>,
+    /// The date-and-number line of an act: `from` («от 10.02.2021 № 227»,
+    /// centred), `plain` («10.02.2021 № 227», centred) or `split` (the date
+    /// at the left margin, the number flush right).
+    pub date_line: Option<Spanned<String>>,
+    /// The enacting formula: `inline` (at the end of the preamble), `line`
+    /// (on its own line, centred) or `none`.
+    pub enacting_form: Option<Spanned<String>>,
+    /// The act's title: `center` or `left` (the angular бланк).
+    pub title_align: Option<Spanned<String>>,
+    /// How an act's point prints its responsible persons and deadline:
+    /// `inline` («… (И.И. Иванова) — срок 01.09.2021.») or `line`
+    /// («Отв.: … Срок — 31.01.2024.» on its own line).
+    pub control_form: Option<Spanned<String>>,
+    /// Width of the grif and label box, mm: 75 by default, up to 90.
+    pub grif_width: Option<Spanned<f32>>,
+    /// «Приложение № 1» also when an act has one appendix (default true);
+    /// `false` prints «Приложение» alone then.
+    pub number_single_appendix: Option<bool>,
     /// Write «года» instead of «г.» in verbal dates.
     pub year_word: Option<bool>,
     /// Letter-space the enacting word («п о с т а н о в л я е т:»).
@@ -510,7 +557,7 @@ pub struct RawPoint {
     /// The text.
     pub text: Option<Spanned<String>>,
     /// Responsible person or body.
-    pub responsible: Option<String>,
+    pub responsible: Option<Lines>,
     /// Deadline of this point.
     pub deadline: Option<Spanned<RawDeadline>>,
     /// Deadline shared by all sub-points, printed after them.
@@ -551,34 +598,111 @@ pub struct RawSignature {
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct RawAct {
-    /// «ПОСТАНОВЛЕНИЕ».
+    /// «ПОСТАНОВЛЕНИЕ»: the kind word, when not the kind's own.
     pub kind: Option<String>,
-    /// Date of the act.
-    pub date: Spanned<RawDate>,
-    /// Registration number.
-    pub number: String,
+    /// Date of the act; left out in a draft («от ________»).
+    pub date: Option<Spanned<RawDate>>,
+    /// Registration number; left out in a draft («№ ______»).
+    pub number: Option<String>,
     /// Place of compilation.
     pub city: Option<String>,
-    /// «Об утверждении …».
-    pub title: String,
+    /// «Об утверждении …»; its line breaks are kept.
+    pub title: Spanned<String>,
+    /// Print only the appendices (an appendix published on its own).
+    #[serde(default)]
+    pub appendices_only: bool,
     /// Legal grounds, up to the enacting word.
     pub preamble: Option<String>,
     /// «постановляет:».
     pub enacting: Option<String>,
 }
 
-/// An appendix.
+/// An appendix, or a page of an approved document.
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct RawAppendix {
-    /// Label lines; built from the act when absent.
+    /// The grif: `appendix` («Приложение № 1 к …»), `approved`
+    /// («УТВЕРЖДЕН постановлением …»), `approve` («УТВЕРЖДАЮ»), `none`.
+    pub grif: Option<Spanned<String>>,
+    /// Grif lines as written, instead of the built ones.
     pub label: Option<Lines>,
-    /// Title above the table.
+    /// The number in «Приложение № N» (its place in the list by default).
+    pub number: Option<Spanned<i64>>,
+    /// «УТВЕРЖДЕН» agreed with the document's noun: «УТВЕРЖДЕНА».
+    pub approved: Option<String>,
+    /// Who signs «УТВЕРЖДАЮ».
+    pub approver: Option<RawApprover>,
+    /// «СОГЛАСОВАНО» blocks at the end.
+    #[serde(default)]
+    pub agreed: Vec<Spanned<RawAgreed>>,
+    /// Title; its line breaks are kept.
     pub title: Option<String>,
     /// `portrait` or `landscape`.
     pub orientation: Option<Spanned<String>>,
+    /// Paragraphs before the table.
+    pub text: Option<Spanned<String>>,
     /// The table.
     pub table: Option<Spanned<RawTable>>,
+    /// Further content in order: headings, text, lists, tables, signatures.
+    #[serde(default)]
+    pub body: Vec<Spanned<RawBlock>>,
+}
+
+/// «УТВЕРЖДАЮ / должность / ______ И.О. Фамилия / «__» ______ 20__ г.».
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawApprover {
+    /// Position lines.
+    pub position: Option<Lines>,
+    /// Who approves.
+    pub person: Spanned<RawPersonRef>,
+    /// The date; blank lines for it when absent.
+    pub date: Option<Spanned<RawDate>>,
+}
+
+/// «СОГЛАСОВАНО / должность / ______ И.О. Фамилия / дата».
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgreed {
+    /// Position lines.
+    pub position: Option<Lines>,
+    /// Who agreed.
+    pub person: Spanned<RawPersonRef>,
+    /// The date; blank lines for it when absent.
+    pub date: Option<Spanned<RawDate>>,
+}
+
+/// The act an approved document belongs to.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawBasis {
+    /// Its kind: `постановление`, `распоряжение`, `приказ`, `решение`.
+    pub kind: Spanned<String>,
+    /// Who issued it, genitive: «администрации МО «…»» (the
+    /// organisation's `issuer_genitive` by default).
+    pub issuer: Option<String>,
+    /// Its date.
+    pub date: Option<Spanned<RawDate>>,
+    /// Its number.
+    pub number: Option<String>,
+}
+
+/// One block of an appendix's body: exactly one of the content keys.
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawBlock {
+    /// A heading, bold and centred.
+    pub heading: Option<String>,
+    /// Paragraphs (an empty line starts a new one; «- » lines are bullets).
+    pub text: Option<String>,
+    /// A list, one entry per item.
+    pub items: Option<Vec<String>>,
+    /// With `items`: numbered «1.», «2.» (default) or bulleted «–».
+    pub numbered: Option<bool>,
+    /// A table.
+    pub table: Option<Spanned<RawTable>>,
+    /// A signature row.
+    pub signature: Option<RawSignature>,
 }
 
 /// A table.
@@ -586,7 +710,7 @@ pub struct RawAppendix {
 #[serde(deny_unknown_fields)]
 pub struct RawTable {
     /// Columns.
-    pub columns: Vec<RawColumn>,
+    pub columns: Spanned<Vec<RawColumn>>,
     /// Header rows; one row of the column titles when absent.
     pub header: Option<Vec<Vec<String>>>,
     /// Rows.
@@ -605,14 +729,74 @@ pub struct RawColumn {
     /// Numbered automatically (1, 2, 3 …): rows leave this cell out.
     #[serde(default)]
     pub numbered: bool,
+    /// Cells are deadlines, read and checked like a point's `deadline`.
+    #[serde(default)]
+    pub deadline: bool,
+    /// `left` (default) or `center` (numbers, dates).
+    pub align: Option<Spanned<String>>,
 }
 
 /// A table row.
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct RawRow {
-    /// Cells, left to right (without the numbered column).
-    pub cells: Option<Spanned<Vec<String>>>,
+    /// Cells, left to right (without the numbered column, and without
+    /// the cells a cell above covers with `rows`).
+    pub cells: Option<Spanned<Vec<RawCell>>>,
     /// A section row spanning all columns.
     pub section: Option<String>,
+}
+
+/// A table cell: a text, a list of lines (several persons, one per line),
+/// or a table `{ text = "…", rows = 3 }` spanning several rows.
+#[derive(Debug, Clone)]
+pub enum RawCell {
+    /// Text (paragraphs and «- » bullets).
+    Text(String),
+    /// Lines, one paragraph each.
+    Lines(Vec<String>),
+    /// Text or lines, spanning rows.
+    Spanning(RawSpanningCell),
+}
+
+/// A cell written as a table.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpanningCell {
+    /// Its text (a string, or a list of lines).
+    pub text: Lines,
+    /// How many rows it spans (this one and the ones below).
+    #[serde(default = "one")]
+    pub rows: i64,
+}
+
+fn one() -> i64 {
+    1
+}
+
+impl<'de> Deserialize<'de> for RawCell {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawCell;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, an array of strings or a table { text, rows }")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<RawCell, E> {
+                Ok(RawCell::Text(s.to_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawCell, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(RawCell::Lines(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawCell, A::Error> {
+                RawSpanningCell::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawCell::Spanning)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }

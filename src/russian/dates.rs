@@ -66,6 +66,8 @@ pub enum DateForm {
     WordsYear,
     /// «24» июня 2021 г.
     Quoted,
+    /// « 5 » марта 2024 г. (the quoted form of municipal бланки)
+    QuotedSpaced,
     /// июнь 2021 г.
     Month,
     /// в июне 2021 г.
@@ -85,6 +87,7 @@ impl DateForm {
             "words" => DateForm::Words,
             "words_year" => DateForm::WordsYear,
             "quoted" => DateForm::Quoted,
+            "quoted_spaced" => DateForm::QuotedSpaced,
             "month" => DateForm::Month,
             "in_month" => DateForm::InMonth,
             "quarter" => DateForm::Quarter,
@@ -95,7 +98,7 @@ impl DateForm {
 
     /// Every form name [`DateForm::parse`] accepts, for error messages.
     pub const NAMES: &'static str =
-        "numeric, words, words_year, quoted, month, in_month, quarter, year";
+        "numeric, words, words_year, quoted, quoted_spaced, month, in_month, quarter, year";
 }
 
 /// Formats a date.
@@ -114,6 +117,11 @@ pub fn format(d: NaiveDate, form: DateForm) -> String {
         }
         DateForm::Quoted => format!(
             "«{:02}»{NBSP}{} {year}{NBSP}г.",
+            d.day(),
+            MONTHS_GENITIVE[month]
+        ),
+        DateForm::QuotedSpaced => format!(
+            "«{NBSP}{}{NBSP}»{NBSP}{} {year}{NBSP}г.",
             d.day(),
             MONTHS_GENITIVE[month]
         ),

@@ -1,0 +1,609 @@
+//! Acts (постановления, распоряжения, приказы, решения) and approved
+//! documents (plans, положения): the act's requisites, its points and
+//! signature, and its appendices with their grifs and bodies.
+
+use super::date::{self, Deadline};
+use super::kind::{DocKind, Family};
+use super::raw::*;
+use super::table::Table;
+use super::text::{TextBlock, parse_blocks};
+use super::{Options, Organization, Person, Point, Signature, Validator};
+use crate::diagnostic::Diagnostic;
+use crate::document::Orientation;
+use chrono::NaiveDate;
+use serde::Serialize;
+use toml::Spanned;
+
+/// The act's requisites.
+#[derive(Debug, Clone, Serialize)]
+pub struct Act {
+    /// The kind word: «ПОСТАНОВЛЕНИЕ».
+    pub word: String,
+    /// Date; `None` in a draft.
+    pub date: Option<NaiveDate>,
+    /// Number; `None` in a draft.
+    pub number: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Title, line by line as written.
+    pub title: Vec<String>,
+    /// Preamble paragraphs.
+    pub preamble: Vec<TextBlock>,
+    /// The enacting formula («постановляет:»); empty for none.
+    pub enacting: String,
+    /// Only the appendices print (an appendix published on its own).
+    pub appendices_only: bool,
+}
+
+impl Act {
+    /// A draft: the date or the number is left blank.
+    pub fn is_draft(&self) -> bool {
+        self.date.is_none() || self.number.is_none()
+    }
+}
+
+/// «СОГЛАСОВАНО» or «УТВЕРЖДАЮ»: a position, a person and a date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Endorsement {
+    /// Position lines.
+    pub position: Vec<String>,
+    /// Who.
+    pub person: Person,
+    /// The date; blank lines print when absent.
+    pub date: Option<NaiveDate>,
+}
+
+/// The grif at the top right of an appendix or an approved document.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Grif {
+    /// No grif.
+    None,
+    /// Lines built from the act or written by the user: «Приложение № 1 /
+    /// к постановлению … / от … № …», «УТВЕРЖДЕН / постановлением …».
+    Lines {
+        /// The lines.
+        lines: Vec<String>,
+    },
+    /// «УТВЕРЖДАЮ / должность / ______ И.О. Фамилия / дата».
+    Approve {
+        /// Who approves.
+        by: Endorsement,
+    },
+}
+
+/// A block of an appendix's body.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Block {
+    /// A heading, bold and centred.
+    Heading {
+        /// Its text.
+        text: String,
+    },
+    /// Paragraphs and bulleted lists.
+    Text {
+        /// The blocks.
+        blocks: Vec<TextBlock>,
+    },
+    /// A list.
+    List {
+        /// Numbered «1.» or bulleted «–».
+        numbered: bool,
+        /// Items.
+        items: Vec<String>,
+    },
+    /// A table.
+    Table {
+        /// The table.
+        table: Table,
+    },
+    /// A signature row.
+    Signature {
+        /// The signature.
+        signature: Signature,
+    },
+}
+
+/// An appendix, or a page of an approved document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Appendix {
+    /// Number, 1-based.
+    pub number: usize,
+    /// The grif.
+    pub grif: Grif,
+    /// Title, line by line as written.
+    pub title: Vec<String>,
+    /// Orientation.
+    pub orientation: Orientation,
+    /// The body in order.
+    pub body: Vec<Block>,
+    /// «СОГЛАСОВАНО» blocks at its end.
+    pub agreed: Vec<Endorsement>,
+}
+
+impl Appendix {
+    /// The tables of the body.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.body.iter().filter_map(|b| match b {
+            Block::Table { table } => Some(table),
+            _ => None,
+        })
+    }
+}
+
+/// An act or an approved document.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActDocument {
+    /// The act's requisites; for an approved document, the act it is
+    /// approved by or attached to, if any ([basis]).
+    pub act: Option<Act>,
+    /// Points.
+    pub points: Vec<Point>,
+    /// Signature.
+    pub signature: Option<Signature>,
+    /// «СОГЛАСОВАНО» blocks after the signature.
+    pub agreed: Vec<Endorsement>,
+    /// Appendices, or the pages of an approved document.
+    pub appendices: Vec<Appendix>,
+}
+
+/// The act an appendix or an approved document refers to in its grif.
+struct Reference {
+    kind: DocKind,
+    issuer: String,
+    date: Option<NaiveDate>,
+    number: Option<String>,
+}
+
+impl Reference {
+    /// «от 10.02.2021 № 227», or blanks in a draft.
+    fn date_line(&self) -> String {
+        format!(
+            "от {} №\u{a0}{}",
+            self.date
+                .map(date::numeric)
+                .unwrap_or_else(|| "____________".into()),
+            self.number.as_deref().unwrap_or("______")
+        )
+    }
+}
+
+impl Validator {
+    pub(super) fn act_document(
+        &mut self,
+        raw: &RawDocument,
+        profile: &RawProfile,
+        org: &Organization,
+        options: &Options,
+        kind: DocKind,
+    ) -> ActDocument {
+        let info = kind.info();
+        let act = match (&raw.act, info.family) {
+            (Some(a), _) => Some(self.act(a, org, kind)),
+            (None, Family::Act) => {
+                self.diagnostics.push(
+                    Diagnostic::at(
+                        &self.file,
+                        &self.source,
+                        0..0,
+                        format!(
+                            "не заполнен раздел [act]: дата, номер и заголовок {}",
+                            info.genitive
+                        ),
+                    )
+                    .with_field("act")
+                    .with_hint("добавьте раздел [act] с полями date, number и title"),
+                );
+                None
+            }
+            (None, _) => None,
+        };
+        let points = self.points(&raw.point, "", "point", 0);
+        let signature = match info.family {
+            Family::Act => match raw.signature.first().or(profile.signature.as_ref()) {
+                Some(s) => self.signature(s, "signature"),
+                None => None,
+            },
+            _ => None,
+        };
+        let agreed = self.endorsements(&raw.agreed, "agreed");
+        let reference = self.reference(raw, org, kind, act.as_ref());
+        let single = raw.appendix.len() == 1 && !options.number_single_appendix;
+        let appendices = raw
+            .appendix
+            .iter()
+            .enumerate()
+            .map(|(i, a)| self.appendix(a, i, kind, reference.as_ref(), single))
+            .collect::<Vec<_>>();
+        if act.as_ref().is_some_and(|a| a.appendices_only) && appendices.is_empty() {
+            self.error(
+                0..0,
+                "act.appendices_only",
+                "appendices_only = true, а приложений нет: печатать нечего".into(),
+                Some("добавьте раздел [[appendix]] или уберите appendices_only"),
+            );
+        }
+        if info.family == Family::Approved && appendices.is_empty() {
+            self.diagnostics.push(
+                Diagnostic::at(&self.file, &self.source, 0..0, "в документе нет ни одной страницы [[appendix]]")
+                    .with_field("appendix")
+                    .with_hint("утверждаемый документ пишется разделами [[appendix]]: гриф, заголовок, текст и таблицы"),
+            );
+        }
+        ActDocument {
+            act,
+            points,
+            signature,
+            agreed,
+            appendices,
+        }
+    }
+
+    fn act(&mut self, a: &RawAct, org: &Organization, kind: DocKind) -> Act {
+        let info = kind.info();
+        Act {
+            word: a.kind.clone().unwrap_or_else(|| info.word.into()),
+            date: a.date.as_ref().and_then(|d| self.date(d, "act.date")),
+            number: a.number.clone().filter(|n| !n.trim().is_empty()),
+            city: a.city.clone().or_else(|| org.city.clone()),
+            title: title_lines(a.title.get_ref()),
+            preamble: a.preamble.as_deref().map(parse_blocks).unwrap_or_default(),
+            enacting: a.enacting.clone().unwrap_or_else(|| info.enacting.into()),
+            appendices_only: a.appendices_only,
+        }
+    }
+
+    /// What grifs refer to: the act itself, or an approved document's
+    /// `[basis]`.
+    fn reference(
+        &mut self,
+        raw: &RawDocument,
+        org: &Organization,
+        kind: DocKind,
+        act: Option<&Act>,
+    ) -> Option<Reference> {
+        let default_issuer = || {
+            org.issuer_genitive
+                .clone()
+                .unwrap_or_else(|| "администрации".into())
+        };
+        if let Some(b) = &raw.basis {
+            let basis = b.get_ref();
+            let kind = match DocKind::from_name(basis.kind.get_ref()) {
+                Some(k) if k.info().family == Family::Act => k,
+                _ => {
+                    self.error(
+                        basis.kind.span(),
+                        "basis.kind",
+                        format!("«{}» — не вид акта", basis.kind.get_ref()),
+                        Some("пишите kind = \"постановление\", \"распоряжение\", \"приказ\" или \"решение\""),
+                    );
+                    DocKind::Postanovlenie
+                }
+            };
+            return Some(Reference {
+                kind,
+                issuer: basis.issuer.clone().unwrap_or_else(default_issuer),
+                date: basis.date.as_ref().and_then(|d| self.date(d, "basis.date")),
+                number: basis.number.clone(),
+            });
+        }
+        let act = act?;
+        (kind.info().family == Family::Act).then(|| Reference {
+            kind,
+            issuer: default_issuer(),
+            date: act.date,
+            number: act.number.clone(),
+        })
+    }
+
+    fn appendix(
+        &mut self,
+        entry: &Spanned<RawAppendix>,
+        i: usize,
+        kind: DocKind,
+        reference: Option<&Reference>,
+        single: bool,
+    ) -> Appendix {
+        let a = entry.get_ref();
+        let f = format!("appendix[{i}]");
+        let orientation = self.choice(
+            &a.orientation,
+            &format!("{f}.orientation"),
+            &[
+                ("portrait", Orientation::Portrait),
+                ("landscape", Orientation::Landscape),
+            ],
+            Orientation::Portrait,
+        );
+        let number = match &a.number {
+            Some(n) if (1..=999).contains(n.get_ref()) => *n.get_ref() as usize,
+            Some(n) => {
+                self.error(
+                    n.span(),
+                    &format!("{f}.number"),
+                    format!("номер приложения {} вне пределов 1–999", n.get_ref()),
+                    None,
+                );
+                i + 1
+            }
+            None => i + 1,
+        };
+        let approved_form = a
+            .approved
+            .clone()
+            .unwrap_or_else(|| approved_word(a.title.as_deref().unwrap_or_default()).to_owned());
+        let default_grif = match kind.info().family {
+            Family::Approved if a.approver.is_some() => "approve",
+            Family::Approved if reference.is_some() => "approved",
+            Family::Approved => "none",
+            _ => "appendix",
+        };
+        let grif_name = a
+            .grif
+            .as_ref()
+            .map(|g| g.get_ref().as_str())
+            .unwrap_or(default_grif);
+        let grif = if let Some(lines) = &a.label {
+            Grif::Lines {
+                lines: lines.0.clone(),
+            }
+        } else {
+            match grif_name {
+                "appendix" | "approved" => match reference {
+                    Some(r) => {
+                        let first = if grif_name == "approved" {
+                            approved_form
+                        } else if single {
+                            "Приложение".to_owned()
+                        } else {
+                            format!("Приложение №\u{a0}{number}")
+                        };
+                        let info = r.kind.info();
+                        let to = if grif_name == "approved" {
+                            info.instrumental.to_owned()
+                        } else {
+                            info.dative.to_owned()
+                        };
+                        Grif::Lines {
+                            lines: vec![first, format!("{to} {}", r.issuer), r.date_line()],
+                        }
+                    }
+                    None => {
+                        self.error(
+                            a.grif.as_ref().map(|g| g.span()).unwrap_or(entry.span()),
+                            &format!("{f}.grif"),
+                            "гриф ссылается на акт, а акт не указан".into(),
+                            Some("добавьте раздел [basis] с видом, датой и номером акта (kind, date, number) или напишите строки грифа сами: label = [\"…\", \"…\"]"),
+                        );
+                        Grif::None
+                    }
+                },
+                "approve" => match &a.approver {
+                    Some(ap) => {
+                        let by = self.endorsement(
+                            &ap.position,
+                            &ap.person,
+                            &ap.date,
+                            &format!("{f}.approver"),
+                        );
+                        by.map(|by| Grif::Approve { by }).unwrap_or(Grif::None)
+                    }
+                    None => {
+                        self.error(
+                            a.grif.as_ref().map(|g| g.span()).unwrap_or(entry.span()),
+                            &format!("{f}.approver"),
+                            "для грифа «УТВЕРЖДАЮ» не указано, кто утверждает".into(),
+                            Some("добавьте approver = { position = \"Директор\", person = \"Иванов И.И.\" }"),
+                        );
+                        Grif::None
+                    }
+                },
+                "none" => Grif::None,
+                other => {
+                    let names = ["appendix", "approved", "approve", "none"];
+                    let hint = match super::errors::suggest(other, &names) {
+                        Some(s) => format!("возможно, имелось в виду «{s}»"),
+                        None => "допустимые значения: appendix (приложение), approved (УТВЕРЖДЕН …), approve (УТВЕРЖДАЮ), none".into(),
+                    };
+                    let span = a.grif.as_ref().map(|g| g.span()).unwrap_or(entry.span());
+                    self.error(
+                        span,
+                        &format!("{f}.grif"),
+                        format!("недопустимое значение «{other}»"),
+                        Some(&hint),
+                    );
+                    Grif::None
+                }
+            }
+        };
+        let mut body = Vec::new();
+        if let Some(text) = &a.text {
+            body.push(Block::Text {
+                blocks: parse_blocks(text.get_ref()),
+            });
+        }
+        if let Some(t) = &a.table {
+            body.push(Block::Table {
+                table: self.table(t, &format!("{f}.table"), orientation),
+            });
+        }
+        for (j, b) in a.body.iter().enumerate() {
+            if let Some(block) = self.block(b, &format!("{f}.body[{j}]"), orientation) {
+                body.push(block);
+            }
+        }
+        Appendix {
+            number,
+            grif,
+            title: a.title.as_deref().map(title_lines).unwrap_or_default(),
+            orientation,
+            body,
+            agreed: self.endorsements(&a.agreed, &format!("{f}.agreed")),
+        }
+    }
+
+    fn block(
+        &mut self,
+        entry: &Spanned<RawBlock>,
+        field: &str,
+        orientation: Orientation,
+    ) -> Option<Block> {
+        let b = entry.get_ref();
+        let given = [
+            b.heading.is_some(),
+            b.text.is_some(),
+            b.items.is_some(),
+            b.table.is_some(),
+            b.signature.is_some(),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count();
+        if given != 1 {
+            self.error(
+                entry.span(),
+                field,
+                "часть приложения должна содержать ровно одно из полей: heading (заголовок), text (текст), items (список), table (таблица) или signature (подпись)".into(),
+                Some("каждую часть пишите отдельным разделом [[appendix.body]]"),
+            );
+            return None;
+        }
+        if b.numbered.is_some() && b.items.is_none() {
+            self.error(
+                entry.span(),
+                &format!("{field}.numbered"),
+                "numbered относится только к списку (items)".into(),
+                Some("уберите numbered или добавьте items = [\"…\", \"…\"]"),
+            );
+        }
+        if let Some(h) = &b.heading {
+            return Some(Block::Heading { text: h.clone() });
+        }
+        if let Some(t) = &b.text {
+            return Some(Block::Text {
+                blocks: parse_blocks(t),
+            });
+        }
+        if let Some(items) = &b.items {
+            return Some(Block::List {
+                numbered: b.numbered.unwrap_or(true),
+                items: items.clone(),
+            });
+        }
+        if let Some(t) = &b.table {
+            return Some(Block::Table {
+                table: self.table(t, &format!("{field}.table"), orientation),
+            });
+        }
+        let s = b.signature.as_ref()?;
+        self.signature(s, &format!("{field}.signature"))
+            .map(|signature| Block::Signature { signature })
+    }
+
+    fn endorsements(&mut self, list: &[Spanned<RawAgreed>], field: &str) -> Vec<Endorsement> {
+        list.iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let e = e.get_ref();
+                self.endorsement(&e.position, &e.person, &e.date, &format!("{field}[{i}]"))
+            })
+            .collect()
+    }
+
+    fn endorsement(
+        &mut self,
+        position: &Option<Lines>,
+        person: &Spanned<RawPersonRef>,
+        date: &Option<Spanned<RawDate>>,
+        field: &str,
+    ) -> Option<Endorsement> {
+        let person = self.person_ref(person, &format!("{field}.person"))?;
+        let position = match position {
+            Some(l) => l.0.clone(),
+            None => person
+                .position
+                .clone()
+                .map(|p| vec![super::capitalize(&p)])
+                .unwrap_or_default(),
+        };
+        let date = date
+            .as_ref()
+            .and_then(|d| self.date(d, &format!("{field}.date")));
+        Some(Endorsement {
+            position,
+            person,
+            date,
+        })
+    }
+}
+
+/// A title as the user broke it: each line trimmed, empty lines dropped.
+fn title_lines(title: &str) -> Vec<String> {
+    title
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// «УТВЕРЖДЕН», «УТВЕРЖДЕНА», «УТВЕРЖДЕНО» or «УТВЕРЖДЕНЫ», agreeing with
+/// the first word of the approved document's title («План», «Программа»,
+/// «Положение», «Правила»).
+fn approved_word(title: &str) -> &'static str {
+    let first: String = title
+        .trim_start_matches(|c: char| !c.is_alphabetic())
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    const PLURAL: &[&str] = &["правила", "изменения", "требования", "критерии", "нормы"];
+    if PLURAL.contains(&first.as_str()) || first.ends_with('ы') {
+        "УТВЕРЖДЕНЫ"
+    } else if first.ends_with('а') || first.ends_with('я') {
+        "УТВЕРЖДЕНА"
+    } else if first.ends_with('е') || first.ends_with('о') {
+        "УТВЕРЖДЕНО"
+    } else {
+        "УТВЕРЖДЕН"
+    }
+}
+
+/// Every deadline an act or approved document gives: its points' and its
+/// deadline columns', for the checks.
+pub fn table_deadlines(doc: &ActDocument) -> impl Iterator<Item = &Deadline> {
+    doc.appendices
+        .iter()
+        .flat_map(|a| a.tables())
+        .flat_map(|t| &t.rows)
+        .flat_map(|r| match r {
+            super::table::TableRow::Cells { cells, .. } => cells.as_slice(),
+            super::table::TableRow::Section { .. } => &[],
+        })
+        .flat_map(|c| &c.deadlines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn approved_agrees_with_the_title() {
+        assert_eq!(approved_word("План мероприятий"), "УТВЕРЖДЕН");
+        assert_eq!(approved_word("«Дорожная карта»"), "УТВЕРЖДЕНА");
+        assert_eq!(approved_word("Программа развития"), "УТВЕРЖДЕНА");
+        assert_eq!(approved_word("Положение о конкурсе"), "УТВЕРЖДЕНО");
+        assert_eq!(approved_word("Правила приёма"), "УТВЕРЖДЕНЫ");
+        assert_eq!(approved_word("Состав комиссии"), "УТВЕРЖДЕН");
+    }
+
+    #[test]
+    fn title_keeps_the_users_line_breaks() {
+        assert_eq!(
+            title_lines("Об утверждении плана\n  мероприятий\n"),
+            ["Об утверждении плана", "мероприятий"]
+        );
+    }
+}

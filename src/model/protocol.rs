@@ -1,0 +1,322 @@
+//! Протоколы: the meeting, who was present, the agenda, the course of the
+//! meeting and the decisions, validated from the raw TOML.
+
+use super::raw::*;
+use super::text::{TextBlock, parse_blocks};
+use super::{Organization, Person, Point, Signature, Validator};
+use crate::diagnostic::Diagnostic;
+use chrono::NaiveDate;
+use serde::Serialize;
+use toml::Spanned;
+
+/// What met, when and where.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meeting {
+    /// What met, genitive.
+    pub title: String,
+    /// Number.
+    pub number: Option<String>,
+    /// Date.
+    pub date: NaiveDate,
+    /// Time.
+    pub time: Option<String>,
+    /// Venue.
+    pub venue: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Form (ВКС).
+    pub format: Option<String>,
+}
+
+/// An attendee entry.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Attendee {
+    /// A person.
+    Person {
+        /// Who.
+        person: Box<Person>,
+        /// Role in the meeting.
+        role: Option<String>,
+        /// Note in brackets.
+        note: Option<String>,
+    },
+    /// A group with members or counts.
+    Group {
+        /// The group's name.
+        title: String,
+        /// Members.
+        members: Vec<Person>,
+        /// Counts.
+        counts: Vec<(u32, String)>,
+    },
+    /// Free text.
+    Text {
+        /// The text.
+        text: String,
+    },
+}
+
+/// An agenda item.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgendaItem {
+    /// Number, 1-based.
+    pub number: usize,
+    /// Title.
+    pub title: String,
+    /// Speaker.
+    pub speaker: Option<Person>,
+}
+
+/// A speech.
+#[derive(Debug, Clone, Serialize)]
+pub struct Speech {
+    /// Agenda item, 1-based.
+    pub question: Option<usize>,
+    /// Who.
+    pub speaker: Person,
+    /// Role here.
+    pub role: Option<String>,
+    /// What was said.
+    pub text: Vec<TextBlock>,
+}
+
+/// A protocol.
+#[derive(Debug, Clone, Serialize)]
+pub struct Protocol {
+    /// Meeting.
+    pub meeting: Meeting,
+    /// Chair.
+    pub chair: Option<Person>,
+    /// Secretary.
+    pub secretary: Option<Person>,
+    /// Present.
+    pub present: Vec<Attendee>,
+    /// Absent; `Some(empty)` prints the heading with nothing after it.
+    pub absent: Option<Vec<Attendee>>,
+    /// Invited.
+    pub invited: Vec<Attendee>,
+    /// Agenda.
+    pub agenda: Vec<AgendaItem>,
+    /// СЛУШАЛИ.
+    pub heard: Vec<Speech>,
+    /// ВЫСТУПИЛИ.
+    pub spoke: Vec<Speech>,
+    /// РЕШИЛИ.
+    pub decisions: Vec<Point>,
+    /// Signatures.
+    pub signatures: Vec<Signature>,
+}
+
+impl Validator {
+    pub(super) fn protocol(&mut self, raw: &RawDocument, org: &Organization) -> Protocol {
+        let meeting = match raw.meeting.as_ref().map(Spanned::get_ref) {
+            Some(m) => {
+                let date = self.date(&m.date, "meeting.date").unwrap_or_default();
+                Meeting {
+                    title: m.title.clone(),
+                    number: m.number.clone(),
+                    date,
+                    time: m.time.clone(),
+                    venue: m.venue.clone(),
+                    city: m.city.clone().or_else(|| org.city.clone()),
+                    format: m.format.clone(),
+                }
+            }
+            None => {
+                self.diagnostics.push(
+                    Diagnostic::at(
+                        &self.file,
+                        &self.source,
+                        0..0,
+                        "не заполнен раздел [meeting]: что заседало, дата, время, место",
+                    )
+                    .with_field("meeting")
+                    .with_hint("добавьте раздел [meeting] с полями title и date"),
+                );
+                Meeting {
+                    title: String::new(),
+                    number: None,
+                    date: NaiveDate::default(),
+                    time: None,
+                    venue: None,
+                    city: None,
+                    format: None,
+                }
+            }
+        };
+        let meeting_raw = raw.meeting.as_ref().map(Spanned::get_ref);
+        let chair = meeting_raw
+            .and_then(|m| m.chair.as_ref())
+            .and_then(|c| self.person_ref(c, "meeting.chair"));
+        let secretary = meeting_raw
+            .and_then(|m| m.secretary.as_ref())
+            .and_then(|c| self.person_ref(c, "meeting.secretary"));
+        let present = self.attendees(&raw.present, "present");
+        let absent = raw.absent.as_ref().map(|a| self.attendees(a, "absent"));
+        let invited = self.attendees(&raw.invited, "invited");
+        let agenda: Vec<AgendaItem> = raw
+            .agenda
+            .iter()
+            .enumerate()
+            .map(|(i, a)| AgendaItem {
+                number: i + 1,
+                title: a.get_ref().title.get_ref().clone(),
+                speaker: a
+                    .get_ref()
+                    .speaker
+                    .as_ref()
+                    .and_then(|s| self.person_ref(s, &format!("agenda[{i}].speaker"))),
+            })
+            .collect();
+        let heard = self.speeches(&raw.heard, "heard", agenda.len());
+        let spoke = self.speeches(&raw.spoke, "spoke", agenda.len());
+        let decisions = self.points(&raw.decision, "", "decision", agenda.len());
+        let mut signatures: Vec<Signature> = raw
+            .signature
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| self.signature(s, &format!("signature[{i}]")))
+            .collect();
+        if raw.signature.is_empty() {
+            // House default: the chair and the secretary sign (LAYOUT.md §5).
+            if let Some(c) = &chair {
+                signatures.push(Signature {
+                    position: vec!["Председатель".into()],
+                    person: c.clone(),
+                });
+            }
+            if let Some(s) = &secretary {
+                signatures.push(Signature {
+                    position: vec!["Секретарь".into()],
+                    person: s.clone(),
+                });
+            }
+        }
+        Protocol {
+            meeting,
+            chair,
+            secretary,
+            present,
+            absent,
+            invited,
+            agenda,
+            heard,
+            spoke,
+            decisions,
+            signatures,
+        }
+    }
+
+    pub(super) fn attendees(
+        &mut self,
+        list: &[Spanned<RawAttendee>],
+        field: &str,
+    ) -> Vec<Attendee> {
+        let mut out = Vec::new();
+        for (i, entry) in list.iter().enumerate() {
+            let a = entry.get_ref();
+            let f = format!("{field}[{i}]");
+            let kinds = [a.name.is_some(), a.group.is_some(), a.text.is_some()]
+                .iter()
+                .filter(|b| **b)
+                .count();
+            if kinds != 1 {
+                self.error(entry.span(), &f, "запись должна содержать ровно одно из полей: name (человек), group (группа) или text (текст)".into(), None);
+                continue;
+            }
+            if let Some(name) = &a.name {
+                let Some(mut person) =
+                    self.person_named(name.get_ref(), name.span(), &format!("{f}.name"))
+                else {
+                    continue;
+                };
+                if a.position.is_some() {
+                    person.position = a.position.clone();
+                }
+                out.push(Attendee::Person {
+                    person: Box::new(person),
+                    role: a.role.clone(),
+                    note: a.note.clone(),
+                });
+            } else if let Some(group) = &a.group {
+                let members = a
+                    .members
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, m)| self.person_ref(m, &format!("{f}.members[{j}]")))
+                    .collect();
+                let counts = a
+                    .counts
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| {
+                        let field = format!("{f}.counts[{j}].count");
+                        let n = *c.count.get_ref();
+                        (
+                            self.count(n, c.count.span(), &field, "участников"),
+                            c.who.clone(),
+                        )
+                    })
+                    .collect();
+                out.push(Attendee::Group {
+                    title: group.clone(),
+                    members,
+                    counts,
+                });
+            } else if let Some(text) = &a.text {
+                out.push(Attendee::Text { text: text.clone() });
+            }
+        }
+        out
+    }
+
+    pub(super) fn question(
+        &mut self,
+        q: &Option<Spanned<i64>>,
+        field: &str,
+        agenda_len: usize,
+    ) -> Option<usize> {
+        let q = q.as_ref()?;
+        let n = *q.get_ref();
+        if n < 1 || n as usize > agenda_len {
+            self.error(
+                q.span(),
+                field,
+                format!("в повестке нет вопроса № {n}"),
+                Some(&format!(
+                    "номер вопроса — от 1 до {agenda_len}, по порядку [[agenda]]"
+                )),
+            );
+            return None;
+        }
+        Some(n as usize)
+    }
+
+    pub(super) fn speeches(
+        &mut self,
+        list: &[Spanned<RawSpeech>],
+        field: &str,
+        agenda_len: usize,
+    ) -> Vec<Speech> {
+        list.iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let s = s.get_ref();
+                let f = format!("{field}[{i}]");
+                let question = self.question(&s.question, &format!("{f}.question"), agenda_len);
+                let speaker = self.person_ref(&s.speaker, &format!("{f}.speaker"))?;
+                Some(Speech {
+                    question,
+                    speaker,
+                    role: s.role.clone(),
+                    text: s
+                        .text
+                        .as_ref()
+                        .map(|t| parse_blocks(t.get_ref()))
+                        .unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+}
