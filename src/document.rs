@@ -26,6 +26,10 @@ pub const MIN_COLUMN_MM: f32 = 5.0;
 /// the sum of the widths stays a finite number.
 pub const MAX_COLUMN_MM: f32 = 10_000.0;
 
+/// Widest a requisite box (the appendix label, a grif) may be, mm:
+/// regional instructions allow 9 cm.
+pub const BOX_MAX_MM: f32 = 90.0;
+
 /// A whole document: its metadata, page style and sections.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Document {
@@ -473,10 +477,12 @@ pub struct Signature {
     pub keep_with_next: bool,
 }
 
-/// A box at the top right of a page, text left-aligned inside.
+/// A box at the top right of a page, text left-aligned inside, flush with
+/// the right margin, never hyphenated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RequisiteBox {
-    /// Box width, mm (7.5 cm by default).
+    /// Box width, mm (7.5 cm by default, up to [`BOX_MAX_MM`] by the
+    /// regional instructions).
     pub width_mm: f32,
     /// The box's paragraphs.
     pub paragraphs: Vec<Paragraph>,

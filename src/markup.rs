@@ -277,16 +277,73 @@ impl Parser<'_, '_> {
                 "list" => Block::List(self.list(child)?),
                 "table" => Block::Table(self.table(child)?),
                 "signature" => Block::Signature(self.signature(child)?),
-                "box" => Block::RequisiteBox(RequisiteBox {
-                    width_mm: self.number(child, "width", 75.0, EXTENT_MM, "мм")?,
-                    paragraphs: self.paragraphs(child)?,
-                }),
+                "box" => Block::RequisiteBox(self.requisite_box(child)?),
                 "pagebreak" => Block::PageBreak,
                 "image" => Block::Image(self.image(child)?),
                 _ => unreachable!("checked against `allowed`"),
             });
         }
         Ok(out)
+    }
+
+    /// A box; with `lines="as-written"` its lines are the user's, each
+    /// meant to fit on one line, and one that does not is a warning.
+    fn requisite_box(&self, node: Node) -> Result<RequisiteBox> {
+        let b = RequisiteBox {
+            width_mm: self.number(node, "width", 75.0, EXTENT_MM, "мм")?,
+            paragraphs: self.paragraphs(node)?,
+        };
+        match node.attribute("lines") {
+            None | Some("wrap") => {}
+            Some("as-written") => {
+                for p in &b.paragraphs {
+                    self.box_lines_fit(p, b.width_mm);
+                }
+            }
+            Some(other) => {
+                return Err(self.err(
+                    node,
+                    format!("lines=\"{other}\": ожидалось as-written или wrap"),
+                ));
+            }
+        }
+        Ok(b)
+    }
+
+    /// Warns about each line of a box paragraph wider than the box.
+    fn box_lines_fit(&self, p: &Paragraph, width_mm: f32) {
+        let size = p.size_pt.unwrap_or(TextStyle::default().body_pt);
+        for (k, line) in p.runs.split(|r| matches!(r, Inline::LineBreak)).enumerate() {
+            let indent = p.left_mm + if k == 0 { p.first_line_mm } else { 0.0 };
+            // The PDF breaks a line 0.001 mm over its measure.
+            let need = crate::pdf::runs_width_mm(line, size) + indent;
+            if need <= width_mm + 0.001 {
+                continue;
+            }
+            let text = Paragraph {
+                runs: line.to_vec(),
+                ..Paragraph::plain()
+            }
+            .text()
+            .replace('\u{a0}', " ");
+            // Whole millimetres, rounded up: a box that wide holds the line.
+            let need = need.ceil();
+            let what = if need <= BOX_MAX_MM {
+                format!(
+                    "ей нужно {need} мм; разбейте её на две строки или увеличьте ширину \
+                     отметки до {need} мм (наибольшая ширина — {BOX_MAX_MM} мм)"
+                )
+            } else {
+                format!(
+                    "ей нужно {need} мм, а отметка бывает не шире {BOX_MAX_MM} мм; \
+                     разбейте её на несколько строк"
+                )
+            };
+            self.warnings.borrow_mut().push(format!(
+                "строка «{text}» не помещается в отметку шириной {} мм: {what}",
+                mm(width_mm)
+            ));
+        }
     }
 
     fn paragraphs(&self, node: Node) -> Result<Vec<Paragraph>> {

@@ -365,3 +365,72 @@ fn a_section_row_kept_with_the_next_never_ends_a_page() {
     assert_eq!(find(&lo, "Раздел 12."), Some(1), "LibreOffice keeps it");
     assert_schema_valid("keep12", refs[2].1);
 }
+
+/// A label box as the user wrote it, in 75 mm.
+const LABEL: &str = r#"<document title="Приложение"><section>
+<box width="75" lines="as-written"><p align="left" indent="0">Приложение № 2</p><p align="left" indent="0">к распоряжению Исполнительного комитета Нижнекамского муниципального района</p><p align="left" indent="0">к постановлению администрации<br/>Ханты-Мансийского автономного округа</p><p align="left" indent="0">от 10.02.2021 № 227</p></box>
+<p align="center" before="16" after="16"><b>Перечень мероприятий</b></p>
+<p>Текст приложения, набранный по ширине, с переносами в длинных словах: администрация муниципального образования постановляет утвердить прилагаемый перечень мероприятий.</p>
+</section></document>"#;
+
+#[test]
+fn a_box_line_wider_than_the_box_is_a_warning_and_wraps_unhyphenated_in_both() {
+    let (doc, docx, pdf) = render(LABEL);
+    assert_eq!(
+        doc.warnings,
+        [
+            "строка «к распоряжению Исполнительного комитета Нижнекамского муниципального района» \
+             не помещается в отметку шириной 75 мм: ей нужно 182 мм, а отметка бывает не шире \
+             90 мм; разбейте её на несколько строк",
+            "строка «Ханты-Мансийского автономного округа» не помещается в отметку шириной 75 мм: \
+             ей нужно 88 мм; разбейте её на две строки или увеличьте ширину отметки до 88 мм \
+             (наибольшая ширина — 90 мм)",
+        ]
+    );
+    let xml = part(&docx, "word/document.xml");
+    let box_paragraphs = xml.matches(r#"<w:pStyle w:val="Requisite"/>"#).count();
+    assert!(box_paragraphs >= 4, "{xml}");
+    let layout = pdf::layout(&doc, &PdfOptions::default()).unwrap();
+    let lines: Vec<&str> = layout.pages[0]
+        .lines
+        .iter()
+        .filter(|l| l.x_mm > 100.0)
+        .map(|l| l.text.as_str())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "Приложение № 2",
+            "к распоряжению Исполнительного",
+            "комитета Нижнекамского",
+            "муниципального района",
+            "к постановлению администрации",
+            "Ханты-Мансийского автономного",
+            "округа",
+            "от 10.02.2021 № 227"
+        ],
+        "never hyphenated"
+    );
+    let c = convert(&[("label", &docx, &pdf)]);
+    assert_same_as_libreoffice("label", &c.ours[0], &c.theirs[0]);
+    assert_schema_valid("label", &docx);
+}
+
+#[test]
+fn only_box_lines_as_written_are_checked_and_a_90_mm_box_holds_them() {
+    // Without lines="as-written" a box wraps silently (a label the
+    // template composes); in 90 mm the 88 mm line fits.
+    let quiet = LABEL.replace(r#" lines="as-written""#, "");
+    assert!(markup::parse(&quiet, &files).unwrap().warnings.is_empty());
+    let wide = LABEL.replace(r#"width="75""#, r#"width="90""#).replace(
+        "к распоряжению Исполнительного комитета Нижнекамского муниципального района",
+        "к распоряжению Исполнительного<br/>комитета Нижнекамского<br/>муниципального района",
+    );
+    assert_eq!(
+        markup::parse(&wide, &files).unwrap().warnings,
+        Vec::<String>::new()
+    );
+    let e = markup::parse(&LABEL.replace("as-written", "exact"), &files).unwrap_err();
+    assert_eq!(e.message, "lines=\"exact\": ожидалось as-written или wrap");
+    assert_eq!(e.line, 2);
+}

@@ -420,12 +420,11 @@ impl Builder<'_> {
                     let box_width = mm_to_twips(b.width_mm).min(ctx.width);
                     let shift = (ctx.width - box_width).max(0);
                     for p in &b.paragraphs {
-                        out.push(Child::Para(Box::new(paragraph(
-                            p,
-                            ctx.size_pt,
-                            None,
-                            shift,
-                        ))));
+                        // Requisites are never hyphenated (LAYOUT.md §4),
+                        // whatever their alignment.
+                        let para =
+                            paragraph(p, ctx.size_pt, None, shift).style(package::REQUISITE_STYLE);
+                        out.push(Child::Para(Box::new(para)));
                     }
                 }
                 Block::Image(img) => out.push(Child::Para(Box::new(self.image(img, ctx.size_pt)?))),

@@ -287,11 +287,12 @@ impl<'a> Flow<'a> {
                 Block::RequisiteBox(b) => {
                     let shift = (ctx.width - b.width_mm.min(ctx.width)).max(0.0);
                     for p in &b.paragraphs {
+                        // Requisites are never hyphenated (LAYOUT.md §4).
                         let para = Para {
                             p,
                             label: None,
                             shift,
-                            no_hyphen: matches!(p.align, Align::Center | Align::Right),
+                            no_hyphen: true,
                         };
                         self.paragraph(&para, ctx, &mut after, &mut keep, out);
                     }

@@ -267,6 +267,27 @@ pub fn text_width_mm(text: &str, size_pt: f32, bold: bool) -> f32 {
     ems * size_pt * linebreak::PT
 }
 
+/// Width of one line of styled text in Liberation Serif, mm, as the PDF
+/// sets it (bold, italic and letter-spaced runs included; line breaks
+/// count nothing): the markup warns with it about a line of a box that
+/// does not fit the box.
+pub fn runs_width_mm(runs: &[Inline], size_pt: f32) -> f32 {
+    let fonts = FontSet::liberation();
+    let mut chars = Vec::new();
+    let mut missing = Vec::new();
+    for run in runs {
+        if let Inline::Text { text, style } = run {
+            let mut s = fonts::face_index(style.bold, style.italic);
+            if style.spaced {
+                s |= linebreak::SPACED;
+            }
+            let text = text.replace(['\n', '\t'], " ");
+            linebreak::measure_chars(&fonts, &text, s, size_pt, &mut chars, &mut missing);
+        }
+    }
+    chars.iter().map(|c| c.w).sum()
+}
+
 /// The warning for a character a face lacks.
 fn missing_warning(c: char, face: &str) -> String {
     format!(
