@@ -23,22 +23,48 @@ fn every_command_has_russian_help() {
 #[test]
 fn starter_files_build_as_they_are() {
     let dir = tempfile::tempdir().unwrap();
-    for kind in ["protocol", "resolution"] {
-        let file = format!("{kind}.toml");
-        assert!(gostdoc(dir.path(), &["new", kind, &file]).status.success());
-        let out = gostdoc(dir.path(), &["build", &file, "-o", "out"]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+    // Every kind of the table, by its key and by its Russian name, builds
+    // without a warning and prints its own words.
+    for (kind, russian, expect) in [
+        ("protocol", "протокол", "ПРОТОКОЛ"),
+        ("resolution", "постановление", "ПОСТАНОВЛЕНИЕ"),
+        ("rasporyazhenie", "распоряжение", "РАСПОРЯЖЕНИЕ"),
+        ("prikaz", "приказ", "ПРИКАЗЫВАЮ:"),
+        ("reshenie", "решение", "РЕШЕНИЕ"),
+        ("plan", "план", "УТВЕРЖДАЮ"),
+    ] {
+        assert_eq!(
+            gostdoc::model::DocKind::from_name(kind).unwrap().info().key,
+            kind
         );
-        let docx = std::fs::read(dir.path().join(format!("out/{kind}.docx"))).unwrap();
-        assert!(docx_text(&docx).contains(if kind == "protocol" {
-            "ПРОТОКОЛ"
-        } else {
-            "ПОСТАНОВЛЕНИЕ"
-        }));
+        for name in [kind, russian] {
+            let file = format!("{name}.toml");
+            let out = gostdoc(dir.path(), &["new", name, &file]);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let out = gostdoc(dir.path(), &["build", &file, "-o", "out"]);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "{stderr}");
+            assert!(!stderr.contains("предупреждение"), "{name}: {stderr}");
+            let docx = std::fs::read(dir.path().join(format!("out/{name}.docx"))).unwrap();
+            assert!(docx_text(&docx).contains(expect), "{name}");
+        }
     }
+    assert_eq!(
+        gostdoc::model::kind::KINDS.len(),
+        6,
+        "a new kind needs a row above"
+    );
+    let out = gostdoc(dir.path(), &["new", "указ", "u.toml"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("неизвестный вид документа «указ»"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // `new` never overwrites.
     let out = gostdoc(dir.path(), &["new", "protocol", "protocol.toml"]);
     assert!(!out.status.success());

@@ -366,9 +366,19 @@ impl Validator {
                         } else {
                             info.dative.to_owned()
                         };
-                        Grif::Lines {
-                            lines: vec![first, format!("{to} {}", r.issuer), r.date_line()],
-                        }
+                        // The issuer breaks where the user broke it
+                        // («к приказу МБОУ\n«Средняя школа № 3»»): a grif
+                        // line is never wrapped for the user.
+                        let mut lines = vec![first];
+                        lines.extend(
+                            format!("{to} {}", r.issuer)
+                                .lines()
+                                .map(str::trim)
+                                .filter(|l| !l.is_empty())
+                                .map(str::to_owned),
+                        );
+                        lines.push(r.date_line());
+                        Grif::Lines { lines }
                     }
                     None => {
                         self.error(

@@ -8,6 +8,7 @@ use super::raw::{RawCell, RawColumn, RawTable};
 use super::text::{TextBlock, parse_blocks};
 use crate::diagnostic::Diagnostic;
 use crate::document::{MAX_COLUMN_MM, MIN_COLUMN_MM, Orientation};
+use crate::russian::numbers::plural;
 use serde::Serialize;
 use toml::Spanned;
 
@@ -200,8 +201,12 @@ impl Validator {
                                         cells.span(),
                                         &format!("{cf}.rows"),
                                         format!(
-                                            "ячейка объединяет {} строк, а ниже неё до конца таблицы или строки-раздела {} строк",
-                                            s.rows, rows_below
+                                            "ячейка объединяет {} {} (rows = {}), а до конца таблицы или строки-раздела {} {}, считая её собственную",
+                                            s.rows,
+                                            plural(s.rows, ["строку", "строки", "строк"]),
+                                            s.rows,
+                                            plural(rows_below as i64 + 1, ["остаётся", "остаются", "остаются"]),
+                                            rows_below + 1,
                                         ),
                                         Some("rows — число строк, которые занимает ячейка, считая её собственную; строка-раздел прерывает объединение"),
                                     );
