@@ -526,6 +526,26 @@ pub struct Image {
     pub height_mm: f32,
     /// Horizontal alignment.
     pub align: Align,
+    /// In the text, or at a fixed place at the top of the page.
+    pub placement: ImagePlacement,
+}
+
+/// Where a picture goes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum ImagePlacement {
+    /// In a paragraph of its own, on the text's baseline.
+    Inline,
+    /// The coat of arms (LAYOUT.md §4): centred on the text area, its top
+    /// edge `top_mm` below the page's top edge, on the first page of its
+    /// section; the text starts `gap_mm` below it (or at the top margin,
+    /// if that is lower). The DOCX anchors it to the page, so Word and
+    /// LibreOffice put it where the PDF does.
+    PageTop {
+        /// From the page's top edge to the picture's, mm (10 by LAYOUT.md).
+        top_mm: f32,
+        /// From the picture's bottom edge to the text below, mm.
+        gap_mm: f32,
+    },
 }
 
 impl Document {

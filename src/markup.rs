@@ -27,6 +27,11 @@ const SIZE_PT: RangeInclusive<f32> = 1.0..=100.0;
 /// 297 mm long; the backends narrow a box or picture to the text.
 const EXTENT_MM: RangeInclusive<f32> = 1.0..=300.0;
 
+/// Where a coat of arms may sit: its top edge from the page's top edge, mm.
+const EMBLEM_TOP_MM: RangeInclusive<f32> = 0.0..=100.0;
+/// From the coat of arms to the text below it, mm.
+const EMBLEM_GAP_MM: RangeInclusive<f32> = 0.0..=50.0;
+
 /// A markup error: what is wrong and where in the markup text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkupError {
@@ -279,7 +284,21 @@ impl Parser<'_, '_> {
                 "signature" => Block::Signature(self.signature(child)?),
                 "box" => Block::RequisiteBox(self.requisite_box(child)?),
                 "pagebreak" => Block::PageBreak,
-                "image" => Block::Image(self.image(child)?),
+                "image" => {
+                    let image = self.image(child)?;
+                    // Its place is fixed on the section's first page: text
+                    // above it would run under it.
+                    let first_of_section = out.is_empty() && node.has_tag_name("section");
+                    if image.placement != ImagePlacement::Inline && !first_of_section {
+                        return Err(self.err(
+                            child,
+                            "<image place=\"page-top\"> (герб) должен быть первым элементом \
+                             раздела <section>: перенесите его в начало раздела"
+                                .into(),
+                        ));
+                    }
+                    Block::Image(image)
+                }
                 _ => unreachable!("checked against `allowed`"),
             });
         }
@@ -659,6 +678,19 @@ impl Parser<'_, '_> {
             width_mm: self.number(node, "width", 15.0, EXTENT_MM, "мм")?,
             height_mm: self.number(node, "height", 17.0, EXTENT_MM, "мм")?,
             align: Align::Center,
+            placement: match node.attribute("place").unwrap_or("inline") {
+                "inline" => ImagePlacement::Inline,
+                "page-top" => ImagePlacement::PageTop {
+                    top_mm: self.number(node, "top", 10.0, EMBLEM_TOP_MM, "мм")?,
+                    gap_mm: self.number(node, "gap", 5.0, EMBLEM_GAP_MM, "мм")?,
+                },
+                other => {
+                    return Err(self.err(
+                        node,
+                        format!("place=\"{other}\": ожидалось inline или page-top"),
+                    ));
+                }
+            },
         })
     }
 }

@@ -434,3 +434,179 @@ fn only_box_lines_as_written_are_checked_and_a_90_mm_box_holds_them() {
     assert_eq!(e.message, "lines=\"exact\": ожидалось as-written или wrap");
     assert_eq!(e.line, 2);
 }
+
+/// Where each image of a PDF's first page is drawn: (left, top, width,
+/// height), mm from the page's top left corner, read from the content
+/// stream (`cm` before `Do`, through `q`/`Q`).
+fn images_on_first_page(pdf: &[u8]) -> Vec<[f32; 4]> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let (_, page) = doc.get_pages().into_iter().next().unwrap();
+    let height_pt = doc
+        .get_object(page)
+        .and_then(|o| o.as_dict().cloned())
+        .ok()
+        .and_then(|d| {
+            d.get(b"MediaBox")
+                .ok()
+                .and_then(|m| m.as_array().ok().cloned())
+        })
+        .map(|m| m[3].as_float().unwrap_or(842.0))
+        .unwrap_or(842.0);
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+    let num = |o: &lopdf::Object| o.as_float().unwrap_or(0.0);
+    let mul = |m: [f32; 6], n: [f32; 6]| {
+        [
+            m[0] * n[0] + m[1] * n[2],
+            m[0] * n[1] + m[1] * n[3],
+            m[2] * n[0] + m[3] * n[2],
+            m[2] * n[1] + m[3] * n[3],
+            m[4] * n[0] + m[5] * n[2] + n[4],
+            m[4] * n[1] + m[5] * n[3] + n[5],
+        ]
+    };
+    let mut ctm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+    let mut stack = Vec::new();
+    let mut out = Vec::new();
+    let mm = 25.4 / 72.0;
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "q" => stack.push(ctm),
+            "Q" => ctm = stack.pop().unwrap_or(ctm),
+            "cm" => {
+                let m: Vec<f32> = op.operands.iter().map(num).collect();
+                ctm = mul([m[0], m[1], m[2], m[3], m[4], m[5]], ctm);
+            }
+            "Do" => {
+                // The unit square, mapped by the matrix.
+                let (w, h) = (ctm[0].abs(), ctm[3].abs());
+                let (x, y) = (ctm[4].min(ctm[4] + ctm[0]), ctm[5].max(ctm[5] + ctm[3]));
+                out.push([x * mm, (height_pt - y) * mm, w * mm, h * mm]);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The top of the first word on page 1 whose text is `word`, mm, by
+/// `pdftotext -bbox`.
+fn word_top(pdf: &Path, word: &str) -> f32 {
+    let html = run(
+        "pdftotext",
+        &[
+            "-bbox".as_ref(),
+            "-f".as_ref(),
+            "1".as_ref(),
+            "-l".as_ref(),
+            "1".as_ref(),
+            pdf.as_os_str(),
+            "-".as_ref(),
+        ],
+    );
+    let line = html
+        .lines()
+        .find(|l| l.contains(&format!(">{word}</word>")))
+        .unwrap_or_else(|| panic!("no «{word}» in:\n{html}"));
+    let y: f32 = line
+        .split("yMin=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    y * 25.4 / 72.0
+}
+
+const EMBLEM: &str = r#"<document title="Постановление"><section>
+<image src="emblem.png" width="15" height="17" place="page-top"/>
+<p align="center"><b>АДМИНИСТРАЦИЯ</b></p>
+<p align="center"><b>МУНИЦИПАЛЬНОГО ОБРАЗОВАНИЯ «СЛАВСКИЙ ГОРОДСКОЙ ОКРУГ»</b></p>
+<p align="center" before="12" after="12"><b>ПОСТАНОВЛЕНИЕ</b></p>
+<p align="center">от 10.02.2021 № 227</p>
+<p>Текст постановления, набранный по ширине с отступом первой строки.</p>
+</section></document>"#;
+
+#[test]
+fn the_emblem_is_10_mm_from_the_top_edge_and_centred_in_both_backends() {
+    let (doc, docx, pdf) = render(EMBLEM);
+    // Placed as a table before the text would be: in an empty paragraph.
+    let (_, docx2, pdf2) = render(&EMBLEM.replace(
+        "<p align=\"center\"><b>АДМИНИСТРАЦИЯ</b></p>",
+        "<table widths=\"170\"><row><cell><p align=\"center\">АДМИНИСТРАЦИЯ</p></cell></row></table>",
+    ));
+    // The first paragraph's space before goes below the gap, in both.
+    let (_, docx3, pdf3) = render(&EMBLEM.replace(
+        "<p align=\"center\"><b>АДМИНИСТРАЦИЯ</b></p>",
+        "<p align=\"center\" before=\"12\"><b>АДМИНИСТРАЦИЯ</b></p>",
+    ));
+    let xml = part(&docx, "word/document.xml");
+    assert!(xml.contains("<wp:anchor"), "{xml}");
+    assert!(
+        xml.contains(r#"<wp:positionV relativeFrom="page"><wp:posOffset>360000</wp:posOffset>"#)
+    );
+    assert!(xml.contains(r#"<wp:positionH relativeFrom="margin"><wp:align>center</wp:align>"#));
+    assert!(xml.contains("<wp:wrapTopAndBottom"));
+    assert!(!xml.contains("<wp:wrapSquare"));
+    assert_schema_valid("emblem", &docx);
+    assert_schema_valid("emblem-table", &docx2);
+    let c = convert(&[
+        ("emblem", &docx, &pdf),
+        ("emblem-table", &docx2, &pdf2),
+        ("emblem-before", &docx3, &pdf3),
+    ]);
+    for (k, name) in ["emblem", "emblem-table", "emblem-before"]
+        .iter()
+        .enumerate()
+    {
+        assert_same_as_libreoffice(name, &c.ours[k], &c.theirs[k]);
+        let ours = images_on_first_page(&std::fs::read(&c.ours[k]).unwrap());
+        let theirs = images_on_first_page(&std::fs::read(&c.theirs[k]).unwrap());
+        for (who, images) in [("ours", &ours), ("LibreOffice's", &theirs)] {
+            assert_eq!(images.len(), 1, "{name}: {who}: {images:?}");
+            let [x, top, w, h] = images[0];
+            assert!((top - 10.0).abs() < 1.0, "{name}: {who}: top at {top} mm");
+            assert!(
+                (h - 17.0).abs() < 0.5 && (w - 15.0).abs() < 0.5,
+                "{name}: {who}: {w}×{h}"
+            );
+            // Centred on the text area: 30 mm + 170 mm / 2.
+            assert!(
+                (x + w / 2.0 - 115.0).abs() < 1.0,
+                "{name}: {who}: centre at {}",
+                x + w / 2.0
+            );
+        }
+        let first = "АДМИНИСТРАЦИЯ";
+        let (a, b) = (word_top(&c.ours[k], first), word_top(&c.theirs[k], first));
+        assert!(
+            (a - b).abs() < 0.5,
+            "{name}: the first line at {a} mm, LibreOffice's at {b} mm"
+        );
+    }
+    let Block::Image(img) = &doc.sections[0].blocks[0] else {
+        panic!("the emblem first")
+    };
+    assert_eq!(
+        img.placement,
+        ImagePlacement::PageTop {
+            top_mm: 10.0,
+            gap_mm: 5.0
+        }
+    );
+    // Anywhere but first in its section it would sit over text.
+    let late = EMBLEM.replace(
+        "<image src=\"emblem.png\" width=\"15\" height=\"17\" place=\"page-top\"/>\n<p align=\"center\"><b>АДМИНИСТРАЦИЯ</b></p>",
+        "<p align=\"center\"><b>АДМИНИСТРАЦИЯ</b></p>\n<image src=\"emblem.png\" width=\"15\" height=\"17\" place=\"page-top\"/>",
+    );
+    let e = markup::parse(&late, &files).unwrap_err();
+    assert_eq!(
+        (e.line, e.message.as_str()),
+        (
+            3,
+            "<image place=\"page-top\"> (герб) должен быть первым элементом раздела <section>: \
+             перенесите его в начало раздела"
+        )
+    );
+    let e = markup::parse(&EMBLEM.replace("page-top", "top"), &files).unwrap_err();
+    assert_eq!(e.message, "place=\"top\": ожидалось inline или page-top");
+}

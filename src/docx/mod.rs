@@ -74,6 +74,9 @@ const BORDER_EIGHTHS: usize = 4;
 const NUMBER_HEADER_RID: &str = "rIdHeader1";
 const EMPTY_HEADER_RID: &str = "rIdHeader2";
 
+/// How docx-rs wraps an anchored picture.
+const WRAP_SQUARE: &[u8] = br#"<wp:wrapSquare wrapText="bothSides" />"#;
+
 /// Millimetres to twips (1/1440 inch).
 fn mm_to_twips(mm: f32) -> i32 {
     (mm * 1440.0 / 25.4).round() as i32
@@ -203,10 +206,25 @@ fn assemble(
         "word/_rels/document.xml.rels".into(),
         document_rels.into_bytes(),
     ));
+    // docx-rs wraps every anchored picture square; ours (the coat of
+    // arms) has text above and below it only.
+    let body = if xml
+        .document
+        .windows(WRAP_SQUARE.len())
+        .any(|w| w == WRAP_SQUARE)
+    {
+        String::from_utf8_lossy(&xml.document)
+            .replace(
+                std::str::from_utf8(WRAP_SQUARE).unwrap_or_default(),
+                "<wp:wrapTopAndBottom />",
+            )
+            .into_bytes()
+    } else {
+        xml.document
+    };
     parts.push((
         "word/document.xml".into(),
-        normalize::normalize_with_tables(&xml.document, Some(plan), tables)
-            .map_err(DocxError::Xml)?,
+        normalize::normalize_with_tables(&body, Some(plan), tables).map_err(DocxError::Xml)?,
     ));
     parts.push((
         "word/styles.xml".into(),
@@ -385,6 +403,7 @@ impl Builder<'_> {
     fn blocks(&mut self, blocks: &[Block], ctx: Ctx) -> Result<Vec<Child>, DocxError> {
         let mut out = Vec::with_capacity(blocks.len());
         let mut break_pending = false;
+        let mut anchor_pending: Option<dx::Run> = None;
         for block in blocks {
             let start = out.len();
             match block {
@@ -427,7 +446,27 @@ impl Builder<'_> {
                         out.push(Child::Para(Box::new(para)));
                     }
                 }
-                Block::Image(img) => out.push(Child::Para(Box::new(self.image(img, ctx.size_pt)?))),
+                Block::Image(img) => {
+                    if let ImagePlacement::PageTop { top_mm, gap_mm } = img.placement {
+                        anchor_pending = Some(self.anchored(img, top_mm, gap_mm)?);
+                        continue;
+                    }
+                    out.push(Child::Para(Box::new(self.image(img, ctx.size_pt)?)))
+                }
+            }
+            if let Some(run) = anchor_pending.take() {
+                // The coat of arms is anchored in the first paragraph after
+                // it (the organisation's name), so no empty line is added;
+                // before a table, in an empty paragraph of its own.
+                match out.get_mut(start) {
+                    Some(Child::Para(p)) => {
+                        p.children.insert(0, dx::ParagraphChild::Run(Box::new(run)))
+                    }
+                    _ => out.insert(
+                        start,
+                        Child::Para(Box::new(empty_paragraph(ctx.size_pt).add_run(run))),
+                    ),
+                }
             }
             if break_pending {
                 break_pending = false;
@@ -442,6 +481,11 @@ impl Builder<'_> {
                     ),
                 }
             }
+        }
+        if let Some(run) = anchor_pending {
+            out.push(Child::Para(Box::new(
+                empty_paragraph(ctx.size_pt).add_run(run),
+            )));
         }
         if break_pending {
             out.push(Child::Para(Box::new(page_break_paragraph(ctx.size_pt))));
@@ -568,6 +612,29 @@ impl Builder<'_> {
             .align(alignment(img.align))
             .size(half_points(size_pt))
             .add_run(dx::Run::new().add_image(pic)))
+    }
+}
+
+impl Builder<'_> {
+    /// The coat of arms as a run holding a drawing anchored to the page:
+    /// `top_mm` from its top edge, centred between the margins, the text
+    /// above and below it only (`wp:wrapTopAndBottom`, set in
+    /// [`assemble`]), `gap_mm` from the text below.
+    fn anchored(&mut self, img: &Image, top_mm: f32, gap_mm: f32) -> Result<dx::Run, DocxError> {
+        if ImageFormat::sniff(&img.data).is_none() {
+            return Err(DocxError::UnsupportedImage(img.source.clone()));
+        }
+        self.images += 1;
+        let pic = dx::Pic::new_with_dimensions(img.data.clone(), 1, 1)
+            .id(format!("rIdImage{}", self.images))
+            .size(mm_to_emu(img.width_mm), mm_to_emu(img.height_mm))
+            .floating()
+            .relative_from_h(dx::RelativeFromHType::Margin)
+            .position_h(dx::DrawingPosition::Align(dx::PicAlign::Center))
+            .relative_from_v(dx::RelativeFromVType::Page)
+            .position_v(dx::DrawingPosition::Offset(mm_to_emu(top_mm) as i32))
+            .dist_b(mm_to_emu(gap_mm) as i32);
+        Ok(dx::Run::new().add_image(pic))
     }
 }
 

@@ -204,6 +204,7 @@ fn unsupported_image_is_an_error() {
         width_mm: 10.0,
         height_mm: 10.0,
         align: Align::Center,
+        placement: ImagePlacement::Inline,
     }));
     let err = render(&doc).unwrap_err();
     assert!(err.to_string().contains("герб.gif"));
@@ -232,6 +233,7 @@ fn image(data: &[u8]) -> Block {
         width_mm: 15.0,
         height_mm: 17.0,
         align: Align::Center,
+        placement: ImagePlacement::Inline,
     })
 }
 

@@ -230,6 +230,9 @@ pub(crate) struct Ctx {
     /// Height between the page's top and bottom margins, mm: a table row
     /// taller than this is split.
     pub(crate) page_height: f32,
+    /// The page's top margin, mm: a coat of arms is placed from the
+    /// page's top edge.
+    pub(crate) top_margin: f32,
     /// Inside a table cell: no widow or orphan control.
     pub(crate) in_cell: bool,
     /// Lines belong to a header row.
@@ -260,7 +263,7 @@ impl<'a> Flow<'a> {
         let mut after = 0.0;
         // The previous block asked to stay with this one.
         let mut keep = false;
-        for block in blocks {
+        for (k, block) in blocks.iter().enumerate() {
             match block {
                 Block::Paragraph(p) => {
                     let para = Para {
@@ -322,6 +325,28 @@ impl<'a> Flow<'a> {
                     keep = false;
                 }
                 Block::Image(img) => {
+                    if let ImagePlacement::PageTop { top_mm, gap_mm } = img.placement {
+                        self.emblem(img, top_mm, gap_mm, ctx, out);
+                        // The DOCX anchors the picture in the paragraph
+                        // that follows; with none, in an empty one.
+                        let anchor = matches!(
+                            blocks.get(k + 1),
+                            Some(Block::Paragraph(_) | Block::Signature(_) | Block::Image(_))
+                        ) || matches!(blocks.get(k + 1), Some(Block::List(l)) if l.items.first().is_some_and(|i| !i.paragraphs.is_empty()))
+                            || matches!(blocks.get(k + 1), Some(Block::RequisiteBox(b)) if !b.paragraphs.is_empty());
+                        if !anchor {
+                            out.push(Item {
+                                gap: 0.0,
+                                height: line_height(self.fonts, ctx.size),
+                                keep_prev: true,
+                                kind: Kind::Line,
+                                content: Content::default(),
+                            });
+                        }
+                        after = 0.0;
+                        keep = true;
+                        continue;
+                    }
                     let index = self.images.len();
                     self.images.push(img);
                     // Too wide a picture shrinks to the measure, keeping
@@ -372,6 +397,36 @@ impl<'a> Flow<'a> {
                 content: Content::default(),
             });
         }
+    }
+
+    /// The coat of arms at the top of a section's first page: an item as
+    /// tall as the space from the top margin down to the text below the
+    /// picture, which it draws above itself, from the page's top edge.
+    fn emblem(&mut self, img: &'a Image, top_mm: f32, gap_mm: f32, ctx: Ctx, out: &mut Vec<Item>) {
+        let index = self.images.len();
+        self.images.push(img);
+        let scale = if img.width_mm > ctx.width && img.width_mm > 0.0 {
+            ctx.width / img.width_mm
+        } else {
+            1.0
+        };
+        let (w, h) = (img.width_mm * scale, img.height_mm * scale);
+        out.push(Item {
+            gap: 0.0,
+            height: (top_mm + h + gap_mm - ctx.top_margin).max(0.0),
+            keep_prev: false,
+            kind: Kind::Line,
+            content: Content {
+                draws: vec![Draw::Image {
+                    index,
+                    x: (ctx.width - w) / 2.0,
+                    y: top_mm - ctx.top_margin,
+                    w,
+                    h,
+                }],
+                ..Content::default()
+            },
+        });
     }
 
     /// Flattens a paragraph's runs into measured characters.

@@ -223,6 +223,7 @@ fn lay_out(
             size: doc.style.body_pt,
             width: geo.text_width(),
             page_height: geo.text_height(),
+            top_margin: geo.margins.top,
             in_cell: false,
             header: false,
         };

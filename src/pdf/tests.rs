@@ -419,6 +419,7 @@ fn picture(data: &[u8], source: &str, width_mm: f32, height_mm: f32, align: Alig
         width_mm,
         height_mm,
         align,
+        placement: ImagePlacement::Inline,
     })
 }
 
