@@ -74,6 +74,25 @@ const BORDER_EIGHTHS: usize = 4;
 const NUMBER_HEADER_RID: &str = "rIdHeader1";
 const EMPTY_HEADER_RID: &str = "rIdHeader2";
 
+/// A soft hyphen (U+00AD) in text, as UTF-8.
+const SOFT_HYPHEN: &[u8] = "\u{ad}".as_bytes();
+
+/// Writes each soft hyphen in the text of `xml` as Word's own element,
+/// `w:softHyphen`, between two pieces of text: Word shows a bare U+00AD
+/// as a character, LibreOffice reads either. docx-rs writes every text
+/// as `<w:t xml:space="preserve">…</w:t>`, so the text can be closed and
+/// reopened around it.
+fn soft_hyphen_elements(xml: &mut Vec<u8>) {
+    if !xml.windows(SOFT_HYPHEN.len()).any(|w| w == SOFT_HYPHEN) {
+        return;
+    }
+    let text = String::from_utf8_lossy(xml).replace(
+        '\u{ad}',
+        r#"</w:t><w:softHyphen/><w:t xml:space="preserve">"#,
+    );
+    *xml = text.into_bytes();
+}
+
 /// How docx-rs wraps an anchored picture.
 const WRAP_SQUARE: &[u8] = br#"<wp:wrapSquare wrapText="bothSides" />"#;
 
@@ -206,6 +225,9 @@ fn assemble(
         "word/_rels/document.xml.rels".into(),
         document_rels.into_bytes(),
     ));
+    for table in tables.iter_mut() {
+        soft_hyphen_elements(table);
+    }
     // docx-rs wraps every anchored picture square; ours (the coat of
     // arms) has text above and below it only.
     let body = if xml
@@ -222,6 +244,8 @@ fn assemble(
     } else {
         xml.document
     };
+    let mut body = body;
+    soft_hyphen_elements(&mut body);
     parts.push((
         "word/document.xml".into(),
         normalize::normalize_with_tables(&body, Some(plan), tables).map_err(DocxError::Xml)?,
@@ -376,6 +400,9 @@ struct Ctx {
     size_pt: f32,
     /// Width between margins (or of the cell), twips.
     width: i32,
+    /// In a table cell: its width, mm, as the PDF measures it (a word
+    /// wider than the cell gets soft hyphens where the PDF breaks it).
+    cell_mm: Option<f32>,
 }
 
 /// Walks the tree and records, alongside the docx-rs elements, what the
@@ -393,6 +420,7 @@ impl Builder<'_> {
         let ctx = Ctx {
             size_pt: self.style.body_pt,
             width: text_width(section),
+            cell_mm: None,
         };
         self.blocks(&section.blocks, ctx)
     }
@@ -414,14 +442,12 @@ impl Builder<'_> {
                     break_pending = true;
                     continue;
                 }
-                Block::Paragraph(p) => {
-                    out.push(Child::Para(Box::new(paragraph(p, ctx.size_pt, None, 0))))
-                }
+                Block::Paragraph(p) => out.push(Child::Para(Box::new(paragraph(p, ctx, None, 0)))),
                 Block::List(list) => {
                     for item in &list.items {
                         for (i, p) in item.paragraphs.iter().enumerate() {
                             let label = (i == 0).then_some(item.label.as_str());
-                            out.push(Child::Para(Box::new(paragraph(p, ctx.size_pt, label, 0))));
+                            out.push(Child::Para(Box::new(paragraph(p, ctx, label, 0))));
                         }
                     }
                 }
@@ -441,8 +467,16 @@ impl Builder<'_> {
                     for p in &b.paragraphs {
                         // Requisites are never hyphenated (LAYOUT.md §4),
                         // whatever their alignment.
-                        let para =
-                            paragraph(p, ctx.size_pt, None, shift).style(package::REQUISITE_STYLE);
+                        let para = paragraph(
+                            p,
+                            Ctx {
+                                cell_mm: None,
+                                ..ctx
+                            },
+                            None,
+                            shift,
+                        )
+                        .style(package::REQUISITE_STYLE);
                         out.push(Child::Para(Box::new(para)));
                     }
                 }
@@ -509,6 +543,7 @@ impl Builder<'_> {
         let inner = Ctx {
             size_pt: self.style.table_pt,
             width: 0,
+            cell_mm: None,
         };
         let mut rows_xml = Vec::new();
         for (r, (row, slots)) in table.rows.iter().zip(table.slots()).enumerate() {
@@ -545,8 +580,15 @@ impl Builder<'_> {
                 if !slot.last {
                     tc = tc.vertical_merge(dx::VMergeType::Restart);
                 }
+                let to = (slot.column + span).min(table.columns_mm.len());
                 let cell_ctx = Ctx {
                     width: width as i32 - 2 * padding,
+                    cell_mm: Some(
+                        table.columns_mm[slot.column.min(to)..to]
+                            .iter()
+                            .map(|w| w.max(0.0))
+                            .sum(),
+                    ),
                     ..inner
                 };
                 let children = self.blocks(&cell.blocks, cell_ctx)?;
@@ -662,8 +704,9 @@ fn spacing(before_pt: f32, after_pt: f32) -> dx::LineSpacing {
 
 /// A paragraph; `label` («1.1.», «–») starts it as plain text, `shift`
 /// (twips) moves it right, for boxes at the right margin.
-fn paragraph(p: &Paragraph, ctx_pt: f32, label: Option<&str>, shift: i32) -> dx::Paragraph {
-    let size = half_points(p.size_pt.unwrap_or(ctx_pt));
+fn paragraph(p: &Paragraph, ctx: Ctx, label: Option<&str>, shift: i32) -> dx::Paragraph {
+    let size_pt = p.size_pt.unwrap_or(ctx.size_pt);
+    let size = half_points(size_pt);
     let first = mm_to_twips(p.first_line_mm);
     let special = match first {
         0 => None,
@@ -687,6 +730,36 @@ fn paragraph(p: &Paragraph, ctx_pt: f32, label: Option<&str>, shift: i32) -> dx:
     }
     if let Some(label) = label {
         out = out.add_run(add_text(dx::Run::new().size(size), &format!("{label} ")));
+    }
+    // A centred word wider than its cell breaks at soft hyphens where the
+    // PDF hyphenates it, instead of being cut.
+    if let Some(cell_mm) = ctx
+        .cell_mm
+        .filter(|_| matches!(p.align, Align::Center | Align::Right))
+    {
+        let mut changed = false;
+        let runs: Vec<Inline> = p
+            .runs
+            .iter()
+            .map(|r| match r {
+                Inline::Text { text, style } => {
+                    match crate::pdf::soft_hyphens(text, *style, size_pt, cell_mm, p.left_mm) {
+                        Some(text) => {
+                            changed = true;
+                            Inline::Text {
+                                text,
+                                style: *style,
+                            }
+                        }
+                        None => r.clone(),
+                    }
+                }
+                other => other.clone(),
+            })
+            .collect();
+        if changed {
+            return add_inlines(out, &runs, size);
+        }
     }
     add_inlines(out, &p.runs, size)
 }

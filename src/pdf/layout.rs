@@ -481,6 +481,7 @@ impl<'a> Flow<'a> {
             first: ctx.width - left - p.first_line_mm,
             rest: ctx.width - left,
             hyphenate: !para.no_hyphen,
+            hyphenate_wide: ctx.in_cell,
         };
         let hyphen_w = self.fonts.face(0).advance('-').unwrap_or(0.33) * size * PT;
         let lines = linebreak::break_lines(&chars, measure, hyphen_w, &mut self.hyphens);
@@ -560,6 +561,7 @@ impl<'a> Flow<'a> {
                 first: ctx.width,
                 rest: ctx.width,
                 hyphenate: false,
+                hyphenate_wide: false,
             };
             let broken = linebreak::break_lines(&chars, measure, 0.0, &mut self.hyphens);
             let nb = broken.len();

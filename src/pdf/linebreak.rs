@@ -84,6 +84,10 @@ pub(crate) struct Measure {
     pub(crate) rest: f32,
     /// Hyphenate words that do not fit.
     pub(crate) hyphenate: bool,
+    /// When not hyphenating, still hyphenate a word wider than a whole
+    /// line (`rest`) rather than cut it (a header word in a narrow column):
+    /// the DOCX gives such a word soft hyphens at the same points.
+    pub(crate) hyphenate_wide: bool,
 }
 
 /// The Russian dictionary, loaded once from the embedded bytes.
@@ -217,7 +221,22 @@ pub(crate) fn break_lines(
                 // breaks at its own hyphen only, as in LibreOffice.
                 let compound = (word_start > 0 && break_after(chars, word_start - 1))
                     || (word_end > word_start && break_after(chars, word_end - 1));
-                let hyph = if m.hyphenate && !compound {
+                let hyph = if !m.hyphenate && m.hyphenate_wide && !compound && whole {
+                    // A soft hyphen is a character of the text to
+                    // LibreOffice: it fits as the others do, without the
+                    // slack automatic hyphens need («полните-» in 17.19
+                    // mm with 0.013 mm to spare, measured).
+                    wide_word_point(
+                        chars,
+                        start,
+                        word_start,
+                        word_end,
+                        m.rest,
+                        hyphens,
+                        &width,
+                        |p| width(start, p) + hyphen_w <= avail + 0.001,
+                    )
+                } else if m.hyphenate && !compound {
                     hyphen_point(
                         chars,
                         word_start,
@@ -316,6 +335,86 @@ fn hyphen_point(
         }
     }
     best
+}
+
+/// Where a word wider than a whole line breaks in a paragraph that is
+/// not hyphenated: the last of [`wide_word_points`] after the line's
+/// start `start` for which `fits` holds. The word is taken whole, with
+/// its letters on the lines above when the line starts inside it, so
+/// that its points are the soft hyphens the DOCX gives it.
+#[allow(clippy::too_many_arguments)]
+fn wide_word_point(
+    chars: &[Ch],
+    start: usize,
+    from: usize,
+    to: usize,
+    rest: f32,
+    hyphens: &mut Hyphens,
+    width: &impl Fn(usize, usize) -> f32,
+    fits: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    let mut a = from;
+    if from == start {
+        // Bounded: a longer word is cut anyway.
+        while a > 0 && from - a <= HYPHENATE_MAX_LETTERS && chars[a - 1].c.is_alphabetic() {
+            a -= 1;
+        }
+    }
+    while a < to && !chars[a].c.is_alphabetic() {
+        a += 1;
+    }
+    let mut b = to;
+    while b > a && !chars[b - 1].c.is_alphabetic() {
+        b -= 1;
+    }
+    let letters = &chars[a..b];
+    if letters.len() < HYPHEN_MIN + HYPHEN_MIN_AFTER
+        || letters.len() > HYPHENATE_MAX_LETTERS
+        || !letters.iter().all(|c| c.c.is_alphabetic())
+        || width(a, b) <= rest + 0.001
+    {
+        return None;
+    }
+    let n = letters.len();
+    let mut best = None;
+    for &k in hyphens.points(letters)? {
+        let k = usize::from(k);
+        if k < HYPHEN_MIN || n - k < HYPHEN_MIN_AFTER || a + k <= start {
+            continue;
+        }
+        if fits(a + k) {
+            best = Some(a + k);
+        }
+    }
+    best
+}
+
+/// Where a word wider than its line may break when its paragraph is not
+/// hyphenated (a centred header word in a narrow column): its dictionary
+/// points, as character offsets, two letters at least on either side.
+/// The DOCX puts soft hyphens there, the PDF breaks there
+/// ([`Measure::hyphenate_wide`]); the caps and zone rules of automatic
+/// hyphenation do not apply to soft hyphens.
+pub(crate) fn wide_word_points(word: &str) -> Vec<usize> {
+    let letters: Vec<Ch> = word
+        .chars()
+        .map(|c| Ch {
+            c,
+            style: 0,
+            w: 0.0,
+        })
+        .collect();
+    let n = letters.len();
+    let mut hyphens = Hyphens::default();
+    hyphens
+        .points(&letters)
+        .map(|p| {
+            p.iter()
+                .map(|&k| usize::from(k))
+                .filter(|&k| k >= HYPHEN_MIN && n - k >= HYPHEN_MIN_AFTER)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// [`hyphen_point`] within one part with no no-break space.
@@ -447,6 +546,7 @@ mod tests {
         first: 10.0,
         rest: 10.0,
         hyphenate: true,
+        hyphenate_wide: false,
     };
 
     #[test]

@@ -289,6 +289,61 @@ pub fn runs_width_mm(runs: &[Inline], size_pt: f32) -> f32 {
     chars.iter().map(|c| c.w).sum()
 }
 
+/// `text` with a soft hyphen (U+00AD) at each point where the PDF
+/// breaks a word too wide for its line in a paragraph that is not
+/// hyphenated (a centred header in a table cell `cell_mm` wide, the
+/// paragraph indented `left_mm`); `None` when no word is that wide. The
+/// DOCX writes them, so that LibreOffice and Word break such a word
+/// where the PDF does instead of cutting it («измерени/я»).
+pub(crate) fn soft_hyphens(
+    text: &str,
+    style: RunStyle,
+    size_pt: f32,
+    cell_mm: f32,
+    left_mm: f32,
+) -> Option<String> {
+    let rest = (cell_mm.max(0.0) - 2.0 * tables::CELL_PADDING_MM).max(1.0) - left_mm;
+    let mut out: Option<String> = None;
+    let mut done = 0;
+    for (at, token) in text.split([' ', '\t', '\n']).scan(0, |pos, t| {
+        let at = *pos;
+        *pos += t.len() + 1;
+        Some((at, t))
+    }) {
+        let core = token.trim_matches(|c: char| !c.is_alphabetic());
+        let letters = core.chars().count();
+        if !(4..=HYPHENATE_MAX_LETTERS).contains(&letters) || !core.chars().all(char::is_alphabetic)
+        {
+            continue;
+        }
+        let run = [Inline::Text {
+            text: core.to_string(),
+            style,
+        }];
+        if runs_width_mm(&run, size_pt) <= rest + 0.001 {
+            continue;
+        }
+        let points = linebreak::wide_word_points(core);
+        if points.is_empty() {
+            continue;
+        }
+        let out = out.get_or_insert_with(String::new);
+        let core_at = at + token.find(core).unwrap_or(0);
+        out.push_str(&text[done..core_at]);
+        for (k, c) in core.chars().enumerate() {
+            if points.contains(&k) {
+                out.push('\u{ad}');
+            }
+            out.push(c);
+        }
+        done = core_at + core.len();
+    }
+    out.map(|mut o| {
+        o.push_str(&text[done..]);
+        o
+    })
+}
+
 /// The warning for a character a face lacks.
 fn missing_warning(c: char, face: &str) -> String {
     format!(
