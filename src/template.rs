@@ -832,6 +832,20 @@ fn offset_of(text: &str, line: u32, column: u32) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// A kind is a row of the kind table, a template and a starter: this
+    /// says which line to add when the template is forgotten here.
+    #[test]
+    fn every_kind_has_its_built_in_template() {
+        let mut want = vec!["components.xml".to_owned()];
+        want.extend(
+            crate::model::kind::KINDS
+                .iter()
+                .map(|k| format!("{}.xml", k.key)),
+        );
+        let have: Vec<String> = BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect();
+        assert_eq!(have, want, "add (\"KEY.xml\", include_str!(…)) to BUILTIN");
+    }
+
     fn tera_with(name: &str, source: &str) -> Arc<tera::Tera> {
         let mut tera = new_tera();
         tera.add_raw_template(name, source).unwrap();

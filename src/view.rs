@@ -433,6 +433,8 @@ pub struct AppendixView {
     pub number: usize,
     /// Lines of the grif box at the top right; none for no grif.
     pub grif: Vec<String>,
+    /// The user broke the grif's lines: each must fit the box.
+    pub grif_as_written: bool,
     /// Title lines.
     pub title: Vec<String>,
     /// `portrait` or `landscape`.
@@ -1024,8 +1026,13 @@ fn appendix(a: &Appendix, o: &Ctx) -> AppendixView {
         number: a.number,
         grif: match &a.grif {
             Grif::None => Vec::new(),
-            Grif::Lines { lines } => tx_lines(o, lines),
+            Grif::Lines { lines, .. } => tx_lines(o, lines),
             Grif::Approve { by } => endorsement("УТВЕРЖДАЮ", by, o),
+        },
+        grif_as_written: match &a.grif {
+            Grif::Lines { as_written, .. } => *as_written,
+            Grif::Approve { .. } => true,
+            Grif::None => false,
         },
         title: tx_lines(o, &a.title),
         orientation: match a.orientation {

@@ -64,6 +64,10 @@ pub enum Grif {
     Lines {
         /// The lines.
         lines: Vec<String>,
+        /// The user broke them (`label`, or an issuer written on several
+        /// lines): a line wider than the box is a warning. Lines gostdoc
+        /// composed wrap quietly.
+        as_written: bool,
     },
     /// «УТВЕРЖДАЮ / должность / ______ И.О. Фамилия / дата».
     Approve {
@@ -348,6 +352,7 @@ impl Validator {
         let grif = if let Some(lines) = &a.label {
             Grif::Lines {
                 lines: lines.0.clone(),
+                as_written: true,
             }
         } else {
             match grif_name {
@@ -378,7 +383,10 @@ impl Validator {
                                 .map(str::to_owned),
                         );
                         lines.push(r.date_line());
-                        Grif::Lines { lines }
+                        Grif::Lines {
+                            lines,
+                            as_written: r.issuer.contains('\n'),
+                        }
                     }
                     None => {
                         self.error(
