@@ -747,3 +747,46 @@ fn a_header_word_wider_than_its_column_is_hyphenated_alike_in_both() {
     let words = pages_words(&c.ours[1]).concat();
     assert!(words.contains(&"ИЗМЕ-".to_string()), "{words:?}");
 }
+
+#[test]
+fn merged_header_cells_repeat_on_every_page_as_in_libreoffice() {
+    // Two header rows: «№», «Мероприятия» and «Ответственные» span both,
+    // «Срок» has two columns below it. The table runs over three pages.
+    let mut m = String::from(
+        r#"<document title="План" page-numbers="from-second"><section><table widths="12 85 20 20 33">
+<row header="yes"><cell rowspan="2"><p align="center" indent="0"><b>№ п/п</b></p></cell><cell rowspan="2"><p align="center" indent="0"><b>Мероприятия</b></p></cell><cell span="2"><p align="center" indent="0"><b>Срок</b></p></cell><cell rowspan="2"><p align="center" indent="0"><b>Ответственные исполнители мероприятий плана</b></p></cell></row>
+<row header="yes"><cell><p align="center" indent="0"><b>начало</b></p></cell><cell><p align="center" indent="0"><b>конец</b></p></cell></row>
+"#,
+    );
+    for i in 1..=40 {
+        let measure =
+            "Проведение мероприятия по повышению качества образования. ".repeat(1 + i % 3);
+        m.push_str(&format!(
+            "<row><cell><p align=\"center\" indent=\"0\">{i}.</p></cell><cell><p align=\"left\" indent=\"0\">{measure}</p></cell><cell><p align=\"center\" indent=\"0\">01.01</p></cell><cell><p align=\"center\" indent=\"0\">31.12</p></cell><cell><p align=\"left\" indent=\"0\">Отдел</p></cell></row>\n"
+        ));
+    }
+    m.push_str("</table></section></document>");
+    let (doc, docx, pdf) = render(&m);
+    let layout = pdf::layout(&doc, &PdfOptions::default()).unwrap();
+    assert!(layout.pages.len() >= 3);
+    for (n, page) in layout.pages.iter().enumerate() {
+        let heads = page.lines.iter().filter(|l| l.in_header_row).count();
+        let first = layout.pages[0]
+            .lines
+            .iter()
+            .filter(|l| l.in_header_row)
+            .count();
+        assert_eq!(heads, first, "page {}: the header rows whole", n + 1);
+    }
+    // LibreOffice lays out the first copy of the header as we do, but
+    // repeats the rows at their own height, clipping the merged text,
+    // unless the DOCX gives the second row its grown height.
+    let xml = part(&docx, "word/document.xml");
+    let second = xml.split("<w:tr>").nth(2).unwrap();
+    assert!(second.contains(r#"w:hRule="atLeast""#), "{second}");
+    assert!(!xml.split("<w:tr>").nth(1).unwrap().contains("w:trHeight"));
+    let c = convert(&[("header-merged", &docx, &pdf)]);
+    assert_same_as_libreoffice("header-merged", &c.ours[0], &c.theirs[0]);
+    assert_eq!(pages_words(&c.ours[0]), pages_words(&c.theirs[0]));
+    assert_schema_valid("header-merged", &docx);
+}

@@ -545,6 +545,18 @@ impl Builder<'_> {
             width: 0,
             cell_mm: None,
         };
+        // Header rows that end a merged header cell keep the height the
+        // PDF gives them on every page they repeat on.
+        let merged_header = table
+            .rows
+            .iter()
+            .take_while(|r| r.header)
+            .any(|r| r.cells.iter().any(|c| c.rowspan > 1));
+        let header_heights = if merged_header {
+            crate::pdf::merged_header_heights(table, self.style.table_pt)
+        } else {
+            Vec::new()
+        };
         let mut rows_xml = Vec::new();
         for (r, (row, slots)) in table.rows.iter().zip(table.slots()).enumerate() {
             // Recorded before the cells so that the order matches the `w:tr`
@@ -607,7 +619,13 @@ impl Builder<'_> {
             }
             // A table nested in a cell stays a placeholder here; the
             // normaliser puts it in when it copies this table.
-            rows_xml.extend(dx::BuildXML::build(&dx::TableRow::new(cells).cant_split()));
+            let mut tr = dx::TableRow::new(cells).cant_split();
+            if let Some(&(_, mm)) = header_heights.iter().find(|(k, _)| *k == r) {
+                tr = tr
+                    .row_height(mm_to_twips(mm) as f32)
+                    .height_rule(dx::HeightRule::AtLeast);
+            }
+            rows_xml.extend(dx::BuildXML::build(&tr));
         }
         let border = |pos| {
             dx::TableBorder::new(pos)

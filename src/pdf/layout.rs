@@ -210,6 +210,8 @@ pub(crate) struct Flow<'a> {
     pub(crate) merged: Vec<tables::Merged>,
     /// The last rows of merged cells in table bodies, in item order.
     pub(crate) growing: Vec<tables::GrowingRow>,
+    /// Header rows that end a merged cell: their index and height, mm.
+    pub(crate) grown_headers: Vec<(usize, f32)>,
     /// Table text size, pt.
     pub(crate) table_pt: f32,
     /// Hyphenation points found so far.

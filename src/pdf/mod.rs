@@ -203,6 +203,7 @@ fn lay_out(
         headers: Vec::new(),
         merged: Vec::new(),
         growing: Vec::new(),
+        grown_headers: Vec::new(),
         table_pt: doc.style.table_pt,
         hyphens: Default::default(),
         record_lines,
@@ -249,6 +250,48 @@ fn lay_out(
         .collect();
     layout.images = flow.images.into_iter().cloned().collect();
     Ok((layout, warnings))
+}
+
+/// The header rows of `table` where a cell merged across header rows
+/// ends, with their height in the PDF, mm (their rule included): the DOCX
+/// gives them that height as a minimum, or LibreOffice, which lays the
+/// first copy of the header out as the PDF does, clips the merged text on
+/// every later page, where it repeats the rows at their own height.
+pub(crate) fn merged_header_heights(table: &Table, table_pt: f32) -> Vec<(usize, f32)> {
+    let header = Table {
+        columns_mm: table.columns_mm.clone(),
+        rows: table
+            .rows
+            .iter()
+            .take_while(|r| r.header)
+            .cloned()
+            .collect(),
+    };
+    let fonts = FontSet::liberation();
+    let mut flow = Flow {
+        fonts: &fonts,
+        missing: Vec::new(),
+        tables: 0,
+        images: Vec::new(),
+        headers: Vec::new(),
+        merged: Vec::new(),
+        growing: Vec::new(),
+        grown_headers: Vec::new(),
+        table_pt,
+        hyphens: Default::default(),
+        record_lines: false,
+    };
+    let ctx = Ctx {
+        size: table_pt,
+        width: header.columns_mm.iter().sum(),
+        page_height: f32::MAX,
+        top_margin: 0.0,
+        in_cell: false,
+        header: false,
+    };
+    let mut items = Vec::new();
+    tables::table(&mut flow, &header, 0, ctx, &mut items);
+    flow.grown_headers
 }
 
 /// Width of `text` set on one line in Liberation Serif, mm, exactly as the

@@ -169,6 +169,7 @@ pub(crate) fn table<'a>(
             let mut height = height + rule_mm;
             let done = cursors.iter().zip(&cells).all(|(&k, c)| k >= c.items.len());
             let mut growing = false;
+            let natural = height;
             if done && !ending.is_empty() {
                 // The row grows when a merged cell it ends needs more room
                 // than the rows beside it give (on one page; the layout
@@ -180,10 +181,13 @@ pub(crate) fn table<'a>(
                 }
                 growing = !row.header;
             }
+            if row.header && height > natural {
+                flow.grown_headers.push((r, height));
+            }
             if growing {
                 flow.growing.push(GrowingRow {
                     item: out.len(),
-                    natural: height,
+                    natural,
                     row: r,
                     total,
                     cells: frames.clone(),
