@@ -441,7 +441,9 @@ impl Table {
                 // Never over a column a merged cell from above covers.
                 let free = (col..columns).take_while(|&c| !active(&covered[c])).count();
                 let span = cell.colspan.max(1).min(free);
-                let last = (r + cell.rowspan.max(1) - 1).min(self.rows.len() - 1);
+                let last = r
+                    .saturating_add(cell.rowspan.max(1) - 1)
+                    .min(self.rows.len() - 1);
                 if last > r {
                     for c in &mut covered[col..col + span] {
                         *c = Some((r, k, col, span, last));

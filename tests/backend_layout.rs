@@ -790,3 +790,64 @@ fn merged_header_cells_repeat_on_every_page_as_in_libreoffice() {
     assert_eq!(pages_words(&c.ours[0]), pages_words(&c.theirs[0]));
     assert_schema_valid("header-merged", &docx);
 }
+
+#[test]
+fn odd_merged_tables_built_in_code_lay_out_without_panic() {
+    // Spans the markup refuses (past the last row or column, over a
+    // merged cell, a header cell into the body) still lay out.
+    let cell = |text: &str, colspan: usize, rowspan: usize| Cell {
+        colspan,
+        rowspan,
+        blocks: vec![Block::Paragraph(Paragraph::from_text(text))],
+    };
+    let tables = [
+        vec![
+            Row {
+                header: true,
+                cells: vec![cell("а", 1, usize::MAX), cell("б", 5, 2)],
+            },
+            Row {
+                header: false,
+                cells: vec![cell("в", 1, 1), cell("г", 1, 1), cell("д", 1, 1)],
+            },
+        ],
+        vec![
+            Row {
+                header: false,
+                cells: vec![cell("а", 2, 3), cell("б", 1, 1)],
+            },
+            Row {
+                header: false,
+                cells: vec![],
+            },
+            Row {
+                header: false,
+                cells: vec![cell("в", 3, 1)],
+            },
+            Row {
+                header: false,
+                cells: vec![cell("г", 1, usize::MAX), cell("д", 1, 1), cell("е", 1, 1)],
+            },
+        ],
+        vec![],
+    ];
+    for rows in tables {
+        let n = rows.len();
+        let doc = Document::single_section(
+            Meta::default(),
+            Orientation::Portrait,
+            vec![Block::Table(Table {
+                columns_mm: vec![20.0, 30.0, 40.0],
+                rows,
+            })],
+        );
+        let slots = match &doc.sections[0].blocks[0] {
+            Block::Table(t) => t.slots(),
+            _ => unreachable!(),
+        };
+        assert_eq!(slots.len(), n);
+        let _ = docx::render(&doc);
+        let layout = pdf::layout(&doc, &PdfOptions::default()).unwrap();
+        assert!(!layout.pages.is_empty());
+    }
+}
