@@ -422,7 +422,7 @@ fn narrowed(widths: &[f32], available: f32) -> Vec<f32> {
             }
         }
         if !changed || at_minimum.iter().all(|m| *m) {
-            return widths
+            let mut out: Vec<f32> = widths
                 .iter()
                 .zip(&at_minimum)
                 .map(|(w, m)| {
@@ -433,6 +433,15 @@ fn narrowed(widths: &[f32], available: f32) -> Vec<f32> {
                     }
                 })
                 .collect();
+            // What rounding down left over goes to the widest column, so
+            // that the table is exactly as wide as the text.
+            let left = ((available - out.iter().sum::<f32>()) * 10.0).round() / 10.0;
+            if left > 0.0
+                && let Some(widest) = out.iter_mut().max_by(|a, b| a.total_cmp(b))
+            {
+                *widest = ((*widest + left) * 10.0).round() / 10.0;
+            }
+            return out;
         }
     }
 }
@@ -469,7 +478,7 @@ mod tests {
         let got = narrowed(&[12.0, 5000.0, 35.0, 43.0], 170.0);
         assert_eq!(got, [5.0, 155.0, 5.0, 5.0]);
         let got = narrowed(&[12.0, 80.0, 35.0, 63.0], 170.0);
-        assert_eq!(got, [10.7, 71.5, 31.3, 56.3]);
-        assert!(got.iter().sum::<f32>() <= 170.0);
+        assert_eq!(got, [10.7, 71.7, 31.3, 56.3]);
+        assert!((got.iter().sum::<f32>() - 170.0).abs() < 0.01);
     }
 }
