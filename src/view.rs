@@ -935,12 +935,6 @@ fn date_form(o: &Options) -> &'static str {
     }
 }
 
-/// Blanks for a date not yet known: «от ____________ № ______».
-const BLANK_DATE: &str = "____________";
-const BLANK_NUMBER: &str = "______";
-/// «« ___ » ____________ 20__ г.», for a date to be written by hand.
-const BLANK_QUOTED_DATE: &str = "«\u{a0}___\u{a0}»\u{a0}____________ 20__\u{a0}г.";
-
 fn act(doc: &ActDocument, o: &Ctx) -> ActView {
     let (inline, form) = match o.enacting_form {
         EnactingForm::Inline => (true, "inline"),
@@ -972,14 +966,8 @@ fn act(doc: &ActDocument, o: &Ctx) -> ActView {
     ActView {
         printed: a.is_some_and(|a| !a.appendices_only),
         kind: a.map(|a| a.word.clone()).unwrap_or_default(),
-        date: match a.and_then(|a| a.date) {
-            Some(d) => date::format(d, o.date_style, o.year_word),
-            None if o.date_style == DateStyle::Quoted => BLANK_QUOTED_DATE.into(),
-            None => BLANK_DATE.into(),
-        },
-        number: a
-            .and_then(|a| a.number.clone())
-            .unwrap_or_else(|| BLANK_NUMBER.into()),
+        date: a.map(|a| a.printed_date(o)).unwrap_or_default(),
+        number: a.map(Act::printed_number).unwrap_or_default(),
         date_line: match o.date_line {
             DateLine::From => "from",
             DateLine::Plain => "plain",
@@ -1016,7 +1004,7 @@ fn endorsement(word: &str, e: &Endorsement, o: &Ctx) -> Vec<String> {
     lines.push(format!("____________ {}", e.person.name.initials_first()));
     lines.push(match e.date {
         Some(d) => date::format(d, DateStyle::Quoted, false),
-        None => BLANK_QUOTED_DATE.into(),
+        None => crate::model::act::BLANK_QUOTED_DATE.into(),
     });
     lines
 }

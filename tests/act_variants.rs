@@ -508,14 +508,10 @@ fn check(dir: &Path, text: &str) -> (i32, String) {
     )
 }
 
-/// «строка N, столбец 9»: where the act's `title = """` value starts.
+/// «строка N, столбец 1»: the act's `[act]` header, where a draft is said.
 fn title_at(text: &str) -> String {
-    let line = text
-        .lines()
-        .position(|l| l.starts_with("title = "))
-        .unwrap()
-        + 1;
-    format!("строка {line}, столбец 9")
+    let line = text.lines().position(|l| l.trim() == "[act]").unwrap() + 1;
+    format!("строка {line}, столбец 1")
 }
 
 #[test]

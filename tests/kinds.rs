@@ -120,10 +120,23 @@ fn a_draft_prints_blanks_and_check_says_it_is_a_draft() {
     let draft = PRIKAZ.replace("date = 2024-08-30\nnumber = \"112\"\n", "");
     let text = built_text(dir.path(), &draft);
     assert!(text.contains("от ____________ № ______"), "{text}");
+    // The warning quotes the line as it prints, in the document's form.
+    let quoted = draft.replace(
+        "[act]",
+        "[options]\ndate_line = \"plain\"\ndate_style = \"quoted\"\n\n[act]",
+    );
+    let (_, err) = check(dir.path(), &quoted);
+    assert!(
+        err.contains(
+            "приказ печатается как проект, с пустыми местами \
+             (««\u{a0}___\u{a0}»\u{a0}____________ 20__\u{a0}г. №\u{a0}______»)"
+        ),
+        "{err}"
+    );
     let (code, err) = check(dir.path(), &draft);
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("data/d.toml, строка 8, столбец 9: предупреждение в поле «act»: дата и номер не заполнены: приказ печатается как проект, с пустыми местами («от ____________ №\u{a0}______»)"),
+        err.contains("data/d.toml, строка 7, столбец 1: предупреждение в поле «act»: дата и номер не заполнены: приказ печатается как проект, с пустыми местами («от ____________ №\u{a0}______»)"),
         "{err}"
     );
 }

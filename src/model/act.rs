@@ -35,10 +35,41 @@ pub struct Act {
     pub appendices_only: bool,
 }
 
+/// Blanks for a date not yet known: «от ____________ № ______».
+const BLANK_DATE: &str = "____________";
+const BLANK_NUMBER: &str = "______";
+/// «« ___ » ____________ 20__ г.», for a date to be written by hand.
+pub(crate) const BLANK_QUOTED_DATE: &str = "«\u{a0}___\u{a0}»\u{a0}____________ 20__\u{a0}г.";
+
 impl Act {
     /// A draft: the date or the number is left blank.
     pub fn is_draft(&self) -> bool {
         self.date.is_none() || self.number.is_none()
+    }
+
+    /// The date as the date line prints it, or blanks in a draft.
+    pub fn printed_date(&self, o: &Options) -> String {
+        match self.date {
+            Some(d) => date::format(d, o.date_style, o.year_word),
+            None if o.date_style == date::DateStyle::Quoted => BLANK_QUOTED_DATE.into(),
+            None => BLANK_DATE.into(),
+        }
+    }
+
+    /// The number, or blanks in a draft.
+    pub fn printed_number(&self) -> String {
+        self.number.clone().unwrap_or_else(|| BLANK_NUMBER.into())
+    }
+
+    /// The date line as one text, for messages: «от ____________ № ______».
+    pub fn date_line_text(&self, o: &Options) -> String {
+        let (date, number) = (self.printed_date(o), self.printed_number());
+        match o.date_line {
+            super::DateLine::From => format!("от {date} №\u{a0}{number}"),
+            super::DateLine::Plain | super::DateLine::Split => {
+                format!("{date} №\u{a0}{number}")
+            }
+        }
     }
 }
 
@@ -184,7 +215,7 @@ impl Validator {
     ) -> ActDocument {
         let info = kind.info();
         let act = match (&raw.act, info.family) {
-            (Some(a), _) => Some(self.act(a, org, kind)),
+            (Some(a), _) => Some(self.act(a.get_ref(), org, kind)),
             (None, Family::Act) => {
                 self.diagnostics.push(
                     Diagnostic::at(
@@ -568,8 +599,9 @@ fn title_lines(title: &str) -> Vec<String> {
 }
 
 /// «УТВЕРЖДЕН», «УТВЕРЖДЕНА», «УТВЕРЖДЕНО» or «УТВЕРЖДЕНЫ», agreeing with
-/// the first word of the approved document's title («План», «Программа»,
-/// «Положение», «Правила»).
+/// the title's first word: a noun («План», «Программа», «Положение»,
+/// «Правила») or an adjective, which agrees with its noun
+/// («Муниципальная программа», «Методические рекомендации»).
 fn approved_word(title: &str) -> &'static str {
     let first: String = title
         .trim_start_matches(|c: char| !c.is_alphabetic())
@@ -577,12 +609,34 @@ fn approved_word(title: &str) -> &'static str {
         .take_while(|c| c.is_alphabetic())
         .flat_map(char::to_lowercase)
         .collect();
-    const PLURAL: &[&str] = &["правила", "изменения", "требования", "критерии", "нормы"];
-    if PLURAL.contains(&first.as_str()) || first.ends_with('ы') {
+    let w = first.as_str();
+    /// Plural nouns that end like singular ones.
+    const PLURAL: &[&str] = &[
+        "правила",
+        "изменения",
+        "требования",
+        "сведения",
+        "мероприятия",
+        "положения",
+        "условия",
+        "дополнения",
+        "направления",
+    ];
+    // «-ие» ends plural adjectives («методические», «общие») and neuter
+    // nouns («положение», «развитие»); the nouns have these before it.
+    let neuter_noun = ["ние", "тие", "вие", "дие", "лие", "рие", "сие"]
+        .iter()
+        .any(|e| w.ends_with(e));
+    if PLURAL.contains(&w)
+        || w.ends_with("ые")
+        || (w.ends_with("ие") && !neuter_noun)
+        || w.ends_with('ы')
+        || w.ends_with("ии")
+    {
         "УТВЕРЖДЕНЫ"
-    } else if first.ends_with('а') || first.ends_with('я') {
+    } else if w.ends_with('а') || w.ends_with('я') || w.ends_with("ость") {
         "УТВЕРЖДЕНА"
-    } else if first.ends_with('е') || first.ends_with('о') {
+    } else if w.ends_with('е') || w.ends_with('о') {
         "УТВЕРЖДЕНО"
     } else {
         "УТВЕРЖДЕН"
@@ -615,6 +669,15 @@ mod tests {
         assert_eq!(approved_word("Положение о конкурсе"), "УТВЕРЖДЕНО");
         assert_eq!(approved_word("Правила приёма"), "УТВЕРЖДЕНЫ");
         assert_eq!(approved_word("Состав комиссии"), "УТВЕРЖДЕН");
+        assert_eq!(approved_word("Методические рекомендации"), "УТВЕРЖДЕНЫ");
+        assert_eq!(approved_word("Основные направления развития"), "УТВЕРЖДЕНЫ");
+        assert_eq!(approved_word("Сведения о численности"), "УТВЕРЖДЕНЫ");
+        assert_eq!(approved_word("Рекомендации по заполнению"), "УТВЕРЖДЕНЫ");
+        assert_eq!(approved_word("Единый календарный план"), "УТВЕРЖДЕН");
+        assert_eq!(approved_word("Муниципальная программа"), "УТВЕРЖДЕНА");
+        assert_eq!(approved_word("Должностная инструкция"), "УТВЕРЖДЕНА");
+        assert_eq!(approved_word("Перечень мероприятий"), "УТВЕРЖДЕН");
+        assert_eq!(approved_word("Порядок предоставления"), "УТВЕРЖДЕН");
     }
 
     #[test]

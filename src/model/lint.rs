@@ -35,10 +35,17 @@ impl Validator {
     }
 
     /// Runs every check on a validated document.
-    pub(super) fn lint(&mut self, raw: &RawDocument, body: &Body, kind: DocKind, course: Course) {
+    pub(super) fn lint(
+        &mut self,
+        raw: &RawDocument,
+        body: &Body,
+        kind: DocKind,
+        options: &super::Options,
+    ) {
+        let course = options.course;
         match body {
             Body::Protocol(p) => self.lint_protocol(raw, p, course),
-            Body::Act(a) => self.lint_act(raw, a, kind),
+            Body::Act(a) => self.lint_act(raw, a, kind, options),
         }
     }
 
@@ -121,7 +128,13 @@ impl Validator {
         }
     }
 
-    fn lint_act(&mut self, raw: &RawDocument, doc: &ActDocument, kind: DocKind) {
+    fn lint_act(
+        &mut self,
+        raw: &RawDocument,
+        doc: &ActDocument,
+        kind: DocKind,
+        options: &super::Options,
+    ) {
         let info = kind.info();
         let date = doc.act.as_ref().and_then(|a| a.date);
         self.lint_points(&raw.point, &doc.points, "point", date, info.genitive);
@@ -134,12 +147,13 @@ impl Validator {
                 (None, Some(_)) => "дата не заполнена",
                 _ => "номер не заполнен",
             };
+            let blank_date_line = act.date_line_text(options);
             self.warn(
-                raw_act.title.span(),
+                raw_act.span(),
                 "act",
                 format!(
-                    "{blank}: {} печатается как проект, с пустыми местами («от ____________ №\u{a0}______»)",
-                    info.nominative
+                    "{blank}: {} печатается как проект, с пустыми местами («{}»)",
+                    info.nominative, blank_date_line
                 ),
                 "после регистрации впишите date и number в раздел [act]",
             );

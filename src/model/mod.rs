@@ -536,7 +536,7 @@ impl Validator {
         };
         // Sections of another kind (`[act]` in a protocol) were refused
         // by `parse_toml`, before serde could misreport them.
-        self.lint(&raw, &body, kind, options.course);
+        self.lint(&raw, &body, kind, &options);
         Model {
             source: self.file.clone(),
             kind,

@@ -64,7 +64,7 @@ pub struct RawDocument {
 
     // --- resolution ---
     /// Kind word, date, number, place, title, preamble.
-    pub act: Option<RawAct>,
+    pub act: Option<Spanned<RawAct>>,
     /// The numbered points.
     #[serde(default)]
     pub point: Vec<Spanned<RawPoint>>,
