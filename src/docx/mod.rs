@@ -125,6 +125,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocxError> {
         plan: DocumentPlan::default(),
         images: 0,
         tables: Vec::new(),
+        marks: Marks::default(),
     };
 
     let mut docx = dx::Docx::new();
@@ -164,7 +165,8 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocxError> {
         .collect();
 
     let xml = docx.build();
-    assemble(doc, xml, &builder.plan, &mut builder.tables)
+    let marks = builder.marks;
+    assemble(doc, xml, &builder.plan, &mut builder.tables, marks)
 }
 
 /// Headers of the `index`-th section: the number on every page but the
@@ -188,6 +190,7 @@ fn assemble(
     xml: dx::XMLDocx,
     plan: &DocumentPlan,
     tables: &mut [Vec<u8>],
+    marks: Marks,
 ) -> Result<Vec<u8>, DocxError> {
     let norm = |bytes: &[u8], plan: Option<&DocumentPlan>| {
         normalize::normalize_part(bytes, plan).map_err(DocxError::Xml)
@@ -225,16 +228,15 @@ fn assemble(
         "word/_rels/document.xml.rels".into(),
         document_rels.into_bytes(),
     ));
-    for table in tables.iter_mut() {
-        soft_hyphen_elements(table);
+    // Scanned for only when the builder put them in: the seeds have none.
+    if marks.soft_hyphens {
+        for table in tables.iter_mut() {
+            soft_hyphen_elements(table);
+        }
     }
     // docx-rs wraps every anchored picture square; ours (the coat of
     // arms) has text above and below it only.
-    let body = if xml
-        .document
-        .windows(WRAP_SQUARE.len())
-        .any(|w| w == WRAP_SQUARE)
-    {
+    let mut body = if marks.anchors {
         String::from_utf8_lossy(&xml.document)
             .replace(
                 std::str::from_utf8(WRAP_SQUARE).unwrap_or_default(),
@@ -244,8 +246,9 @@ fn assemble(
     } else {
         xml.document
     };
-    let mut body = body;
-    soft_hyphen_elements(&mut body);
+    if marks.soft_hyphens {
+        soft_hyphen_elements(&mut body);
+    }
     parts.push((
         "word/document.xml".into(),
         normalize::normalize_with_tables(&body, Some(plan), tables).map_err(DocxError::Xml)?,
@@ -413,6 +416,17 @@ struct Builder<'d> {
     images: usize,
     /// The XML of each table, spliced in place of its placeholder.
     tables: Vec<Vec<u8>>,
+    /// What [`assemble`] must rewrite in the XML docx-rs writes.
+    marks: Marks,
+}
+
+/// What the builder put in that docx-rs cannot write as it should.
+#[derive(Clone, Copy, Default)]
+struct Marks {
+    /// Soft hyphens in text, to be written as `w:softHyphen`.
+    soft_hyphens: bool,
+    /// Pictures anchored to the page, to be wrapped top and bottom.
+    anchors: bool,
 }
 
 impl Builder<'_> {
@@ -442,12 +456,16 @@ impl Builder<'_> {
                     break_pending = true;
                     continue;
                 }
-                Block::Paragraph(p) => out.push(Child::Para(Box::new(paragraph(p, ctx, None, 0)))),
+                Block::Paragraph(p) => {
+                    let para = paragraph(p, ctx, None, 0, &mut self.marks);
+                    out.push(Child::Para(Box::new(para)))
+                }
                 Block::List(list) => {
                     for item in &list.items {
                         for (i, p) in item.paragraphs.iter().enumerate() {
                             let label = (i == 0).then_some(item.label.as_str());
-                            out.push(Child::Para(Box::new(paragraph(p, ctx, label, 0))));
+                            let para = paragraph(p, ctx, label, 0, &mut self.marks);
+                            out.push(Child::Para(Box::new(para)));
                         }
                     }
                 }
@@ -475,6 +493,7 @@ impl Builder<'_> {
                             },
                             None,
                             shift,
+                            &mut self.marks,
                         )
                         .style(package::REQUISITE_STYLE);
                         out.push(Child::Para(Box::new(para)));
@@ -483,6 +502,7 @@ impl Builder<'_> {
                 Block::Image(img) => {
                     if let ImagePlacement::PageTop { top_mm, gap_mm } = img.placement {
                         anchor_pending = Some(self.anchored(img, top_mm, gap_mm)?);
+                        self.marks.anchors = true;
                         continue;
                     }
                     out.push(Child::Para(Box::new(self.image(img, ctx.size_pt)?)))
@@ -722,7 +742,13 @@ fn spacing(before_pt: f32, after_pt: f32) -> dx::LineSpacing {
 
 /// A paragraph; `label` («1.1.», «–») starts it as plain text, `shift`
 /// (twips) moves it right, for boxes at the right margin.
-fn paragraph(p: &Paragraph, ctx: Ctx, label: Option<&str>, shift: i32) -> dx::Paragraph {
+fn paragraph(
+    p: &Paragraph,
+    ctx: Ctx,
+    label: Option<&str>,
+    shift: i32,
+    marks: &mut Marks,
+) -> dx::Paragraph {
     let size_pt = p.size_pt.unwrap_or(ctx.size_pt);
     let size = half_points(size_pt);
     let first = mm_to_twips(p.first_line_mm);
@@ -755,27 +781,27 @@ fn paragraph(p: &Paragraph, ctx: Ctx, label: Option<&str>, shift: i32) -> dx::Pa
         .cell_mm
         .filter(|_| matches!(p.align, Align::Center | Align::Right))
     {
-        let mut changed = false;
-        let runs: Vec<Inline> = p
+        // Only the runs that change are copied: most cells have none.
+        let soft: Vec<(usize, String)> = p
             .runs
             .iter()
-            .map(|r| match r {
+            .enumerate()
+            .filter_map(|(i, r)| match r {
                 Inline::Text { text, style } => {
-                    match crate::pdf::soft_hyphens(text, *style, size_pt, cell_mm, p.left_mm) {
-                        Some(text) => {
-                            changed = true;
-                            Inline::Text {
-                                text,
-                                style: *style,
-                            }
-                        }
-                        None => r.clone(),
-                    }
+                    crate::pdf::soft_hyphens(text, *style, size_pt, cell_mm, p.left_mm)
+                        .map(|t| (i, t))
                 }
-                other => other.clone(),
+                Inline::LineBreak => None,
             })
             .collect();
-        if changed {
+        if !soft.is_empty() {
+            marks.soft_hyphens = true;
+            let mut runs = p.runs.clone();
+            for (i, text) in soft {
+                if let Inline::Text { text: t, .. } = &mut runs[i] {
+                    *t = text;
+                }
+            }
             return add_inlines(out, &runs, size);
         }
     }

@@ -346,6 +346,7 @@ pub(crate) fn soft_hyphens(
     left_mm: f32,
 ) -> Option<String> {
     let rest = (cell_mm.max(0.0) - 2.0 * tables::CELL_PADDING_MM).max(1.0) - left_mm;
+    let fonts = FontSet::liberation();
     let mut out: Option<String> = None;
     let mut done = 0;
     for (at, token) in text.split([' ', '\t', '\n']).scan(0, |pos, t| {
@@ -359,11 +360,7 @@ pub(crate) fn soft_hyphens(
         {
             continue;
         }
-        let run = [Inline::Text {
-            text: core.to_string(),
-            style,
-        }];
-        if runs_width_mm(&run, size_pt) <= rest + 0.001 {
+        if word_width_mm(&fonts, core, style, size_pt) <= rest + 0.001 {
             continue;
         }
         let points = linebreak::wide_word_points(core);
@@ -385,6 +382,22 @@ pub(crate) fn soft_hyphens(
         o.push_str(&text[done..]);
         o
     })
+}
+
+/// Width of a word in one style, mm, as [`runs_width_mm`] measures it,
+/// without building the characters: the DOCX asks this of every long
+/// word in a centred cell.
+fn word_width_mm(fonts: &FontSet, word: &str, style: RunStyle, size_pt: f32) -> f32 {
+    let face = fonts.face(fonts::face_index(style.bold, style.italic));
+    let extra = if style.spaced {
+        linebreak::SPACED_PT
+    } else {
+        0.0
+    };
+    word.chars()
+        .map(|c| face.advance(c).unwrap_or(fonts::NOTDEF_ADVANCE_EM) * size_pt + extra)
+        .sum::<f32>()
+        * linebreak::PT
 }
 
 /// The warning for a character a face lacks.
