@@ -300,13 +300,28 @@ fn a_merged_cell_across_a_page_break_renders_as_libreoffice_renders_the_docx() {
     let (_, docx2, pdf2) = render(&roadmap_with(24, &[(11, 3)], &[], LONG));
     // Rows 3–4 on one page: row 4 grows.
     let (_, docx3, pdf3) = render(&roadmap_with(24, &[(3, 2)], &[], LONG));
+    // Section rows kept with the next around groups, one group crossing
+    // the page with the section row before it.
+    let (_, docx4, pdf4) = render(&roadmap_with(
+        30,
+        &[(5, 3), (12, 4), (20, 6)],
+        &[5, 12, 20],
+        LONG,
+    ));
+    let (_, docx5, pdf5) = render(&roadmap(40, &[(3, 10), (14, 2), (25, 12)], &[14, 25]));
     let c = convert(&[
         ("rowspan", &docx, &pdf),
         ("flowing", &docx2, &pdf2),
         ("growing", &docx3, &pdf3),
+        ("sections", &docx4, &pdf4),
+        ("long-groups", &docx5, &pdf5),
     ]);
-    for (k, name) in ["rowspan", "flowing", "growing"].iter().enumerate() {
+    for (k, name) in ["rowspan", "flowing", "growing", "sections", "long-groups"]
+        .iter()
+        .enumerate()
+    {
         assert_same_as_libreoffice(name, &c.ours[k], &c.theirs[k]);
+        assert_eq!(pages_words(&c.ours[k]), pages_words(&c.theirs[k]), "{name}");
     }
     assert_schema_valid("rowspan", &docx);
     // Our layout: the cell's first part on page 1 from row 8 to the
