@@ -554,7 +554,7 @@ pub fn build(model: &Model) -> View {
             (Some(v), None, title, subject)
         }
         Body::Act(doc) => {
-            let v = act(doc, o);
+            let v = act(doc, o, &model.labels);
             let (title, subject) = match &doc.act {
                 Some(a) => {
                     let mut title = capitalize_word(&a.word);
@@ -935,7 +935,7 @@ fn date_form(o: &Options) -> &'static str {
     }
 }
 
-fn act(doc: &ActDocument, o: &Ctx) -> ActView {
+fn act(doc: &ActDocument, o: &Ctx, labels: &Labels) -> ActView {
     let (inline, form) = match o.enacting_form {
         EnactingForm::Inline => (true, "inline"),
         EnactingForm::Line => (false, "line"),
@@ -956,7 +956,14 @@ fn act(doc: &ActDocument, o: &Ctx) -> ActView {
     };
     let control_line = o.control_form == ControlForm::Line;
     let mut points = Vec::new();
-    flatten_points(o, &doc.points, 0, "Срок", !control_line, &mut points);
+    flatten_points(
+        o,
+        &doc.points,
+        0,
+        &labels.deadline,
+        !control_line,
+        &mut points,
+    );
     if !control_line {
         // «… месячник (И.И. Иванова).»: the brackets go inside the sentence.
         for p in points.iter_mut().filter(|p| p.responsible.is_some()) {

@@ -277,3 +277,30 @@ fn a_grif_wider_than_nine_centimetres_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_deadline_column_is_checked_against_the_acts_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = PRIKAZ.to_owned()
+        + r#"
+[[appendix]]
+title = "План"
+
+[appendix.table]
+columns = [
+  { title = "Мероприятие", width = 110 },
+  { title = "Срок", width = 60, deadline = true },
+]
+[[appendix.table.row]]
+cells = ["Закупка посуды", "до 15.08.2024"]
+[[appendix.table.row]]
+cells = ["Проверка пищеблока", "сентябрь 2024 г."]
+"#;
+    let (code, err) = check(dir.path(), &text);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("data/d.toml, строка 34, столбец 9: предупреждение в поле «appendix[0].table.row[0].cells[1]»: срок «до 15.08.2024» в столбце «Срок» раньше даты акта 30.08.2024"),
+        "{err}"
+    );
+    assert_eq!(err.matches("раньше даты акта").count(), 1, "{err}");
+}

@@ -210,12 +210,12 @@ impl Validator {
         raw: &RawDocument,
         profile: &RawProfile,
         org: &Organization,
-        options: &Options,
+        (options, labels): (&Options, &super::Labels),
         kind: DocKind,
     ) -> ActDocument {
         let info = kind.info();
         let act = match (&raw.act, info.family) {
-            (Some(a), _) => Some(self.act(a.get_ref(), org, kind)),
+            (Some(a), _) => Some(self.act(a.get_ref(), org, labels, kind)),
             (None, Family::Act) => {
                 self.diagnostics.push(
                     Diagnostic::at(
@@ -244,6 +244,7 @@ impl Validator {
         };
         let agreed = self.endorsements(&raw.agreed, "agreed");
         let reference = self.reference(raw, org, kind, act.as_ref());
+        self.act_date = reference.as_ref().and_then(|r| r.date);
         let single = raw.appendix.len() == 1 && !options.number_single_appendix;
         let appendices = raw
             .appendix
@@ -275,10 +276,18 @@ impl Validator {
         }
     }
 
-    fn act(&mut self, a: &RawAct, org: &Organization, kind: DocKind) -> Act {
+    fn act(
+        &mut self,
+        a: &RawAct,
+        org: &Organization,
+        labels: &super::Labels,
+        kind: DocKind,
+    ) -> Act {
         let info = kind.info();
         Act {
-            word: a.kind.clone().unwrap_or_else(|| info.word.into()),
+            // `[act] kind`, else `[labels] kind`, whose default is the
+            // kind's own word.
+            word: a.kind.clone().unwrap_or_else(|| labels.kind.clone()),
             date: a.date.as_ref().and_then(|d| self.date(d, "act.date")),
             number: a.number.clone().filter(|n| !n.trim().is_empty()),
             city: a.city.clone().or_else(|| org.city.clone()),

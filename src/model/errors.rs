@@ -150,6 +150,8 @@ fn misplaced_section<S: Schema>(
         (Family::Act, "basis") => format!(
             "в {place} гриф приложения составляется из раздела [act]; [basis] нужен только утверждаемому документу (kind = \"plan\")"
         ),
+        (Family::Approved, "signature" | "agreed") => "утверждаемый документ подписывают и согласуют на его странице: подпись — [[appendix.body]] с signature = { position = …, person = … }, «СОГЛАСОВАНО» — [[appendix.agreed]]".into(),
+        (Family::Protocol, "agreed") => "у протокола нет грифа «СОГЛАСОВАНО»; подписи пишутся в [[signature]]".into(),
         (Family::Approved, "act" | "point") => "утверждаемый документ (план, положение) пишется разделами [[appendix]]; акт, которым он утверждён, — в разделе [basis]".into(),
         _ => format!("такого раздела у вида «{}» нет", info.nominative),
     };

@@ -334,7 +334,7 @@ fn people_present(p: &Protocol) -> Option<u32> {
 }
 
 /// The last day a deadline allows, when it names dates.
-fn last_day(d: &Deadline) -> Option<NaiveDate> {
+pub(super) fn last_day(d: &Deadline) -> Option<NaiveDate> {
     match d {
         Deadline::On { date, .. } | Deadline::Before { date, .. } => Some(*date),
         Deadline::Range { to, .. } => Some(*to),

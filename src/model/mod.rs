@@ -160,6 +160,7 @@ pub fn load_with(path: &Path, access: &Access) -> Result<Model, Diagnostics> {
         source: text,
         diagnostics: Vec::new(),
         layout: Vec::new(),
+        act_date: None,
         people: Vec::new(),
     };
     let mut inputs = vec![path.to_path_buf()];
@@ -189,6 +190,7 @@ pub fn load_with(path: &Path, access: &Access) -> Result<Model, Diagnostics> {
                         source: ptext,
                         diagnostics: Vec::new(),
                         layout: Vec::new(),
+                        act_date: None,
                         people: Vec::new(),
                     };
                     pv.collect_people(&profile.people);
@@ -272,6 +274,9 @@ struct Validator {
     diagnostics: Vec<Diagnostic>,
     /// Warnings about the layout (see [`Model::layout_warnings`]).
     layout: Vec<Diagnostic>,
+    /// The date of the act whose tables are being read: a deadline in a
+    /// deadline column before it is a warning, like a point's.
+    act_date: Option<NaiveDate>,
     /// `[[people]]` of the profile and of the document.
     people: Vec<Person>,
 }
@@ -522,7 +527,13 @@ impl Validator {
             .any(|s| s.get_ref().question.is_some())
             || raw.decision.iter().any(|d| d.get_ref().question.is_some());
         let o = options::merge_options(profile.options.clone(), raw.options.clone());
-        let options = self.options(&o, kind, by_question);
+        let enacting_written = raw.act.as_ref().is_some_and(|a| {
+            a.get_ref()
+                .enacting
+                .as_deref()
+                .is_some_and(|e| !e.trim().is_empty())
+        });
+        let options = self.options(&o, kind, by_question, enacting_written);
         let labels = self.labels(raw.labels.clone().unwrap_or_default(), kind);
         let body = match kind.info().family {
             Family::Protocol => Body::Protocol(Box::new(self.protocol(&raw, &organization))),
@@ -530,7 +541,7 @@ impl Validator {
                 &raw,
                 &profile,
                 &organization,
-                &options,
+                (&options, &labels),
                 kind,
             ))),
         };

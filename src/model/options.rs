@@ -166,8 +166,22 @@ impl Validator {
     /// The options of a document of `kind`: its own, its profile's, and
     /// the defaults of the kind. `by_question` tells whether anything in
     /// the document names an agenda question.
-    pub(super) fn options(&mut self, o: &RawOptions, kind: DocKind, by_question: bool) -> Options {
+    pub(super) fn options(
+        &mut self,
+        o: &RawOptions,
+        kind: DocKind,
+        by_question: bool,
+        enacting_written: bool,
+    ) -> Options {
         let info = kind.info();
+        // A formula the user wrote prints, even in a kind that has none
+        // by default («обязывает:» in a распоряжение): at the end of the
+        // preamble, unless the options say where.
+        let default_form = if enacting_written && info.enacting_form == EnactingForm::None {
+            EnactingForm::Inline
+        } else {
+            info.enacting_form
+        };
         let enacting_form = self.choice(
             &o.enacting_form,
             "options.enacting_form",
@@ -176,7 +190,7 @@ impl Validator {
                 ("line", EnactingForm::Line),
                 ("none", EnactingForm::None),
             ],
-            info.enacting_form,
+            default_form,
         );
         let grif_width = match &o.grif_width {
             Some(w) if !GRIF_WIDTH_MM.contains(w.get_ref()) => {

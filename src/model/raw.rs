@@ -187,6 +187,8 @@ impl Schema for RawDocument {
         ("point", &[Family::Act]),
         ("appendix", &[Family::Act, Family::Approved]),
         ("basis", &[Family::Approved]),
+        ("agreed", &[Family::Act]),
+        ("signature", &[Family::Protocol, Family::Act]),
     ];
 }
 

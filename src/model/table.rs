@@ -269,7 +269,27 @@ impl Validator {
             };
             for t in texts {
                 match Deadline::parse(t) {
-                    Ok(d) => out.push(d),
+                    Ok(d) => {
+                        if let (Some(last), Some(act)) = (super::lint::last_day(&d), self.act_date)
+                            && last < act
+                        {
+                            let w = Diagnostic::at(
+                                &self.file,
+                                &self.source,
+                                span.clone(),
+                                format!(
+                                    "срок «{t}» в столбце «{}» раньше даты акта {}",
+                                    column.title,
+                                    act.format("%d.%m.%Y")
+                                ),
+                            )
+                            .with_field(field)
+                            .with_hint("проверьте год и месяц срока")
+                            .warning();
+                            self.diagnostics.push(w);
+                        }
+                        out.push(d)
+                    }
                     Err(why) => self.error(
                         span.clone(),
                         field,
