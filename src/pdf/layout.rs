@@ -104,6 +104,29 @@ impl Content {
         }));
     }
 
+    /// Moves everything right by `dx`.
+    pub(crate) fn shift_all(&mut self, dx: f32) {
+        for d in &mut self.draws {
+            d.shift(dx, 0.0);
+        }
+        for l in &mut self.lines {
+            l.x_mm += dx;
+        }
+        for c in &mut self.cells {
+            c.x_mm += dx;
+        }
+    }
+
+    /// Inserts `other` with its draws and lines at the given places
+    /// (clamped to the ends), its cells at the end.
+    pub(crate) fn insert(&mut self, other: Content, at: (usize, usize)) {
+        let d = at.0.min(self.draws.len());
+        self.draws.splice(d..d, other.draws);
+        let l = at.1.min(self.lines.len());
+        self.lines.splice(l..l, other.lines);
+        self.cells.extend(other.cells);
+    }
+
     /// Appends a copy of `other` moved down by `dy` and right by `dx`.
     pub(crate) fn append(&mut self, other: &Content, dx: f32, dy: f32) {
         for d in &other.draws {
@@ -839,7 +862,12 @@ pub(crate) fn paginate(
     let mut pages = Vec::with_capacity(done.len());
     for (n, page) in done.iter().enumerate() {
         let mut content = Content::default();
+        let mut extras = extra.get_mut(n).map(std::mem::take).unwrap_or_default();
+        // Inserted last first, so that the earlier places stay where
+        // they are.
+        extras.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).reverse());
         for &(k, top) in &page.placed {
+            let base = (content.draws.len(), content.lines.len());
             uses[k] -= 1;
             if uses[k] == 0 {
                 let taken = std::mem::take(&mut items[k].content);
@@ -847,9 +875,18 @@ pub(crate) fn paginate(
             } else {
                 content.append(&items[k].content, page.geo.margins.left, top);
             }
-        }
-        if let Some(e) = extra.get_mut(n) {
-            content.append_owned(std::mem::take(e), page.geo.margins.left, 0.0);
+            // A merged cell's text goes among the row's cells, in reading
+            // order, as the DOCX holds it.
+            if !extras.is_empty() {
+                for (_, at, e) in extras.iter_mut().filter(|(key, _, _)| *key == k) {
+                    let mut e = std::mem::take(e);
+                    e.shift_all(page.geo.margins.left);
+                    content.insert(
+                        e,
+                        (base.0.saturating_add(at.0), base.1.saturating_add(at.1)),
+                    );
+                }
+            }
         }
         if numbered && n > 0 {
             let number = (n + 1).to_string();
@@ -949,12 +986,13 @@ fn merged_content(
     done: &[PageState],
     merged: &mut [tables::Merged],
     growing: &[tables::GrowingRow],
-) -> Vec<Content> {
+) -> Vec<Vec<(usize, (usize, usize), Content)>> {
     if merged.is_empty() {
         return Vec::new();
     }
     let rule_mm = RULE_PT * PT;
-    let mut out = vec![Content::default(); done.len()];
+    // Per page: (the item among whose content to draw, where in it, what).
+    let mut out: Vec<Vec<(usize, (usize, usize), Content)>> = vec![Vec::new(); done.len()];
     // Where each item was placed last (page, top): body rows are placed
     // once. One pass, so a long roadmap with many groups stays linear.
     let mut at: Vec<(usize, f32)> = vec![(usize::MAX, 0.0); items.len()];
@@ -964,14 +1002,14 @@ fn merged_content(
         }
     }
     for m in merged.iter_mut() {
-        // (page, top, bottom) of each part.
-        let mut parts: Vec<(usize, f32, f32)> = Vec::new();
+        // (page, top, bottom, first item) of each part.
+        let mut parts: Vec<(usize, f32, f32, usize)> = Vec::new();
         if m.header {
             // Every copy of the header rows draws the cell whole.
             let height: f32 = items[m.first..=m.last].iter().map(|i| i.height).sum();
             for (n, page) in done.iter().enumerate() {
                 for &(_, top) in page.placed.iter().filter(|(k, _)| *k == m.first) {
-                    parts.push((n, top, top + height));
+                    parts.push((n, top, top + height, m.first));
                 }
             }
         } else {
@@ -986,13 +1024,15 @@ fn merged_content(
                         p.1 = p.1.min(top);
                         p.2 = p.2.max(bottom);
                     }
-                    _ => parts.push((n, top, bottom)),
+                    _ => parts.push((n, top, bottom, k)),
                 }
             }
         }
+        // What each part draws, drawn after the part's first row.
+        let mut drawn: Vec<Content> = vec![Content::default(); parts.len()];
         let count = parts.len();
-        for (k, &(n, top, bottom)) in parts.iter().enumerate() {
-            let c = &mut out[n];
+        for (k, &(_, top, bottom, _)) in parts.iter().enumerate() {
+            let c = &mut drawn[k];
             c.cells.push(PlacedCell {
                 row: m.row,
                 header: m.header,
@@ -1010,27 +1050,32 @@ fn merged_content(
             }
         }
         if m.header {
-            for &(n, top, _) in &parts {
+            for (k, &(_, top, _, _)) in parts.iter().enumerate() {
                 let mut y = 0.0;
                 for item in &m.items {
-                    out[n].append(
-                        &item.content,
-                        m.x + tables::CELL_PADDING_MM,
-                        top + y + item.gap,
-                    );
+                    let x = m.x + tables::CELL_PADDING_MM;
+                    drawn[k].append(&item.content, x, top + y + item.gap);
                     y += item.gap + item.height;
                 }
             }
         } else {
-            let bounds: Vec<(f32, f32)> = parts.iter().map(|&(_, t, b)| (t, b)).collect();
+            let bounds: Vec<(f32, f32)> = parts.iter().map(|&(_, t, b, _)| (t, b)).collect();
             let (placed, _) = tables::fill(&m.items, &bounds, rule_mm);
             for (item, (k, y)) in m.items.iter_mut().zip(placed) {
-                let Some(&(n, top, _)) = parts.get(k) else {
+                let Some(&(_, top, _, _)) = parts.get(k) else {
                     continue;
                 };
                 let moved = std::mem::take(&mut item.content);
-                out[n].append_owned(moved, m.x + tables::CELL_PADDING_MM, top + y);
+                drawn[k].append_owned(moved, m.x + tables::CELL_PADDING_MM, top + y);
             }
+        }
+        for (&(n, _, _, key), content) in parts.iter().zip(drawn) {
+            let at = m
+                .anchors
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or((usize::MAX, usize::MAX), |&(_, at)| at);
+            out[n].push((key, at, content));
         }
     }
     for g in growing {
@@ -1047,7 +1092,9 @@ fn merged_content(
             g.total,
             items[g.item].height,
         );
-        out[n].append_owned(frame, 0.0, top);
+        let mut placed = Content::default();
+        placed.append_owned(frame, 0.0, top);
+        out[n].push((g.item, (usize::MAX, usize::MAX), placed));
     }
     out
 }

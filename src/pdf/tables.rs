@@ -56,6 +56,9 @@ pub(crate) struct Merged {
     pub(crate) header: bool,
     /// The cell's lines, relative to its text's top left corner.
     pub(crate) items: Vec<Item>,
+    /// For each row item beside the cell: where, in the item's draws and
+    /// lines, the cell's text goes (its place among the row's cells).
+    pub(crate) anchors: Vec<(usize, (usize, usize))>,
 }
 
 /// The last row of merged cells in the body: its height, and so its
@@ -101,6 +104,8 @@ pub(crate) fn table<'a>(
         let first_item = out.len();
         let mut cells = Vec::with_capacity(slots.len());
         let mut frames = Vec::with_capacity(slots.len());
+        // The merged cell each slot starts or continues.
+        let mut merged_ids: Vec<Option<usize>> = Vec::with_capacity(slots.len());
         // Merged cells this row ends.
         let mut ending = Vec::new();
         for slot in &slots {
@@ -116,12 +121,14 @@ pub(crate) fn table<'a>(
                 own: !(merging && (slot.continued || !slot.last)),
             });
             if slot.continued {
-                if merging
-                    && slot.last
-                    && let Some(&(_, m)) = open.iter().find(|(k, _)| *k == (slot.row, slot.cell))
-                {
+                let m = merging
+                    .then(|| open.iter().find(|(k, _)| *k == (slot.row, slot.cell)))
+                    .flatten()
+                    .map(|&(_, m)| m);
+                if let (Some(m), true) = (m, slot.last) {
                     ending.push(m);
                 }
+                merged_ids.push(m);
                 // The row keeps the cell's place, with nothing in it.
                 cells.push(CellItems {
                     x,
@@ -139,6 +146,7 @@ pub(crate) fn table<'a>(
             };
             let mut items = Vec::new();
             flow.blocks(&cell.blocks, inner, &mut items);
+            merged_ids.push(merged_here.then_some(flow.merged.len()));
             if merged_here {
                 open.push(((r, slot.cell), flow.merged.len()));
                 flow.merged.push(Merged {
@@ -149,6 +157,7 @@ pub(crate) fn table<'a>(
                     row: r,
                     header: row.header,
                     items,
+                    anchors: Vec::new(),
                 });
                 items = Vec::new();
             }
@@ -165,7 +174,14 @@ pub(crate) fn table<'a>(
         let mut cursors = vec![0; cells.len()];
         let mut part = 0;
         loop {
-            let (mut content, height) = slice(&mut cells, &mut cursors, limit);
+            let (mut content, height, at) = slice(&mut cells, &mut cursors, limit);
+            // Where the merged cells beside this part go in its content,
+            // so that the text stays in reading order.
+            for (&m, &at) in merged_ids.iter().zip(&at) {
+                if let Some(m) = m {
+                    flow.merged[m].anchors.push((out.len(), at));
+                }
+            }
             let mut height = height + rule_mm;
             let done = cursors.iter().zip(&cells).all(|(&k, c)| k >= c.items.len());
             let mut growing = false;
@@ -241,10 +257,18 @@ pub(crate) fn stack_height(items: &[Item]) -> f32 {
 /// Stacks, from each cell, the items after its cursor that fit in `limit`
 /// (at least one, so a line taller than the page still moves on), and
 /// advances the cursors. Returns the content and the tallest cell's height.
-fn slice(cells: &mut [CellItems], cursors: &mut [usize], limit: f32) -> (Content, f32) {
+/// Also returns where each cell's text starts in the content (its draws
+/// and lines so far): a merged cell's text is put there later.
+fn slice(
+    cells: &mut [CellItems],
+    cursors: &mut [usize],
+    limit: f32,
+) -> (Content, f32, Vec<(usize, usize)>) {
     let mut content = Content::default();
     let mut height: f32 = 0.0;
+    let mut at = Vec::with_capacity(cells.len());
     for (cell, cursor) in cells.iter_mut().zip(cursors.iter_mut()) {
+        at.push((content.draws.len(), content.lines.len()));
         let start = *cursor;
         let mut y = 0.0;
         for item in &mut cell.items[start..] {
@@ -272,7 +296,7 @@ fn slice(cells: &mut [CellItems], cursors: &mut [usize], limit: f32) -> (Content
         }
         height = height.max(y);
     }
-    (content, height)
+    (content, height, at)
 }
 
 /// Adds the cells' boxes and borders of a row part `height` tall.
