@@ -928,6 +928,10 @@ pub(crate) fn paginate(
     }
 }
 
+/// Something drawn with a row item of a page: the item, where among its
+/// draws and lines, and the content.
+type Placed = (usize, (usize, usize), Content);
+
 /// The height of the last row of merged cells placed at `top` on `page`:
 /// its own, or more when a merged cell's text, flowing beside the group's
 /// rows on this page and the pages before, needs more room.
@@ -986,13 +990,13 @@ fn merged_content(
     done: &[PageState],
     merged: &mut [tables::Merged],
     growing: &[tables::GrowingRow],
-) -> Vec<Vec<(usize, (usize, usize), Content)>> {
+) -> Vec<Vec<Placed>> {
     if merged.is_empty() {
         return Vec::new();
     }
     let rule_mm = RULE_PT * PT;
     // Per page: (the item among whose content to draw, where in it, what).
-    let mut out: Vec<Vec<(usize, (usize, usize), Content)>> = vec![Vec::new(); done.len()];
+    let mut out: Vec<Vec<Placed>> = vec![Vec::new(); done.len()];
     // Where each item was placed last (page, top): body rows are placed
     // once. One pass, so a long roadmap with many groups stays linear.
     let mut at: Vec<(usize, f32)> = vec![(usize::MAX, 0.0); items.len()];
