@@ -215,6 +215,14 @@ pub struct Paragraph {
     pub size_pt: Option<f32>,
     /// Keep on the same page as the next block (headings, labels).
     pub keep_with_next: bool,
+    /// Automatic hyphenation allowed (the markup's `hyphenate="no"` turns
+    /// it off: titles). Centred and right-aligned paragraphs are never
+    /// hyphenated whatever this says; see [`Paragraph::hyphenated`].
+    pub hyphenate: bool,
+    /// Lines at most this wide from the paragraph's left edge (its `left`
+    /// indent), mm: the title block of the angular бланк. `None`: the
+    /// whole width.
+    pub width_mm: Option<f32>,
     /// The text.
     pub runs: Vec<Inline>,
 }
@@ -230,8 +238,26 @@ impl Paragraph {
             space_after_pt: 0.0,
             size_pt: None,
             keep_with_next: false,
+            hyphenate: true,
+            width_mm: None,
             runs: Vec::new(),
         }
+    }
+
+    /// Whether words of this paragraph may be hyphenated automatically.
+    /// Requisites and headings (centred, right-aligned) never are, nor a
+    /// paragraph marked `hyphenate="no"`; both backends ask here, so the
+    /// DOCX suppresses hyphenation exactly where the PDF does not hyphenate.
+    pub fn hyphenated(&self) -> bool {
+        self.hyphenate && !matches!(self.align, Align::Center | Align::Right)
+    }
+
+    /// How much narrower than `measure_mm` (the width the paragraph sits in,
+    /// its own left indent included) the `width` attribute makes its lines,
+    /// mm: the DOCX's right indent. Never negative.
+    pub fn right_mm(&self, measure_mm: f32) -> f32 {
+        self.width_mm
+            .map_or(0.0, |w| (measure_mm - self.left_mm - w).max(0.0))
     }
 
     /// A left-aligned paragraph of plain text (for documents built in code).

@@ -27,6 +27,10 @@ const SIZE_PT: RangeInclusive<f32> = 1.0..=100.0;
 /// 297 mm long; the backends narrow a box or picture to the text.
 const EXTENT_MM: RangeInclusive<f32> = 1.0..=300.0;
 
+/// Narrowest a paragraph's `width` may be, mm; the widest is the
+/// section's text width.
+const PARA_WIDTH_MIN_MM: f32 = 20.0;
+
 /// Where a coat of arms may sit: its top edge from the page's top edge, mm.
 const EMBLEM_TOP_MM: RangeInclusive<f32> = 0.0..=100.0;
 /// From the coat of arms to the text below it, mm.
@@ -91,6 +95,7 @@ pub fn parse(markup: &str, files: FileReader) -> Result<Document> {
         xml: &xml,
         files,
         warnings: RefCell::new(Vec::new()),
+        text_width: std::cell::Cell::new(Orientation::Portrait.page_mm().0 - 40.0),
     };
     p.expect_name(root, "document")?;
     let page_numbers = match root.attribute("page-numbers").unwrap_or("from-second") {
@@ -132,6 +137,9 @@ struct Parser<'a, 'input> {
     files: FileReader<'a>,
     /// What was adjusted to fit ([`Document::warnings`]).
     warnings: RefCell<Vec<String>>,
+    /// The text width of the section being read, mm: the widest a
+    /// paragraph's `width` may be.
+    text_width: std::cell::Cell<f32>,
 }
 
 impl Parser<'_, '_> {
@@ -200,6 +208,8 @@ impl Parser<'_, '_> {
             Orientation::Portrait => Margins::PORTRAIT,
             Orientation::Landscape => Margins::LANDSCAPE,
         };
+        self.text_width
+            .set(orientation.page_mm().0 - margins.left - margins.right);
         let blocks = self.blocks(
             node,
             &[
@@ -406,6 +416,26 @@ impl Parser<'_, '_> {
             space_after_pt: self.number(node, "after", 0.0, SPACE_PT, "пт")?,
             size_pt: size,
             keep_with_next: node.attribute("keep") == Some("next"),
+            hyphenate: match node.attribute("hyphenate") {
+                None | Some("yes") => true,
+                Some("no") => false,
+                Some(other) => {
+                    return Err(
+                        self.err(node, format!("hyphenate=\"{other}\": ожидалось yes или no"))
+                    );
+                }
+            },
+            width_mm: match node.attribute("width") {
+                // A title block narrower than 2 cm holds no word.
+                Some(_) => Some(self.number(
+                    node,
+                    "width",
+                    0.0,
+                    PARA_WIDTH_MIN_MM..=self.text_width.get(),
+                    "мм",
+                )?),
+                None => None,
+            },
             runs: collapse(runs),
         })
     }

@@ -763,24 +763,26 @@ fn paragraph(
         .line_spacing(spacing(p.space_before_pt, p.space_after_pt))
         .keep_next(p.keep_with_next)
         .size(size);
-    // Centred and right-aligned lines are requisites and headings: never
-    // hyphenated. Left-aligned text (table cells in narrow columns) keeps
-    // hyphenation, or a long word would be broken anywhere.
-    if matches!(p.align, Align::Center | Align::Right) {
+    // Centred and right-aligned lines are requisites and headings, and a
+    // title is marked `hyphenate="no"`: never hyphenated, by the style that
+    // suppresses it. Left-aligned text (table cells in narrow columns)
+    // keeps hyphenation, or a long word would be broken anywhere.
+    if !p.hyphenated() {
         out = out.style(package::REQUISITE_STYLE);
     }
-    if left != 0 || special.is_some() {
-        out = out.indent(Some(left), special, None, None);
+    // `width`: the lines end `width` mm from the paragraph's left edge.
+    let right = p
+        .width_mm
+        .map_or(0, |w| (ctx.width - left - mm_to_twips(w)).max(0));
+    if left != 0 || special.is_some() || right != 0 {
+        out = out.indent(Some(left), special, (right != 0).then_some(right), None);
     }
     if let Some(label) = label {
         out = out.add_run(add_text(dx::Run::new().size(size), &format!("{label} ")));
     }
     // A centred word wider than its cell breaks at soft hyphens where the
     // PDF hyphenates it, instead of being cut.
-    if let Some(cell_mm) = ctx
-        .cell_mm
-        .filter(|_| matches!(p.align, Align::Center | Align::Right))
-    {
+    if let Some(cell_mm) = ctx.cell_mm.filter(|_| !p.hyphenated()) {
         // Only the runs that change are copied: most cells have none.
         let soft: Vec<(usize, String)> = p
             .runs
@@ -788,8 +790,7 @@ fn paragraph(
             .enumerate()
             .filter_map(|(i, r)| match r {
                 Inline::Text { text, style } => {
-                    crate::pdf::soft_hyphens(text, *style, size_pt, cell_mm, p.left_mm)
-                        .map(|t| (i, t))
+                    crate::pdf::soft_hyphens(text, *style, size_pt, cell_mm, p).map(|t| (i, t))
                 }
                 Inline::LineBreak => None,
             })

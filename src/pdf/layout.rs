@@ -295,7 +295,7 @@ impl<'a> Flow<'a> {
                         p,
                         label: None,
                         shift: 0.0,
-                        no_hyphen: matches!(p.align, Align::Center | Align::Right),
+                        no_hyphen: !p.hyphenated(),
                     };
                     self.paragraph(&para, ctx, &mut after, &mut keep, out);
                 }
@@ -306,7 +306,7 @@ impl<'a> Flow<'a> {
                                 p,
                                 label: (i == 0).then_some(item.label.as_str()),
                                 shift: 0.0,
-                                no_hyphen: matches!(p.align, Align::Center | Align::Right),
+                                no_hyphen: !p.hyphenated(),
                             };
                             self.paragraph(&para, ctx, &mut after, &mut keep, out);
                         }
@@ -502,9 +502,11 @@ impl<'a> Flow<'a> {
         let size = p.size_pt.unwrap_or(ctx.size);
         let chars = self.chars(&p.runs, para.label, size);
         let left = p.left_mm + para.shift;
+        // `width` narrows the lines from the right (the DOCX's right indent).
+        let rest = ctx.width - left - p.right_mm(ctx.width - para.shift);
         let measure = Measure {
-            first: ctx.width - left - p.first_line_mm,
-            rest: ctx.width - left,
+            first: rest - p.first_line_mm,
+            rest,
             hyphenate: !para.no_hyphen,
             hyphenate_wide: ctx.in_cell,
         };

@@ -334,8 +334,8 @@ pub fn runs_width_mm(runs: &[Inline], size_pt: f32) -> f32 {
 
 /// `text` with a soft hyphen (U+00AD) at each point where the PDF
 /// breaks a word too wide for its line in a paragraph that is not
-/// hyphenated (a centred header in a table cell `cell_mm` wide, the
-/// paragraph indented `left_mm`); `None` when no word is that wide. The
+/// hyphenated (a centred header in a table cell `cell_mm` wide, within
+/// the paragraph `p`'s indents); `None` when no word is that wide. The
 /// DOCX writes them, so that LibreOffice and Word break such a word
 /// where the PDF does instead of cutting it («измерени/я»).
 pub(crate) fn soft_hyphens(
@@ -343,9 +343,10 @@ pub(crate) fn soft_hyphens(
     style: RunStyle,
     size_pt: f32,
     cell_mm: f32,
-    left_mm: f32,
+    p: &Paragraph,
 ) -> Option<String> {
-    let rest = (cell_mm.max(0.0) - 2.0 * tables::CELL_PADDING_MM).max(1.0) - left_mm;
+    let inner = (cell_mm.max(0.0) - 2.0 * tables::CELL_PADDING_MM).max(1.0);
+    let rest = inner - p.left_mm - p.right_mm(inner);
     let fonts = FontSet::liberation();
     let mut out: Option<String> = None;
     let mut done = 0;

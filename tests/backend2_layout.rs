@@ -1,0 +1,308 @@
+//! Issue 11, the backends (second round): paragraphs never hyphenated
+//! (`hyphenate="no"`, the act's title), paragraphs narrower than the text
+//! (`width`, the title block of the angular бланк), the space between
+//! paragraphs as LibreOffice takes it, and hyphenated compound words.
+//! Each case is written in the markup, rendered to DOCX and PDF, and our
+//! PDF is compared with LibreOffice's PDF of our DOCX line for line.
+//!
+//! Set `BACKEND_KEEP=DIR` to keep every file in DIR for a look
+//! (`pdftoppm -r 50 -png`).
+
+mod common;
+use common::*;
+use gostdoc::document::*;
+use gostdoc::pdf::{self, PdfOptions};
+use gostdoc::{docx, markup};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn no_files(name: &str) -> std::io::Result<Vec<u8>> {
+    Err(std::io::Error::new(std::io::ErrorKind::NotFound, name))
+}
+
+/// Parses markup and renders both files.
+fn render(markup_text: &str) -> (Document, Vec<u8>, Vec<u8>) {
+    let doc = markup::parse(markup_text, &no_files).unwrap_or_else(|e| panic!("{e}"));
+    let docx = docx::render(&doc).unwrap_or_else(|e| panic!("{e}"));
+    let pdf = pdf::render(&doc, &PdfOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .bytes;
+    (doc, docx, pdf)
+}
+
+/// The lines our PDF sets on each page, as the layout records them.
+fn our_lines(doc: &Document) -> Vec<Vec<pdf::PlacedLine>> {
+    pdf::layout(doc, &PdfOptions::default())
+        .unwrap()
+        .pages
+        .into_iter()
+        .map(|p| p.lines)
+        .collect()
+}
+
+fn run(cmd: &str, args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("`{cmd}` is not installed ({e}): run scripts/test.sh"));
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+/// Where LibreOffice's PDFs of the cases' DOCX files are, and ours.
+struct Converted {
+    _dir: tempfile::TempDir,
+    ours: Vec<PathBuf>,
+    theirs: Vec<PathBuf>,
+}
+
+/// Writes each case's files and converts its DOCX with LibreOffice.
+fn convert(cases: &[(&str, &[u8], &[u8])]) -> Converted {
+    let dir = tempfile::tempdir().unwrap();
+    let keep = std::env::var_os("BACKEND_KEEP").map(PathBuf::from);
+    let mut docx_files = Vec::new();
+    let mut ours = Vec::new();
+    for (name, docx, pdf) in cases {
+        docx_files.push(write_temp(dir.path(), &format!("lo/{name}.docx"), docx));
+        ours.push(write_temp(dir.path(), &format!("ours/{name}.pdf"), pdf));
+    }
+    let profile = dir.path().join("lo-profile");
+    let out = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path().join("lo"))
+        .args(&docx_files)
+        .output()
+        .expect("soffice: run scripts/test.sh");
+    assert!(out.status.success());
+    let theirs: Vec<PathBuf> = cases
+        .iter()
+        .map(|(name, _, _)| dir.path().join(format!("lo/{name}.pdf")))
+        .collect();
+    if let Some(keep) = keep {
+        std::fs::create_dir_all(&keep).unwrap();
+        for ((name, docx, _), (o, t)) in cases.iter().zip(ours.iter().zip(&theirs)) {
+            std::fs::write(keep.join(format!("{name}.docx")), docx).unwrap();
+            std::fs::copy(o, keep.join(format!("{name}.ours.pdf"))).unwrap();
+            std::fs::copy(t, keep.join(format!("{name}.lo.pdf"))).unwrap();
+        }
+    }
+    Converted {
+        _dir: dir,
+        ours,
+        theirs,
+    }
+}
+
+/// openxml-audit finds no schema error in the DOCX.
+fn assert_schema_valid(name: &str, docx: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_temp(dir.path(), &format!("{name}.docx"), docx);
+    let out = Command::new("python3")
+        .args(["-m", "openxml_audit"])
+        .arg(&file)
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("Errors: 0"),
+        "{name}: not schema-valid (scripts/test.sh installs openxml-audit):\n{stdout}"
+    );
+}
+
+/// Each page's lines, as pdftotext reads them.
+fn pages_lines(p: &Path) -> Vec<Vec<String>> {
+    run("pdftotext", &[p.as_os_str(), "-".as_ref()])
+        .split('\u{c}')
+        .map(|page| {
+            page.lines()
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .filter(|p: &Vec<String>| !p.is_empty())
+        .collect()
+}
+
+/// Our PDF has LibreOffice's pages, and on each page its lines.
+fn assert_same_as_libreoffice(name: &str, ours: &Path, theirs: &Path) {
+    let (a, b) = (pages_lines(ours), pages_lines(theirs));
+    assert_eq!(
+        a.len(),
+        b.len(),
+        "{name}: {} pages in our PDF, {} in LibreOffice's",
+        a.len(),
+        b.len()
+    );
+    for (page, (a, b)) in a.iter().zip(&b).enumerate() {
+        let first_diff = a.iter().zip(b).position(|(x, y)| x != y);
+        assert!(
+            a.len() == b.len() && first_diff.is_none(),
+            "{name}, page {}: line {} differs from LibreOffice's:\n  ours: {:?}\n  LO:   {:?}",
+            page + 1,
+            first_diff.unwrap_or(a.len().min(b.len())) + 1,
+            a.get(first_diff.unwrap_or(a.len().min(b.len()))),
+            b.get(first_diff.unwrap_or(a.len().min(b.len()))),
+        );
+    }
+}
+
+/// A long left-aligned title (the angular бланк) above a body paragraph.
+fn title(attrs: &str) -> String {
+    format!(
+        r#"<document title="Т"><section>
+<p align="center"><b>ПОСТАНОВЛЕНИЕ</b></p>
+<p align="left" before="16" after="16" keep="next" {attrs}><b>О внесении изменений в постановление и.&#160;о. Главы Администрации муниципального образования «Ельнинский муниципальный округ» Смоленской области от 10.02.2021 № 227 «Об утверждении муниципальной программы «Развитие муниципальной службы в муниципальном образовании»»</b></p>
+<p>В соответствии с Федеральным законом от 06.10.2003 № 131-ФЗ «Об общих принципах организации местного самоуправления в Российской Федерации» Администрация муниципального образования п о с т а н о в л я е т:</p>
+</section></document>"#
+    )
+}
+
+/// The lines of the title (bold, left-aligned) on the first page.
+fn title_lines(doc: &Document) -> Vec<String> {
+    our_lines(doc)[0]
+        .iter()
+        .skip(1)
+        .take_while(|l| !l.text.starts_with("В соответствии"))
+        .map(|l| l.text.clone())
+        .collect()
+}
+
+#[test]
+fn a_title_marked_hyphenate_no_wraps_at_spaces_only_in_both_backends() {
+    // Without the mark the left-aligned title is hyphenated like body text.
+    let (doc, _, _) = render(&title(""));
+    let lines = title_lines(&doc);
+    assert!(lines.iter().any(|l| l.ends_with('-')), "{lines:?}");
+
+    let (doc, docx, pdf) = render(&title(r#"hyphenate="no""#));
+    let lines = title_lines(&doc);
+    assert!(lines.len() >= 3, "{lines:?}");
+    assert!(
+        lines.iter().all(|l| !l.ends_with('-')),
+        "a title is never hyphenated: {lines:?}"
+    );
+    let xml = part(&docx, "word/document.xml");
+    let title_para = xml
+        .split("<w:p>")
+        .find(|p| p.contains("О внесении"))
+        .unwrap();
+    assert!(
+        title_para.contains(r#"<w:pStyle w:val="Requisite"/>"#),
+        "the DOCX suppresses hyphenation by the style: {title_para}"
+    );
+    let c = convert(&[("title", &docx, &pdf)]);
+    assert_same_as_libreoffice("title", &c.ours[0], &c.theirs[0]);
+    assert_schema_valid("title", &docx);
+
+    let e = markup::parse(&title(r#"hyphenate="нет""#), &no_files).unwrap_err();
+    assert_eq!(e.message, "hyphenate=\"нет\": ожидалось yes или no");
+    assert_eq!(e.line, 3);
+}
+
+/// The words on a PDF's first page with their right ends and tops, mm
+/// from the page's left and top edges, as `pdftotext -bbox` finds them.
+fn word_boxes(pdf: &Path) -> Vec<(String, f32, f32)> {
+    let bbox = run(
+        "pdftotext",
+        &[
+            "-bbox".as_ref(),
+            "-l".as_ref(),
+            "1".as_ref(),
+            pdf.as_os_str(),
+            "-".as_ref(),
+        ],
+    );
+    bbox.split("<word ")
+        .skip(1)
+        .filter_map(|w| {
+            let num = |key: &str| -> Option<f32> {
+                w.split(&format!("{key}=\""))
+                    .nth(1)?
+                    .split('"')
+                    .next()?
+                    .parse()
+                    .ok()
+            };
+            let word = w.split('>').nth(1)?.split("</word").next()?.to_owned();
+            Some((word, num("xMax")? * 25.4 / 72.0, num("yMin")? * 25.4 / 72.0))
+        })
+        .collect()
+}
+
+#[test]
+fn a_paragraph_with_width_ends_its_lines_there_in_both_backends() {
+    // The angular бланк: the title at the left, its lines at most 100 mm.
+    let marked = title(r#"hyphenate="no" width="100""#);
+    let (doc, docx, pdf) = render(&marked);
+    let lines = title_lines(&doc);
+    assert!(lines.len() >= 5, "narrower, so more lines: {lines:?}");
+    let placed = our_lines(&doc);
+    for l in placed[0].iter().filter(|l| lines.contains(&l.text)) {
+        assert!(
+            (l.x_mm - 30.0).abs() < 0.01 && l.x_mm + l.width_mm <= 130.0 + 0.01,
+            "«{}» from {} to {} mm",
+            l.text,
+            l.x_mm,
+            l.x_mm + l.width_mm
+        );
+    }
+    // One line of the 170 mm body goes on past 130 mm.
+    assert!(placed[0].iter().any(|l| l.x_mm + l.width_mm > 150.0));
+    let xml = part(&docx, "word/document.xml");
+    let title_para = xml
+        .split("<w:p>")
+        .find(|p| p.contains("О внесении"))
+        .unwrap();
+    // 170 − 100 mm = 70 mm = 3969 twips at the right.
+    assert!(
+        title_para.contains(r#"w:right="3969""#),
+        "the DOCX's right indent: {title_para}"
+    );
+    let c = convert(&[("width", &docx, &pdf)]);
+    assert_same_as_libreoffice("width", &c.ours[0], &c.theirs[0]);
+    // The title's words lie between «ПОСТАНОВЛЕНИЕ» and the body.
+    let words = word_boxes(&c.theirs[0]);
+    let top_of = |w: &str| words.iter().find(|b| b.0 == w).unwrap().2;
+    let (from, to) = (top_of("ПОСТАНОВЛЕНИЕ") + 1.0, top_of("соответствии") - 1.0);
+    let title_words: Vec<_> = words.iter().filter(|b| (from..to).contains(&b.2)).collect();
+    assert!(title_words.len() > 20, "{title_words:?}");
+    for (word, right, _) in title_words {
+        assert!(*right <= 130.1, "LibreOffice ends «{word}» at {right} mm");
+    }
+    assert_schema_valid("width", &docx);
+
+    // Centred in its 100 mm: the middle of each line at 80 mm.
+    let centred = title(r#"hyphenate="no" width="100""#)
+        .replace(r#"align="left" before"#, r#"align="center" before"#);
+    let (doc, _, _) = render(&centred);
+    let lines = title_lines(&doc);
+    for l in our_lines(&doc)[0]
+        .iter()
+        .filter(|l| lines.contains(&l.text))
+    {
+        let middle = l.x_mm + l.width_mm / 2.0;
+        assert!(
+            (middle - 80.0).abs() < 0.01,
+            "«{}» centred at {middle} mm",
+            l.text
+        );
+    }
+
+    for (bad, range) in [("10", "170"), ("171", "170"), ("NaN", "170")] {
+        let e = markup::parse(&title(&format!(r#"width="{bad}""#)), &no_files).unwrap_err();
+        assert_eq!(
+            e.message,
+            format!("width=\"{bad}\": ожидалось число от 20 до {range} мм")
+        );
+        assert_eq!(e.line, 3);
+    }
+    // A turned page's text is 257 mm wide.
+    let landscape =
+        title(r#"width="257""#).replace("<section>", r#"<section orientation="landscape">"#);
+    assert!(markup::parse(&landscape, &no_files).is_ok());
+    let e = markup::parse(&landscape.replace("257", "258"), &no_files).unwrap_err();
+    assert_eq!(e.message, "width=\"258\": ожидалось число от 20 до 257 мм");
+}
