@@ -306,3 +306,82 @@ fn a_paragraph_with_width_ends_its_lines_there_in_both_backends() {
     let e = markup::parse(&landscape.replace("257", "258"), &no_files).unwrap_err();
     assert_eq!(e.message, "width=\"258\": ожидалось число от 20 до 257 мм");
 }
+
+#[test]
+fn the_space_between_paragraphs_is_the_larger_of_after_and_before_as_in_libreoffice() {
+    // (case, blocks after «Начало», the space from «Альфа»'s baseline to
+    // «Бета»'s as LibreOffice lays the DOCX out: one 14 pt line, 16.1 pt,
+    // plus the larger of the space after and the space before).
+    let cases: &[(&str, &str, f32)] = &[
+        (
+            "title-heading",
+            r#"<p after="16">Альфа</p><p before="12">Бета</p>"#,
+            16.0,
+        ),
+        (
+            "more-before",
+            r#"<p after="16">Альфа</p><p before="24">Бета</p>"#,
+            24.0,
+        ),
+        ("after-only", r#"<p after="16">Альфа</p><p>Бета</p>"#, 16.0),
+        (
+            "before-only",
+            r#"<p>Альфа</p><p before="12">Бета</p>"#,
+            12.0,
+        ),
+        (
+            "signature",
+            r#"<p after="16">Альфа</p><signature before="32"><line>Бета</line><name>И.О.&#160;Фамилия</name></signature>"#,
+            32.0,
+        ),
+        (
+            "list",
+            r#"<p after="16">Альфа</p><list kind="numbered"><item label="1."><p before="12">Бета</p></item></list>"#,
+            16.0,
+        ),
+        (
+            "box",
+            r#"<p after="16">Альфа</p><box><p before="6">Бета</p></box>"#,
+            16.0,
+        ),
+        (
+            "after-box",
+            r#"<box><p after="10">Альфа</p></box><p before="4">Бета</p>"#,
+            10.0,
+        ),
+    ];
+    let mut rendered = Vec::new();
+    for (name, body, _) in cases {
+        let m = format!(r#"<document title="Т"><section><p>Начало</p>{body}</section></document>"#);
+        let (doc, docx, pdf) = render(&m);
+        rendered.push((name.to_string(), doc, docx, pdf));
+    }
+    let files: Vec<(&str, &[u8], &[u8])> = rendered
+        .iter()
+        .map(|(n, _, d, p)| (n.as_str(), &d[..], &p[..]))
+        .collect();
+    let c = convert(&files);
+    let pt = 25.4 / 72.0;
+    for (k, ((name, doc, _, _), (_, _, space))) in rendered.iter().zip(cases).enumerate() {
+        let lines = &our_lines(doc)[0];
+        let ours = |w: &str| {
+            lines
+                .iter()
+                .find(|l| l.text.starts_with(w) || l.text.starts_with(&format!("1. {w}")))
+                .unwrap()
+                .y_mm
+        };
+        let words = word_boxes(&c.theirs[k]);
+        let theirs = |w: &str| words.iter().find(|b| b.0 == w).unwrap().2;
+        let ours = (ours("Бета") - ours("Альфа")) / pt;
+        let theirs = (theirs("Бета") - theirs("Альфа")) / pt;
+        assert!(
+            (theirs - 16.1 - space).abs() < 0.1,
+            "{name}: LibreOffice puts {theirs} pt between the baselines"
+        );
+        assert!(
+            (ours - theirs).abs() < 0.1,
+            "{name}: {ours} pt between the baselines in our PDF, {theirs} in LibreOffice's"
+        );
+    }
+}

@@ -534,7 +534,7 @@ impl<'a> Flow<'a> {
             let kept_whole = !ctx.in_cell && p.keep_with_next;
             out.push(Item {
                 gap: if k == 0 {
-                    *after + p.space_before_pt * PT
+                    between(*after, p.space_before_pt * PT)
                 } else {
                     0.0
                 },
@@ -625,7 +625,7 @@ impl<'a> Flow<'a> {
                 }
                 out.push(Item {
                     gap: if first {
-                        *after + s.space_before_pt * PT
+                        between(*after, s.space_before_pt * PT)
                     } else {
                         0.0
                     },
@@ -642,6 +642,16 @@ impl<'a> Flow<'a> {
         *after = 0.0;
         *keep = s.keep_with_next;
     }
+}
+
+/// The space between a block and the paragraph or signature after it, mm:
+/// the larger of the one's space after and the other's space before, not
+/// their sum. LibreOffice lays out our DOCX so (16 pt after a title and
+/// 12 pt before a heading make 16 pt, measured in
+/// `tests/backend2_layout.rs`), and so must the PDF. A table takes the
+/// space after the paragraph above it whole: it has no space before.
+fn between(after: f32, before: f32) -> f32 {
+    after.max(before)
 }
 
 /// Sets one broken line: groups characters into text draws, positions them
