@@ -304,3 +304,25 @@ cells = ["Проверка пищеблока", "сентябрь 2024 г."]
     );
     assert_eq!(err.matches("раньше даты акта").count(), 1, "{err}");
 }
+
+/// The angular бланк: a title at the left is a block at most 90 mm wide
+/// (a right indent of 170 − 90 = 80 mm = 4536 twips in the DOCX), never
+/// hyphenated; a centred one spans the text.
+#[test]
+fn a_title_at_the_left_is_a_block_90_mm_wide() {
+    let dir = tempfile::tempdir().unwrap();
+    let left = PRIKAZ.replace("[act]", "[options]\ntitle_align = \"left\"\n\n[act]");
+    let file = write_temp(dir.path(), "data/d.toml", left.as_bytes());
+    let xml = part(&render(&file), "word/document.xml");
+    let title = xml
+        .split("<w:p>")
+        .chain(xml.split("<w:p "))
+        .find(|p| p.contains("организации питания"))
+        .unwrap()
+        .to_owned();
+    assert!(title.contains("w:right=\"4536\""), "{title}");
+    assert!(title.contains("<w:jc w:val=\"left\"/>"), "{title}");
+    let file = write_temp(dir.path(), "data/d.toml", PRIKAZ.as_bytes());
+    let xml = part(&render(&file), "word/document.xml");
+    assert!(!xml.contains("w:right=\"4536\""));
+}
