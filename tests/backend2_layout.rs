@@ -385,3 +385,93 @@ fn the_space_between_paragraphs_is_the_larger_of_after_and_before_as_in_libreoff
         );
     }
 }
+
+/// One paragraph per page, each `left` mm narrower: `text` at the left
+/// edge of the paragraph, so its first line ends where `left` makes it.
+fn sweep(text: &str, lefts: &[f32]) -> String {
+    let mut body = String::new();
+    for left in lefts {
+        body.push_str(&format!(
+            r#"<p indent="0" left="{left}">{text} хвост строки второй.</p><pagebreak/>"#
+        ));
+    }
+    format!(r#"<document title="Т" page-numbers="none"><section>{body}</section></document>"#)
+}
+
+/// The first line of each page, as `pdftotext -layout` reads it (the
+/// plain text joins a word hyphenated across lines back).
+fn first_lines(pdf: &Path) -> Vec<String> {
+    run(
+        "pdftotext",
+        &["-layout".as_ref(), pdf.as_os_str(), "-".as_ref()],
+    )
+    .split('\u{c}')
+    .filter_map(|page| {
+        page.lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .find(|l| !l.is_empty())
+    })
+    .collect()
+}
+
+#[test]
+fn a_compound_word_is_hyphenated_in_its_parts_three_letters_from_its_hyphen_as_in_libreoffice() {
+    // (text, left indents, how each first line ends). LibreOffice
+    // (libhyphen) hyphenates each part of «санитарно-эпидемиологическими»
+    // on its own, but never closer than three letters to the hyphen:
+    // «ме-тодический» and «учеб-но-» are refused, «сани-тарно-» is not.
+    let cases: &[(&str, &[f32], &[&str])] = &[
+        (
+            "Об образовании в Российской Федерации, и ещё санитарно-эпидемиологическими",
+            &[3.0, 9.0, 16.0, 30.0],
+            &[
+                "санитарно-эпидемиологиче-",
+                "санитарно-эпидемиологи-",
+                "санитарно-эпидемио-",
+                "санитарно-",
+            ],
+        ),
+        (
+            "Отделу образования Жуковского района совместно с МУ «Учебно-методический",
+            &[3.0, 9.0, 14.0, 19.0, 22.0],
+            &[
+                "«Учебно-методиче-",
+                "«Учебно-методи-",
+                "«Учебно-мето-",
+                // «ме-» would fit here: two letters after the hyphen.
+                "«Учебно-",
+                "«Учебно-",
+            ],
+        ),
+        (
+            "Об образовании в Российской Федерации, и ещё вот такие слова, санитарно-эпидемиологическими",
+            &[14.0, 22.0],
+            &["сани-", "са-"],
+        ),
+    ];
+    let mut files = Vec::new();
+    for (k, (text, lefts, ends)) in cases.iter().enumerate() {
+        let (doc, docx, pdf) = render(&sweep(text, lefts));
+        let ours: Vec<String> = our_lines(&doc).iter().map(|p| p[0].text.clone()).collect();
+        for ((line, want), left) in ours.iter().zip(*ends).zip(*lefts) {
+            assert!(
+                line.ends_with(&format!(" {want}")),
+                "left {left} mm: our first line «{line}» should end in «{want}»"
+            );
+        }
+        files.push((format!("compound{k}"), docx, pdf));
+    }
+    let named: Vec<(&str, &[u8], &[u8])> = files
+        .iter()
+        .map(|(n, d, p)| (n.as_str(), &d[..], &p[..]))
+        .collect();
+    let c = convert(&named);
+    for (k, (name, _, _)) in files.iter().enumerate() {
+        assert_eq!(
+            first_lines(&c.ours[k]),
+            first_lines(&c.theirs[k]),
+            "{name}: our first lines and LibreOffice's"
+        );
+        assert_same_as_libreoffice(name, &c.ours[k], &c.theirs[k]);
+    }
+}

@@ -32,6 +32,16 @@ const HYPHEN_MIN: usize = 2;
 /// Minimum characters after a hyphen.
 const HYPHEN_MIN_AFTER: usize = 2;
 
+/// Minimum letters between a hyphenation point and the hyphen of a
+/// compound word («сани-тарно-», «эпидемио-логическими», never «учеб-но-»
+/// or «ме-тодический»): libhyphen hyphenates each part of a word with a
+/// hyphen on its own, and, since the Russian dictionary sets no
+/// `COMPOUNDLEFTHYPHENMIN`/`COMPOUNDRIGHTHYPHENMIN` (nor
+/// `LEFTHYPHENMIN`/`RIGHTHYPHENMIN`), keeps its default of 3 letters on
+/// either side of the hyphen (hyphen.c, `hnj_hyphen_load_file`);
+/// LibreOffice passes max(3, 2 + leading − 2) = 3 (hyphenimp.cxx).
+const COMPOUND_MIN: usize = 3;
+
 /// A hyphenated line must leave this much room: LibreOffice measures in
 /// twips and rounds each advance, so a hyphen that fits by a hair here
 /// (seed 004: «работающих в\u{a0}слож-», 0.05 mm to spare) does not
@@ -217,10 +227,24 @@ pub(crate) fn break_lines(
                         break;
                     }
                 }
-                // A part of a hyphenated compound («Учебно-методический»)
-                // breaks at its own hyphen only, as in LibreOffice.
-                let compound = (word_start > 0 && break_after(chars, word_start - 1))
-                    || (word_end > word_start && break_after(chars, word_end - 1));
+                // A part of a compound: after or before a hyphen or dash.
+                let after_dash = word_start > 0 && break_after(chars, word_start - 1);
+                let before_dash = word_end > word_start && break_after(chars, word_end - 1);
+                let compound = after_dash || before_dash;
+                // Parts joined by a hyphen-minus («санитарно-эпидемиологическими»)
+                // are hyphenated each on its own, as libhyphen does, with
+                // three letters at least next to the hyphen; parts joined
+                // by a dash are not (the KOI8-R dictionary has no dash).
+                let hyphen_joined = (!after_dash || chars[word_start - 1].c == '-')
+                    && (!before_dash || chars[word_end - 1].c == '-');
+                let mins = (
+                    if after_dash { COMPOUND_MIN } else { HYPHEN_MIN },
+                    if before_dash {
+                        COMPOUND_MIN
+                    } else {
+                        HYPHEN_MIN_AFTER
+                    },
+                );
                 let hyph = if !m.hyphenate && m.hyphenate_wide && !compound && whole {
                     // A soft hyphen is a character of the text to
                     // LibreOffice: it fits as the others do, without the
@@ -236,12 +260,13 @@ pub(crate) fn break_lines(
                         &width,
                         |p| width(start, p) + hyphen_w <= avail + 0.001,
                     )
-                } else if m.hyphenate && !compound {
+                } else if m.hyphenate && hyphen_joined {
                     hyphen_point(
                         chars,
                         word_start,
                         word_end,
                         whole,
+                        mins,
                         hyphens,
                         // The zone is measured from the start of the whole
                         // unit («и\u{a0}повышения»), as in LibreOffice.
@@ -312,12 +337,15 @@ pub(crate) fn break_lines(
 /// hyphenated each on its own, as LibreOffice does, when the space left at
 /// the end of the line (`gap_at` the part's start) is wider than the
 /// hyphenation zone. When the word goes on past `to` (`whole` is false),
-/// its last part is too long to hyphenate and is skipped.
+/// its last part is too long to hyphenate and is skipped. `mins` are the
+/// fewest letters before the first point and after the last one.
+#[allow(clippy::too_many_arguments)]
 fn hyphen_point(
     chars: &[Ch],
     from: usize,
     to: usize,
     whole: bool,
+    mins: (usize, usize),
     hyphens: &mut Hyphens,
     gap_at: impl Fn(usize) -> f32,
     fits: impl Fn(usize) -> bool,
@@ -326,8 +354,12 @@ fn hyphen_point(
     let mut start = from;
     for i in from..=to {
         if (i == to && whole) || (i < to && chars[i].c == '\u{a0}') {
+            let min = (
+                if start == from { mins.0 } else { HYPHEN_MIN },
+                if i == to { mins.1 } else { HYPHEN_MIN_AFTER },
+            );
             if gap_at(start) > HYPHEN_ZONE_MM
-                && let Some(p) = segment_hyphen_point(chars, start, i, hyphens, &fits)
+                && let Some(p) = segment_hyphen_point(chars, start, i, min, hyphens, &fits)
             {
                 best = Some(p);
             }
@@ -422,6 +454,7 @@ fn segment_hyphen_point(
     chars: &[Ch],
     from: usize,
     to: usize,
+    (min_before, min_after): (usize, usize),
     hyphens: &mut Hyphens,
     fits: &impl Fn(usize) -> bool,
 ) -> Option<usize> {
@@ -447,7 +480,7 @@ fn segment_hyphen_point(
     } else {
         0
     };
-    if b - a < HYPHEN_MIN + HYPHEN_MIN_AFTER
+    if b - a < min_before + min_after
         || before + (b - a) > HYPHENATE_MAX_LETTERS
         || !chars[a..b].iter().all(|c| c.c.is_alphabetic())
     {
@@ -460,7 +493,7 @@ fn segment_hyphen_point(
     let mut best = None;
     for &k in hyphens.points(&chars[a..b])? {
         let k = usize::from(k);
-        if k < HYPHEN_MIN || (b - a) - k < HYPHEN_MIN_AFTER {
+        if k < min_before || (b - a) - k < min_after {
             continue;
         }
         if fits(a + k) {
@@ -583,6 +616,17 @@ mod tests {
         // A part joined by a no-break space is still hyphenated on its own.
         let lines = texts(&format!("о\u{a0}образования\u{a0}{word}"), M);
         assert!(lines[0].ends_with('-'), "{lines:?}");
+    }
+
+    #[test]
+    fn compound_parts_keep_three_letters_next_to_their_hyphen() {
+        let m = |first| Measure { first, ..M };
+        // «санитар-но-» would fit, but leaves two letters before the hyphen.
+        assert_eq!(texts("санитарно-эпидемиологическими", m(9.5))[0], "сани-");
+        // The second part is hyphenated on its own.
+        assert_eq!(texts("учебно-методический", m(15.0))[0], "учебно-методи-");
+        // A dash joins parts that are not hyphenated.
+        assert_eq!(texts("учебно–методический", m(15.0))[0], "учебно–");
     }
 
     #[test]
