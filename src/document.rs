@@ -175,6 +175,9 @@ pub enum Block {
     Table(Table),
     /// A signature row: position at the left, name flush right.
     Signature(Signature),
+    /// One line in up to three parts: at the left margin, centred, flush
+    /// right (an act's date, place and number).
+    Spread(Spread),
     /// A box at the top right: the appendix label or «УТВЕРЖДАЮ».
     RequisiteBox(RequisiteBox),
     /// A forced page break.
@@ -505,6 +508,155 @@ pub struct Signature {
     pub keep_with_next: bool,
 }
 
+/// One line in up to three parts (ГОСТ Р 7.0.97, LAYOUT.md §6: the date
+/// at the left, the number at the right, the place of compilation centred
+/// between them). Never hyphenated, single spacing. The DOCX sets it as
+/// one paragraph with a centre and a right tab stop; parts too wide to
+/// stand apart are a warning ([`Spread::overlap`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Spread {
+    /// At the left margin («05.03.2024»); empty when absent.
+    pub left: Vec<Inline>,
+    /// Centred on the text area («г. Заречный»); empty when absent.
+    pub center: Vec<Inline>,
+    /// Flush with the right margin («№ 45-р»); empty when absent.
+    pub right: Vec<Inline>,
+    /// Space before, points.
+    pub space_before_pt: f32,
+    /// Space after, points.
+    pub space_after_pt: f32,
+}
+
+/// Which parts of a [`Spread`] run into each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpreadOverlap {
+    /// The left part reaches past where the centred one starts.
+    LeftCenter,
+    /// The centred part reaches past where the right one starts.
+    CenterRight,
+    /// The left part reaches past where the right one starts.
+    LeftRight,
+}
+
+/// One line of a [`Spread`] as both backends set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpreadRow {
+    /// Parts that fit on one line, each at its tab stop: the left part
+    /// at the margin, the centre one centred, the right one flush right.
+    Tabbed {
+        /// The left part is on this line.
+        left: bool,
+        /// The centre part is on this line.
+        center: bool,
+        /// The right part is on this line.
+        right: bool,
+    },
+    /// One part in a paragraph of its own, aligned as its place says
+    /// (0 left, 1 centre, 2 right); it wraps at spaces if wider than the line.
+    Alone(usize),
+}
+
+/// Space kept between two parts of a [`Spread`], mm: parts closer than
+/// this read as one.
+pub const SPREAD_GAP_MM: f32 = 2.0;
+
+impl Spread {
+    /// The parts: left, centre, right.
+    pub fn parts(&self) -> [&[Inline]; 3] {
+        [&self.left, &self.center, &self.right]
+    }
+
+    /// Which present parts, of the given widths (mm) on a line `width` mm
+    /// wide, come closer than [`SPREAD_GAP_MM`]: the first such pair, or
+    /// `None` when they all stand apart. A width of 0 is an absent part.
+    pub fn overlap(widths: [f32; 3], width: f32) -> Option<SpreadOverlap> {
+        let [l, c, r] = widths;
+        let center_from = (width - c) / 2.0;
+        let center_to = (width + c) / 2.0;
+        if c > 0.0 {
+            if l > 0.0 && l + SPREAD_GAP_MM > center_from {
+                return Some(SpreadOverlap::LeftCenter);
+            }
+            if r > 0.0 && center_to + SPREAD_GAP_MM > width - r {
+                return Some(SpreadOverlap::CenterRight);
+            }
+        }
+        if l > 0.0 && r > 0.0 && l + SPREAD_GAP_MM > width - r {
+            return Some(SpreadOverlap::LeftRight);
+        }
+        None
+    }
+
+    /// The lines the parts, `widths` mm wide, take on a line `width` mm
+    /// wide. All on one when they stand apart. Otherwise the place (the
+    /// centre part) goes on the next line, centred, and the left and
+    /// right parts stay on the first if they stand apart, or each take a
+    /// line of their own: parts set over each other by tab stops would
+    /// be laid out differently by LibreOffice and Word (a tab past its
+    /// stop jumps to the next one, or wraps), so the backends never ask
+    /// tab stops for what does not fit.
+    pub fn rows(&self, widths: [f32; 3], width: f32) -> Vec<SpreadRow> {
+        let present = self.parts().map(|p| !p.is_empty());
+        let widths: [f32; 3] = std::array::from_fn(|k| {
+            if present[k] {
+                widths[k].max(0.001)
+            } else {
+                0.0
+            }
+        });
+        let count = present.iter().filter(|&&p| p).count();
+        let fits =
+            |w: [f32; 3]| Spread::overlap(w, width).is_none() && w.iter().all(|&x| x <= width);
+        if count >= 2 && fits(widths) {
+            return vec![SpreadRow::Tabbed {
+                left: present[0],
+                center: present[1],
+                right: present[2],
+            }];
+        }
+        let mut rows = Vec::new();
+        if present[0] && present[2] && fits([widths[0], 0.0, widths[2]]) {
+            rows.push(SpreadRow::Tabbed {
+                left: true,
+                center: false,
+                right: true,
+            });
+        } else {
+            rows.extend(
+                [0, 2]
+                    .into_iter()
+                    .filter(|&k| present[k])
+                    .map(SpreadRow::Alone),
+            );
+        }
+        if present[1] {
+            rows.push(SpreadRow::Alone(1));
+        }
+        rows
+    }
+
+    /// The paragraph a part set alone makes (see [`SpreadRow::Alone`]):
+    /// aligned as its place says, never hyphenated, no indent.
+    pub fn alone(
+        &self,
+        part: usize,
+        before_pt: f32,
+        after_pt: f32,
+        keep_with_next: bool,
+    ) -> Paragraph {
+        let runs = self.parts()[part.min(2)].to_vec();
+        Paragraph {
+            align: [Align::Left, Align::Center, Align::Right][part.min(2)],
+            space_before_pt: before_pt,
+            space_after_pt: after_pt,
+            keep_with_next,
+            hyphenate: false,
+            runs,
+            ..Paragraph::plain()
+        }
+    }
+}
+
 /// A box at the top right of a page, text left-aligned inside, flush with
 /// the right margin, never hyphenated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -651,7 +803,87 @@ fn blocks_text(blocks: &[Block], out: &mut String) {
                     out.push('\n');
                 }
             }
+            Block::Spread(s) => {
+                let part = |runs: &[Inline]| {
+                    Paragraph {
+                        runs: runs.to_vec(),
+                        ..Paragraph::plain()
+                    }
+                    .text()
+                };
+                let parts: Vec<String> = [&s.left, &s.center, &s.right]
+                    .into_iter()
+                    .map(|r| part(r))
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                out.push_str(&parts.join(" "));
+                out.push('\n');
+            }
             Block::PageBreak | Block::Image(_) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spread(parts: [&str; 3]) -> Spread {
+        let runs = |t: &str| {
+            if t.is_empty() {
+                Vec::new()
+            } else {
+                Paragraph::from_text(t).runs
+            }
+        };
+        Spread {
+            left: runs(parts[0]),
+            center: runs(parts[1]),
+            right: runs(parts[2]),
+            space_before_pt: 0.0,
+            space_after_pt: 0.0,
+        }
+    }
+
+    #[test]
+    fn spread_rows_move_the_place_down_first_then_part_the_sides() {
+        let all = spread(["д", "м", "н"]);
+        let tabbed = |left, center, right| SpreadRow::Tabbed {
+            left,
+            center,
+            right,
+        };
+        // Apart on 170 mm: one line.
+        assert_eq!(
+            all.rows([20.0, 30.0, 15.0], 170.0),
+            [tabbed(true, true, true)]
+        );
+        // 2 mm between the left part and the centred one is enough; less is not.
+        assert_eq!(all.rows([68.0, 30.0, 15.0], 170.0).len(), 1);
+        assert_eq!(
+            all.rows([68.1, 30.0, 15.0], 170.0),
+            [tabbed(true, false, true), SpreadRow::Alone(1)]
+        );
+        // The centre part running into the right one.
+        assert_eq!(
+            all.rows([20.0, 30.0, 68.1], 170.0),
+            [tabbed(true, false, true), SpreadRow::Alone(1)]
+        );
+        // The sides running into each other: each alone, the place last.
+        assert_eq!(
+            all.rows([100.0, 30.0, 69.0], 170.0),
+            [
+                SpreadRow::Alone(0),
+                SpreadRow::Alone(2),
+                SpreadRow::Alone(1)
+            ]
+        );
+        // One part is a paragraph aligned as its place says.
+        let place = spread(["", "м", ""]);
+        assert_eq!(place.rows([0.0, 30.0, 0.0], 170.0), [SpreadRow::Alone(1)]);
+        assert_eq!(place.alone(1, 0.0, 0.0, false).align, Align::Center);
+        assert!(!place.alone(1, 0.0, 0.0, false).hyphenated());
+        // Nothing: no line.
+        assert!(spread(["", "", ""]).rows([0.0; 3], 170.0).is_empty());
     }
 }

@@ -217,6 +217,7 @@ impl Parser<'_, '_> {
                 "list",
                 "table",
                 "signature",
+                "spread",
                 "box",
                 "pagebreak",
                 "image",
@@ -292,6 +293,7 @@ impl Parser<'_, '_> {
                 "list" => Block::List(self.list(child)?),
                 "table" => Block::Table(self.table(child)?),
                 "signature" => Block::Signature(self.signature(child)?),
+                "spread" => Block::Spread(self.spread(child)?),
                 "box" => Block::RequisiteBox(self.requisite_box(child)?),
                 "pagebreak" => Block::PageBreak,
                 "image" => {
@@ -690,6 +692,129 @@ impl Parser<'_, '_> {
             space_before_pt: self.number(node, "before", 0.0, SPACE_PT, "пт")?,
             keep_with_next: false,
         })
+    }
+
+    /// `<spread>`: up to three parts of one line, each at most once.
+    fn spread(&self, node: Node) -> Result<Spread> {
+        let mut parts: [Option<Vec<Inline>>; 3] = [None, None, None];
+        for child in node.children() {
+            if child.is_text() {
+                if child
+                    .text()
+                    .is_some_and(|t| !t.trim_matches(is_collapsible).is_empty())
+                {
+                    return Err(self.err(
+                        child,
+                        "текст в <spread> вне частей: оберните его в <left>, <center> или <right>"
+                            .into(),
+                    ));
+                }
+                continue;
+            }
+            if !child.is_element() {
+                continue;
+            }
+            let name = child.tag_name().name();
+            let k = match name {
+                "left" => 0,
+                "center" => 1,
+                "right" => 2,
+                other => {
+                    return Err(self.err(
+                        child,
+                        format!(
+                            "элемент <{other}> не допускается в <spread>; допустимы: left, center, right"
+                        ),
+                    ));
+                }
+            };
+            if parts[k].is_some() {
+                return Err(self.err(
+                    child,
+                    format!("в <spread> второй <{name}>: каждая часть строки бывает один раз"),
+                ));
+            }
+            let mut runs = Vec::new();
+            self.inline(child, RunStyle::default(), &mut runs)?;
+            // The parts stand on one line, held apart by tab stops.
+            if runs.iter().any(|r| matches!(r, Inline::LineBreak)) {
+                return Err(self.err(
+                    child,
+                    format!(
+                        "<br/> в <{name}>: <spread> — одна строка; следующую строку пишите \
+                         отдельным абзацем <p>"
+                    ),
+                ));
+            }
+            parts[k] = Some(collapse(runs));
+        }
+        let [left, center, right] = parts.map(Option::unwrap_or_default);
+        let spread = Spread {
+            left,
+            center,
+            right,
+            space_before_pt: self.number(node, "before", 0.0, SPACE_PT, "пт")?,
+            space_after_pt: self.number(node, "after", 0.0, SPACE_PT, "пт")?,
+        };
+        self.spread_fits(&spread);
+        Ok(spread)
+    }
+
+    /// Warns when the parts of a spread line run into each other, saying
+    /// what was moved to the next line (see [`Spread::rows`]).
+    fn spread_fits(&self, s: &Spread) {
+        let size = TextStyle::default().body_pt;
+        let width = self.text_width.get();
+        let widths = s.parts().map(|r| crate::pdf::runs_width_mm(r, size));
+        let Some(overlap) = Spread::overlap(widths, width) else {
+            return;
+        };
+        let [l, c, r] = s.parts().map(|runs| {
+            Paragraph {
+                runs: runs.to_vec(),
+                ..Paragraph::plain()
+            }
+            .text()
+            .replace('\u{a0}', " ")
+        });
+        let (first, second) = match overlap {
+            SpreadOverlap::LeftCenter => (&l, &c),
+            SpreadOverlap::CenterRight => (&c, &r),
+            SpreadOverlap::LeftRight => (&l, &r),
+        };
+        let moved = if s.rows(widths, width).len() == 2 && !c.is_empty() {
+            format!("место «{c}» перенесено на следующую строку")
+        } else {
+            "каждая часть поставлена на свою строку".to_owned()
+        };
+        // What the three parts would need to stand apart on one line: the
+        // centre one centred, so the wider side counts twice.
+        let [wl, wc, wr] = widths;
+        let need = if wc > 0.0 {
+            wc + 2.0 * (wl.max(wr) + SPREAD_GAP_MM)
+        } else {
+            wl + wr + SPREAD_GAP_MM
+        };
+        let advice = if c.is_empty() {
+            "сократите их"
+        } else {
+            "сократите части или поставьте место отдельной строкой под датой и номером"
+        };
+        let quoted: Vec<String> = [&l, &c, &r]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .map(|t| format!("«{t}»"))
+            .collect();
+        let list = match quoted.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} и {last}", rest.join(", ")),
+            _ => quoted.concat(),
+        };
+        self.warnings.borrow_mut().push(format!(
+            "части строки {list} не помещаются на одной строке шириной {} мм (им нужно {} мм): \
+             «{first}» заходит на «{second}»; {moved}; {advice}",
+            mm(width),
+            need.ceil()
+        ));
     }
 
     fn image(&self, node: Node) -> Result<Image> {

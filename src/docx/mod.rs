@@ -479,6 +479,11 @@ impl Builder<'_> {
                         .into_iter()
                         .map(|p| Child::Para(Box::new(p))),
                 ),
+                Block::Spread(sp) => out.extend(
+                    spread(sp, ctx, &mut self.marks)
+                        .into_iter()
+                        .map(|p| Child::Para(Box::new(p))),
+                ),
                 Block::RequisiteBox(b) => {
                     let box_width = mm_to_twips(b.width_mm).min(ctx.width);
                     let shift = (ctx.width - box_width).max(0);
@@ -953,6 +958,87 @@ fn signature(s: &Signature, ctx: Ctx) -> Vec<dx::Paragraph> {
                             .pos(ctx.width.max(0) as usize),
                     )
                     .add_run(add_text(dx::Run::new().size(size).add_tab(), &s.name));
+            }
+            p
+        })
+        .collect()
+}
+
+/// A spread line ([`Spread::rows`]): parts that fit on one line make one
+/// paragraph, «left\tcenter\tright», with a centre tab stop at half the
+/// text width and a right one at the text width (as the signature's
+/// name), never hyphenated; a part left out takes its tab and its stop
+/// with it. A part set alone is a paragraph aligned as its place says.
+/// Widths are measured as the PDF measures them, so both backends choose
+/// the same lines.
+fn spread(s: &Spread, ctx: Ctx, marks: &mut Marks) -> Vec<dx::Paragraph> {
+    let size = half_points(ctx.size_pt);
+    let width = ctx.width.max(0);
+    let widths = s.parts().map(|r| crate::pdf::runs_width_mm(r, ctx.size_pt));
+    // The text width in mm as the PDF has it (170, not the 170.003 of
+    // 9638 twips), so that no width at the edge is chosen differently.
+    let width_mm = (width as f32 * 25.4 / 1440.0 * 100.0).round() / 100.0;
+    let rows = s.rows(widths, width_mm);
+    let count = rows.len();
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let before = if i == 0 { s.space_before_pt } else { 0.0 };
+            let after = if i + 1 == count {
+                s.space_after_pt
+            } else {
+                0.0
+            };
+            // The lines of one spread stay on one page.
+            let keep = i + 1 < count;
+            let (left, center, right) = match row {
+                SpreadRow::Alone(part) => {
+                    let p = s.alone(part, before, after, keep);
+                    return paragraph(
+                        &p,
+                        Ctx {
+                            cell_mm: None,
+                            ..ctx
+                        },
+                        None,
+                        0,
+                        marks,
+                    );
+                }
+                SpreadRow::Tabbed {
+                    left,
+                    center,
+                    right,
+                } => (left, center, right),
+            };
+            let mut p = dx::Paragraph::new()
+                .style(package::REQUISITE_STYLE)
+                .align(dx::AlignmentType::Left)
+                .line_spacing(spacing(before, after))
+                .keep_next(keep)
+                .size(size);
+            if left {
+                p = add_inlines(p, &s.left, size);
+            }
+            if center {
+                p = p
+                    .add_tab(
+                        dx::Tab::new()
+                            .val(dx::TabValueType::Center)
+                            .pos((width / 2) as usize),
+                    )
+                    .add_run(dx::Run::new().size(size).add_tab());
+                p = add_inlines(p, &s.center, size);
+            }
+            if right {
+                p = p
+                    .add_tab(
+                        dx::Tab::new()
+                            .val(dx::TabValueType::Right)
+                            .pos(width as usize),
+                    )
+                    .add_run(dx::Run::new().size(size).add_tab());
+                p = add_inlines(p, &s.right, size);
             }
             p
         })

@@ -326,6 +326,7 @@ impl<'a> Flow<'a> {
                     }
                 }
                 Block::Signature(s) => self.signature(s, ctx, &mut after, &mut keep, out),
+                Block::Spread(s) => self.spread(s, ctx, &mut after, &mut keep, out),
                 Block::Table(t) => {
                     let table = self.tables;
                     self.tables += 1;
@@ -358,7 +359,8 @@ impl<'a> Flow<'a> {
                             blocks.get(k + 1),
                             Some(Block::Paragraph(_) | Block::Signature(_) | Block::Image(_))
                         ) || matches!(blocks.get(k + 1), Some(Block::List(l)) if l.items.first().is_some_and(|i| !i.paragraphs.is_empty()))
-                            || matches!(blocks.get(k + 1), Some(Block::RequisiteBox(b)) if !b.paragraphs.is_empty());
+                            || matches!(blocks.get(k + 1), Some(Block::RequisiteBox(b)) if !b.paragraphs.is_empty())
+                            || matches!(blocks.get(k + 1), Some(Block::Spread(s)) if s.parts().iter().any(|p| !p.is_empty()));
                         if !anchor {
                             out.push(Item {
                                 gap: 0.0,
@@ -641,6 +643,89 @@ impl<'a> Flow<'a> {
         }
         *after = 0.0;
         *keep = s.keep_with_next;
+    }
+
+    /// A spread line ([`Spread::rows`]): parts that fit on one line are
+    /// set where the DOCX's tab stops put them, the left part at the
+    /// margin, the centre one centred on the text area, the right one
+    /// flush with the right margin; a part set alone is a paragraph
+    /// aligned as its place says, never hyphenated.
+    fn spread(
+        &mut self,
+        s: &Spread,
+        ctx: Ctx,
+        after: &mut f32,
+        keep: &mut bool,
+        out: &mut Vec<Item>,
+    ) {
+        let size = ctx.size;
+        let lh = line_height(self.fonts, size);
+        let asc = ascent(self.fonts, size);
+        let parts = s.parts().map(|runs| self.chars(runs, None, size));
+        let widths = parts
+            .each_ref()
+            .map(|chars| chars.iter().map(|c| c.w).sum::<f32>());
+        let rows = s.rows(widths, ctx.width);
+        let count = rows.len();
+        for (i, row) in rows.into_iter().enumerate() {
+            let before = if i == 0 { s.space_before_pt } else { 0.0 };
+            let after_pt = if i + 1 == count {
+                s.space_after_pt
+            } else {
+                0.0
+            };
+            // The lines of one spread stay on one page.
+            let keep_next = i + 1 < count;
+            let on_line = match row {
+                SpreadRow::Alone(part) => {
+                    let p = s.alone(part, before, after_pt, keep_next);
+                    let para = Para {
+                        p: &p,
+                        label: None,
+                        shift: 0.0,
+                        no_hyphen: true,
+                    };
+                    self.paragraph(&para, ctx, after, keep, out);
+                    continue;
+                }
+                SpreadRow::Tabbed {
+                    left,
+                    center,
+                    right,
+                } => [left, center, right],
+            };
+            let xs = [0.0, (ctx.width - widths[1]) / 2.0, ctx.width - widths[2]];
+            let mut content = Content::default();
+            for k in (0..3).filter(|&k| on_line[k] && !parts[k].is_empty()) {
+                let line = linebreak::Line {
+                    start: 0,
+                    end: parts[k].len(),
+                    hyphen: false,
+                    last: true,
+                    width: widths[k],
+                };
+                let set = self.recorded(set_line(
+                    &parts[k],
+                    &line,
+                    Align::Left,
+                    xs[k],
+                    ctx.width - xs[k],
+                    asc,
+                    size,
+                    false,
+                ));
+                content.append_owned(set, 0.0, 0.0);
+            }
+            out.push(Item {
+                gap: between(*after, before * PT),
+                height: lh,
+                keep_prev: *keep,
+                kind: Kind::Line,
+                content,
+            });
+            *after = after_pt * PT;
+            *keep = keep_next;
+        }
     }
 }
 
