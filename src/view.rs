@@ -460,6 +460,9 @@ pub struct ActView {
     pub number: String,
     /// `from`, `plain` or `split`.
     pub date_line: &'static str,
+    /// With `split`: the place on the date line, between the date and the
+    /// number (else centred below it).
+    pub place_between: bool,
     /// City.
     pub city: Option<String>,
     /// Title lines.
@@ -980,6 +983,7 @@ fn act(doc: &ActDocument, o: &Ctx, labels: &Labels) -> ActView {
             DateLine::Plain => "plain",
             DateLine::Split => "split",
         },
+        place_between: o.date_line == DateLine::Split && o.place == PlacePosition::Between,
         city: a.and_then(|a| tx_opt(o, &a.city)),
         title: a.map(|a| tx_lines(o, &a.title)).unwrap_or_default(),
         title_align: match o.title_align {

@@ -877,6 +877,12 @@ person = "Белов""#,
         "[options]",
         r#"date_line = "plain""#
     ));
+    // The place between the date and the number, on a split date line.
+    c.extend(with(
+        insert!(ACTS, "options.place", "[options]", r#"place = "between""#),
+        "[options]\n",
+        "[options]\ndate_line = \"split\"\n",
+    ));
     c.extend(insert!(
         ACTS,
         "options.date_style",

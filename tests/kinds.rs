@@ -326,3 +326,38 @@ fn a_title_at_the_left_is_a_block_90_mm_wide() {
     let xml = part(&render(&file), "word/document.xml");
     assert!(!xml.contains("w:right=\"4536\""));
 }
+
+/// `place = "between"`: the date, the place and the number on one line
+/// (a `<spread>`: tab stops at the centre and the right of the text),
+/// and the place not printed again below.
+#[test]
+fn the_place_may_stand_between_the_date_and_the_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let between = PRIKAZ
+        .replace(
+            "[act]",
+            "[options]\ndate_line = \"split\"\nplace = \"between\"\n\n[act]",
+        )
+        .replace(
+            "issuer_genitive = \"МБОУ «СШ № 1»\"",
+            "issuer_genitive = \"МБОУ «СШ № 1»\"\ncity = \"г. Заречный\"",
+        );
+    let file = write_temp(dir.path(), "data/d.toml", between.as_bytes());
+    let xml = part(&render(&file), "word/document.xml");
+    let line = xml
+        .split("</w:p>")
+        .find(|p| p.contains("112"))
+        .unwrap()
+        .to_owned();
+    assert!(line.contains("30.08.2024"), "{line}");
+    assert!(line.contains("Заречный"), "{line}");
+    assert_eq!(line.matches("<w:tab/>").count(), 2, "{line}");
+    assert_eq!(xml.matches("Заречный").count(), 1, "the place prints once");
+    // Below the line otherwise.
+    let below = between.replace("place = \"between\"\n", "");
+    let file = write_temp(dir.path(), "data/d.toml", below.as_bytes());
+    let xml = part(&render(&file), "word/document.xml");
+    let line = xml.split("</w:p>").find(|p| p.contains("112")).unwrap();
+    assert!(!line.contains("Заречный"), "{line}");
+    assert_eq!(xml.matches("Заречный").count(), 1);
+}

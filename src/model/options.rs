@@ -86,6 +86,8 @@ pub struct Options {
     pub typography: bool,
     /// The date-and-number line of an act.
     pub date_line: DateLine,
+    /// Where the place prints with a split date line.
+    pub place: PlacePosition,
     /// Where the enacting formula prints.
     pub enacting_form: EnactingForm,
     /// The act's title alignment.
@@ -108,6 +110,16 @@ pub enum DateLine {
     Plain,
     /// The date at the left margin, the number flush right.
     Split,
+}
+
+/// Where the place of compilation prints with a split date line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlacePosition {
+    /// Centred on the line below the date line.
+    Below,
+    /// On the date line, centred between the date and the number.
+    Between,
 }
 
 /// Alignment of an act's title.
@@ -150,6 +162,7 @@ pub(super) fn merge_options(base: Option<RawOptions>, over: Option<RawOptions>) 
         agenda_list,
         date_style,
         date_line,
+        place,
         enacting_form,
         title_align,
         control_form,
@@ -284,6 +297,15 @@ impl Validator {
                     ("split", DateLine::Split),
                 ],
                 DateLine::From,
+            ),
+            place: self.choice(
+                &o.place,
+                "options.place",
+                &[
+                    ("below", PlacePosition::Below),
+                    ("between", PlacePosition::Between),
+                ],
+                PlacePosition::Below,
             ),
             title_align: self.choice(
                 &o.title_align,

@@ -262,6 +262,9 @@ pub struct RawOptions {
     /// centred), `plain` («10.02.2021 № 227», centred) or `split` (the date
     /// at the left margin, the number flush right).
     pub date_line: Option<Spanned<String>>,
+    /// With `date_line = "split"`: the place of compilation `below` the
+    /// date line (centred) or `between` the date and the number.
+    pub place: Option<Spanned<String>>,
     /// The enacting formula: `inline` (at the end of the preamble), `line`
     /// (on its own line, centred) or `none`.
     pub enacting_form: Option<Spanned<String>>,
