@@ -299,6 +299,12 @@ pub struct RunStyle {
     pub spaced: bool,
     /// Underlined.
     pub underline: bool,
+    /// Never hyphenated (the markup's `<nh>`: a person's name, initials,
+    /// a date in words, an abbreviation in capitals); it may still break
+    /// at its spaces. The DOCX gives it no language, which LibreOffice
+    /// honours (compared in `tests/typo_hyphenation.rs`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub nohyphen: bool,
 }
 
 /// An inline element of a paragraph.

@@ -461,6 +461,7 @@ impl Parser<'_, '_> {
                 "i" => s.italic = true,
                 "u" => s.underline = true,
                 "sp" => s.spaced = true,
+                "nh" => s.nohyphen = true,
                 "br" => {
                     out.push(Inline::LineBreak);
                     continue;

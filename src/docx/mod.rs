@@ -794,9 +794,12 @@ fn paragraph(
             .iter()
             .enumerate()
             .filter_map(|(i, r)| match r {
-                Inline::Text { text, style } => {
+                // A run never hyphenated gets no soft hyphens either: the
+                // PDF cuts such a word at the cell's edge, as LibreOffice.
+                Inline::Text { text, style } if !style.nohyphen => {
                     crate::pdf::soft_hyphens(text, *style, size_pt, cell_mm, p).map(|t| (i, t))
                 }
+                Inline::Text { .. } => None,
                 Inline::LineBreak => None,
             })
             .collect();
@@ -820,7 +823,9 @@ fn add_inlines(mut out: dx::Paragraph, runs: &[Inline], size: usize) -> dx::Para
             Inline::Text { text, style } => {
                 for (piece, long) in long_words(text) {
                     let mut run = styled_run(piece, *style, size);
-                    if long {
+                    // No language: LibreOffice hyphenates no word of it
+                    // (verified: «Алсуфьеву А.Н.» at a line end moves whole).
+                    if long || style.nohyphen {
                         run = run.style(package::LONG_WORD_STYLE);
                     }
                     out = out.add_run(run);

@@ -9,7 +9,7 @@
 use crate::document::*;
 
 use super::fonts::{FontSet, face_index};
-use super::linebreak::{self, Ch, Measure, PT, SPACED, UNDERLINE};
+use super::linebreak::{self, Ch, Measure, NO_HYPHEN, PT, SPACED, UNDERLINE};
 use super::tables;
 use super::{Layout, PageLayout, PlacedCell, PlacedLine};
 
@@ -473,6 +473,9 @@ impl<'a> Flow<'a> {
                     if style.underline {
                         s |= UNDERLINE;
                     }
+                    if style.nohyphen {
+                        s |= NO_HYPHEN;
+                    }
                     linebreak::measure_chars(
                         self.fonts,
                         text,
@@ -767,7 +770,7 @@ pub(crate) fn set_line(
     let mut text = String::new();
     let mut pieces: Vec<Piece> = Vec::new();
     let mut run_x = x;
-    let mut style = slice.first().map_or(0, |c| c.style);
+    let mut style = slice.first().map_or(0, |c| c.style & !NO_HYPHEN);
     let flush = |draws: &mut Vec<Draw>,
                  pieces: &mut Vec<Piece>,
                  text: &mut String,
@@ -799,9 +802,11 @@ pub(crate) fn set_line(
         pieces.clear();
     };
     for ch in slice {
-        if ch.style != style {
+        // Hyphenation is no matter of drawing: a name in `<nh>` is
+        // drawn in one piece with the text around it.
+        if ch.style & !NO_HYPHEN != style {
             flush(&mut draws, &mut pieces, &mut text, style, run_x, x);
-            style = ch.style;
+            style = ch.style & !NO_HYPHEN;
             run_x = x;
         }
         text.push(ch.c);

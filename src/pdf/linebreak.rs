@@ -26,6 +26,8 @@ pub(crate) const SPACED_PT: f32 = 3.0;
 pub(crate) const SPACED: u8 = 4;
 /// Underlined.
 pub(crate) const UNDERLINE: u8 = 8;
+/// Never hyphenated (the markup's `<nh>`): a break only at a space.
+pub(crate) const NO_HYPHEN: u8 = 16;
 
 /// Minimum characters before a hyphen (LibreOffice's default for DOCX).
 const HYPHEN_MIN: usize = 2;
@@ -403,6 +405,7 @@ fn wide_word_point(
     if letters.len() < HYPHEN_MIN + HYPHEN_MIN_AFTER
         || letters.len() > HYPHENATE_MAX_LETTERS
         || !letters.iter().all(|c| c.c.is_alphabetic())
+        || letters.iter().any(|c| c.style & NO_HYPHEN != 0)
         || width(a, b) <= rest + 0.001
     {
         return None;
@@ -483,6 +486,7 @@ fn segment_hyphen_point(
     if b - a < min_before + min_after
         || before + (b - a) > HYPHENATE_MAX_LETTERS
         || !chars[a..b].iter().all(|c| c.c.is_alphabetic())
+        || chars[a..b].iter().any(|c| c.style & NO_HYPHEN != 0)
     {
         return None;
     }
