@@ -280,9 +280,10 @@ pub struct PointView {
     pub group_deadline: Option<DeadlineView>,
     /// Its label: «Срок».
     pub group_label: String,
-    /// Votes line.
-    pub votes: Option<String>,
-    /// Marks the closing line of a group (only `group_deadline` is set).
+    /// The vote, on a closing line after the point and its sub-points.
+    pub votes: Option<VotesView>,
+    /// Marks a closing line: the group's deadline or the vote (only
+    /// `group_deadline` or `votes` is set).
     pub closing: bool,
 }
 
@@ -317,6 +318,8 @@ pub struct PartView {
     pub spoke: Vec<SpeechView>,
     /// РЕШИЛИ.
     pub decisions: Vec<PointView>,
+    /// The vote on the item as a whole, after its decisions.
+    pub votes: Option<VotesView>,
 }
 
 /// A protocol.
@@ -762,11 +765,7 @@ fn flatten_points(
             responsible: (!p.responsible.is_empty()).then(|| tx(o, &p.responsible.join(", "))),
             group_deadline: None,
             group_label: String::new(),
-            votes: p.votes.map(|(y, n, a)| {
-                format!(
-                    "Голосовали: «за»{NBSP}— {y}, «против»{NBSP}— {n}, «воздержались»{NBSP}— {a}."
-                )
-            }),
+            votes: None,
             closing: false,
         });
         flatten_points(
@@ -793,6 +792,59 @@ fn flatten_points(
                 votes: None,
                 closing: true,
             });
+        }
+        // The vote ends the point: after its sub-points and their deadline,
+        // never between the point's heading and its sub-points.
+        if let Some(v) = p.votes {
+            out.push(PointView {
+                number: String::new(),
+                depth,
+                question: p.question,
+                to: None,
+                text: String::new(),
+                rest: Vec::new(),
+                deadline: None,
+                deadline_dated: false,
+                responsible: None,
+                group_deadline: None,
+                group_label: String::new(),
+                votes: Some(VotesView::of(v, o.votes)),
+                closing: true,
+            });
+        }
+    }
+}
+
+/// A vote as it prints: the counts after «ГОЛОСОВАЛИ:», or a sentence.
+#[derive(Debug, Clone, Serialize)]
+pub struct VotesView {
+    /// «за», «против», «воздержались».
+    pub yes: u32,
+    /// Against.
+    pub against: u32,
+    /// Abstained.
+    pub abstained: u32,
+    /// «Решение принято единогласно.» instead of the counts.
+    pub unanimous: bool,
+    /// «„за“ — 17, „против“ — 0, „воздержались“ — 1.», or the sentence.
+    pub text: String,
+}
+
+impl VotesView {
+    fn of((yes, against, abstained): (u32, u32, u32), form: VotesForm) -> VotesView {
+        let unanimous = form == VotesForm::Unanimous && against == 0 && abstained == 0;
+        VotesView {
+            yes,
+            against,
+            abstained,
+            unanimous,
+            text: if unanimous {
+                "Решение принято единогласно.".to_owned()
+            } else {
+                format!(
+                    "«за»{NBSP}— {yes}, «против»{NBSP}— {against}, «воздержались»{NBSP}— {abstained}."
+                )
+            },
         }
     }
 }
@@ -864,6 +916,7 @@ fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
                     .map(|s| speech(s, o, SpeechKind::Spoke))
                     .collect(),
                 decisions: ds,
+                votes: a.votes.map(|v| VotesView::of(v, o.votes)),
             }
         })
         .collect();

@@ -580,6 +580,11 @@ const NOT_PRINTED: &[(&str, Effect, &str)] = &[
         "as agreed.position @ plan: top-level [[signature]] is refused in a plan, an error",
     ),
     (
+        "options.votes_required",
+        Effect::Check,
+        "check warns about decisions with no vote; the document prints the same",
+    ),
+    (
         "organization.issuer_genitive @ protocol",
         Effect::None,
         "names the issuer in the grifs of an act's appendices; a protocol has none, and a profile shared with acts keeps it",
@@ -1317,6 +1322,29 @@ person = "Белов""#,
         "[options]",
         r#"present_list = "numbered""#
     ));
+    // Unanimous only prints differently when nobody was against or abstained.
+    c.extend(with(
+        insert!(&[p], "options.votes", "[options]", r#"votes = "unanimous""#),
+        "against = 0, abstained = 1 }",
+        "against = 0, abstained = 0 }",
+    ));
+    c.extend(insert!(
+        &[p],
+        "options.votes_required",
+        "[options]",
+        r#"votes_required = true"#
+    ));
+    // A vote on the first agenda item, then each of its counts changed.
+    for (key, to) in [
+        ("agenda.votes.for", "votes = { for = 6, against = 1 }"),
+        ("agenda.votes.against", "votes = { for = 5, against = 2 }"),
+    ] {
+        c.extend(with(
+            on(&[p], key, "votes = { for = 5, against = 1 }", to),
+            "speaker = \"Климова\"\n\n[[agenda]]",
+            "speaker = \"Климова\"\nvotes = { for = 5, against = 1 }\n\n[[agenda]]",
+        ));
+    }
     c.extend(insert!(
         &[p],
         "options.agenda_list",
@@ -1678,6 +1706,7 @@ person = "Белов""#,
         ("labels.heard", r#"heard = "ЗАСЛУШАЛИ""#),
         ("labels.spoke", r#"spoke = "ВЫСТУПИЛ""#),
         ("labels.decided", r#"decided = "ПОСТАНОВИЛИ""#),
+        ("labels.voted", r#"voted = "Голосовали""#),
         ("labels.deadline", r#"deadline = "Срок исполнения""#),
         ("labels.time", r#"time = "Время""#),
         ("labels.venue", r#"venue = "Место""#),

@@ -44,12 +44,18 @@ impl Validator {
     ) {
         let course = options.course;
         match body {
-            Body::Protocol(p) => self.lint_protocol(raw, p, course),
+            Body::Protocol(p) => self.lint_protocol(raw, p, course, options.votes_required),
             Body::Act(a) => self.lint_act(raw, a, kind, options),
         }
     }
 
-    fn lint_protocol(&mut self, raw: &RawDocument, p: &Protocol, course: Course) {
+    fn lint_protocol(
+        &mut self,
+        raw: &RawDocument,
+        p: &Protocol,
+        course: Course,
+        votes_required: bool,
+    ) {
         let date = p.meeting.date;
         self.lint_points(
             &raw.decision,
@@ -60,6 +66,31 @@ impl Validator {
         );
         if let Some(present) = people_present(p) {
             self.lint_votes(&raw.decision, &p.decisions, "decision", present);
+            for (i, (item, raw_item)) in p.agenda.iter().zip(&raw.agenda).enumerate() {
+                if let (Some(v), Some(span)) = (
+                    item.votes,
+                    raw_item.get_ref().votes.as_ref().map(|v| v.span()),
+                ) {
+                    self.warn_votes(v, present, span, &format!("agenda[{i}].votes"));
+                }
+            }
+        }
+        if votes_required {
+            // A decision is voted on itself, or with its agenda item.
+            for (i, (d, rd)) in p.decisions.iter().zip(&raw.decision).enumerate() {
+                let item_voted = d
+                    .question
+                    .and_then(|q| p.agenda.get(q - 1))
+                    .is_some_and(|a| a.votes.is_some());
+                if d.votes.is_none() && !item_voted {
+                    self.warn(
+                        rd.span(),
+                        &format!("decision[{i}].votes"),
+                        "решение принято без голосования: итогов голосования нет".to_owned(),
+                        "добавьте votes = { for = …, against = …, abstained = … } к решению или к его вопросу в [[agenda]]; если голосования не было, уберите votes_required из [options]",
+                    );
+                }
+            }
         }
         for (i, item) in raw.agenda.iter().enumerate() {
             let title = &item.get_ref().title;
@@ -275,6 +306,27 @@ impl Validator {
         }
     }
 
+    /// More votes than people present (the chair and the secretary
+    /// counted once).
+    fn warn_votes(
+        &mut self,
+        (yes, against, abstained): (u32, u32, u32),
+        present: u32,
+        span: Range<usize>,
+        field: &str,
+    ) {
+        // Each count is bounded by validation; u64 keeps the sum exact.
+        let total = u64::from(yes) + u64::from(against) + u64::from(abstained);
+        if total > u64::from(present) {
+            self.warn(
+                span,
+                field,
+                format!("голосов {total}, а присутствовало {present}"),
+                "проверьте числа «за», «против», «воздержались» и список присутствовавших (председатель и секретарь считаются один раз, даже если названы и в списке)",
+            );
+        }
+    }
+
     fn lint_votes(
         &mut self,
         raw: &[Spanned<RawPoint>],
@@ -285,17 +337,8 @@ impl Validator {
         for (i, (rp, p)) in raw.iter().zip(points).enumerate() {
             let rp = rp.get_ref();
             let f = format!("{field}[{i}]");
-            if let (Some((yes, against, abstained)), Some(votes)) = (p.votes, &rp.votes) {
-                // Each count is bounded by validation; u64 keeps the sum exact.
-                let total = u64::from(yes) + u64::from(against) + u64::from(abstained);
-                if total > u64::from(present) {
-                    self.warn(
-                        votes.span(),
-                        &format!("{f}.votes"),
-                        format!("голосов {total}, а присутствовало {present}"),
-                        "проверьте числа «за», «против», «воздержались» и список присутствовавших",
-                    );
-                }
+            if let (Some(v), Some(votes)) = (p.votes, &rp.votes) {
+                self.warn_votes(v, present, votes.span(), &format!("{f}.votes"));
             }
             self.lint_votes(&rp.point, &p.points, &format!("{f}.point"), present);
         }
@@ -316,16 +359,33 @@ fn empty_text(speech: &Spanned<RawSpeech>) -> Option<Range<usize>> {
 /// secretary and everyone listed. `None` when an entry has no count
 /// («Руководители образовательных учреждений»).
 fn people_present(p: &Protocol) -> Option<u32> {
+    // The chair and the secretary count once, also when the list of those
+    // present names them again (as most protocols do).
+    let officers: Vec<&super::person::PersonName> = p
+        .chair
+        .iter()
+        .chain(&p.secretary)
+        .map(|x| &x.name)
+        .collect();
+    let is_officer = |person: &super::Person| {
+        officers.iter().any(|o| {
+            o.surname == person.name.surname
+                && (o.initials.is_empty()
+                    || person.name.initials.is_empty()
+                    || o.initials == person.name.initials)
+        })
+    };
     // Saturating: many groups of bounded counts must not overflow.
-    let mut n = u32::from(p.chair.is_some()) + u32::from(p.secretary.is_some());
+    let mut n = officers.len() as u32;
     for a in &p.present {
         let more = match a {
-            Attendee::Person { .. } => 1,
+            Attendee::Person { person, .. } => u32::from(!is_officer(person)),
             Attendee::Group {
                 members, counts, ..
-            } if !members.is_empty() || !counts.is_empty() => counts
-                .iter()
-                .fold(members.len() as u32, |s, c| s.saturating_add(c.0)),
+            } if !members.is_empty() || !counts.is_empty() => counts.iter().fold(
+                members.iter().filter(|m| !is_officer(m)).count() as u32,
+                |s, c| s.saturating_add(c.0),
+            ),
             _ => return None,
         };
         n = n.saturating_add(more);

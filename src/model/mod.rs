@@ -353,6 +353,47 @@ impl Validator {
         }
     }
 
+    /// A name that matches nobody in `[[people]]` prints with no position:
+    /// usually a typo in the surname, so the closest name is suggested.
+    /// Documents with no `[[people]]` at all write every name in place.
+    fn unknown_name(&mut self, name: &str, wanted: &PersonName, span: Range<usize>, field: &str) {
+        if self.people.is_empty() {
+            return;
+        }
+        // Plain spaces: the user copies the suggestion into the TOML.
+        let full: Vec<String> = self
+            .people
+            .iter()
+            .map(|p| p.name.surname_first().replace('\u{a0}', " "))
+            .collect();
+        let surnames: Vec<&str> = self
+            .people
+            .iter()
+            .map(|p| p.name.surname.as_str())
+            .collect();
+        let suggestion = if wanted.initials.is_empty() {
+            errors::suggest(&wanted.surname, &surnames).map(str::to_owned)
+        } else {
+            let full: Vec<&str> = full.iter().map(String::as_str).collect();
+            errors::suggest(&wanted.surname_first().replace('\u{a0}', " "), &full)
+                .map(str::to_owned)
+        };
+        let hint = match suggestion {
+            Some(s) => format!("возможно, имелось в виду «{s}»; если это другой человек, добавьте его в [[people]] с должностью"),
+            None => "добавьте этого человека в [[people]] с должностью (name, position) или проверьте написание фамилии".to_owned(),
+        };
+        let d = Diagnostic::at(
+            &self.file,
+            &self.source,
+            span,
+            format!("«{name}» нет среди [[people]]: напечатается без должности"),
+        )
+        .with_field(field)
+        .with_hint(hint)
+        .warning();
+        self.diagnostics.push(d);
+    }
+
     fn person_named(&mut self, name: &str, span: Range<usize>, field: &str) -> Option<Person> {
         let wanted = PersonName::parse(name);
         let matches: Vec<&Person> = self
@@ -366,13 +407,16 @@ impl Validator {
             .collect();
         match (matches.len(), wanted) {
             (1, _) => Some(matches[0].clone()),
-            (0, Ok(n)) => Some(Person {
-                gender: n.gender_from_patronymic(),
-                name: n,
-                position: None,
-                name_cases: BTreeMap::new(),
-                position_cases: BTreeMap::new(),
-            }),
+            (0, Ok(n)) => {
+                self.unknown_name(name, &n, span, field);
+                Some(Person {
+                    gender: n.gender_from_patronymic(),
+                    name: n,
+                    position: None,
+                    name_cases: BTreeMap::new(),
+                    position_cases: BTreeMap::new(),
+                })
+            }
             (0, Err(e)) => {
                 self.error(span, field, e.0, None);
                 None
@@ -674,7 +718,7 @@ impl Validator {
     }
 
     /// «за», «против», «воздержались», each a sane count of people.
-    fn votes(&mut self, v: &Spanned<RawVotes>, field: &str) -> (u32, u32, u32) {
+    pub(super) fn votes(&mut self, v: &Spanned<RawVotes>, field: &str) -> (u32, u32, u32) {
         let span = v.span();
         let v = v.get_ref();
         (

@@ -88,6 +88,10 @@ pub struct Options {
     pub date_line: DateLine,
     /// Where the place prints with a split date line.
     pub place: PlacePosition,
+    /// How a vote prints.
+    pub votes: VotesForm,
+    /// Every decision must have a vote.
+    pub votes_required: bool,
     /// Where the enacting formula prints.
     pub enacting_form: EnactingForm,
     /// The act's title alignment.
@@ -110,6 +114,16 @@ pub enum DateLine {
     Plain,
     /// The date at the left margin, the number flush right.
     Split,
+}
+
+/// How a vote prints (LAYOUT.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VotesForm {
+    /// «ГОЛОСОВАЛИ: «за» — 17, «против» — 0, «воздержались» — 1.»
+    Counts,
+    /// «Решение принято единогласно.» when all voted for, else counts.
+    Unanimous,
 }
 
 /// Where the place of compilation prints with a split date line.
@@ -163,6 +177,8 @@ pub(super) fn merge_options(base: Option<RawOptions>, over: Option<RawOptions>) 
         date_style,
         date_line,
         place,
+        votes,
+        votes_required,
         enacting_form,
         title_align,
         control_form,
@@ -307,6 +323,16 @@ impl Validator {
                 ],
                 PlacePosition::Below,
             ),
+            votes: self.choice(
+                &o.votes,
+                "options.votes",
+                &[
+                    ("counts", VotesForm::Counts),
+                    ("unanimous", VotesForm::Unanimous),
+                ],
+                VotesForm::Counts,
+            ),
+            votes_required: o.votes_required.unwrap_or(false),
             title_align: self.choice(
                 &o.title_align,
                 "options.title_align",
@@ -346,6 +372,7 @@ impl Validator {
             heard: l.heard.unwrap_or_else(|| "СЛУШАЛИ".into()),
             spoke: l.spoke.unwrap_or_else(|| "ВЫСТУПИЛИ".into()),
             decided: l.decided.unwrap_or_else(|| "РЕШИЛИ".into()),
+            voted: l.voted.unwrap_or_else(|| "ГОЛОСОВАЛИ".into()),
             deadline: l.deadline.unwrap_or_else(|| "Срок".into()),
             time: l.time.unwrap_or_else(|| "Время проведения".into()),
             venue: l.venue.unwrap_or_else(|| "Место проведения".into()),
@@ -369,6 +396,7 @@ pub struct Labels {
     pub heard: String,
     pub spoke: String,
     pub decided: String,
+    pub voted: String,
     pub deadline: String,
     pub time: String,
     pub venue: String,

@@ -66,6 +66,8 @@ pub struct AgendaItem {
     pub title: String,
     /// Speaker.
     pub speaker: Option<Person>,
+    /// The vote on the item: for, against, abstained.
+    pub votes: Option<(u32, u32, u32)>,
 }
 
 /// A speech.
@@ -167,6 +169,11 @@ impl Validator {
                     .speaker
                     .as_ref()
                     .and_then(|s| self.person_ref(s, &format!("agenda[{i}].speaker"))),
+                votes: a
+                    .get_ref()
+                    .votes
+                    .as_ref()
+                    .map(|v| self.votes(v, &format!("agenda[{i}].votes"))),
             })
             .collect();
         let heard = self.speeches(&raw.heard, "heard", agenda.len());

@@ -159,6 +159,7 @@ impl Schema for RawDocument {
         "meeting.chair",
         "meeting.secretary",
         "agenda.speaker",
+        "agenda.votes",
         "heard.speaker",
         "spoke.speaker",
         "decision.votes",
@@ -265,6 +266,13 @@ pub struct RawOptions {
     /// With `date_line = "split"`: the place of compilation `below` the
     /// date line (centred) or `between` the date and the number.
     pub place: Option<Spanned<String>>,
+    /// How a vote prints: `counts` («ГОЛОСОВАЛИ: «за» — 17, «против» — 0,
+    /// «воздержались» — 1.») or `unanimous` («Решение принято
+    /// единогласно.» when nobody was against or abstained, else counts).
+    pub votes: Option<Spanned<String>>,
+    /// `check` warns about a decision with no vote (on it or on its
+    /// agenda item): for bodies whose every decision is voted.
+    pub votes_required: Option<bool>,
     /// The enacting formula: `inline` (at the end of the preamble), `line`
     /// (on its own line, centred) or `none`.
     pub enacting_form: Option<Spanned<String>>,
@@ -314,6 +322,8 @@ pub struct RawLabels {
     pub spoke: Option<String>,
     /// «РЕШИЛИ» or «ПОСТАНОВИЛИ».
     pub decided: Option<String>,
+    /// «ГОЛОСОВАЛИ».
+    pub voted: Option<String>,
     /// «Срок».
     pub deadline: Option<String>,
     /// «Время проведения».
@@ -535,6 +545,8 @@ pub struct RawAgendaItem {
     pub title: Spanned<String>,
     /// The speaker.
     pub speaker: Option<Spanned<RawPersonRef>>,
+    /// The vote on the item as a whole, printed after its decisions.
+    pub votes: Option<Spanned<RawVotes>>,
 }
 
 /// A speech under СЛУШАЛИ or ВЫСТУПИЛИ.

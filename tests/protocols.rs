@@ -1,0 +1,176 @@
+//! Protocols as real bodies keep them (issue 12): votes in the ГОСТ form
+//! after the decision they belong to, the checks of votes against those
+//! present (the chair and the secretary counted once), decisions without a
+//! vote, and names that match nobody in `[[people]]`.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+fn check(dir: &Path, text: &str) -> (i32, String) {
+    write_temp(dir, "data/p.toml", text.as_bytes());
+    let out = gostdoc(dir, &["check", "data/p.toml"]);
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn built_text(dir: &Path, text: &str) -> String {
+    let file = write_temp(dir, "data/p.toml", text.as_bytes());
+    docx_text(&render(&file)).replace('\u{a0}', " ")
+}
+
+const COUNCIL: &str = r#"kind = "protocol"
+
+[[people]]
+name = "Лебедева Анна Сергеевна"
+position = "директор"
+[[people]]
+name = "Соколова Мария Ивановна"
+position = "заместитель директора"
+[[people]]
+name = "Орлов Пётр Ильич"
+position = "учитель"
+
+[meeting]
+title = "педагогического совета"
+number = "3"
+date = 2024-11-05
+chair = "Лебедева"
+secretary = "Соколова"
+
+[[present]]
+name = "Лебедева"
+[[present]]
+name = "Соколова"
+[[present]]
+name = "Орлов"
+
+[[agenda]]
+title = "О переводе обучающихся"
+speaker = "Лебедева"
+
+[[decision]]
+question = 1
+to = "Классным руководителям"
+votes = { for = 3, against = 0, abstained = 0 }
+[[decision.point]]
+text = "Подготовить списки."
+[[decision.point]]
+text = "Сообщить родителям."
+"#;
+
+#[test]
+fn the_vote_follows_the_decision_and_its_sub_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = built_text(dir.path(), COUNCIL);
+    let order = [
+        "1.1. Классным руководителям:",
+        "1.1.1. Подготовить списки.",
+        "1.1.2. Сообщить родителям.",
+        "ГОЛОСОВАЛИ: «за» — 3, «против» — 0, «воздержались» — 0.",
+    ];
+    let mut at = 0;
+    for line in order {
+        let found = text[at..]
+            .find(line)
+            .unwrap_or_else(|| panic!("no «{line}» after the previous line in:\n{text}"));
+        at += found + line.len();
+    }
+    let unanimous = COUNCIL.replace("[meeting]", "[options]\nvotes = \"unanimous\"\n\n[meeting]");
+    let text = built_text(dir.path(), &unanimous);
+    assert!(
+        text.contains("1.1.2. Сообщить родителям.\nРешение принято единогласно."),
+        "{text}"
+    );
+    assert!(!text.contains("ГОЛОСОВАЛИ"), "{text}");
+    // Not unanimous: the counts, whatever the form.
+    let split = unanimous.replace("abstained = 0", "abstained = 1");
+    let text = built_text(dir.path(), &split);
+    assert!(
+        text.contains("ГОЛОСОВАЛИ: «за» — 3, «против» — 0, «воздержались» — 1."),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_vote_on_a_whole_agenda_item_follows_its_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let item = COUNCIL
+        .replace("votes = { for = 3, against = 0, abstained = 0 }\n", "")
+        .replace(
+            "speaker = \"Лебедева\"\n",
+            "speaker = \"Лебедева\"\nvotes = { for = 2, against = 1 }\n",
+        );
+    let text = built_text(dir.path(), &item);
+    assert!(
+        text.contains(
+            "1.1.2. Сообщить родителям.\nГОЛОСОВАЛИ: «за» — 2, «против» — 1, «воздержались» — 0."
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn votes_are_checked_against_those_present_counting_the_chair_and_secretary_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three present, the chair and the secretary among them: three, not five.
+    let (code, err) = check(dir.path(), COUNCIL);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("голосов"), "{err}");
+    let four = COUNCIL.replace("for = 3,", "for = 4,");
+    let (code, err) = check(dir.path(), &four);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("data/p.toml, строка 34, столбец 9: предупреждение в поле «decision[0].votes»: голосов 4, а присутствовало 3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("председатель и секретарь считаются один раз"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_decision_without_a_vote_is_a_warning_when_the_body_votes_on_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let unvoted = COUNCIL.replace("votes = { for = 3, against = 0, abstained = 0 }\n", "");
+    let (_, err) = check(dir.path(), &unvoted);
+    assert!(!err.contains("без голосования"), "{err}");
+    let required = unvoted.replace("[meeting]", "[options]\nvotes_required = true\n\n[meeting]");
+    let (code, err) = check(dir.path(), &required);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("предупреждение в поле «decision[0].votes»: решение принято без голосования: итогов голосования нет"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_name_that_matches_nobody_is_a_warning_with_the_closest_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = COUNCIL.replace(
+        "[[present]]\nname = \"Орлов\"",
+        "[[present]]\nname = \"Орлова\"",
+    );
+    let (code, err) = check(dir.path(), &typo);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("data/p.toml, строка 25, столбец 8: предупреждение в поле «present[2].name»: «Орлова» нет среди [[people]]: напечатается без должности"),
+        "{err}"
+    );
+    assert!(
+        err.contains("подсказка: возможно, имелось в виду «Орлов»"),
+        "{err}"
+    );
+    let initials = COUNCIL
+        .replace("chair = \"Лебедева\"", "chair = \"Лебедева А.С.\"")
+        .replace("secretary = \"Соколова\"", "secretary = \"Соколва М.И.\"");
+    let (_, err) = check(dir.path(), &initials);
+    assert!(
+        err.contains("«Соколва М.И.» нет среди [[people]]")
+            && err.contains("возможно, имелось в виду «Соколова М.И.»"),
+        "{err}"
+    );
+}
