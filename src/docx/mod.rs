@@ -74,6 +74,10 @@ const BORDER_EIGHTHS: usize = 4;
 const NUMBER_HEADER_RID: &str = "rIdHeader1";
 const EMPTY_HEADER_RID: &str = "rIdHeader2";
 
+/// The font a word joiner (`w:sym`, U+2060) names: the document's, though
+/// the joiner has no glyph to draw.
+const WORD_JOINER_FONT: &str = "Times New Roman";
+
 /// A soft hyphen (U+00AD) in text, as UTF-8.
 const SOFT_HYPHEN: &[u8] = "\u{ad}".as_bytes();
 
@@ -904,11 +908,30 @@ fn styled_run(text: &str, style: RunStyle, size: usize) -> dx::Run {
 /// shows as spaces, so they become `w:br` and `w:tab`; other control
 /// characters are not allowed in XML at all and are dropped.
 fn add_text(mut run: dx::Run, text: &str) -> dx::Run {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(char::is_control) && !text.contains('–') {
         return run.add_text(text);
     }
     let mut piece = String::new();
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    let mut prev = None;
+    while let Some(c) = chars.next() {
+        let range_dash = c == '–'
+            && prev.is_some_and(|p: char| p.is_ascii_digit())
+            && chars.peek().is_some_and(char::is_ascii_digit);
+        prev = Some(c);
+        if range_dash {
+            // «2020–2021» never breaks at its dash: a word joiner after
+            // it, which LibreOffice honours (verified: the range moves
+            // whole to the next line), as the PDF's line breaker does. A
+            // `w:sym`, not a character of `w:t`: the text of the document
+            // stays the text the user wrote, and LibreOffice's PDF has no
+            // joiner in its text, as ours has none.
+            piece.push(c);
+            run = run
+                .add_text(std::mem::take(&mut piece))
+                .add_sym(dx::Sym::new(WORD_JOINER_FONT, "2060"));
+            continue;
+        }
         match c {
             '\n' | '\t' => {
                 if !piece.is_empty() {

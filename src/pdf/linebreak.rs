@@ -160,10 +160,15 @@ fn is_space(c: char) -> bool {
 }
 
 /// May a line break after `chars[i]` though no space follows? After a
-/// hyphen or dash inside a word, as LibreOffice does.
+/// hyphen or dash inside a word, as LibreOffice does; never after the en
+/// dash of a number range («2020–2021», «1–4»), which the DOCX follows
+/// with a word joiner.
 fn break_after(chars: &[Ch], i: usize) -> bool {
     matches!(chars[i].c, '-' | '–' | '—')
         && i > 0
+        && !(chars[i].c == '–'
+            && chars[i - 1].c.is_ascii_digit()
+            && chars.get(i + 1).is_some_and(|n| n.c.is_ascii_digit()))
         && !is_space(chars[i - 1].c)
         && chars[i - 1].c != '\u{a0}'
         && chars
