@@ -3,7 +3,8 @@
 //! - a dash between spaces becomes an em dash with a no-break space before
 //!   it; a hyphen between two numbers becomes an en dash («2020–2021»);
 //! - a no-break space goes after «№», after one-letter and short
-//!   prepositions and conjunctions (в, на, с, к, о, и, а, не), between
+//!   prepositions and conjunctions (в, на, с, к, о, и, а, не), in
+//!   capitals too («В», «И», «О ПРОВЕДЕНИИ»), between
 //!   initials and surname, in «г. Славск», «2021 г.» and «5 чел.»;
 //! - «О.Н.Климова» and «О. Н. Климова» become «О.Н. Климова».
 //!
@@ -170,9 +171,12 @@ fn bind_short_words(text: &str) -> String {
         if words.peek().is_none() {
             break;
         }
-        // The word after the last no-break space or opening bracket/quote.
+        // The word after the last no-break space, opening bracket or
+        // quote, slash, or line break or tab: the markup collapses a line
+        // break to a space, so «строка\nВ школе» would leave «В» free at
+        // a line's end.
         let last = word
-            .rsplit(['\u{a0}', '(', '«', '„'])
+            .rsplit(['\u{a0}', '(', '«', '„', '/', '\n', '\t'])
             .next()
             .unwrap_or(word);
         let short = last.chars().count() <= 2 && {
