@@ -297,6 +297,14 @@ fn no_document_has_three_hyphenated_lines_in_a_row() {
             (id, docx, pdf)
         })
         .collect();
+    // Word keeps to two (LibreOffice 7.4 ignores the setting).
+    for (id, docx, _) in &cases {
+        let settings = part(docx, "word/settings.xml");
+        assert!(
+            settings.contains(r#"<w:consecutiveHyphenLimit w:val="2"/>"#),
+            "{id}: {settings}"
+        );
+    }
     let converted = convert(&cases);
     let mut found = Vec::new();
     for (k, (id, _, _)) in cases.iter().enumerate() {
