@@ -12,6 +12,7 @@
 //! | lay the document out | [`docx`], [`pdf`] | DOCX and PDF bytes |
 //! | find inputs, render in parallel, write files atomically, skip what is up to date | [`build`] | files in `output/` |
 //! | rebuild on save | [`watch`] | |
+//! | выписка из протокола: one agenda item, certified | [`extract`] | files in `output/` |
 //!
 //! [`russian`] holds the language: cases of names and positions, dates in
 //! words, plural agreement, typography. Templates use it through Tera
@@ -28,6 +29,7 @@ pub mod build;
 pub mod diagnostic;
 pub mod document;
 pub mod docx;
+pub mod extract;
 pub mod filters;
 pub mod input;
 pub mod markup;

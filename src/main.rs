@@ -55,6 +55,50 @@ enum Command {
         #[command(flatten)]
         build: BuildArgs,
     },
+    /// Выписка из протокола: один вопрос повестки (СЛУШАЛИ, ВЫСТУПИЛИ,
+    /// РЕШИЛИ, голосование) с заверительной надписью «Выписка верна».
+    /// Файлы: <имя протокола>_vypiska_<N>.docx и .pdf.
+    Extract {
+        /// Файл протокола.
+        file: PathBuf,
+        /// Номер вопроса повестки.
+        #[arg(
+            long,
+            value_name = "N",
+            required_unless_present = "to",
+            conflicts_with = "to"
+        )]
+        item: Option<usize>,
+        /// Только этот пункт решения (например, 2.3) с пунктами над ним и под ним.
+        #[arg(long, value_name = "НОМЕР")]
+        point: Option<String>,
+        /// Все вопросы, решения по которым адресованы этому органу
+        /// (по полю to: «Отдел образования»).
+        #[arg(long, value_name = "КОМУ")]
+        to: Option<String>,
+        /// Папка для выписок.
+        #[arg(short, long, default_value = "output")]
+        output: PathBuf,
+        /// Форматы через запятую: docx, pdf.
+        #[arg(long, value_delimiter = ',', default_values = ["docx", "pdf"])]
+        format: Vec<FormatArg>,
+        /// Дата заверения (17.05.2024). По умолчанию: сегодня.
+        #[arg(long, value_parser = gostdoc::extract::parse_date)]
+        date: Option<chrono::NaiveDate>,
+        /// Должность заверяющего. По умолчанию: «Секретарь» (или как
+        /// подписан секретарь в протоколе).
+        #[arg(long, value_name = "ДОЛЖНОСТЬ")]
+        position: Option<String>,
+        /// Кто заверяет («И.О. Фамилия»). По умолчанию: секретарь протокола.
+        #[arg(long, value_name = "ИМЯ")]
+        signer: Option<String>,
+        /// Папка с шаблонами, заменяющими встроенные (extract.xml и другие).
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// Папка со шрифтом для PDF вместо встроенного (как у build).
+        #[arg(long)]
+        fonts: Option<PathBuf>,
+    },
     /// Создать заготовку документа с пояснениями.
     New {
         /// Вид документа: protocol (протокол), resolution (постановление),
@@ -195,6 +239,113 @@ fn main() -> ExitCode {
             }
         }
         Command::New { kind, file } => new_file(kind, &file),
+        Command::Extract {
+            file,
+            item,
+            point,
+            to,
+            output,
+            format,
+            date,
+            position,
+            signer,
+            templates,
+            fonts,
+        } => {
+            let selection = match (item, to) {
+                (_, Some(body)) => gostdoc::extract::Selection::To(body),
+                (Some(n), None) => gostdoc::extract::Selection::Item(n),
+                // clap requires one of them; said anyway, never a silent failure.
+                (None, None) => {
+                    eprintln!(
+                        "укажите номер вопроса повестки: --item N, или адресата: --to \"Отдел образования\""
+                    );
+                    return ExitCode::FAILURE;
+                }
+            };
+            let request = gostdoc::extract::Request {
+                selection,
+                point,
+                date: date.unwrap_or_else(gostdoc::extract::today),
+                position,
+                signer,
+            };
+            extract(
+                &file,
+                &request,
+                &output,
+                &format,
+                templates,
+                fonts.as_deref(),
+            )
+        }
+    }
+}
+
+/// `gostdoc extract`: renders the выписки of one protocol and writes them.
+fn extract(
+    file: &Path,
+    request: &gostdoc::extract::Request,
+    output: &Path,
+    format: &[FormatArg],
+    templates: Option<PathBuf>,
+    fonts: Option<&Path>,
+) -> ExitCode {
+    let fail = |diags: &Diagnostics| {
+        eprintln!("{diags}");
+        ExitCode::FAILURE
+    };
+    let pdf = match pdf_options(fonts) {
+        Ok(p) => p,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut formats: Vec<Format> = format
+        .iter()
+        .map(|f| match f {
+            FormatArg::Docx => Format::Docx,
+            FormatArg::Pdf => Format::Pdf,
+        })
+        .collect();
+    formats.sort();
+    formats.dedup();
+    let mut options = BuildOptions::new(vec![file.to_path_buf()], output);
+    options.templates_dir = templates;
+    let dir = build::templates_dir(&options);
+    let templates = match gostdoc::template::Templates::load(dir.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = dir.unwrap_or_else(|| PathBuf::from("templates"));
+            return fail(&gostdoc::diagnostic::Diagnostic::error(&at, e.to_string()).into());
+        }
+    };
+    if options.templates_dir.is_none()
+        && let Some(found) = &dir
+    {
+        eprintln!(
+            "примечание: используются шаблоны из папки «{}» (вместо встроенных там, где имена совпадают)",
+            found.display()
+        );
+    }
+    let access = options.access();
+    let extracts =
+        match gostdoc::extract::render(file, request, &templates, &formats, &pdf, &access) {
+            Ok(e) => e,
+            Err(d) => return fail(&d),
+        };
+    if !extracts.warnings.is_empty() {
+        eprintln!("{}", Diagnostics(extracts.warnings.clone()));
+    }
+    match gostdoc::extract::write(file, &extracts, output) {
+        Ok(paths) => {
+            for path in paths {
+                println!("  {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(d) => fail(&d),
     }
 }
 

@@ -48,6 +48,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("prikaz.xml", include_str!("../templates/prikaz.xml")),
     ("reshenie.xml", include_str!("../templates/reshenie.xml")),
     ("plan.xml", include_str!("../templates/plan.xml")),
+    ("extract.xml", include_str!("../templates/extract.xml")),
 ];
 
 /// A template failed to load or to render.
