@@ -346,8 +346,17 @@ pub struct ProtocolView {
     pub chair: Option<PersonView>,
     /// Secretary.
     pub secretary: Option<PersonView>,
-    /// Present.
+    /// Present, listed here (empty when the list is the first appendix).
     pub present: Vec<AttendeeView>,
+    /// «46 человек», or «18 человек (список прилагается)» when the list is
+    /// an appendix; `None` prints the list under the heading.
+    pub present_summary: Option<String>,
+    /// «13 человек», when the number of those absent is written.
+    pub absent_summary: Option<String>,
+    /// Appendices: the attendance list, then the user's.
+    pub appendices: Vec<AppendixView>,
+    /// Width of the grif boxes, mm.
+    pub grif_width: f64,
     /// Absent; `None` means no heading at all.
     pub absent: Option<Vec<AttendeeView>>,
     /// Invited.
@@ -849,6 +858,12 @@ impl VotesView {
     }
 }
 
+/// «1 человек», «22 человека», «46 человек».
+fn people_count(n: u32) -> String {
+    let word = crate::russian::numbers::plural(i64::from(n), ["человек", "человека", "человек"]);
+    format!("{n}{NBSP}{word}")
+}
+
 fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
     // By question, the parts take what is tied to a question; whatever is
     // not tied to one is laid out after them, as in `together`, so that
@@ -931,7 +946,21 @@ fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
         format: tx_opt(o, &p.meeting.format),
         chair: p.chair.as_ref().map(|c| person(c, o)),
         secretary: p.secretary.as_ref().map(|c| person(c, o)),
-        present: p.present.iter().map(|a| attendee(a, o)).collect(),
+        present: if p.present_in_appendix {
+            Vec::new()
+        } else {
+            p.present.iter().map(|a| attendee(a, o)).collect()
+        },
+        present_summary: match p.present_count {
+            Some(n) if p.present_in_appendix => {
+                Some(format!("{} (список прилагается)", people_count(n)))
+            }
+            Some(n) if p.present_count_written => Some(people_count(n)),
+            _ => None,
+        },
+        absent_summary: p.absent_count.map(people_count),
+        appendices: p.appendices.iter().map(|a| appendix(a, o)).collect(),
+        grif_width: tenths(o.grif_width),
         absent: p
             .absent
             .as_ref()

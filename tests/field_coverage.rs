@@ -1484,6 +1484,23 @@ person = "Белов""#,
         r#"city = "г. Смоленск""#,
     ));
     c.extend(on(&[p], "meeting.format", "в режиме ВКС", "очно"));
+    for (key, line) in [
+        ("meeting.present_count", "present_count = 46\n"),
+        ("meeting.absent_count", "absent_count = 13\n"),
+    ] {
+        c.extend(on(
+            &[p],
+            key,
+            "format = \"в режиме ВКС\"\n",
+            Box::leak(format!("format = \"в режиме ВКС\"\n{line}").into_boxed_str()),
+        ));
+    }
+    c.extend(insert!(
+        &[p],
+        "options.present_threshold",
+        "[options]",
+        r#"present_threshold = 2"#
+    ));
     c.extend(on(
         &[p],
         "meeting.chair",

@@ -174,3 +174,70 @@ fn a_name_that_matches_nobody_is_a_warning_with_the_closest_name() {
         "{err}"
     );
 }
+
+#[test]
+fn a_written_count_agrees_with_its_number() {
+    let dir = tempfile::tempdir().unwrap();
+    for (n, words) in [
+        (1, "1 человек"),
+        (2, "2 человека"),
+        (5, "5 человек"),
+        (11, "11 человек"),
+        (21, "21 человек"),
+        (22, "22 человека"),
+        (46, "46 человек"),
+    ] {
+        let counted = COUNCIL
+            .replace(
+                "secretary = \"Соколова\"\n",
+                &format!("secretary = \"Соколова\"\npresent_count = {n}\nabsent_count = {n}\n"),
+            )
+            .replace("votes = { for = 3, against = 0, abstained = 0 }\n", "");
+        let text = built_text(dir.path(), &counted);
+        assert!(
+            text.contains(&format!("Присутствовали: {words}")),
+            "{n}: {text}"
+        );
+        assert!(
+            text.contains(&format!("Отсутствовали: {words}")),
+            "{n}: {text}"
+        );
+    }
+}
+
+/// More than 15 named: the count with «(список прилагается)» and the list
+/// as «Приложение № 1 … Список присутствующих»; 15 stay in the protocol.
+#[test]
+fn a_long_attendance_list_becomes_the_first_appendix() {
+    let dir = tempfile::tempdir().unwrap();
+    let with = |n: usize| {
+        let mut text = COUNCIL.replace("[[present]]\nname = \"Орлов\"\n", "");
+        for i in 0..n - 2 {
+            // Surnames of letters only: «Учительб», «Учительв», …
+            let letter = "бвгдежзиклмнопрстуф".chars().nth(i).unwrap();
+            text.push_str(&format!("\n[[present]]\nname = \"Учитель{letter} А.А.\"\n"));
+        }
+        text.replacen(
+            "[[people]]",
+            "[options]\npresent_threshold = 15\n\n[[people]]",
+            1,
+        )
+    };
+    // 2 officers + 14 = 16 > 15.
+    let text = built_text(dir.path(), &with(16));
+    assert!(
+        text.contains("Присутствовали: 16 человек (список прилагается)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Приложение № 1\nк протоколу педагогического совета\nот 05.11.2024 № 3\nСписок присутствующих\n"),
+        "{text}"
+    );
+    assert!(text.contains("Лебедева А.С., директор"), "{text}");
+    assert!(text.contains("Учительп А.А."), "{text}");
+    // 15: listed in the protocol, no appendix.
+    let text = built_text(dir.path(), &with(15));
+    assert!(!text.contains("список прилагается"), "{text}");
+    assert!(!text.contains("Список присутствующих"), "{text}");
+    assert!(text.contains("Присутствовали:\n"), "{text}");
+}

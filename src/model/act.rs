@@ -183,8 +183,9 @@ pub struct ActDocument {
     pub appendices: Vec<Appendix>,
 }
 
-/// The act an appendix or an approved document refers to in its grif.
-struct Reference {
+/// The act (or protocol) an appendix or an approved document refers to
+/// in its grif.
+pub(super) struct Reference {
     kind: DocKind,
     issuer: String,
     date: Option<NaiveDate>,
@@ -192,8 +193,22 @@ struct Reference {
 }
 
 impl Reference {
+    /// «к протоколу заседания педагогического совета от 05.11.2024 № 3».
+    pub(super) fn for_protocol(meeting: &super::Meeting) -> Reference {
+        Reference {
+            kind: DocKind::Protocol,
+            issuer: meeting.title.clone(),
+            date: Some(meeting.date),
+            number: meeting.number.clone(),
+        }
+    }
+
     /// «от 10.02.2021 № 227», or blanks in a draft.
     fn date_line(&self) -> String {
+        // A protocol may have no number: its date alone, no blanks.
+        if self.kind == DocKind::Protocol && self.number.is_none() {
+            return format!("от {}", self.date.map(date::numeric).unwrap_or_default());
+        }
         format!(
             "от {} №\u{a0}{}",
             self.date
@@ -245,13 +260,7 @@ impl Validator {
         let agreed = self.endorsements(&raw.agreed, "agreed");
         let reference = self.reference(raw, org, kind, act.as_ref());
         self.act_date = reference.as_ref().and_then(|r| r.date);
-        let single = raw.appendix.len() == 1 && !options.number_single_appendix;
-        let appendices = raw
-            .appendix
-            .iter()
-            .enumerate()
-            .map(|(i, a)| self.appendix(a, i, kind, reference.as_ref(), single))
-            .collect::<Vec<_>>();
+        let appendices = self.appendix_list(&raw.appendix, kind, reference.as_ref(), options, 0);
         if act.as_ref().is_some_and(|a| a.appendices_only) && appendices.is_empty() {
             self.error(
                 0..0,
@@ -342,10 +351,27 @@ impl Validator {
         })
     }
 
+    /// The user's appendices, numbered after `before` built ones.
+    pub(super) fn appendix_list(
+        &mut self,
+        raw: &[Spanned<RawAppendix>],
+        kind: DocKind,
+        reference: Option<&Reference>,
+        options: &Options,
+        before: usize,
+    ) -> Vec<Appendix> {
+        let single = raw.len() + before == 1 && !options.number_single_appendix;
+        raw.iter()
+            .enumerate()
+            .map(|(i, a)| self.appendix(a, i, before, kind, reference, single))
+            .collect()
+    }
+
     fn appendix(
         &mut self,
         entry: &Spanned<RawAppendix>,
         i: usize,
+        before: usize,
         kind: DocKind,
         reference: Option<&Reference>,
         single: bool,
@@ -370,9 +396,9 @@ impl Validator {
                     format!("номер приложения {} вне пределов 1–999", n.get_ref()),
                     None,
                 );
-                i + 1
+                before + i + 1
             }
-            None => i + 1,
+            None => before + i + 1,
         };
         let approved_form = a
             .approved
@@ -594,6 +620,50 @@ impl Validator {
             person,
             date,
         })
+    }
+}
+
+/// The attendance list of a protocol with many present (LAYOUT.md §5):
+/// «Приложение № 1 к протоколу … / Список присутствующих», one numbered
+/// line per person, «Фамилия И.О., должность».
+pub(super) fn attendance_list(p: &super::Protocol, reference: &Reference) -> Appendix {
+    let mut items = Vec::new();
+    let line = |person: &Person| match &person.position {
+        Some(pos) => format!("{}, {pos}", person.name.surname_first()),
+        None => person.name.surname_first(),
+    };
+    for a in &p.present {
+        match a {
+            super::Attendee::Person { person, .. } => items.push(line(person)),
+            super::Attendee::Group {
+                title,
+                members,
+                counts,
+            } => {
+                items.extend(members.iter().map(|m| format!("{}, {title}", line(m))));
+                items.extend(counts.iter().map(|(n, who)| format!("{title}: {n} {who}")));
+            }
+            super::Attendee::Text { text } => items.push(text.clone()),
+        }
+    }
+    let info = reference.kind.info();
+    Appendix {
+        number: 1,
+        grif: Grif::Lines {
+            lines: vec![
+                "Приложение №\u{a0}1".to_owned(),
+                format!("{} {}", info.dative, reference.issuer),
+                reference.date_line(),
+            ],
+            as_written: false,
+        },
+        title: vec!["Список присутствующих".to_owned()],
+        orientation: Orientation::Portrait,
+        body: vec![Block::List {
+            numbered: true,
+            items,
+        }],
+        agreed: Vec::new(),
     }
 }
 

@@ -64,7 +64,8 @@ impl Validator {
             Some(date),
             "заседания",
         );
-        if let Some(present) = people_present(p) {
+        // The number written in `present_count`, else those listed.
+        if let Some(present) = p.present_count {
             self.lint_votes(&raw.decision, &p.decisions, "decision", present);
             for (i, (item, raw_item)) in p.agenda.iter().zip(&raw.agenda).enumerate() {
                 if let (Some(v), Some(span)) = (
@@ -358,7 +359,7 @@ fn empty_text(speech: &Spanned<RawSpeech>) -> Option<Range<usize>> {
 /// How many people were present, when the protocol says: the chair, the
 /// secretary and everyone listed. `None` when an entry has no count
 /// («Руководители образовательных учреждений»).
-fn people_present(p: &Protocol) -> Option<u32> {
+pub(super) fn people_present(p: &Protocol) -> Option<u32> {
     // The chair and the secretary count once, also when the list of those
     // present names them again (as most protocols do).
     let officers: Vec<&super::person::PersonName> = p

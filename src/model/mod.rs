@@ -580,7 +580,9 @@ impl Validator {
         let options = self.options(&o, kind, by_question, enacting_written);
         let labels = self.labels(raw.labels.clone().unwrap_or_default(), kind);
         let body = match kind.info().family {
-            Family::Protocol => Body::Protocol(Box::new(self.protocol(&raw, &organization))),
+            Family::Protocol => {
+                Body::Protocol(Box::new(self.protocol(&raw, &organization, &options)))
+            }
             Family::Act | Family::Approved => Body::Act(Box::new(self.act_document(
                 &raw,
                 &profile,

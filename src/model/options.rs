@@ -92,6 +92,8 @@ pub struct Options {
     pub votes: VotesForm,
     /// Every decision must have a vote.
     pub votes_required: bool,
+    /// Above this many present, the list goes to an appendix (0: never).
+    pub present_threshold: u32,
     /// Where the enacting formula prints.
     pub enacting_form: EnactingForm,
     /// The act's title alignment.
@@ -179,6 +181,7 @@ pub(super) fn merge_options(base: Option<RawOptions>, over: Option<RawOptions>) 
         place,
         votes,
         votes_required,
+        present_threshold,
         enacting_form,
         title_align,
         control_form,
@@ -333,6 +336,7 @@ impl Validator {
                 VotesForm::Counts,
             ),
             votes_required: o.votes_required.unwrap_or(false),
+            present_threshold: o.present_threshold.as_ref().map_or(15, |t| *t.get_ref()),
             title_align: self.choice(
                 &o.title_align,
                 "options.title_align",

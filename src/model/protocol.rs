@@ -108,10 +108,27 @@ pub struct Protocol {
     pub decisions: Vec<Point>,
     /// Signatures.
     pub signatures: Vec<Signature>,
+    /// How many were present: written (`present_count`) or counted from
+    /// the list; `None` when the list has entries that cannot be counted.
+    pub present_count: Option<u32>,
+    /// `present_count` was written: the protocol prints the number.
+    pub present_count_written: bool,
+    /// How many were absent, when written (`absent_count`).
+    pub absent_count: Option<u32>,
+    /// The list of those present is long and printed as the first
+    /// appendix; the protocol prints the count with «(список прилагается)».
+    pub present_in_appendix: bool,
+    /// Appendices: the attendance list when moved, then the user's.
+    pub appendices: Vec<super::Appendix>,
 }
 
 impl Validator {
-    pub(super) fn protocol(&mut self, raw: &RawDocument, org: &Organization) -> Protocol {
+    pub(super) fn protocol(
+        &mut self,
+        raw: &RawDocument,
+        org: &Organization,
+        options: &super::Options,
+    ) -> Protocol {
         let meeting = match raw.meeting.as_ref().map(Spanned::get_ref) {
             Some(m) => {
                 let date = self.date(&m.date, "meeting.date").unwrap_or_default();
@@ -200,7 +217,7 @@ impl Validator {
                 });
             }
         }
-        Protocol {
+        let mut protocol = Protocol {
             meeting,
             chair,
             secretary,
@@ -212,7 +229,47 @@ impl Validator {
             spoke,
             decisions,
             signatures,
+            present_count: None,
+            present_count_written: false,
+            absent_count: meeting_raw
+                .and_then(|m| m.absent_count.as_ref())
+                .map(|c| *c.get_ref()),
+            present_in_appendix: false,
+            appendices: Vec::new(),
+        };
+        let written = meeting_raw.and_then(|m| m.present_count.as_ref());
+        let listed = super::lint::people_present(&protocol);
+        protocol.present_count = written.map(|c| *c.get_ref()).or(listed);
+        protocol.present_count_written = written.is_some();
+        // Names take the room, not counts («15 директоров»): the list moves
+        // to an appendix when it names more people than the threshold.
+        let names: usize = protocol
+            .present
+            .iter()
+            .map(|a| match a {
+                Attendee::Person { .. } => 1,
+                Attendee::Group { members, .. } => members.len(),
+                Attendee::Text { .. } => 0,
+            })
+            .sum();
+        protocol.present_in_appendix =
+            options.present_threshold > 0 && names > options.present_threshold as usize;
+        let reference = super::act::Reference::for_protocol(&protocol.meeting);
+        let mut appendices = Vec::new();
+        if protocol.present_in_appendix {
+            appendices.push(super::act::attendance_list(&protocol, &reference));
         }
+        let first = appendices.len();
+        let user = self.appendix_list(
+            &raw.appendix,
+            super::DocKind::Protocol,
+            Some(&reference),
+            options,
+            first,
+        );
+        appendices.extend(user);
+        protocol.appendices = appendices;
+        protocol
     }
 
     pub(super) fn attendees(

@@ -186,7 +186,10 @@ impl Schema for RawDocument {
         ("decision", &[Family::Protocol]),
         ("act", &[Family::Act]),
         ("point", &[Family::Act]),
-        ("appendix", &[Family::Act, Family::Approved]),
+        (
+            "appendix",
+            &[Family::Act, Family::Approved, Family::Protocol],
+        ),
         ("basis", &[Family::Approved]),
         ("agreed", &[Family::Act]),
         ("signature", &[Family::Protocol, Family::Act]),
@@ -270,6 +273,10 @@ pub struct RawOptions {
     /// «воздержались» — 1.») or `unanimous` («Решение принято
     /// единогласно.» when nobody was against or abstained, else counts).
     pub votes: Option<Spanned<String>>,
+    /// Above this many people present, the protocol prints their count
+    /// with «(список прилагается)» and lists them in an appendix «Список
+    /// присутствующих» (LAYOUT.md §5: 15); 0 never moves the list.
+    pub present_threshold: Option<Spanned<u32>>,
     /// `check` warns about a decision with no vote (on it or on its
     /// agenda item): for bodies whose every decision is voted.
     pub votes_required: Option<bool>,
@@ -501,6 +508,11 @@ pub struct RawMeeting {
     pub chair: Option<Spanned<RawPersonRef>>,
     /// The secretary.
     pub secretary: Option<Spanned<RawPersonRef>>,
+    /// How many were present, when they are not listed by name
+    /// («Присутствовали: 46 человек»).
+    pub present_count: Option<Spanned<u32>>,
+    /// How many were absent («Отсутствовали: 13 человек»).
+    pub absent_count: Option<Spanned<u32>>,
 }
 
 /// An entry of «Присутствовали»: a person, a group or a line of text.
