@@ -299,20 +299,23 @@ fn items(
             found.sort_unstable();
             found.dedup();
             if loose {
-                warnings.push(
-                    Diagnostic::error(
-                        &model.source,
-                        format!(
-                            "решения, адресованные «{body}», не отнесены ни к одному вопросу повестки: по какому вопросу делать выписку, неизвестно"
-                        ),
-                    )
-                    .warning()
-                    .with_hint(
-                        "укажите у этих [[decision]] номер вопроса (question = 2) или сделайте выписку по номеру: --item 2",
+                let untied = Diagnostic::error(
+                    &model.source,
+                    format!(
+                        "решения, адресованные «{body}», не отнесены ни к одному вопросу повестки: по какому вопросу делать выписку, неизвестно"
                     ),
+                )
+                .with_hint(
+                    "укажите у этих [[decision]] номер вопроса (question = 2) или сделайте выписку по номеру: --item 2",
                 );
+                // Nothing to extract is an error; some items found, the
+                // rest is said.
+                if found.is_empty() {
+                    return Err(fail(untied));
+                }
+                warnings.push(untied.warning());
             }
-            if found.is_empty() && !loose {
+            if found.is_empty() {
                 let mut bodies: Vec<String> = Vec::new();
                 collect_to(&p.decisions, &mut bodies);
                 let hint = if bodies.is_empty() {

@@ -559,3 +559,28 @@ fn an_overridden_protocol_template_breaks_no_extract() {
     let text = docx_text(&out.extracts[0].files[0].1);
     assert!(text.contains("Выписка верна"), "{text}");
 }
+
+/// Decisions addressed to the body but tied to no item of a protocol of
+/// several: which item to extract is unknown, and an error says so rather
+/// than writing nothing and succeeding (which it did).
+#[test]
+fn to_with_untied_decisions_in_a_protocol_of_several_items_is_an_error() {
+    let input = seed_input("001");
+    let mut r = request(1);
+    r.selection = Selection::To("Отдел образования".into());
+    let err = extract::render(
+        &input,
+        &r,
+        &templates(),
+        &[Format::Docx],
+        &Default::default(),
+        &Access::for_document(&input),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("ошибка: решения, адресованные «Отдел образования», не отнесены ни к одному вопросу повестки"),
+        "{err}"
+    );
+    assert!(err.contains("question = 2"), "{err}");
+}
