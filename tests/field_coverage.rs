@@ -1495,6 +1495,17 @@ person = "Белов""#,
             Box::leak(format!("format = \"в режиме ВКС\"\n{line}").into_boxed_str()),
         ));
     }
+    // Printed only where no header lines stand above ПРОТОКОЛ.
+    c.extend(with(
+        insert!(
+            &[p],
+            "options.organization_line",
+            "[options]",
+            r#"organization_line = false"#
+        ),
+        "header = [\"АДМИНИСТРАЦИЯ МУНИЦИПАЛЬНОГО ОБРАЗОВАНИЯ\", \"«ЕЛЬНИНСКИЙ РАЙОН»\"]\n",
+        "name = \"Администрация района\"\n",
+    ));
     c.extend(insert!(
         &[p],
         "options.present_threshold",

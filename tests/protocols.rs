@@ -241,3 +241,28 @@ fn a_long_attendance_list_becomes_the_first_appendix() {
     assert!(!text.contains("Список присутствующих"), "{text}");
     assert!(text.contains("Присутствовали:\n"), "{text}");
 }
+
+/// ГОСТ Р 7.0.97: the organisation's name above ПРОТОКОЛ, when the
+/// document has no header lines of its own.
+#[test]
+fn the_organisation_name_stands_above_protokol() {
+    let dir = tempfile::tempdir().unwrap();
+    let named = COUNCIL.replacen(
+        "[[people]]",
+        "[organization]\nname = \"МБОУ «Средняя школа № 3»\"\n\n[[people]]",
+        1,
+    );
+    let text = built_text(dir.path(), &named);
+    assert!(
+        text.starts_with("МБОУ «Средняя школа № 3»\nПРОТОКОЛ № 3\n")
+            || text.starts_with("МБОУ «Средняя школа № 3»\nПРОТОКОЛ\n"),
+        "{text}"
+    );
+    let without = named.replacen(
+        "[organization]",
+        "[options]\norganization_line = false\n\n[organization]",
+        1,
+    );
+    let text = built_text(dir.path(), &without);
+    assert!(text.starts_with("ПРОТОКОЛ"), "{text}");
+}

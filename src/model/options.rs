@@ -92,6 +92,9 @@ pub struct Options {
     pub votes: VotesForm,
     /// Every decision must have a vote.
     pub votes_required: bool,
+    /// The organisation's name above ПРОТОКОЛ when there are no header
+    /// lines.
+    pub organization_line: bool,
     /// Above this many present, the list goes to an appendix (0: never).
     pub present_threshold: u32,
     /// Where the enacting formula prints.
@@ -182,6 +185,7 @@ pub(super) fn merge_options(base: Option<RawOptions>, over: Option<RawOptions>) 
         votes,
         votes_required,
         present_threshold,
+        organization_line,
         enacting_form,
         title_align,
         control_form,
@@ -336,6 +340,7 @@ impl Validator {
                 VotesForm::Counts,
             ),
             votes_required: o.votes_required.unwrap_or(false),
+            organization_line: o.organization_line.unwrap_or(true),
             present_threshold: o.present_threshold.as_ref().map_or(15, |t| *t.get_ref()),
             title_align: self.choice(
                 &o.title_align,

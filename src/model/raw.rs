@@ -273,6 +273,9 @@ pub struct RawOptions {
     /// «воздержались» — 1.») or `unanimous` («Решение принято
     /// единогласно.» when nobody was against or abstained, else counts).
     pub votes: Option<Spanned<String>>,
+    /// A protocol without header lines prints the organisation's name
+    /// above ПРОТОКОЛ, as ГОСТ Р 7.0.97 requires (default true).
+    pub organization_line: Option<bool>,
     /// Above this many people present, the protocol prints their count
     /// with «(список прилагается)» and lists them in an appendix «Список
     /// присутствующих» (LAYOUT.md §5: 15); 0 never moves the list.
