@@ -126,9 +126,26 @@ fn new_tera() -> tera::Tera {
     tera
 }
 
+/// Templates only `gostdoc extract` renders: a build does not parse them
+/// (parsing is an eighth of a one-document process).
+const EXTRACT_ONLY: &[&str] = &["extract.xml"];
+
 impl Templates {
     /// Built-in templates, overridden by same-named files in `dir` if given.
     pub fn load(dir: Option<&Path>) -> Result<Templates, TemplateError> {
+        Self::load_where(dir, |_| true)
+    }
+
+    /// The templates of the document kinds, for `build`, `check` and
+    /// `watch`: what [`Templates::load`] gives, without the выписка's.
+    pub fn load_for_documents(dir: Option<&Path>) -> Result<Templates, TemplateError> {
+        Self::load_where(dir, |name| !EXTRACT_ONLY.contains(&name))
+    }
+
+    fn load_where(
+        dir: Option<&Path>,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<Templates, TemplateError> {
         let mut tera = new_tera();
         let mut sources = Vec::new();
         let mut hashes = Vec::new();
@@ -136,7 +153,7 @@ impl Templates {
         // it is refused), and only a regular file of a bounded size: a
         // template's text is echoed in code frames.
         let access = Access::new(dir.map(Path::to_path_buf));
-        for (name, builtin) in BUILTIN {
+        for (name, builtin) in BUILTIN.iter().filter(|(name, _)| wanted(name)) {
             let found = dir
                 .map(|d| d.join(name))
                 .filter(|p| p.symlink_metadata().is_ok());

@@ -423,7 +423,7 @@ fn setup(options: &BuildOptions) -> Result<Setup, FileDiagnostics> {
             found.display()
         ));
     }
-    let templates = Templates::load(dir.as_deref()).map_err(|e| {
+    let templates = Templates::load_for_documents(dir.as_deref()).map_err(|e| {
         let at = dir.unwrap_or_else(|| PathBuf::from("templates"));
         let diags = Diagnostic::error(&at, e.to_string()).into();
         (at, diags)
