@@ -1508,6 +1508,23 @@ person = "Белов""#,
     ));
     c.extend(insert!(
         &[p],
+        "options.keywords",
+        "[options]",
+        r#"keywords = "sentence""#
+    ));
+    // The base lists Климова before Петров: reversed, the order shows.
+    c.extend(with(
+        insert!(
+            &[p],
+            "options.present_order",
+            "[options]",
+            r#"present_order = "alphabetical""#
+        ),
+        "[[present]]\nname = \"Климова\"",
+        "[[present]]\nname = \"Сорока\"\n\n[[present]]\nname = \"Климова\"",
+    ));
+    c.extend(insert!(
+        &[p],
         "options.present_threshold",
         "[options]",
         r#"present_threshold = 2"#

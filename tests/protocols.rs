@@ -266,3 +266,38 @@ fn the_organisation_name_stands_above_protokol() {
     let text = built_text(dir.path(), &without);
     assert!(text.starts_with("ПРОТОКОЛ"), "{text}");
 }
+
+#[test]
+fn those_present_in_alphabetical_order_and_keywords_in_sentence_case_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let asked = COUNCIL.replacen(
+        "[[people]]",
+        "[options]\npresent_order = \"alphabetical\"\nkeywords = \"sentence\"\n\n[[people]]",
+        1,
+    );
+    let text = built_text(dir.path(), &asked);
+    let order = [
+        "Присутствовали:",
+        "Лебедева",
+        "Орлов",
+        "Соколова",
+        "Повестка дня:",
+    ];
+    let mut at = 0;
+    for piece in order {
+        let found = text[at..]
+            .find(piece)
+            .unwrap_or_else(|| panic!("no «{piece}» in order in:\n{text}"));
+        at += found + piece.len();
+    }
+    assert!(text.contains("Решили:"), "{text}");
+    assert!(text.contains("Голосовали: «за» — 3"), "{text}");
+    assert!(!text.contains("РЕШИЛИ"), "{text}");
+    // As written, by default: Лебедева, Соколова, Орлов.
+    let text = built_text(dir.path(), COUNCIL);
+    let list = &text[text.find("Присутствовали:").unwrap()..];
+    let soko = list.find("Соколова").unwrap();
+    let orlov = list.find("Орлов").unwrap();
+    assert!(soko < orlov, "{text}");
+    assert!(text.contains("РЕШИЛИ:"), "{text}");
+}

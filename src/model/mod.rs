@@ -578,7 +578,11 @@ impl Validator {
                 .is_some_and(|e| !e.trim().is_empty())
         });
         let options = self.options(&o, kind, by_question, enacting_written);
-        let labels = self.labels(raw.labels.clone().unwrap_or_default(), kind);
+        let labels = self.labels(
+            raw.labels.clone().unwrap_or_default(),
+            kind,
+            options.sentence_keywords,
+        );
         let body = match kind.info().family {
             Family::Protocol => {
                 Body::Protocol(Box::new(self.protocol(&raw, &organization, &options)))

@@ -95,6 +95,10 @@ pub struct Options {
     /// The organisation's name above ПРОТОКОЛ when there are no header
     /// lines.
     pub organization_line: bool,
+    /// Those present, absent and invited in alphabetical order.
+    pub alphabetical: bool,
+    /// Keywords in sentence case («Слушали») rather than capitals.
+    pub sentence_keywords: bool,
     /// Above this many present, the list goes to an appendix (0: never).
     pub present_threshold: u32,
     /// Where the enacting formula prints.
@@ -186,6 +190,8 @@ pub(super) fn merge_options(base: Option<RawOptions>, over: Option<RawOptions>) 
         votes_required,
         present_threshold,
         organization_line,
+        present_order,
+        keywords,
         enacting_form,
         title_align,
         control_form,
@@ -341,6 +347,18 @@ impl Validator {
             ),
             votes_required: o.votes_required.unwrap_or(false),
             organization_line: o.organization_line.unwrap_or(true),
+            alphabetical: self.choice(
+                &o.present_order,
+                "options.present_order",
+                &[("as_written", false), ("alphabetical", true)],
+                false,
+            ),
+            sentence_keywords: self.choice(
+                &o.keywords,
+                "options.keywords",
+                &[("capitals", false), ("sentence", true)],
+                false,
+            ),
             present_threshold: o.present_threshold.as_ref().map_or(15, |t| *t.get_ref()),
             title_align: self.choice(
                 &o.title_align,
@@ -369,7 +387,19 @@ impl Validator {
     }
 
     /// Heading words: the document's own, or the house defaults.
-    pub(super) fn labels(&mut self, l: RawLabels, kind: DocKind) -> Labels {
+    pub(super) fn labels(&mut self, l: RawLabels, kind: DocKind, sentence: bool) -> Labels {
+        // «СЛУШАЛИ» or «Слушали»: only the house defaults change case.
+        let key = |word: &str| {
+            if sentence {
+                let lower = word.to_lowercase();
+                let mut c = lower.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            } else {
+                word.to_owned()
+            }
+        };
         Labels {
             kind: l.kind.unwrap_or_else(|| kind.info().word.into()),
             chair: l.chair.unwrap_or_else(|| "Председатель".into()),
@@ -377,11 +407,11 @@ impl Validator {
             present: l.present.unwrap_or_else(|| "Присутствовали".into()),
             absent: l.absent.unwrap_or_else(|| "Отсутствовали".into()),
             invited: l.invited.unwrap_or_else(|| "Приглашенные".into()),
-            agenda: l.agenda.unwrap_or_else(|| "ПОВЕСТКА ДНЯ".into()),
-            heard: l.heard.unwrap_or_else(|| "СЛУШАЛИ".into()),
-            spoke: l.spoke.unwrap_or_else(|| "ВЫСТУПИЛИ".into()),
-            decided: l.decided.unwrap_or_else(|| "РЕШИЛИ".into()),
-            voted: l.voted.unwrap_or_else(|| "ГОЛОСОВАЛИ".into()),
+            agenda: l.agenda.unwrap_or_else(|| key("ПОВЕСТКА ДНЯ")),
+            heard: l.heard.unwrap_or_else(|| key("СЛУШАЛИ")),
+            spoke: l.spoke.unwrap_or_else(|| key("ВЫСТУПИЛИ")),
+            decided: l.decided.unwrap_or_else(|| key("РЕШИЛИ")),
+            voted: l.voted.unwrap_or_else(|| key("ГОЛОСОВАЛИ")),
             deadline: l.deadline.unwrap_or_else(|| "Срок".into()),
             time: l.time.unwrap_or_else(|| "Время проведения".into()),
             venue: l.venue.unwrap_or_else(|| "Место проведения".into()),

@@ -237,6 +237,18 @@ impl Validator {
             present_in_appendix: false,
             appendices: Vec::new(),
         };
+        if options.alphabetical {
+            for list in [
+                Some(&mut protocol.present),
+                protocol.absent.as_mut(),
+                Some(&mut protocol.invited),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                alphabetical(list);
+            }
+        }
         let written = meeting_raw.and_then(|m| m.present_count.as_ref());
         let listed = super::lint::people_present(&protocol);
         protocol.present_count = written.map(|c| *c.get_ref()).or(listed);
@@ -383,4 +395,20 @@ impl Validator {
             })
             .collect()
     }
+}
+
+/// People in alphabetical order of surname, then initials (ё as е, as
+/// Russian lists sort); groups and lines of text keep their order after
+/// them.
+fn alphabetical(list: &mut [Attendee]) {
+    let key = |a: &Attendee| match a {
+        Attendee::Person { person, .. } => (
+            0,
+            format!("{} {}", person.name.surname, person.name.initials)
+                .to_lowercase()
+                .replace('ё', "е"),
+        ),
+        _ => (1, String::new()),
+    };
+    list.sort_by_key(key);
 }

@@ -273,6 +273,13 @@ pub struct RawOptions {
     /// «воздержались» — 1.») or `unanimous` («Решение принято
     /// единогласно.» when nobody was against or abstained, else counts).
     pub votes: Option<Spanned<String>>,
+    /// The order of those present, absent and invited: `as_written`
+    /// (default) or `alphabetical` (by surname).
+    pub present_order: Option<Spanned<String>>,
+    /// The protocol's keywords (СЛУШАЛИ, ВЫСТУПИЛИ, РЕШИЛИ, ГОЛОСОВАЛИ,
+    /// ПОВЕСТКА ДНЯ): `capitals` (default, LAYOUT.md §5) or `sentence`
+    /// («Слушали»). Words written in `[labels]` are printed as written.
+    pub keywords: Option<Spanned<String>>,
     /// A protocol without header lines prints the organisation's name
     /// above ПРОТОКОЛ, as ГОСТ Р 7.0.97 requires (default true).
     pub organization_line: Option<bool>,
