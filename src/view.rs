@@ -487,6 +487,13 @@ pub struct ActView {
     pub preamble_last: String,
     /// The enacting formula; empty for none.
     pub enacting: String,
+    /// The letter-spaced part of the formula: all but its last letter and
+    /// colon. Letter-spacing adds space after every letter it covers, so
+    /// the last letter and the colon stay out of it: «п о с т а н о в л я
+    /// е т:», not «… е т :».
+    pub enacting_word: String,
+    /// The formula's last letter and its colon («т:»), set unspaced.
+    pub enacting_colon: String,
     /// `inline`, `line` or `none`.
     pub enacting_form: &'static str,
     /// `inline` or `line`.
@@ -1074,6 +1081,8 @@ fn act(doc: &ActDocument, o: &Ctx, labels: &Labels) -> ActView {
         },
         preamble,
         preamble_last,
+        enacting_word: spaced_part(&enacting).0.to_owned(),
+        enacting_colon: spaced_part(&enacting).1.to_owned(),
         enacting,
         enacting_form: form,
         control_form: if control_line { "line" } else { "inline" },
@@ -1086,6 +1095,18 @@ fn act(doc: &ActDocument, o: &Ctx, labels: &Labels) -> ActView {
             .collect(),
         grif_width: tenths(o.grif_width),
         appendices: doc.appendices.iter().map(|a| appendix(a, o)).collect(),
+    }
+}
+
+/// «постановляет:» → («постановляе», «т:»):
+/// the letter-spaced part and the unspaced end (the last letter and the
+/// colon). A formula without a colon is spaced whole but for its last
+/// letter, for the same reason.
+fn spaced_part(formula: &str) -> (&str, &str) {
+    let body = formula.strip_suffix(':').unwrap_or(formula);
+    match body.char_indices().last() {
+        Some((i, _)) => (&formula[..i], &formula[i..]),
+        None => (formula, ""),
     }
 }
 

@@ -611,14 +611,21 @@ fn inline_formula_ends_the_preamble_letter_spaced_and_bold() {
     let p = b.para(&format!("{PREAMBLE} постановляет:"));
     assert_eq!(p.jc.as_deref(), Some("both"), "{p:?}");
     assert_eq!(p.first_line, twips(12.5), "a body paragraph: {p:?}");
-    let formula = runs(&xml, "постановляет:")
-        .into_iter()
-        .find(|r| r.0.contains("постановляет:"))
+    let all = runs(&xml, "постановляе");
+    let at = all
+        .iter()
+        .position(|r| r.0.contains("постановляе"))
         .unwrap();
+    let formula = &all[at];
     assert!(formula.1, "bold: {formula:?}");
     assert!(formula.2 > 0, "letter-spaced: {formula:?}");
-    // In the PDF, letter by letter at the end of the preamble's last line.
-    let (n, l) = b.line("нистрация п о с т а н о в л я е т :");
+    // Its last letter and colon follow unspaced («… е т:»), bold: spacing
+    // is added after every letter a run covers.
+    let end = &all[at + 1];
+    assert_eq!((end.0.as_str(), end.1, end.2), ("т:", true, 0), "{all:?}");
+    // In the PDF, letter by letter at the end of the preamble's last line,
+    // the colon right after the last letter.
+    let (n, l) = b.line("нистрация п о с т а н о в л я е т:");
     let letters = &l.words[1..];
     for pair in letters.windows(2) {
         assert!(
