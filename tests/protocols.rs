@@ -301,3 +301,51 @@ fn those_present_in_alphabetical_order_and_keywords_in_sentence_case_when_asked(
     assert!(soko < orlov, "{text}");
     assert!(text.contains("РЕШИЛИ:"), "{text}");
 }
+
+/// The vote block's place on the page: at the left margin (30 mm, no
+/// indent, LAYOUT.md §5), on the line below the last sub-point.
+#[test]
+fn the_vote_block_stands_at_the_left_margin_below_the_last_sub_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_temp(dir.path(), "data/p.toml", COUNCIL.as_bytes());
+    let built = gostdoc::build::render_formats(
+        &file,
+        &templates(),
+        &[gostdoc::build::Format::Pdf],
+        &gostdoc::pdf::PdfOptions::default(),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let pdf = write_temp(dir.path(), "p.pdf", &built.files[0].1);
+    let out = std::process::Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (scripts/test.sh installs poppler-utils)");
+    let xml = String::from_utf8_lossy(&out.stdout);
+    // (x, y) of a word's top-left corner, in mm.
+    let word = |text: &str| {
+        let at = xml
+            .find(&format!(">{text}</word>"))
+            .unwrap_or_else(|| panic!("no word «{text}»"));
+        let tag = &xml[xml[..at].rfind("<word").unwrap()..at];
+        let attr = |name: &str| -> f64 {
+            let v = &tag[tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2..];
+            v[..v.find('"').unwrap()].parse::<f64>().unwrap() * 25.4 / 72.0
+        };
+        (attr("xMin"), attr("yMin"))
+    };
+    let (x, y) = word("ГОЛОСОВАЛИ:");
+    assert!((x - 30.0).abs() < 1.0, "the vote starts at {x:.1} mm");
+    let (_, last) = word("родителям.");
+    let (_, point) = word("1.1.2.");
+    assert!(
+        y > last && y > point,
+        "the vote at {y:.1} mm, the last sub-point at {point:.1} mm"
+    );
+    assert!(
+        y - point < 8.0,
+        "on the next line: {:.1} mm below",
+        y - point
+    );
+}
