@@ -16,6 +16,34 @@ use serde::Serialize;
 /// marks such a word so that LibreOffice and Word cut it too.
 pub const HYPHENATE_MAX_LETTERS: usize = 64;
 
+/// Month names as dates in words write them («27 декабря»): never
+/// hyphenated, in either backend (a secretary would not split a date).
+const MONTHS_GENITIVE: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+
+/// True for a word both backends never hyphenate although it is short: a
+/// month of a date in words («де-/кабря» is refused). `word` is its
+/// letters only.
+pub fn never_hyphenated(word: &str) -> bool {
+    // Months are 3–8 letters of two bytes each: a cheap test first.
+    (6..=16).contains(&word.len())
+        && MONTHS_GENITIVE
+            .iter()
+            .any(|m| m.len() == word.len() && word.to_lowercase() == *m)
+}
+
 /// Narrowest column a table may ask for, mm: the cell's padding (2 × 1.9
 /// mm) leaves about one letter. The model checks the user's widths
 /// against it, the markup a template's.

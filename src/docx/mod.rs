@@ -848,8 +848,10 @@ fn add_inlines(mut out: dx::Paragraph, runs: &[Inline], size: usize) -> dx::Para
 }
 
 /// `text` in pieces, each flagged when it is a run of more than
-/// [`HYPHENATE_MAX_LETTERS`] letters: the PDF cuts such a word at the
-/// margin without hyphenating it, and so must LibreOffice.
+/// [`HYPHENATE_MAX_LETTERS`] letters (the PDF cuts such a word at the
+/// margin without hyphenating it, and so must LibreOffice) or a word
+/// never hyphenated ([`crate::document::never_hyphenated`]: the month of
+/// a date in words).
 fn long_words(text: &str) -> Vec<(&str, bool)> {
     // A letter takes at least a byte, so a text with no stretch between
     // spaces longer than the limit in bytes has no long word: the usual
@@ -857,6 +859,7 @@ fn long_words(text: &str) -> Vec<(&str, bool)> {
     if text
         .split(|c: char| c.is_ascii_whitespace())
         .all(|w| w.len() <= HYPHENATE_MAX_LETTERS)
+        && !has_month(text)
     {
         return vec![(text, false)];
     }
@@ -872,7 +875,9 @@ fn long_words(text: &str) -> Vec<(&str, bool)> {
             letters += 1;
             continue;
         }
-        if letters > HYPHENATE_MAX_LETTERS {
+        if letters > HYPHENATE_MAX_LETTERS
+            || (letters > 0 && crate::document::never_hyphenated(&text[word..at]))
+        {
             if word > piece {
                 out.push((&text[piece..word], false));
             }
@@ -885,6 +890,14 @@ fn long_words(text: &str) -> Vec<(&str, bool)> {
         out.push((&text[piece..], false));
     }
     out
+}
+
+/// A quick look for a month's name: every genitive month has one of
+/// these letter pairs, so most runs are passed over without splitting.
+fn has_month(text: &str) -> bool {
+    ["ря", "ля", "рта", "мая", "июн", "ста"]
+        .iter()
+        .any(|p| text.contains(p))
 }
 
 fn styled_run(text: &str, style: RunStyle, size: usize) -> dx::Run {
