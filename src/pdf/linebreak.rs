@@ -492,7 +492,10 @@ fn segment_hyphen_point(
         || before + (b - a) > HYPHENATE_MAX_LETTERS
         || !chars[a..b].iter().all(|c| c.c.is_alphabetic())
         || chars[a..b].iter().any(|c| c.style & NO_HYPHEN != 0)
-        || crate::document::never_hyphenated(&chars[a..b].iter().map(|c| c.c).collect::<String>())
+        || ((3..=8).contains(&(b - a))
+            && crate::document::never_hyphenated(
+                &chars[a..b].iter().map(|c| c.c).collect::<String>(),
+            ))
     {
         return None;
     }
