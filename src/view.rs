@@ -761,9 +761,10 @@ fn flatten_points(
             Some((TextBlock::Paragraph(first), rest)) => (tx(o, first), tx_blocks(o, rest)),
             _ => (String::new(), tx_blocks(o, &p.text)),
         };
-        if p.deadline.is_some() && deadline_ends_text {
-            // «…в школе — срок 01.09.2021.»: the sentence ends after the
-            // deadline, not before it.
+        if (p.deadline.is_some() || !p.responsible.is_empty()) && deadline_ends_text {
+            // «…в школе — срок 01.09.2021.», «… олимпиады (ответственный —
+            // Комаров Д.О.).»: the sentence ends after the deadline or the
+            // responsible person, not before.
             text = text.trim_end_matches('.').to_owned();
         }
         out.push(PointView {
@@ -1056,12 +1057,6 @@ fn act(doc: &ActDocument, o: &Ctx, labels: &Labels) -> ActView {
         !control_line,
         &mut points,
     );
-    if !control_line {
-        // «… месячник (И.И. Иванова).»: the brackets go inside the sentence.
-        for p in points.iter_mut().filter(|p| p.responsible.is_some()) {
-            p.text = p.text.trim_end_matches('.').to_owned();
-        }
-    }
     ActView {
         printed: a.is_some_and(|a| !a.appendices_only),
         kind: a.map(|a| a.word.clone()).unwrap_or_default(),

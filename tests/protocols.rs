@@ -349,3 +349,19 @@ fn the_vote_block_stands_at_the_left_margin_below_the_last_sub_point() {
         y - point
     );
 }
+
+/// The responsible person closes the sentence: «… списки (ответственный —
+/// Орлов П.И.).», not «… списки. (ответственный — Орлов П.И.)».
+#[test]
+fn the_responsible_person_stands_inside_the_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let with = COUNCIL.replace(
+        "text = \"Подготовить списки.\"\n",
+        "text = \"Подготовить списки.\"\nresponsible = \"Орлов П.И.\"\n",
+    );
+    let text = built_text(dir.path(), &with);
+    assert!(
+        text.contains("1.1.1. Подготовить списки (ответственный — Орлов П.И.)."),
+        "{text}"
+    );
+}
