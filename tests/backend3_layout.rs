@@ -8,12 +8,12 @@
 //! (`pdftoppm -r 50 -png`).
 
 mod common;
+use common::lo::*;
 use common::*;
 use gostdoc::document::*;
 use gostdoc::pdf::{self, PdfOptions};
 use gostdoc::{docx, markup};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 fn no_files(name: &str) -> std::io::Result<Vec<u8>> {
     Err(std::io::Error::new(std::io::ErrorKind::NotFound, name))
@@ -37,78 +37,6 @@ fn our_lines(doc: &Document) -> Vec<pdf::PlacedLine> {
         .pages
         .remove(0)
         .lines
-}
-
-fn run(cmd: &str, args: &[&std::ffi::OsStr]) -> String {
-    let out = Command::new(cmd)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("`{cmd}` is not installed ({e}): run scripts/test.sh"));
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
-}
-
-/// Where LibreOffice's PDFs of the cases' DOCX files are, and ours.
-struct Converted {
-    _dir: tempfile::TempDir,
-    ours: Vec<PathBuf>,
-    theirs: Vec<PathBuf>,
-}
-
-/// Writes each case's files and converts its DOCX with LibreOffice.
-fn convert(cases: &[(&str, &[u8], &[u8])]) -> Converted {
-    let dir = tempfile::tempdir().unwrap();
-    let keep = std::env::var_os("BACKEND_KEEP").map(PathBuf::from);
-    let mut docx_files = Vec::new();
-    let mut ours = Vec::new();
-    for (name, docx, pdf) in cases {
-        docx_files.push(write_temp(dir.path(), &format!("lo/{name}.docx"), docx));
-        ours.push(write_temp(dir.path(), &format!("ours/{name}.pdf"), pdf));
-    }
-    let profile = dir.path().join("lo-profile");
-    let out = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path().join("lo"))
-        .args(&docx_files)
-        .output()
-        .expect("soffice: run scripts/test.sh");
-    assert!(out.status.success());
-    let theirs: Vec<PathBuf> = cases
-        .iter()
-        .map(|(name, _, _)| dir.path().join(format!("lo/{name}.pdf")))
-        .collect();
-    if let Some(keep) = keep {
-        std::fs::create_dir_all(&keep).unwrap();
-        for ((name, docx, _), (o, t)) in cases.iter().zip(ours.iter().zip(&theirs)) {
-            std::fs::write(keep.join(format!("{name}.docx")), docx).unwrap();
-            std::fs::copy(o, keep.join(format!("{name}.ours.pdf"))).unwrap();
-            std::fs::copy(t, keep.join(format!("{name}.lo.pdf"))).unwrap();
-        }
-    }
-    Converted {
-        _dir: dir,
-        ours,
-        theirs,
-    }
-}
-
-/// openxml-audit finds no schema error in the DOCX.
-fn assert_schema_valid(name: &str, docx: &[u8]) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_temp(dir.path(), &format!("{name}.docx"), docx);
-    let out = Command::new("python3")
-        .args(["-m", "openxml_audit"])
-        .arg(&file)
-        .output()
-        .expect("python3 runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.contains("Errors: 0"),
-        "{name}: not schema-valid (scripts/test.sh installs openxml-audit):\n{stdout}"
-    );
 }
 
 /// A word on a PDF's first page: its text, left and right ends and top,

@@ -6,13 +6,13 @@
 //! Set `TYPO_KEEP=DIR` to keep every file in DIR for a look.
 
 mod common;
+use common::lo::*;
 use common::*;
 use gostdoc::build::{self, Format};
 use gostdoc::document::*;
 use gostdoc::pdf::{self, PdfOptions};
 use gostdoc::{docx, markup};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn no_files(name: &str) -> std::io::Result<Vec<u8>> {
     Err(std::io::Error::new(std::io::ErrorKind::NotFound, name))
@@ -28,58 +28,13 @@ fn render(markup_text: &str) -> (Vec<u8>, Vec<u8>) {
     (docx, pdf)
 }
 
-fn run(cmd: &str, args: &[&std::ffi::OsStr]) -> String {
-    let out = Command::new(cmd)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("`{cmd}` is not installed ({e}): run scripts/test.sh"));
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
-}
-
-/// Our PDF and LibreOffice's PDF of our DOCX, for each case.
-struct Converted {
-    _dir: tempfile::TempDir,
-    ours: Vec<PathBuf>,
-    theirs: Vec<PathBuf>,
-}
-
-fn convert(cases: &[(String, Vec<u8>, Vec<u8>)]) -> Converted {
-    let dir = tempfile::tempdir().unwrap();
-    let mut docx_files = Vec::new();
-    let mut ours = Vec::new();
-    for (name, docx, pdf) in cases {
-        docx_files.push(write_temp(dir.path(), &format!("lo/{name}.docx"), docx));
-        ours.push(write_temp(dir.path(), &format!("ours/{name}.pdf"), pdf));
-    }
-    let profile = dir.path().join("lo-profile");
-    let out = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path().join("lo"))
-        .args(&docx_files)
-        .output()
-        .expect("soffice: run scripts/test.sh");
-    assert!(out.status.success());
-    let theirs: Vec<PathBuf> = cases
+/// [`convert`] for cases that own their name and bytes.
+fn convert_owned(cases: &[(String, Vec<u8>, Vec<u8>)]) -> Converted {
+    let cases: Vec<(&str, &[u8], &[u8])> = cases
         .iter()
-        .map(|(name, _, _)| dir.path().join(format!("lo/{name}.pdf")))
+        .map(|(n, d, p)| (n.as_str(), d.as_slice(), p.as_slice()))
         .collect();
-    if let Some(keep) = std::env::var_os("TYPO_KEEP").map(PathBuf::from) {
-        std::fs::create_dir_all(&keep).unwrap();
-        for ((name, docx, _), (o, t)) in cases.iter().zip(ours.iter().zip(&theirs)) {
-            std::fs::write(keep.join(format!("{name}.docx")), docx).unwrap();
-            std::fs::copy(o, keep.join(format!("{name}.ours.pdf"))).unwrap();
-            std::fs::copy(t, keep.join(format!("{name}.lo.pdf"))).unwrap();
-        }
-    }
-    Converted {
-        _dir: dir,
-        ours,
-        theirs,
-    }
+    convert(&cases)
 }
 
 /// The lines of a PDF as the page shows them, page after page: words whose
@@ -171,7 +126,7 @@ fn a_name_and_a_date_in_nh_are_never_hyphenated_here_nor_by_libreoffice() {
             (if nh { "nh" } else { "plain" }.to_owned(), docx, pdf)
         })
         .collect();
-    let converted = convert(&cases);
+    let converted = convert_owned(&cases);
     let broken = |lines: &[String]| -> Vec<String> {
         (0..lines.len())
             .filter(|&k| hyphenated(lines, k))
@@ -255,7 +210,7 @@ fn a_number_range_never_breaks_at_its_dash_here_nor_in_libreoffice() {
         docx_text(&docx).contains("2020–2021") && !docx_text(&docx).contains('\u{2060}'),
         "the joiner is no text"
     );
-    let converted = convert(&[("ranges".to_owned(), docx, pdf)]);
+    let converted = convert_owned(&[("ranges".to_owned(), docx, pdf)]);
     let ours = visual_lines(&converted.ours[0]);
     let theirs = visual_lines(&converted.theirs[0]);
     assert_eq!(ours, theirs, "our lines vs LibreOffice's");
@@ -312,7 +267,7 @@ fn no_document_has_three_hyphenated_lines_in_a_row() {
             "{id}: {settings}"
         );
     }
-    let converted = convert(&cases);
+    let converted = convert_owned(&cases);
     let mut found = Vec::new();
     for (k, (id, _, _)) in cases.iter().enumerate() {
         for (who, pdf) in [("ours", &converted.ours[k]), ("LO", &converted.theirs[k])] {

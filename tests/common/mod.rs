@@ -2,6 +2,8 @@
 //! DOCX back the way a user's tools would (mdBook's `BookTest`).
 #![allow(dead_code)]
 
+pub mod lo;
+
 use gostdoc::build;
 use gostdoc::template::Templates;
 use std::io::Read;
