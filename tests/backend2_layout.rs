@@ -5,7 +5,7 @@
 //! Each case is written in the markup, rendered to DOCX and PDF, and our
 //! PDF is compared with LibreOffice's PDF of our DOCX line for line.
 //!
-//! Set `BACKEND_KEEP=DIR` to keep every file in DIR for a look
+//! Set `LO_KEEP=DIR` to keep every file in DIR for a look
 //! (`pdftoppm -r 50 -png`).
 
 mod common;

@@ -3,7 +3,7 @@
 //! markup, rendered to DOCX and PDF, and our PDF is compared with
 //! LibreOffice's PDF of our DOCX page for page and line for line.
 //!
-//! Set `BACKEND_KEEP=DIR` to keep every file in DIR for a look
+//! Set `LO_KEEP=DIR` to keep every file in DIR for a look
 //! (`pdftoppm -r 50 -png`).
 
 mod common;

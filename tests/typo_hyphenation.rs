@@ -3,7 +3,7 @@
 //! LibreOffice's PDF of our DOCX alike, and no document in `data/` has
 //! three hyphenated lines in a row.
 //!
-//! Set `TYPO_KEEP=DIR` to keep every file in DIR for a look.
+//! Set `LO_KEEP=DIR` to keep every file in DIR for a look.
 
 mod common;
 use common::lo::*;
