@@ -254,9 +254,21 @@ pub struct Paragraph {
     /// indent), mm: the title block of the angular бланк. `None`: the
     /// whole width.
     pub width_mm: Option<f32>,
+    /// A rule under the paragraph, from its left to its right indent (the
+    /// markup's `rule="below"`): the line that closes a бланк. It is set
+    /// [`RULE_GAP_PT`] below the last line and [`RULE_WIDTH_PT`] thick, and
+    /// the paragraph is taller by both, as LibreOffice makes it.
+    pub rule_below: bool,
     /// The text.
     pub runs: Vec<Inline>,
 }
+
+/// The distance from a paragraph's last line to its rule, points (the
+/// DOCX's `w:space="1"`).
+pub const RULE_GAP_PT: f32 = 1.0;
+/// A paragraph rule's thickness, points (the DOCX's `w:sz="6"`, eighths
+/// of a point).
+pub const RULE_WIDTH_PT: f32 = 0.75;
 
 impl Paragraph {
     /// An empty left-aligned paragraph with no indent or spacing.
@@ -271,6 +283,7 @@ impl Paragraph {
             keep_with_next: false,
             hyphenate: true,
             width_mm: None,
+            rule_below: false,
             runs: Vec::new(),
         }
     }

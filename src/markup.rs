@@ -438,6 +438,13 @@ impl Parser<'_, '_> {
                 )?),
                 None => None,
             },
+            rule_below: match node.attribute("rule") {
+                None => false,
+                Some("below") => true,
+                Some(other) => {
+                    return Err(self.err(node, format!("rule=\"{other}\": ожидалось below")));
+                }
+            },
             runs: collapse(runs),
         })
     }

@@ -853,6 +853,10 @@ person = "Белов""#,
         "organization.emblem",
         "organization.emblem_height",
         "organization.name",
+        "organization.parent",
+        "organization.address",
+        "organization.phone",
+        "organization.email",
     ] {
         let line = match key {
             "organization.header" => r#"header = ["СОВЕТ ДЕПУТАТОВ"]"#,
@@ -860,6 +864,10 @@ person = "Белов""#,
             "organization.issuer_genitive" => r#"issuer_genitive = "главы округа""#,
             "organization.emblem" => r#"emblem = "profiles/gerb2.png""#,
             "organization.emblem_height" => "emblem_height = 25",
+            "organization.parent" => r#"parent = "Дума Заречного муниципального округа""#,
+            "organization.address" => r#"address = "ул. Ленина, д. 1, г. Заречный""#,
+            "organization.phone" => r#"phone = "8 (34377) 7-10-00""#,
+            "organization.email" => r#"email = "adm@zarechny.ru""#,
             _ => r#"name = "Совет депутатов""#,
         };
         for b in ACTS {

@@ -4,6 +4,7 @@
 //! vote, and names that match nobody in `[[people]]`.
 
 mod common;
+use common::lo::*;
 use common::*;
 use std::path::Path;
 
@@ -364,4 +365,104 @@ fn the_responsible_person_stands_inside_the_sentence() {
         text.contains("1.1.1. Подготовить списки (ответственный — Орлов П.И.)."),
         "{text}"
     );
+}
+
+/// The horizontal rules of a PDF's first page: (x1, x2, y), mm from the
+/// page's top left corner, read from the content stream (`m`, `l`, `S`).
+fn rules_on_first_page(pdf: &Path) -> Vec<[f32; 3]> {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    let (_, page) = doc.get_pages().into_iter().next().unwrap();
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+    let num = |o: &lopdf::Object| o.as_float().unwrap_or(0.0);
+    let mm = 25.4 / 72.0;
+    let mut from = None;
+    let mut out = Vec::new();
+    for op in &content.operations {
+        let xy = || (num(&op.operands[0]), num(&op.operands[1]));
+        match op.operator.as_str() {
+            "m" => from = Some(xy()),
+            "l" => {
+                let (x2, y2) = xy();
+                if let Some((x1, y1)) = from.take()
+                    && (y1 - y2).abs() < 0.01
+                    && (x2 - x1).abs() > 100.0
+                {
+                    out.push([x1.min(x2) * mm, x1.max(x2) * mm, (841.89 - y1) * mm]);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The бланк: the parent body, the name, the reference data in 12 pt and a
+/// rule under them, from margin to margin, where LibreOffice draws the
+/// DOCX's bottom border.
+#[test]
+fn the_blank_has_parent_name_contacts_and_a_rule_where_libreoffice_draws_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let blank = COUNCIL.replacen(
+        "[[people]]",
+        r#"[organization]
+name = "МБОУ «Средняя школа № 3»"
+parent = "Управление образования администрации Заречного муниципального округа"
+header = ["МБОУ «СРЕДНЯЯ ШКОЛА № 3»"]
+address = "ул. Школьная, д. 5, г. Заречный, 624250"
+phone = "8 (34377) 3-12-45"
+email = "school3@zarechny-edu.ru"
+
+[[people]]"#,
+        1,
+    );
+    let file = write_temp(dir.path(), "data/p.toml", blank.as_bytes());
+    let built = gostdoc::build::render_formats(
+        &file,
+        &templates(),
+        &[gostdoc::build::Format::Docx, gostdoc::build::Format::Pdf],
+        &gostdoc::pdf::PdfOptions::default(),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let (docx, pdf) = (&built.files[0].1, &built.files[1].1);
+    let text = docx_text(docx).replace('\u{a0}', " ");
+    assert!(
+        text.starts_with(
+            "Управление образования администрации Заречного муниципального округа\n\
+             МБОУ «СРЕДНЯЯ ШКОЛА № 3»\n\
+             ул. Школьная, д. 5, г. Заречный, 624250\n\
+             тел. 8 (34377) 3-12-45, e-mail: school3@zarechny-edu.ru\n\
+             ПРОТОКОЛ\n"
+        ),
+        "{text}"
+    );
+    // The DOCX: one bottom border, on the last reference line, in 12 pt.
+    let body = part(docx, "word/document.xml");
+    assert_eq!(body.matches("<w:pBdr>").count(), 1, "{body}");
+    let at = body.find("<w:pBdr>").unwrap();
+    let para = &body[body[..at].rfind("<w:p>").unwrap()..];
+    let para = &para[..para.find("</w:p>").unwrap()];
+    assert!(
+        para.contains(
+            r#"<w:pBdr><w:bottom w:val="single" w:space="1" w:sz="6" w:color="000000"/></w:pBdr>"#
+        ),
+        "{para}"
+    );
+    assert!(
+        para.contains("e-mail") && para.contains(r#"<w:sz w:val="24""#),
+        "{para}"
+    );
+    let converted = convert(&[("blank", docx, pdf)]);
+    let ours = rules_on_first_page(&converted.ours[0]);
+    let theirs = rules_on_first_page(&converted.theirs[0]);
+    assert_eq!(ours.len(), 1, "{ours:?}");
+    assert!(!theirs.is_empty(), "LibreOffice draws no rule");
+    let (o, t) = (ours[0], theirs[0]);
+    assert!(
+        (o[0] - 30.0).abs() < 0.1 && (o[1] - 200.0).abs() < 0.1,
+        "{o:?}"
+    );
+    for k in 0..3 {
+        assert!((o[k] - t[k]).abs() < 0.2, "ours {o:?}, LibreOffice's {t:?}");
+    }
+    assert_same_as_libreoffice("blank", &converted.ours[0], &converted.theirs[0]);
 }

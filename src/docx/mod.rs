@@ -749,6 +749,19 @@ fn spacing(before_pt: f32, after_pt: f32) -> dx::LineSpacing {
         .line_rule(dx::LineSpacingType::Auto)
 }
 
+/// The rule under a paragraph (a бланк's last line), with the gap and the
+/// thickness the PDF draws it with.
+fn rule_below() -> dx::ParagraphBorders {
+    dx::ParagraphBorders::with_empty().set(
+        dx::ParagraphBorder::new(dx::ParagraphBorderPosition::Bottom)
+            .val(dx::BorderType::Single)
+            // `w:sz` counts eighths of a point, `w:space` points.
+            .size((RULE_WIDTH_PT * 8.0).round() as usize)
+            .space(RULE_GAP_PT.round() as usize)
+            .color("000000"),
+    )
+}
+
 /// A paragraph; `label` («1.1.», «–») starts it as plain text, `shift`
 /// (twips) moves it right, for boxes at the right margin.
 fn paragraph(
@@ -785,6 +798,9 @@ fn paragraph(
         .map_or(0, |w| (ctx.width - left - mm_to_twips(w)).max(0));
     if left != 0 || special.is_some() || right != 0 {
         out = out.indent(Some(left), special, (right != 0).then_some(right), None);
+    }
+    if p.rule_below {
+        out = out.set_borders(rule_below());
     }
     if let Some(label) = label {
         out = out.add_run(add_text(dx::Run::new().size(size), &format!("{label} ")));

@@ -91,6 +91,11 @@ pub struct Organization {
     pub emblem: Option<String>,
     /// The emblem's height, mm.
     pub emblem_height: f32,
+    /// The parent body above the name on the бланк, one line each.
+    pub parent: Vec<String>,
+    /// The бланк's reference lines (address; telephone and e-mail), printed
+    /// smaller under the name and closed by a rule. Empty: no rule.
+    pub contacts: Vec<String>,
 }
 
 /// A person with the forms templates print.
@@ -662,6 +667,8 @@ impl Validator {
             issuer_genitive: org.issuer_genitive.clone(),
             emblem,
             emblem_height,
+            parent: org.parent.clone().map(|l| l.0).unwrap_or_default(),
+            contacts: contact_lines(&org),
         }
     }
 
@@ -771,7 +778,35 @@ fn merge_org(base: Option<RawOrganization>, over: Option<RawOrganization>) -> Ra
         issuer_genitive: over.issuer_genitive.or(base.issuer_genitive),
         emblem: over.emblem.or(base.emblem),
         emblem_height: over.emblem_height.or(base.emblem_height),
+        parent: over.parent.or(base.parent),
+        address: over.address.or(base.address),
+        phone: over.phone.or(base.phone),
+        email: over.email.or(base.email),
     }
+}
+
+/// The бланк's reference data as it prints (ГОСТ Р 7.0.97, 5.6): the
+/// address on a line of its own, the telephone and the e-mail together on
+/// the next («тел. 8 (34377) 3-12-45, e-mail: school3@zar.ru»).
+fn contact_lines(org: &RawOrganization) -> Vec<String> {
+    let clean = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let mut lines: Vec<String> = clean(&org.address).into_iter().collect();
+    let reach: Vec<String> = [
+        clean(&org.phone).map(|p| format!("тел. {p}")),
+        clean(&org.email).map(|e| format!("e-mail: {e}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !reach.is_empty() {
+        lines.push(reach.join(", "));
+    }
+    lines
 }
 
 pub(crate) fn capitalize(s: &str) -> String {

@@ -240,6 +240,16 @@ pub struct RawOrganization {
     pub emblem: Option<Spanned<String>>,
     /// The emblem's height, mm (17 by default).
     pub emblem_height: Option<Spanned<f32>>,
+    /// The parent body (вышестоящий орган) above the name on the бланк,
+    /// one line each («Управление образования администрации …»).
+    pub parent: Option<Lines>,
+    /// The бланк's reference data (справочные данные): the postal address,
+    /// printed under the name, above a rule.
+    pub address: Option<String>,
+    /// The telephone, on the reference line («тел. …»).
+    pub phone: Option<String>,
+    /// The e-mail address, on the reference line («e-mail: …»).
+    pub email: Option<String>,
 }
 
 /// Layout and wording options.

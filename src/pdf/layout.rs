@@ -554,6 +554,22 @@ impl<'a> Flow<'a> {
             });
         }
         debug_assert!(out.len() > start);
+        if p.rule_below
+            && let Some(last) = out.last_mut()
+        {
+            // The rule is part of the paragraph's last line, as in
+            // LibreOffice: the gap and the rule's width make it taller.
+            let (gap, width) = (RULE_GAP_PT * PT, RULE_WIDTH_PT * PT);
+            let y = last.height + gap + width / 2.0;
+            last.content.draws.push(Draw::Rule {
+                x1: left,
+                y1: y,
+                x2: left + rest,
+                y2: y,
+                width_pt: RULE_WIDTH_PT,
+            });
+            last.height += gap + width;
+        }
         *after = p.space_after_pt * PT;
         *keep = p.keep_with_next;
     }
