@@ -44,6 +44,50 @@ pub fn never_hyphenated(word: &str) -> bool {
             .any(|m| m.len() == word.len() && word.to_lowercase() == *m)
 }
 
+/// Characters of one paragraph that no line may hyphenate, found by the
+/// PDF's layout: the word a third hyphenated line in a row would have
+/// broken ([`HYPHENATED_LINES_IN_A_ROW`]). The PDF's line breaker keeps the
+/// limit by itself; the DOCX gets the word as a run never hyphenated
+/// ([`Document::keep_whole`]), since LibreOffice reads no such limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeepWhole {
+    /// The paragraph: its address in the tree the layout was made from.
+    pub paragraph: usize,
+    /// Its characters, counted as the layout counts them: every character
+    /// of its text runs except control characters other than a line break
+    /// or a tab, and one for each `<br/>`.
+    pub chars: std::ops::Range<usize>,
+}
+
+impl KeepWhole {
+    /// The key of `p` in [`KeepWhole::paragraph`].
+    pub fn key(p: &Paragraph) -> usize {
+        std::ptr::from_ref(p) as usize
+    }
+}
+
+/// At most this many hyphenated lines in a row (LAYOUT.md §7): the DOCX's
+/// `w:consecutiveHyphenLimit`, which Word honours, and the rule of the
+/// PDF's line breaker. LibreOffice 7.4 reads no such limit from a DOCX.
+pub const HYPHENATED_LINES_IN_A_ROW: usize = 2;
+
+/// Is the dash `c` between `prev` and `next` one no line may break at?
+/// The en dash of a number range («2020–2021») and a hyphen with a digit
+/// on one side and a letter or digit on the other («273-ФЗ», «ГИА-9»,
+/// «3-12-45»). The PDF's line breaker asks here, and the DOCX puts a word
+/// joiner after such a dash, which LibreOffice and Word honour.
+pub fn bound_dash(prev: char, c: char, next: Option<char>) -> bool {
+    let Some(next) = next else { return false };
+    match c {
+        '–' => prev.is_ascii_digit() && next.is_ascii_digit(),
+        '-' => {
+            (prev.is_ascii_digit() && next.is_alphanumeric())
+                || (next.is_ascii_digit() && prev.is_alphanumeric())
+        }
+        _ => false,
+    }
+}
+
 /// Narrowest column a table may ask for, mm: the cell's padding (2 × 1.9
 /// mm) leaves about one letter. The model checks the user's widths
 /// against it, the markup a template's.
@@ -270,7 +314,73 @@ pub const RULE_GAP_PT: f32 = 1.0;
 /// of a point).
 pub const RULE_WIDTH_PT: f32 = 0.75;
 
+/// Calls `f` on every paragraph of `blocks`, in lists, tables and boxes.
+fn for_each_paragraph(blocks: &mut [Block], f: &mut impl FnMut(&mut Paragraph)) {
+    for block in blocks {
+        match block {
+            Block::Paragraph(p) => f(p),
+            Block::List(l) => l
+                .items
+                .iter_mut()
+                .flat_map(|i| &mut i.paragraphs)
+                .for_each(&mut *f),
+            Block::Table(t) => {
+                for cell in t.rows.iter_mut().flat_map(|r| &mut r.cells) {
+                    for_each_paragraph(&mut cell.blocks, f);
+                }
+            }
+            Block::RequisiteBox(b) => b.paragraphs.iter_mut().for_each(&mut *f),
+            Block::Signature(_) | Block::Spread(_) | Block::PageBreak | Block::Image(_) => {}
+        }
+    }
+}
+
 impl Paragraph {
+    /// Marks the characters `range` (counted as [`KeepWhole::chars`]) as
+    /// never hyphenated.
+    fn keep_whole(&mut self, range: std::ops::Range<usize>) {
+        let counted = |c: &char| *c == '\n' || *c == '\t' || !c.is_control();
+        let mut at = 0;
+        let mut out = Vec::with_capacity(self.runs.len() + 2);
+        for run in std::mem::take(&mut self.runs) {
+            let Inline::Text { text, style } = run else {
+                at += 1;
+                out.push(run);
+                continue;
+            };
+            let len = text.chars().filter(counted).count();
+            let (from, to) = (range.start.max(at), range.end.min(at + len));
+            if style.nohyphen || from >= to {
+                at += len;
+                out.push(Inline::Text { text, style });
+                continue;
+            }
+            // Byte offsets of the run's counted characters `from - at`
+            // and `to - at`.
+            let byte_of = |k: usize| {
+                text.char_indices()
+                    .filter(|(_, c)| counted(c))
+                    .nth(k)
+                    .map_or(text.len(), |(i, _)| i)
+            };
+            let (a, b) = (byte_of(from - at), byte_of(to - at));
+            for (piece, nohyphen) in [
+                (&text[..a], false),
+                (&text[a..b], true),
+                (&text[b..], false),
+            ] {
+                if !piece.is_empty() {
+                    out.push(Inline::Text {
+                        text: piece.to_owned(),
+                        style: RunStyle { nohyphen, ..style },
+                    });
+                }
+            }
+            at += len;
+        }
+        self.runs = out;
+    }
+
     /// An empty left-aligned paragraph with no indent or spacing.
     pub fn plain() -> Self {
         Paragraph {
@@ -776,6 +886,23 @@ pub enum ImagePlacement {
 }
 
 impl Document {
+    /// Marks the characters the layout found (see [`KeepWhole`]) as never
+    /// hyphenated, splitting their runs. `marks` must come from a layout
+    /// of this very tree, unchanged since.
+    pub fn keep_whole(&mut self, marks: &[KeepWhole]) {
+        if marks.is_empty() {
+            return;
+        }
+        for section in &mut self.sections {
+            for_each_paragraph(&mut section.blocks, &mut |p| {
+                let key = KeepWhole::key(p);
+                for m in marks.iter().filter(|m| m.paragraph == key) {
+                    p.keep_whole(m.chars.clone());
+                }
+            });
+        }
+    }
+
     /// A document of one section with the house margins of its
     /// orientation and page numbers from page 2 (for documents built in code).
     pub fn single_section(meta: Meta, orientation: Orientation, blocks: Vec<Block>) -> Self {

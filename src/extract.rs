@@ -20,7 +20,7 @@ use crate::model::{self, Body, Course, LabelPlacement, Model, Person, Point, Pro
 use crate::russian::{names, numbers};
 use crate::template::Templates;
 use crate::view::{self, PointView, View};
-use crate::{docx, markup, pdf};
+use crate::{markup, pdf};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
@@ -170,28 +170,9 @@ pub fn render(
     for item in items {
         let view = view(&model, item, request)?;
         let document = document(input, &view, templates, access)?;
-        let mut files = Vec::new();
-        for format in formats {
-            match format {
-                Format::Docx => files.push((
-                    Format::Docx,
-                    docx::render(&document).map_err(|e| {
-                        Diagnostic::error(input, format!("не удалось собрать DOCX: {e}"))
-                    })?,
-                )),
-                Format::Pdf => {
-                    let out = pdf::render(&document, pdf_options).map_err(|e| {
-                        Diagnostic::error(input, format!("не удалось собрать PDF: {e}"))
-                    })?;
-                    warnings.extend(
-                        out.warnings
-                            .into_iter()
-                            .map(|w| Diagnostic::error(input, w).warning()),
-                    );
-                    files.push((Format::Pdf, out.bytes));
-                }
-            }
-        }
+        let (files, backend_warnings) =
+            crate::build::render_tree(input, document, formats, pdf_options)?;
+        warnings.extend(backend_warnings);
         extracts.push(Extract { item, files });
     }
     Ok(Extracts { extracts, warnings })

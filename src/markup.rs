@@ -12,6 +12,7 @@ use std::cell::RefCell;
 use std::ops::RangeInclusive;
 
 use crate::document::{MAX_COLUMN_MM, MIN_COLUMN_MM};
+use crate::russian::typography;
 
 /// First-line indent, mm: negative for a hanging line, never more than
 /// most of a page's text width.
@@ -410,7 +411,7 @@ impl Parser<'_, '_> {
         };
         let mut runs = Vec::new();
         self.inline(node, RunStyle::default(), &mut runs)?;
-        Ok(Paragraph {
+        Ok(protect_names(Paragraph {
             align,
             first_line_mm: self.number(node, "indent", default_indent, INDENT_MM, "мм")?,
             left_mm: self.number(node, "left", 0.0, LEFT_MM, "мм")?,
@@ -446,7 +447,7 @@ impl Parser<'_, '_> {
                 }
             },
             runs: collapse(runs),
-        })
+        }))
     }
 
     fn inline(&self, node: Node, style: RunStyle, out: &mut Vec<Inline>) -> Result<()> {
@@ -931,6 +932,50 @@ fn collapse_text(s: &str) -> String {
         }
     }
     out
+}
+
+/// Marks the words of a hyphenated paragraph that no line may hyphenate
+/// (capitals, surnames with initials, quoted names:
+/// [`typography::unhyphenated_spans`]) as `<nh>` marks them, so that both
+/// backends and LibreOffice keep them whole. Requisites and titles are
+/// never hyphenated and are left alone.
+fn protect_names(mut p: Paragraph) -> Paragraph {
+    if !p.hyphenated() {
+        return p;
+    }
+    let mut out: Vec<Inline> = Vec::with_capacity(p.runs.len());
+    for run in std::mem::take(&mut p.runs) {
+        let Inline::Text { text, style } = &run else {
+            out.push(run);
+            continue;
+        };
+        let spans = if style.nohyphen {
+            Vec::new()
+        } else {
+            typography::unhyphenated_spans(text)
+        };
+        if spans.is_empty() {
+            out.push(run);
+            continue;
+        }
+        let mut at = 0;
+        let mut piece = |range: std::ops::Range<usize>, nohyphen: bool| {
+            if !range.is_empty() {
+                out.push(Inline::Text {
+                    text: text[range].to_owned(),
+                    style: RunStyle { nohyphen, ..*style },
+                });
+            }
+        };
+        for span in spans {
+            piece(at..span.start, false);
+            at = span.end;
+            piece(span, true);
+        }
+        piece(at..text.len(), false);
+    }
+    p.runs = out;
+    p
 }
 
 /// Collapses whitespace across runs as HTML does: runs of spaces and

@@ -209,9 +209,48 @@ fn render_template(
 
 /// The whole pipeline for one input file to DOCX, without writing anything.
 pub fn render(input: &Path, templates: &Templates) -> Result<(Document, Vec<u8>), Diagnostics> {
-    let document = self::document(input, templates)?;
+    let mut document = self::document(input, templates)?;
+    let prepared = pdf::prepare(&document, &pdf::PdfOptions::default())
+        .map_err(|e| Diagnostic::error(input, format!("не удалось собрать PDF: {e}")))?;
+    document.keep_whole(prepared.keep_whole());
     let bytes = docx_bytes(input, &document)?;
     Ok((document, bytes))
+}
+
+/// Each format rendered with its bytes.
+pub(crate) type Files = Vec<(Format, Vec<u8>)>;
+
+/// The backends: a document tree to the bytes of each requested format,
+/// in the order DOCX, PDF, with the PDF's warnings. The PDF is laid out
+/// first even when only the DOCX is asked for: the words its line breaker
+/// keeps whole (no third hyphenated line in a row) are kept whole in the
+/// DOCX too, so that LibreOffice sets the lines the PDF sets.
+pub(crate) fn render_tree(
+    input: &Path,
+    mut document: Document,
+    formats: &[Format],
+    pdf_options: &pdf::PdfOptions,
+) -> Result<(Files, Vec<Diagnostic>), Diagnostics> {
+    let prepared = pdf::prepare(&document, pdf_options)
+        .map_err(|e| Diagnostic::error(input, format!("не удалось собрать PDF: {e}")))?;
+    document.keep_whole(prepared.keep_whole());
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    if formats.contains(&Format::Docx) {
+        files.push((Format::Docx, docx_bytes(input, &document)?));
+    }
+    // The tree is not needed any more: freed before the writer's peak.
+    drop(document);
+    if formats.contains(&Format::Pdf) {
+        let out = prepared.write();
+        warnings.extend(
+            out.warnings
+                .into_iter()
+                .map(|w| Diagnostic::error(input, w).warning()),
+        );
+        files.push((Format::Pdf, out.bytes));
+    }
+    Ok((files, warnings))
 }
 
 fn docx_bytes(input: &Path, document: &Document) -> Result<Vec<u8>, Diagnostics> {
@@ -337,23 +376,8 @@ pub fn render_formats_with(
         warnings: _,
         layout_warnings: mut warnings,
     } = read_document(input, templates, access)?;
-    let mut files = Vec::new();
-    if formats.contains(&Format::Docx) {
-        files.push((Format::Docx, docx_bytes(input, &document)?));
-    }
-    if formats.contains(&Format::Pdf) {
-        let prepared = pdf::prepare(&document, pdf_options)
-            .map_err(|e| Diagnostic::error(input, format!("не удалось собрать PDF: {e}")))?;
-        // The tree is not needed any more: freed before the writer's peak.
-        drop(document);
-        let out = prepared.write();
-        warnings.extend(
-            out.warnings
-                .into_iter()
-                .map(|w| Diagnostic::error(input, w).warning()),
-        );
-        files.push((Format::Pdf, out.bytes));
-    }
+    let (files, backend_warnings) = render_tree(input, document, formats, pdf_options)?;
+    warnings.extend(backend_warnings);
     Ok(Rendered {
         files,
         warnings,

@@ -937,21 +937,20 @@ fn styled_run(text: &str, style: RunStyle, size: usize) -> dx::Run {
 /// shows as spaces, so they become `w:br` and `w:tab`; other control
 /// characters are not allowed in XML at all and are dropped.
 fn add_text(mut run: dx::Run, text: &str) -> dx::Run {
-    if !text.chars().any(char::is_control) && !text.contains('–') {
+    if !text.chars().any(char::is_control) && !text.contains(['–', '-']) {
         return run.add_text(text);
     }
     let mut piece = String::new();
     let mut chars = text.chars().peekable();
     let mut prev = None;
     while let Some(c) = chars.next() {
-        let range_dash = c == '–'
-            && prev.is_some_and(|p: char| p.is_ascii_digit())
-            && chars.peek().is_some_and(char::is_ascii_digit);
+        let bound = prev.is_some_and(|p| bound_dash(p, c, chars.peek().copied()));
         prev = Some(c);
-        if range_dash {
-            // «2020–2021» never breaks at its dash: a word joiner after
-            // it, which LibreOffice honours (verified: the range moves
-            // whole to the next line), as the PDF's line breaker does. A
+        if bound {
+            // «2020–2021», «273-ФЗ» never break at their dash: a word
+            // joiner after it, which LibreOffice honours (verified: the
+            // range moves whole to the next line), as the PDF's line
+            // breaker does. A
             // `w:sym`, not a character of `w:t`: the text of the document
             // stays the text the user wrote, and LibreOffice's PDF has no
             // joiner in its text, as ours has none.

@@ -11,7 +11,7 @@ use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use crate::document::{Meta, TextStyle};
+use crate::document::{HYPHENATED_LINES_IN_A_ROW, Meta, TextStyle};
 
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
@@ -64,15 +64,16 @@ pub(crate) fn styles_xml(style: &TextStyle, lang: &str) -> String {
 }
 
 /// word/settings.xml: automatic hyphenation on (not for words in capitals,
-/// at most two hyphenated lines in a row: Word honours the limit;
-/// LibreOffice 7.4 reads no `w:consecutiveHyphenLimit` from a DOCX, and no
-/// document in `data/` has three in a row, see `tests/typo_hyphenation.rs`),
+/// at most [`HYPHENATED_LINES_IN_A_ROW`] hyphenated lines in a row: Word
+/// and our PDF honour the limit; LibreOffice 7.4 reads no
+/// `w:consecutiveHyphenLimit` from a DOCX, and no document in `data/` has
+/// three in a row, see `tests/typo_hyphenation.rs`),
 /// tab stops every 1.25 cm, Word 2013+ layout.
 pub(crate) fn settings_xml(lang: &str) -> String {
     let lang = escape(lang);
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:settings xmlns:w="{W_NS}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="709"/><w:autoHyphenation w:val="true"/><w:consecutiveHyphenLimit w:val="2"/><w:hyphenationZone w:val="357"/><w:doNotHyphenateCaps w:val="true"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat><w:themeFontLang w:val="{lang}"/></w:settings>"#
+<w:settings xmlns:w="{W_NS}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="709"/><w:autoHyphenation w:val="true"/><w:consecutiveHyphenLimit w:val="{HYPHENATED_LINES_IN_A_ROW}"/><w:hyphenationZone w:val="357"/><w:doNotHyphenateCaps w:val="true"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat><w:themeFontLang w:val="{lang}"/></w:settings>"#
     )
 }
 

@@ -243,6 +243,8 @@ pub(crate) struct Flow<'a> {
     /// Writing a PDF does not need them, and a 1000-page document would
     /// hold its whole text a second time.
     pub(crate) record_lines: bool,
+    /// Words refused a third hyphenated line in a row, for the DOCX.
+    pub(crate) keep_whole: Vec<KeepWhole>,
 }
 
 /// Context of a run of blocks.
@@ -517,6 +519,17 @@ impl<'a> Flow<'a> {
         };
         let hyphen_w = self.fonts.face(0).advance('-').unwrap_or(0.33) * size * PT;
         let lines = linebreak::break_lines(&chars, measure, hyphen_w, &mut self.hyphens);
+        // The label («1.1. ») is laid out with the text but is not in it.
+        let label_chars = para.label.map_or(0, |l| l.chars().count() + 1);
+        self.keep_whole.extend(
+            lines
+                .iter()
+                .filter_map(|l| l.refused)
+                .map(|(a, b)| KeepWhole {
+                    paragraph: KeepWhole::key(p),
+                    chars: a.saturating_sub(label_chars)..b.saturating_sub(label_chars),
+                }),
+        );
         let lh = line_height(self.fonts, size);
         let asc = ascent(self.fonts, size);
         let n = lines.len();
@@ -631,6 +644,7 @@ impl<'a> Flow<'a> {
                         hyphen: false,
                         last: true,
                         width: name_w,
+                        refused: None,
                     };
                     let name = self.recorded(set_line(
                         &name_chars,
@@ -722,6 +736,7 @@ impl<'a> Flow<'a> {
                     hyphen: false,
                     last: true,
                     width: widths[k],
+                    refused: None,
                 };
                 let set = self.recorded(set_line(
                     &parts[k],
@@ -1019,6 +1034,7 @@ pub(crate) fn paginate(
                 hyphen: false,
                 last: true,
                 width: w,
+                refused: None,
             };
             let set = set_line(
                 &chars,
@@ -1043,6 +1059,7 @@ pub(crate) fn paginate(
     Layout {
         pages,
         images: Vec::new(),
+        keep_whole: Vec::new(),
     }
 }
 

@@ -85,6 +85,10 @@ pub(crate) struct Line {
     pub(crate) last: bool,
     /// Natural width, mm, hyphen included.
     pub(crate) width: f32,
+    /// The word (character range) the line would have ended hyphenated in
+    /// but for the limit of hyphenated lines in a row: the DOCX must keep
+    /// it whole too, since LibreOffice knows no such limit.
+    pub(crate) refused: Option<(usize, usize)>,
 }
 
 /// How to break a paragraph.
@@ -161,19 +165,26 @@ fn is_space(c: char) -> bool {
 
 /// May a line break after `chars[i]` though no space follows? After a
 /// hyphen or dash inside a word, as LibreOffice does; never after the en
-/// dash of a number range («2020–2021», «1–4»), which the DOCX follows
-/// with a word joiner.
+/// dash of a number range («2020–2021», «1–4») nor after a hyphen next to
+/// a digit («273-ФЗ», «ГИА-9», «3-12-45»): the DOCX follows both with a
+/// word joiner ([`crate::document::bound_dash`]).
 fn break_after(chars: &[Ch], i: usize) -> bool {
     matches!(chars[i].c, '-' | '–' | '—')
         && i > 0
-        && !(chars[i].c == '–'
-            && chars[i - 1].c.is_ascii_digit()
-            && chars.get(i + 1).is_some_and(|n| n.c.is_ascii_digit()))
+        && !crate::document::bound_dash(chars[i - 1].c, chars[i].c, chars.get(i + 1).map(|n| n.c))
         && !is_space(chars[i - 1].c)
         && chars[i - 1].c != '\u{a0}'
         && chars
             .get(i + 1)
             .is_some_and(|n| !is_space(n.c) && n.c != '\n' && n.c.is_alphanumeric())
+}
+
+/// Have the last lines reached the limit of hyphenated lines in a row
+/// ([`crate::document::HYPHENATED_LINES_IN_A_ROW`])? Then the next line
+/// ends at a space.
+fn ladder_full(lines: &[Line]) -> bool {
+    let limit = crate::document::HYPHENATED_LINES_IN_A_ROW;
+    lines.len() >= limit && lines[lines.len() - limit..].iter().all(|l| l.hyphen)
 }
 
 /// Breaks `chars` into lines. `hyphen_w` is the width of a hyphen in the
@@ -201,6 +212,7 @@ pub(crate) fn break_lines(
         let mut last_break: Option<(usize, usize)> = None;
         let mut i = start;
         let mut done = None;
+        let mut refused = None;
         while i < n {
             let c = chars[i].c;
             if c == '\n' {
@@ -268,7 +280,7 @@ pub(crate) fn break_lines(
                         |p| width(start, p) + hyphen_w <= avail + 0.001,
                     )
                 } else if m.hyphenate && hyphen_joined {
-                    hyphen_point(
+                    let point = hyphen_point(
                         chars,
                         word_start,
                         word_end,
@@ -279,7 +291,13 @@ pub(crate) fn break_lines(
                         // unit («и\u{a0}повышения»), as in LibreOffice.
                         |_| avail - width(start, word_start),
                         |p| width(start, p) + hyphen_w <= avail - HYPHEN_SLACK_MM,
-                    )
+                    );
+                    if point.is_some() && ladder_full(&lines) {
+                        refused = Some((word_start, word_end));
+                        None
+                    } else {
+                        point
+                    }
                 } else {
                     None
                 };
@@ -310,6 +328,7 @@ pub(crate) fn break_lines(
             hyphen,
             last: forced,
             width: width(start, e) + if hyphen { hyphen_w } else { 0.0 },
+            refused,
         });
         if done.is_none() {
             break;
@@ -328,6 +347,7 @@ pub(crate) fn break_lines(
                     hyphen: false,
                     last: true,
                     width: 0.0,
+                    refused: None,
                 });
             } else if let Some(l) = lines.last_mut() {
                 l.last = true;

@@ -81,6 +81,10 @@ pub struct Layout {
     pub pages: Vec<PageLayout>,
     /// The pictures the pages draw, in document order.
     pub(crate) images: Vec<Image>,
+    /// Words the line breaker kept whole to keep to the limit of
+    /// hyphenated lines in a row: the DOCX must keep them whole too
+    /// ([`Document::keep_whole`]).
+    pub keep_whole: Vec<KeepWhole>,
 }
 
 /// One laid-out page.
@@ -172,6 +176,12 @@ pub fn prepare(doc: &Document, opts: &PdfOptions) -> Result<Prepared, PdfError> 
 }
 
 impl Prepared {
+    /// The words to keep whole in the other formats of the same tree (see
+    /// [`Layout::keep_whole`]).
+    pub fn keep_whole(&self) -> &[KeepWhole] {
+        &self.layout.keep_whole
+    }
+
     /// Writes the PDF with the fonts it was laid out with.
     pub fn write(self) -> PdfOutput {
         let mut warnings = self.warnings;
@@ -207,6 +217,7 @@ fn lay_out(
         table_pt: doc.style.table_pt,
         hyphens: Default::default(),
         record_lines,
+        keep_whole: Vec::new(),
     };
     let mut items: Vec<Item> = Vec::new();
     let mut geometries = Vec::with_capacity(doc.sections.len());
@@ -249,6 +260,7 @@ fn lay_out(
         .map(|&(c, face)| missing_warning(c, fonts.face(face).label()))
         .collect();
     layout.images = flow.images.into_iter().cloned().collect();
+    layout.keep_whole = flow.keep_whole;
     Ok((layout, warnings))
 }
 
@@ -280,6 +292,7 @@ pub(crate) fn merged_header_heights(table: &Table, table_pt: f32) -> Vec<(usize,
         table_pt,
         hyphens: Default::default(),
         record_lines: false,
+        keep_whole: Vec::new(),
     };
     let ctx = Ctx {
         size: table_pt,

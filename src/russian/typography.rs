@@ -241,3 +241,162 @@ pub fn quotes(text: &str) -> String {
     }
     out
 }
+
+/// Words shorter than this are never hyphenated anyway (two letters at
+/// least on either side of a break, and a short word fits where a long
+/// one would be broken), so they need no protection.
+const PROTECT_MIN_LETTERS: usize = 5;
+
+/// A quoted name of at most this many words is an institution's or a
+/// document's name («Средняя школа № 3», «Славский городской округ») and
+/// is never hyphenated; a longer quotation is running text.
+const QUOTED_NAME_MAX_WORDS: usize = 5;
+
+/// Where `text` must not be hyphenated (LAYOUT.md §7; issue 12): byte
+/// ranges, in order, not overlapping. Three kinds of words:
+/// - a word with two capitals or more («ОНДиПР», «МБОУ», «ГИА»);
+/// - a surname next to its initials, on either side («С.А.\u{a0}Сидорову»,
+///   «Климова\u{a0}О.Н.»: the pass binds them with a no-break space);
+/// - the inside of «…» that begins with a capital and has at most five
+///   words: the name of an institution, a district or a programme.
+///
+/// The markup marks them as it marks `<nh>`, so both backends and
+/// LibreOffice keep them whole.
+pub fn unhyphenated_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    // Cheap triggers first: most texts have none of these.
+    let quoted = text.contains('«');
+    let initials = text.contains('\u{a0}');
+    // A surname with its initials has two capitals too.
+    if !quoted && text.chars().filter(|c| c.is_uppercase()).nth(1).is_none() {
+        return spans;
+    }
+    if quoted {
+        quoted_names(text, &mut spans);
+    }
+    for (start, word) in words(text) {
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        if letters < PROTECT_MIN_LETTERS {
+            continue;
+        }
+        let capitals = word.chars().filter(|c| c.is_uppercase()).count();
+        let surname = initials
+            && capitals >= 1
+            && word.starts_with(char::is_uppercase)
+            && next_to_initials(text, start, start + word.len());
+        if capitals >= 2 || surname {
+            spans.push(start..start + word.len());
+        }
+    }
+    spans.sort_by_key(|r| r.start);
+    // Merge overlapping ranges (a surname inside a quoted name).
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(spans.len());
+    for r in spans {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// The words of `text` with their byte offsets: letters and digits, with
+/// the hyphens inside («Петрова-Водкина»).
+fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let is_word = |c: char| c.is_alphanumeric();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let inner_hyphen =
+            c == '-' && start.is_some() && chars.get(k + 1).is_some_and(|&(_, n)| is_word(n));
+        if is_word(c) || inner_hyphen {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            out.push((s, &text[s..i]));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &text[s..]));
+    }
+    out.into_iter()
+}
+
+/// Is the word at `start..end` a surname with its initials: «А.\u{a0}»,
+/// «А.Б.\u{a0}» just before it, or «\u{a0}А.» just after it?
+fn next_to_initials(text: &str, start: usize, end: usize) -> bool {
+    let before: Vec<char> = text[..start].chars().rev().take(3).collect();
+    let after: Vec<char> = text[end..].chars().take(3).collect();
+    let capital = |c: Option<&char>| c.is_some_and(|c| c.is_uppercase());
+    let initial_before =
+        before.first() == Some(&'\u{a0}') && before.get(1) == Some(&'.') && capital(before.get(2));
+    let initial_after =
+        after.first() == Some(&'\u{a0}') && capital(after.get(1)) && after.get(2) == Some(&'.');
+    initial_before || initial_after
+}
+
+/// The insides of «…» that are names: a capital first, at most
+/// [`QUOTED_NAME_MAX_WORDS`] words. Nested „…“ are part of their quote.
+fn quoted_names(text: &str, spans: &mut Vec<std::ops::Range<usize>>) {
+    let mut open: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '«' if open.is_none() => open = Some(i + c.len_utf8()),
+            '»' => {
+                if let Some(from) = open.take() {
+                    let inside = &text[from..i];
+                    let words = inside
+                        .split([' ', '\u{a0}'])
+                        .filter(|w| !w.is_empty())
+                        .count();
+                    if inside.starts_with(char::is_uppercase)
+                        && words <= QUOTED_NAME_MAX_WORDS
+                        && inside.chars().filter(|c| c.is_alphabetic()).count()
+                            >= PROTECT_MIN_LETTERS
+                    {
+                        spans.push(from..i);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod unhyphenated_tests {
+    use super::unhyphenated_spans;
+
+    fn protected(text: &str) -> Vec<&str> {
+        unhyphenated_spans(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn capitals_surnames_with_initials_and_quoted_names_are_protected() {
+        assert_eq!(
+            protected("инспектор ОНДиПР и МБОУ «Средняя школа №\u{a0}3» г.\u{a0}Заречного"),
+            ["ОНДиПР", "Средняя школа №\u{a0}3"]
+        );
+        assert_eq!(
+            protected("заслушали С.А.\u{a0}Сидорову и Алсуфьеву\u{a0}А.Н., учителей"),
+            ["Сидорову", "Алсуфьеву"]
+        );
+        assert_eq!(protected("Петрова-Водкина\u{a0}К.С."), ["Петрова-Водкина"]);
+    }
+
+    #[test]
+    fn running_text_long_quotations_and_short_words_are_not() {
+        assert!(protected("Обеспечить проведение мероприятий в срок").is_empty());
+        assert!(
+            protected("утвердить «Порядок предоставления субсидий из бюджета округа на ремонт»")
+                .is_empty()
+        );
+        // Capitalised words without initials are ordinary words.
+        assert!(protected("Отделу образования Заречного округа").is_empty());
+        // Too short to be hyphenated anyway.
+        assert!(protected("ГИА и ЕГЭ, «Мир»").is_empty());
+    }
+}
