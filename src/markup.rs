@@ -478,7 +478,7 @@ impl Parser<'_, '_> {
                     return Err(self.err(
                         child,
                         format!(
-                            "элемент <{other}> не допускается в тексте; допустимы: b, i, u, sp, br"
+                            "элемент <{other}> не допускается в тексте; допустимы: b, i, u, sp, nh, br"
                         ),
                     ));
                 }

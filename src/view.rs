@@ -351,6 +351,10 @@ pub struct ProtocolView {
     /// «46 человек», or «18 человек (список прилагается)» when the list is
     /// an appendix; `None` prints the list under the heading.
     pub present_summary: Option<String>,
+    /// «18 человек»: how many were present, written or counted (the chair
+    /// and the secretary once), whatever `present_summary` says; the
+    /// выписка prints it instead of the names.
+    pub present_count: Option<String>,
     /// «13 человек», when the number of those absent is written.
     pub absent_summary: Option<String>,
     /// Appendices: the attendance list, then the user's.
@@ -966,6 +970,7 @@ fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
             Some(n) if p.present_count_written => Some(people_count(n)),
             _ => None,
         },
+        present_count: p.present_count.map(people_count),
         absent_summary: p.absent_count.map(people_count),
         appendices: p.appendices.iter().map(|a| appendix(a, o)).collect(),
         grif_width: tenths(o.grif_width),

@@ -356,7 +356,7 @@ fn a_spread_line_with_an_unknown_part_or_a_line_break_is_a_markup_error_naming_t
         ),
         (
             "<spread><left>05.03.2024<p>абзац</p></left></spread>",
-            "элемент <p> не допускается в тексте; допустимы: b, i, u, sp, br",
+            "элемент <p> не допускается в тексте; допустимы: b, i, u, sp, nh, br",
         ),
         (
             r#"<spread before="-1"><left>05.03.2024</left></spread>"#,

@@ -584,3 +584,22 @@ fn to_with_untied_decisions_in_a_protocol_of_several_items_is_an_error() {
     );
     assert!(err.contains("question = 2"), "{err}");
 }
+
+/// A выписка says who held the meeting and how many were there, as a real
+/// one does, before the agenda item: the chair, the secretary and the
+/// count (here 18, whose names the protocol lists in its appendix).
+#[test]
+fn the_extract_names_the_chair_the_secretary_and_the_count_present() {
+    let input = root().join("data/009_shkola_pedsovet_2.toml");
+    let text = docx_text(&extract_docx(&input, &request(1)).unwrap()).replace('\u{a0}', " ");
+    assert!(
+        text.contains(
+            "г. Заречный\n\
+             Председатель: Е.В. Кузнецова, директор\n\
+             Секретарь: С.А. Сидорова, заместитель директора по учебной работе\n\
+             Присутствовали: 18 человек\n\
+             ПОВЕСТКА ДНЯ:\n"
+        ),
+        "{text}"
+    );
+}
