@@ -13,6 +13,8 @@
 //! | find inputs, render in parallel, write files atomically, skip what is up to date | [`build`] | files in `output/` |
 //! | rebuild on save | [`watch`] | |
 //! | выписка из протокола: one agenda item, certified | [`extract`] | files in `output/` |
+//! | show diagnostics to a person (colours) or a program (JSON lines) | [`report`] | terminal text |
+//! | the command line's own words (help, errors) in Russian | [`cli`] | |
 //!
 //! [`russian`] holds the language: cases of names and positions, dates in
 //! words, plural agreement, typography. Templates use it through Tera
@@ -26,6 +28,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod build;
+pub mod cli;
 pub mod diagnostic;
 pub mod document;
 pub mod docx;
@@ -35,6 +38,7 @@ pub mod input;
 pub mod markup;
 pub mod model;
 pub mod pdf;
+pub mod report;
 pub mod russian;
 pub mod template;
 pub mod view;
