@@ -38,6 +38,19 @@ impl std::error::Error for WatchError {}
 /// Builds once, then again after every change, forever. `on_build` gets
 /// each build's report (to print it).
 pub fn watch(options: &BuildOptions, mut on_build: impl FnMut(&Report)) -> Result<(), WatchError> {
+    // A mistyped path would be watched for ever with nothing to build.
+    let missing: Vec<String> = options
+        .inputs
+        .iter()
+        .filter(|p| !p.exists())
+        .map(|p| format!("«{}»", p.display()))
+        .collect();
+    if !missing.is_empty() {
+        return Err(WatchError(format!(
+            "не найдено: {}; проверьте имя папки или файла (наблюдать можно только за существующими)",
+            missing.join(", ")
+        )));
+    }
     on_build(&build::run(options));
 
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
