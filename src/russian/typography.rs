@@ -267,28 +267,37 @@ pub fn unhyphenated_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     // Cheap triggers first: most texts have none of these.
     let quoted = text.contains('«');
     let initials = text.contains('\u{a0}');
-    // A surname with its initials has two capitals too.
-    if !quoted && text.chars().filter(|c| c.is_uppercase()).nth(1).is_none() {
-        return spans;
-    }
     if quoted {
         quoted_names(text, &mut spans);
     }
-    for (start, word) in words(text) {
-        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-        if letters < PROTECT_MIN_LETTERS {
+    // One pass over the words (letters and digits, with the hyphens inside
+    // «Петрова-Водкина»), counting letters and capitals as it goes: a long
+    // table calls this for every cell.
+    let mut word: Option<(usize, usize, usize)> = None; // start, letters, capitals
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let inner_hyphen =
+            c == '-' && word.is_some() && chars.peek().is_some_and(|&(_, n)| is_letter_or_digit(n));
+        if is_letter_or_digit(c) || inner_hyphen {
+            let (_, letters, capitals) = word.get_or_insert((i, 0, 0));
+            if !c.is_ascii_digit() && c != '-' {
+                *letters += 1;
+            }
+            if is_capital(c) {
+                *capitals += 1;
+            }
             continue;
         }
-        let capitals = word.chars().filter(|c| c.is_uppercase()).count();
-        let surname = initials
-            && capitals >= 1
-            && word.starts_with(char::is_uppercase)
-            && next_to_initials(text, start, start + word.len());
-        if capitals >= 2 || surname {
-            spans.push(start..start + word.len());
+        if let Some(w) = word.take() {
+            protect_word(text, w, i, initials, &mut spans);
         }
     }
-    spans.sort_by_key(|r| r.start);
+    if let Some(w) = word {
+        protect_word(text, w, text.len(), initials, &mut spans);
+    }
+    if spans.len() > 1 {
+        spans.sort_by_key(|r| r.start);
+    }
     // Merge overlapping ranges (a surname inside a quoted name).
     let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(spans.len());
     for r in spans {
@@ -300,26 +309,38 @@ pub fn unhyphenated_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     merged
 }
 
-/// The words of `text` with their byte offsets: letters and digits, with
-/// the hyphens inside («Петрова-Водкина»).
-fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    let is_word = |c: char| c.is_alphanumeric();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let inner_hyphen =
-            c == '-' && start.is_some() && chars.get(k + 1).is_some_and(|&(_, n)| is_word(n));
-        if is_word(c) || inner_hyphen {
-            start.get_or_insert(i);
-        } else if let Some(s) = start.take() {
-            out.push((s, &text[s..i]));
-        }
+/// Adds the word `start..end` to `spans` when it is never to be
+/// hyphenated: two capitals or more, or a surname next to its initials.
+fn protect_word(
+    text: &str,
+    (start, letters, capitals): (usize, usize, usize),
+    end: usize,
+    initials: bool,
+    spans: &mut Vec<std::ops::Range<usize>>,
+) {
+    if letters < PROTECT_MIN_LETTERS || capitals == 0 {
+        return;
     }
-    if let Some(s) = start {
-        out.push((s, &text[s..]));
+    let surname =
+        initials && text[start..].starts_with(is_capital) && next_to_initials(text, start, end);
+    if capitals >= 2 || surname {
+        spans.push(start..end);
     }
-    out.into_iter()
+}
+
+/// A letter or a digit; Russian and ASCII are looked up without Unicode's
+/// tables (they are most of the text, and the tables are slow).
+fn is_letter_or_digit(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, 'А'..='я' | 'Ё' | 'ё')
+        || (!c.is_ascii() && c.is_alphanumeric())
+}
+
+/// A capital letter; Russian and ASCII are looked up directly.
+fn is_capital(c: char) -> bool {
+    c.is_ascii_uppercase()
+        || matches!(c, 'А'..='Я' | 'Ё')
+        || (!c.is_ascii() && !matches!(c, 'а'..='я' | 'ё') && c.is_uppercase())
 }
 
 /// Is the word at `start..end` a surname with its initials: «А.\u{a0}»,
