@@ -13,6 +13,7 @@
 //! | find inputs, render in parallel, write files atomically, skip what is up to date | [`build`] | files in `output/` |
 //! | rebuild on save | [`watch`] | |
 //! | выписка из протокола: one agenda item, certified | [`extract`] | files in `output/` |
+//! | the editor in the browser: check and preview as you type, save safely | [`serve`] | a local web page |
 //! | show diagnostics to a person (colours) or a program (JSON lines) | [`report`] | terminal text |
 //! | the command line's own words (help, errors) in Russian | [`cli`] | |
 //!
@@ -40,6 +41,7 @@ pub mod model;
 pub mod pdf;
 pub mod report;
 pub mod russian;
+pub mod serve;
 pub mod template;
 pub mod view;
 pub mod watch;

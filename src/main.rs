@@ -109,6 +109,20 @@ enum Command {
         /// Файл, который нужно создать.
         file: PathBuf,
     },
+    /// Редактор в браузере: список документов, правка с проверкой и
+    /// предпросмотром страниц по мере набора, сохранение (остановка: Ctrl+C).
+    /// Открыт только на этом компьютере (127.0.0.1).
+    Serve {
+        /// Папки с документами. По умолчанию: data/
+        #[arg(value_name = "ПУТИ")]
+        paths: Vec<PathBuf>,
+        /// Порт на 127.0.0.1.
+        #[arg(long, default_value_t = gostdoc::serve::DEFAULT_PORT, value_name = "ПОРТ")]
+        port: u16,
+        /// Сразу открыть редактор в браузере.
+        #[arg(long)]
+        open: bool,
+    },
 }
 
 /// What `build` and `watch` share.
@@ -239,6 +253,7 @@ fn main() -> ExitCode {
             }
         }
         Command::New { kind, file } => new_file(kind, &file),
+        Command::Serve { paths, port, open } => serve(paths, port, open),
         Command::Extract {
             file,
             item,
@@ -462,6 +477,26 @@ fn finish_without_notes(report: &Report, done_word: &str) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `gostdoc serve`: starts the editor and serves until Ctrl+C.
+fn serve(paths: Vec<PathBuf>, port: u16, open: bool) -> ExitCode {
+    let options = gostdoc::serve::ServeOptions { paths, port };
+    match gostdoc::serve::start(&options) {
+        Ok(server) => {
+            let url = server.url();
+            println!("редактор открыт: {url} (только на этом компьютере); остановка: Ctrl+C");
+            if open && !gostdoc::serve::open_browser(&url) {
+                eprintln!("не удалось открыть браузер: откройте адрес {url} сами");
+            }
+            server.wait();
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
     }
 }
 

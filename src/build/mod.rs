@@ -279,7 +279,16 @@ fn read_document(
     templates: &Templates,
     access: &Access,
 ) -> Result<Read, Diagnostics> {
-    let model = model::load_with(input, access)?;
+    read_model(input, model::load_with(input, access)?, templates, access)
+}
+
+/// [`read_document`] from a model already read.
+fn read_model(
+    input: &Path,
+    model: model::Model,
+    templates: &Templates,
+    access: &Access,
+) -> Result<Read, Diagnostics> {
     let view = view::build(&model);
     let markup = render_template(&model, &view, templates)?;
     let kind = view.kind;
@@ -780,28 +789,12 @@ pub fn check(options: &BuildOptions) -> Report {
     };
     let jobs = plan.jobs;
     let outcomes = in_parallel(options, threads, &jobs, |job| {
-        match read_document(&job.input, &templates, &access) {
-            Ok(read) => {
-                let mut warnings = read.warnings;
-                warnings.extend(read.layout_warnings);
-                if options.formats.contains(&Format::Pdf) {
-                    warnings.extend(
-                        pdf::missing_characters(&read.document, &options.pdf)
-                            .into_iter()
-                            .map(|w| Diagnostic::error(&job.input, w).warning()),
-                    );
-                }
-                if read.document.sections.is_empty() {
-                    return Outcome::Failed(
-                        Diagnostic::error(
-                            &job.input,
-                            format!("не удалось собрать PDF: {}", pdf::PdfError::NoSections),
-                        )
-                        .into(),
-                    );
-                }
-                Outcome::Checked { warnings }
-            }
+        match read_document(&job.input, &templates, &access)
+            .and_then(|read| checked(&job.input, read, options))
+        {
+            Ok(checked) => Outcome::Checked {
+                warnings: checked.warnings,
+            },
             Err(d) => Outcome::Failed(d),
         }
     });
@@ -825,4 +818,52 @@ pub fn check(options: &BuildOptions) -> Report {
         }
     }
     report
+}
+
+/// A document `check` passed: its tree and its warnings.
+pub struct Checked {
+    /// The document tree, for a preview.
+    pub document: Document,
+    /// Warnings about the content and the layout, in file order.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What `check` says of one document read.
+fn checked(input: &Path, read: Read, options: &BuildOptions) -> Result<Checked, Diagnostics> {
+    let mut warnings = read.warnings;
+    warnings.extend(read.layout_warnings);
+    if options.formats.contains(&Format::Pdf) {
+        warnings.extend(
+            pdf::missing_characters(&read.document, &options.pdf)
+                .into_iter()
+                .map(|w| Diagnostic::error(input, w).warning()),
+        );
+    }
+    if read.document.sections.is_empty() {
+        return Err(Diagnostic::error(
+            input,
+            format!("не удалось собрать PDF: {}", pdf::PdfError::NoSections),
+        )
+        .into());
+    }
+    Ok(Checked {
+        document: read.document,
+        warnings,
+    })
+}
+
+/// [`check`] of one document's text not saved yet (the editor of
+/// `gostdoc serve`), as if it were the content of `input`: the same
+/// errors and warnings, and the document tree for a preview. Nothing is
+/// written, and `input` itself is not read.
+pub fn check_text(
+    input: &Path,
+    text: &str,
+    templates: &Templates,
+    options: &BuildOptions,
+    access: &Access,
+) -> Result<Checked, Diagnostics> {
+    let model = model::load_text(input, text, access)?;
+    let read = read_model(input, model, templates, access)?;
+    checked(input, read, options)
 }

@@ -159,6 +159,18 @@ pub fn load(path: &Path) -> Result<Model, Diagnostics> {
 /// the folders `access` allows.
 pub fn load_with(path: &Path, access: &Access) -> Result<Model, Diagnostics> {
     let text = read_source(path, FileKind::Document, access)?;
+    validate_text(path, text, access)
+}
+
+/// Validates a text not saved yet (the editor of `gostdoc serve`) as if
+/// it were the content of `path`: its profile is read relative to `path`
+/// and the diagnostics name `path`. Nothing is read from `path` itself.
+pub fn load_text(path: &Path, text: &str, access: &Access) -> Result<Model, Diagnostics> {
+    let text = decode_source(path, text.as_bytes().to_vec())?;
+    validate_text(path, text, access)
+}
+
+fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Diagnostics> {
     let raw: RawDocument = parse_toml(path, &text)?;
     let mut v = Validator {
         file: path.to_path_buf(),

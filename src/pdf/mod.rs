@@ -16,6 +16,7 @@ mod fonts;
 mod images;
 mod layout;
 mod linebreak;
+pub mod svg;
 mod tables;
 mod write;
 
