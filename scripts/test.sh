@@ -41,6 +41,11 @@ requirements() {
   need cmd pdffonts poppler-utils
   need cmd pdfinfo poppler-utils
   need cmd qpdf qpdf
+  # The editor of `gostdoc serve` in a real browser (tests/serve_browser.rs
+  # runs tests/browser/serve_test.py): Debian's Chromium, driven headless by
+  # Playwright, which uses it as it is (no browser download).
+  need cmd chromium chromium
+  need py playwright playwright
 }
 
 # No pipes in the checks: under `pipefail`, `fc-list | grep -q` fails now and
