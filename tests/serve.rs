@@ -593,3 +593,36 @@ fn the_decision_point_form_adds_a_point_to_the_last_decision() {
             .contains("«Текст пункта»")
     );
 }
+
+#[test]
+fn requests_another_site_makes_the_browser_send_are_refused() {
+    let (_dir, data) = workspace();
+    let server = serve(&data);
+    let send = |head: &str| {
+        let mut stream = TcpStream::connect(server.addr()).unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        let mut raw = String::new();
+        let _ = stream.read_to_string(&mut raw);
+        raw
+    };
+    // DNS rebinding: another site's name resolved to 127.0.0.1.
+    let rebound = send(
+        "GET /api/document?doc=000_elnya_rabochee_soveshchanie.toml HTTP/1.1\r\nHost: evil.example:8470\r\nConnection: close\r\n\r\n",
+    );
+    assert!(rebound.starts_with("HTTP/1.1 403"), "{rebound}");
+    assert!(!rebound.contains("[meeting]"));
+    // A form on another site posting to the editor.
+    let posted = send(&format!(
+        "POST /api/new?kind=protocol&name=x.toml HTTP/1.1\r\nHost: {}\r\nOrigin: http://evil.example\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        server.addr()
+    ));
+    assert!(posted.starts_with("HTTP/1.1 403"), "{posted}");
+    assert!(!data.join("x.toml").exists());
+    // The editor's own page posting: allowed.
+    let own = send(&format!(
+        "POST /api/new?kind=protocol&name=x.toml HTTP/1.1\r\nHost: {0}\r\nOrigin: http://{0}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        server.addr()
+    ));
+    assert!(own.starts_with("HTTP/1.1 201"), "{own}");
+    assert!(data.join("x.toml").exists());
+}

@@ -34,7 +34,37 @@ pub(crate) fn router(state: Arc<State>) -> Router {
         .route("/api/new", post(new_document))
         .route("/api/snippet", post(snippet))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(only_this_computer))
         .with_state(state)
+}
+
+/// Refuses what another web site could make the user's browser send: a
+/// request for another host name (a DNS rebinding attack names its own
+/// site, which it made resolve to 127.0.0.1), and a POST from a page of
+/// another origin (a form or script on any site can post to 127.0.0.1).
+/// Without this, any page open in the browser could create documents.
+async fn only_this_computer(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let headers = request.headers();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let host_name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    let local = matches!(host_name, "127.0.0.1" | "localhost");
+    let same_origin = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .is_none_or(|origin| origin == format!("http://{host}"));
+    if !local || (request.method() != axum::http::Method::GET && !same_origin) {
+        return ApiError::forbidden(
+            "запрос пришёл не со страницы редактора: gostdoc serve отвечает только своим страницам по адресу http://127.0.0.1",
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// The version of a file's bytes the editor sends back when it saves:

@@ -404,6 +404,43 @@ mod tests {
     }
 
     #[test]
+    fn rows_agenda_items_and_attendees_join_their_tables() {
+        let text = "kind = \"prikaz\"\n[[appendix]]\ntitle = \"А\"\n[appendix.table]\ncolumns = [{ title = \"x\", width = 50 }, { title = \"y\", width = 50 }]\n[[appendix.table.row]]\ncells = [\"1\", \"2\"]\n\n[[signature]]\nposition = [\"Директор\"]\nname = \"Иванов И.И.\"\n";
+        let out = add(Form::TableRow, text, &[("cells", "3\n«четыре» \"4\"")]);
+        let parsed: toml::Table = out.parse().unwrap();
+        let rows = parsed["appendix"][0]["table"]["row"].as_array().unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1]["cells"][1].as_str().unwrap(), "«четыре» \"4\"");
+        assert!(out.find("«четыре»").unwrap() < out.find("[[signature]]").unwrap());
+        // No table in the last appendix: refused, with the reason.
+        let err = insertion(
+            Form::TableRow,
+            "[[appendix]]\ntitle = \"Б\"\n",
+            &fields(&[("cells", "1")]),
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("нет приложения с таблицей"),
+            "{}",
+            err.message
+        );
+
+        let protocol = "[meeting]\ntitle = \"совещания\"\n[[present]]\nname = \"Иванов\"\n[[agenda]]\ntitle = \"Первый\"\n[[heard]]\nspeaker = \"Иванов\"\n";
+        let out = add(
+            Form::Agenda,
+            protocol,
+            &[("title", "Второй"), ("speaker", "Петров")],
+        );
+        let out = add(Form::Present, &out, &[("name", "Петров")]);
+        let parsed: toml::Table = out.parse().unwrap();
+        assert_eq!(parsed["agenda"][1]["title"].as_str().unwrap(), "Второй");
+        assert_eq!(parsed["agenda"][1]["speaker"].as_str().unwrap(), "Петров");
+        assert_eq!(parsed["present"][1]["name"].as_str().unwrap(), "Петров");
+        assert!(out.find("Второй").unwrap() < out.find("[[heard]]").unwrap());
+        assert!(out.find("name = \"Петров\"").unwrap() < out.find("[[agenda]]").unwrap());
+    }
+
+    #[test]
     fn a_point_without_a_decision_is_refused_with_a_reason() {
         let err = insertion(
             Form::DecisionPoint,
