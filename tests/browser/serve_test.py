@@ -79,11 +79,21 @@ def preview_text(page):
 def functional(page, base, data):
     # The list shows the documents; a click opens the editor.
     page.goto(base)
+    # One folder: no folder to choose when creating a document.
+    assert not page.get_by_label("Папка").is_visible()
     page.get_by_role("link", name=SEED_PROTOCOL).click()
     page.wait_for_function("window.gostdocEditor && window.gostdocEditor.stats.previews >= 1",
                            timeout=TIMEOUT_MS)
     assert "Ошибок и предупреждений нет" in page.inner_text("#problems") or \
         page.locator("#problems li.error").count() == 0
+
+    # Keyboard: Tab leaves the editor for the next control; it is not
+    # swallowed as a tab character.
+    cm(page, "cm.focus(); cm.setCursor({line: 0, ch: 0});")
+    before_tab = cm(page, "return cm.getValue();")
+    page.keyboard.press("Tab")
+    assert cm(page, "return cm.getValue();") == before_tab
+    assert not page.evaluate("!!document.activeElement.closest('.CodeMirror')")
 
     # An impossible date: the error at its line, in Russian.
     date_line = line_of(page, "date = ")
