@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.."
 #   need file PATH    DEB-PACKAGE    a file a program the tests run reads
 #   need font FAMILY  DEB-PACKAGE    a font family fontconfig must know
 #   need py   MODULE  PYPI-PACKAGE   a module the tests run as `python3 -m MODULE`
+#   need cmd  PROGRAM npm:PACKAGE    a program from the npm registry (npm install -g)
 # tests/test_script.rs fails when a test runs a program or a Python module
 # that has no line here, so a new tool is added here or the suite is red.
 # Lines are checked in order: a `font` line needs fc-list, a `py` line
@@ -46,6 +47,11 @@ requirements() {
   # Playwright, which uses it as it is (no browser download).
   need cmd chromium chromium
   need py playwright playwright
+  # Taplo, the engine of VS Code's Even Better TOML, checks our files
+  # against gostdoc's JSON Schema as the editor does (tests/schema.rs);
+  # from npm (a WASM build, nothing to compile), so npm comes first.
+  need cmd npm npm
+  need cmd taplo npm:@taplo/cli@0.7.0
 }
 
 # No pipes in the checks: under `pipefail`, `fc-list | grep -q` fails now and
@@ -63,12 +69,16 @@ present() {
   esac
 }
 
-declare -A deb=() pypi=()
+declare -A deb=() pypi=() npmpkg=()
 missing=()
 need() {
   present "$1" "$2" && return 0
   missing+=("$1 $2 ($3)")
-  if [ "$1" = py ]; then pypi[$3]=1; else deb[$3]=1; fi
+  case $1:$3 in
+  py:*) pypi[$3]=1 ;;
+  *:npm:*) npmpkg[${3#npm:}]=1 ;;
+  *) deb[$3]=1 ;;
+  esac
 }
 
 SUDO=()
@@ -107,14 +117,21 @@ pip_install() {
   fi
 }
 
+npm_install() {
+  echo "installing (npm): $*"
+  npm install --global --no-audit --no-fund --loglevel=error "$@" >/dev/null
+}
+
 requirements
 if [ ${#deb[@]} -gt 0 ]; then apt_install "${!deb[@]}"; fi
 if [ ${#pypi[@]} -gt 0 ]; then pip_install "${!pypi[@]}"; fi
+# After apt: npm itself may have just been installed.
+if [ ${#npmpkg[@]} -gt 0 ]; then npm_install "${!npmpkg[@]}"; fi
 if [ ${#missing[@]} -gt 0 ]; then
   # Check again: a wrong package name or path in a `need` line shows here,
   # not as a puzzling test failure.
   missing=()
-  deb=() pypi=()
+  deb=() pypi=() npmpkg=()
   requirements
   if [ ${#missing[@]} -gt 0 ]; then
     printf 'scripts/test.sh: still missing after installing: %s\n' "${missing[@]}" >&2

@@ -14,6 +14,7 @@
 //! | rebuild on save | [`watch`] | |
 //! | выписка из протокола: one agenda item, certified | [`extract`] | files in `output/` |
 //! | the editor in the browser: check and preview as you type, save safely | [`serve`] | a local web page |
+//! | the JSON Schema of the input, for editors; a ready folder (`gostdoc init`) | [`schema`], [`init`] | `gostdoc.schema.json`, a project folder |
 //! | show diagnostics to a person (colours) or a program (JSON lines) | [`report`] | terminal text |
 //! | the command line's own words (help, errors) in Russian | [`cli`] | |
 //!
@@ -35,12 +36,14 @@ pub mod document;
 pub mod docx;
 pub mod extract;
 pub mod filters;
+pub mod init;
 pub mod input;
 pub mod markup;
 pub mod model;
 pub mod pdf;
 pub mod report;
 pub mod russian;
+pub mod schema;
 pub mod serve;
 pub mod template;
 pub mod view;

@@ -99,6 +99,22 @@ enum Command {
         #[arg(long)]
         fonts: Option<PathBuf>,
     },
+    /// Напечатать JSON-схему входных файлов для редакторов (VS Code с
+    /// Even Better TOML): подсказки ключей, допустимые значения, проверка.
+    Schema {
+        /// Схема профиля организации вместо схемы документа.
+        #[arg(long)]
+        profile: bool,
+        /// Записать схему в этот файл вместо вывода на экран.
+        #[arg(short, long, value_name = "ФАЙЛ")]
+        output: Option<PathBuf>,
+    },
+    /// Создать готовую папку: протокол и постановление в data/, профиль
+    /// организации, схему для редактора, templates/ и README.md.
+    Init {
+        /// Папка (по умолчанию: текущая); она должна быть пустой или отсутствовать.
+        dir: Option<PathBuf>,
+    },
     /// Создать заготовку документа с пояснениями.
     New {
         /// Вид документа: protocol (протокол), resolution (постановление),
@@ -188,6 +204,15 @@ enum FormatArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Schema { profile, output } => gostdoc::schema::command(
+            if profile {
+                gostdoc::schema::Target::Profile
+            } else {
+                gostdoc::schema::Target::Document
+            },
+            output.as_deref(),
+        ),
+        Command::Init { dir } => gostdoc::init::command(dir.as_deref().unwrap_or(Path::new("."))),
         Command::Build {
             build,
             force,
@@ -523,6 +548,7 @@ fn new_file(kind: DocKind, file: &std::path::Path) -> ExitCode {
                 file.display(),
                 file.display()
             );
+            gostdoc::schema::place_beside_document(file);
             ExitCode::SUCCESS
         }
         Err(e) => {
