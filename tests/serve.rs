@@ -626,3 +626,38 @@ fn requests_another_site_makes_the_browser_send_are_refused() {
     assert!(own.starts_with("HTTP/1.1 201"), "{own}");
     assert!(data.join("x.toml").exists());
 }
+
+#[test]
+fn a_notepad_file_keeps_its_crlf_and_bom_when_saved() {
+    let (_dir, data) = workspace();
+    let path = data.join(SEED_000);
+    let original = std::fs::read_to_string(&path).unwrap();
+    let windows = format!("\u{feff}{}", original.replace('\n', "\r\n"));
+    std::fs::write(&path, &windows).unwrap();
+    let server = serve(&data);
+    let loaded = get(&server, &format!("/api/document?{}", doc(SEED_000))).json();
+    // The editor gets the text as it shows it: no mark, LF line ends.
+    let text = loaded["text"].as_str().unwrap();
+    assert_eq!(text, original);
+    let edited = text.replacen("рабочего", "РАБОЧЕГО", 1);
+    let version = loaded["version"].as_str().unwrap();
+    let saved = post(
+        &server,
+        &format!("/api/save?{}&version={version}", doc(SEED_000)),
+        edited.as_bytes(),
+    );
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let expected = format!("\u{feff}{}", edited.replace('\n', "\r\n"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), expected);
+    // The version returned is the file's: the next save is accepted.
+    let again = post(
+        &server,
+        &format!(
+            "/api/save?{}&version={}",
+            doc(SEED_000),
+            saved.json()["version"].as_str().unwrap()
+        ),
+        edited.as_bytes(),
+    );
+    assert_eq!(again.status, 200, "{}", again.body);
+}

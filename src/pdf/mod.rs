@@ -8,7 +8,8 @@
 //! and cuts pages, [`tables`] lays out rows, [`images`] embeds pictures,
 //! [`content`] encodes each page's drawing operators, [`write`] has
 //! printpdf build the file around them (fonts, subsets, images, metadata)
-//! and [`compact`] trims it.
+//! and [`compact`] trims it. [`svg`] draws the same pages as SVG for the
+//! preview of `gostdoc serve`.
 
 mod compact;
 mod content;

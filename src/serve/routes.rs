@@ -232,7 +232,10 @@ async fn document(Shared(state): AppState, uri: Uri) -> Response {
                 "файл не в кодировке UTF-8: откройте его в Блокноте и сохраните в UTF-8 («Сохранить как» → Кодировка UTF-8)",
             )
         })?;
+        // The editor's lines end in LF; a save puts the file's own line
+        // ends and mark back (see `as_the_file_was`).
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
         Ok(json(
             StatusCode::OK,
             json!({ "text": text, "version": version, "path": path.display().to_string() }),
@@ -302,15 +305,16 @@ fn write_if_unchanged(
     let _one_at_a_time = state.saving.lock().unwrap_or_else(|p| p.into_inner());
     // A link inside the folder is written through: the link stays a link.
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let on_disk = match std::fs::read(&target) {
-        Ok(bytes) => version(&bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+    let previous = match std::fs::read(&target) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
             return Err(ApiError::internal(format!(
                 "не удалось прочитать файл перед сохранением: {e}; ничего не записано"
             )));
         }
     };
+    let on_disk = previous.as_deref().map(version).unwrap_or_default();
     if on_disk != loaded {
         let why = if on_disk.is_empty() {
             "файл удалён с диска после того, как вы его открыли"
@@ -320,15 +324,30 @@ fn write_if_unchanged(
         return Err(ApiError::conflict(format!("{why}: ничего не записано"))
             .with("version", json!(on_disk)));
     }
-    build::write_atomically(&target, text.as_bytes()).map_err(|e| {
+    let bytes = as_the_file_was(previous.as_deref(), text);
+    build::write_atomically(&target, &bytes).map_err(|e| {
         ApiError::internal(format!(
             "не удалось записать файл: {e}; проверьте место на диске и права на папку. Файл на диске остался прежним"
         ))
     })?;
-    Ok(json(
-        StatusCode::OK,
-        json!({ "version": version(text.as_bytes()) }),
-    ))
+    Ok(json(StatusCode::OK, json!({ "version": version(&bytes) })))
+}
+
+/// The editor's text (LF line ends, no byte-order mark) as the file had
+/// it: a file written in Windows Notepad keeps its CRLF and its BOM, so a
+/// save changes only what the user changed.
+fn as_the_file_was(previous: Option<&[u8]>, text: &str) -> Vec<u8> {
+    let previous = previous.unwrap_or_default();
+    let mut out = Vec::with_capacity(text.len() + text.len() / 20 + 3);
+    if previous.starts_with("\u{feff}".as_bytes()) && !text.starts_with('\u{feff}') {
+        out.extend_from_slice("\u{feff}".as_bytes());
+    }
+    if previous.windows(2).any(|w| w == b"\r\n") {
+        out.extend_from_slice(text.replace("\r\n", "\n").replace('\n', "\r\n").as_bytes());
+    } else {
+        out.extend_from_slice(text.as_bytes());
+    }
+    out
 }
 
 /// A new document from a kind's starter.

@@ -176,8 +176,10 @@
 
   function setText(answer) {
     version = answer.version;
-    savedText = answer.text;
     cm.setValue(answer.text);
+    // As CodeMirror holds it (its own line ends), so that the text just
+    // loaded is not «changed».
+    savedText = cm.getValue();
     cm.clearHistory();
     lastChangeAt = 0;
     clearTimeout(timer);
