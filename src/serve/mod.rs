@@ -10,12 +10,12 @@
 //! Everything works offline: the page, CodeMirror and the fonts are in the
 //! binary.
 //!
-//! - [`documents`] names the documents and keeps requests inside the folder;
-//! - [`routes`] answers the browser;
-//! - [`preview`] checks an unsaved text and draws its pages;
-//! - [`snippets`] turns the forms into TOML;
-//! - [`http`] has the shared request and error handling;
-//! - [`assets`] serves the page, its script and the vendored files.
+//! - `documents` names the documents and keeps requests inside the folder;
+//! - `routes` answers the browser;
+//! - `preview` checks an unsaved text and draws its pages;
+//! - `snippets` turns the forms into TOML;
+//! - `http` has the shared request and error handling;
+//! - `assets` serves the page, its script and the vendored files.
 
 mod assets;
 mod documents;
