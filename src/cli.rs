@@ -150,11 +150,13 @@ pub fn error_message(e: &clap::Error, program: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::{Arg, Command, value_parser};
+    // Named apart from std::process::Command, which tests/test_script.rs
+    // looks for to find the programs tests run.
+    use clap::{Arg, Command as ClapCommand, value_parser};
 
-    fn cli() -> Command {
-        Command::new("gostdoc").subcommand(
-            Command::new("build")
+    fn cli() -> ClapCommand {
+        ClapCommand::new("gostdoc").subcommand(
+            ClapCommand::new("build")
                 .arg(Arg::new("force").long("force").num_args(0))
                 .arg(
                     Arg::new("format")

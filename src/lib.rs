@@ -14,9 +14,9 @@
 //! | rebuild on save | [`watch`] | |
 //! | выписка из протокола: one agenda item, certified | [`extract`] | files in `output/` |
 //! | the editor in the browser: check and preview as you type, save safely | [`serve`] | a local web page |
-//! | the JSON Schema of the input, for editors; a ready folder (`gostdoc init`) | [`schema`], [`init`] | `gostdoc.schema.json`, a project folder |
 //! | show diagnostics to a person (colours) or a program (JSON lines) | [`report`] | terminal text |
 //! | the command line's own words (help, errors) in Russian | [`cli`] | |
+//! | the JSON Schema of the input, for editors; a ready folder (`gostdoc init`) | [`schema`], [`init`] | `gostdoc.schema.json`, a project folder |
 //!
 //! [`russian`] holds the language: cases of names and positions, dates in
 //! words, plural agreement, typography. Templates use it through Tera

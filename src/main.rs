@@ -1,7 +1,7 @@
 //! The `gostdoc` command line: parses arguments, runs the build, prints
 //! the report and sets the exit code. All the work is in the library.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use gostdoc::build::{self, BuildOptions, Format, Report};
 use gostdoc::diagnostic::Diagnostics;
 use gostdoc::model::DocKind;
@@ -17,6 +17,55 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Цвета в сообщениях: auto (на терминале, если не задана переменная
+    /// NO_COLOR), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "КОГДА")]
+    color: ColorArg,
+    /// Печатать только ошибки и предупреждения.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Печатать подробнее: все записанные файлы, даже если их много.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// Вид сообщений: human (для человека) или json (строка JSON на
+    /// сообщение и итог последней строкой: для редакторов и CI).
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human, value_name = "ВИД")]
+    message_format: MessageFormat,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorArg {
+    /// На терминале, если не задана переменная NO_COLOR.
+    Auto,
+    /// Всегда.
+    Always,
+    /// Никогда.
+    Never,
+}
+
+/// `--message-format`.
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum MessageFormat {
+    /// Для человека, по-русски.
+    Human,
+    /// Строка JSON на сообщение.
+    Json,
+}
+
+/// How much to print and in what form: the global options.
+#[derive(Clone, Copy)]
+struct Out {
+    format: MessageFormat,
+    quiet: bool,
+    verbose: bool,
+}
+
+impl Out {
+    /// A progress bar is for a person who asked for messages.
+    fn shows_progress(self) -> bool {
+        !self.quiet && self.format == MessageFormat::Human
+    }
 }
 
 #[derive(Subcommand)]
@@ -37,12 +86,13 @@ enum Command {
     /// сборке, и предупреждения о подозрительном содержании.
     Check {
         /// Файлы и папки с документами. По умолчанию: data/
+        #[arg(value_name = "ПУТИ")]
         paths: Vec<PathBuf>,
         /// Папка с шаблонами, заменяющими встроенные.
-        #[arg(long)]
+        #[arg(long, value_name = "ПАПКА")]
         templates: Option<PathBuf>,
         /// Сколько документов проверять одновременно (по умолчанию: по числу ядер).
-        #[arg(short, long)]
+        #[arg(short, long, value_name = "ЧИСЛО")]
         jobs: Option<usize>,
         /// Разрешить читать профили, изображения и шаблоны из этой папки,
         /// даже если она вне папок с документами (можно указать несколько раз).
@@ -60,6 +110,7 @@ enum Command {
     /// Файлы: <имя протокола>_vypiska_<N>.docx и .pdf.
     Extract {
         /// Файл протокола.
+        #[arg(value_name = "ФАЙЛ")]
         file: PathBuf,
         /// Номер вопроса повестки.
         #[arg(
@@ -77,13 +128,13 @@ enum Command {
         #[arg(long, value_name = "КОМУ")]
         to: Option<String>,
         /// Папка для выписок.
-        #[arg(short, long, default_value = "output")]
+        #[arg(short, long, default_value = "output", value_name = "ПАПКА")]
         output: PathBuf,
         /// Форматы через запятую: docx, pdf.
-        #[arg(long, value_delimiter = ',', default_values = ["docx", "pdf"])]
+        #[arg(long, value_delimiter = ',', default_values = ["docx", "pdf"], value_name = "ФОРМАТЫ")]
         format: Vec<FormatArg>,
         /// Дата заверения (17.05.2024). По умолчанию: сегодня.
-        #[arg(long, value_parser = gostdoc::extract::parse_date)]
+        #[arg(long, value_parser = gostdoc::extract::parse_date, value_name = "ДАТА")]
         date: Option<chrono::NaiveDate>,
         /// Должность заверяющего. По умолчанию: «Секретарь» (или как
         /// подписан секретарь в протоколе).
@@ -93,10 +144,10 @@ enum Command {
         #[arg(long, value_name = "ИМЯ")]
         signer: Option<String>,
         /// Папка с шаблонами, заменяющими встроенные (extract.xml и другие).
-        #[arg(long)]
+        #[arg(long, value_name = "ПАПКА")]
         templates: Option<PathBuf>,
         /// Папка со шрифтом для PDF вместо встроенного (как у build).
-        #[arg(long)]
+        #[arg(long, value_name = "ПАПКА")]
         fonts: Option<PathBuf>,
     },
     /// Напечатать JSON-схему входных файлов для редакторов (VS Code с
@@ -113,16 +164,28 @@ enum Command {
     /// организации, схему для редактора, templates/ и README.md.
     Init {
         /// Папка (по умолчанию: текущая); она должна быть пустой или отсутствовать.
+        #[arg(value_name = "ПАПКА")]
         dir: Option<PathBuf>,
     },
+    /// Напечатать дополнение команд для оболочки: bash, zsh, fish,
+    /// powershell, elvish (например: gostdoc completions bash >
+    /// ~/.local/share/bash-completion/completions/gostdoc).
+    Completions {
+        /// Оболочка.
+        #[arg(value_name = "ОБОЛОЧКА")]
+        shell: clap_complete::Shell,
+    },
+    /// Напечатать страницу справки man (например: gostdoc man > gostdoc.1).
+    Man,
     /// Создать заготовку документа с пояснениями.
     New {
         /// Вид документа: protocol (протокол), resolution (постановление),
         /// rasporyazhenie (распоряжение), prikaz (приказ), reshenie (решение),
         /// plan (утверждаемый план или положение).
-        #[arg(value_parser = parse_kind)]
+        #[arg(value_parser = parse_kind, value_name = "ВИД")]
         kind: DocKind,
         /// Файл, который нужно создать.
+        #[arg(value_name = "ФАЙЛ")]
         file: PathBuf,
     },
     /// Редактор в браузере: список документов, правка с проверкой и
@@ -146,23 +209,24 @@ enum Command {
 struct BuildArgs {
     /// Файлы и папки с документами (папки просматриваются рекурсивно).
     /// По умолчанию: data/
+    #[arg(value_name = "ПУТИ")]
     paths: Vec<PathBuf>,
     /// Папка для готовых документов.
-    #[arg(short, long, default_value = "output")]
+    #[arg(short, long, default_value = "output", value_name = "ПАПКА")]
     output: PathBuf,
     /// Папка с шаблонами, заменяющими встроенные (по имени файла).
-    #[arg(long)]
+    #[arg(long, value_name = "ПАПКА")]
     templates: Option<PathBuf>,
     /// Форматы через запятую: docx, pdf.
-    #[arg(long, value_delimiter = ',', default_values = ["docx", "pdf"])]
+    #[arg(long, value_delimiter = ',', default_values = ["docx", "pdf"], value_name = "ФОРМАТЫ")]
     format: Vec<FormatArg>,
     /// Папка со шрифтом для PDF вместо встроенного Liberation Serif:
     /// четыре файла TTF с Regular, Bold, Italic и BoldItalic в имени
     /// (например, PT Astra Serif).
-    #[arg(long)]
+    #[arg(long, value_name = "ПАПКА")]
     fonts: Option<PathBuf>,
     /// Сколько документов собирать одновременно (по умолчанию: по числу ядер).
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "ЧИСЛО")]
     jobs: Option<usize>,
     /// Разрешить читать профили, изображения и шаблоны из этой папки,
     /// даже если она вне папок с документами (можно указать несколько раз).
@@ -202,7 +266,21 @@ enum FormatArg {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    console::use_utf8();
+    let cli = match parse_cli() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    anstream::ColorChoice::write_global(match cli.color {
+        ColorArg::Auto => anstream::ColorChoice::Auto,
+        ColorArg::Always => anstream::ColorChoice::Always,
+        ColorArg::Never => anstream::ColorChoice::Never,
+    });
+    let out = Out {
+        format: cli.message_format,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
     match cli.command {
         Command::Schema { profile, output } => gostdoc::schema::command(
             if profile {
@@ -227,7 +305,8 @@ fn main() -> ExitCode {
             };
             options.force = force;
             options.prune = prune;
-            finish(&build::run(&options), "собрано")
+            options.progress &= out.shows_progress();
+            finish(&build::run(&options), "собрано", out)
         }
         Command::Check {
             paths,
@@ -239,8 +318,8 @@ fn main() -> ExitCode {
             options.templates_dir = templates;
             options.jobs = jobs;
             options.allow_outside = allow_outside;
-            options.progress = std::io::stderr().is_terminal();
-            finish(&build::check(&options), "проверено")
+            options.progress = std::io::stderr().is_terminal() && out.shows_progress();
+            finish(&build::check(&options), "проверено", out)
         }
         Command::Watch { build } => {
             let options = match build.options() {
@@ -260,14 +339,23 @@ fn main() -> ExitCode {
                     .join(", ")
             );
             let mut first = true;
+            // The failures last shown: a standing error is not shown again
+            // when an unrelated file is saved.
+            let mut shown = String::new();
             let result = gostdoc::watch::watch(&options, |report| {
                 if first {
-                    print_notes(report);
+                    print_notes(report, out);
                     first = false;
                 }
-                if report.documents_built > 0 || report.has_failures() {
-                    finish_without_notes(report, "собрано");
+                let failures: String = report
+                    .failed
+                    .iter()
+                    .map(|(file, d)| format!("{}\n{d}\n", file.display()))
+                    .collect();
+                if report.documents_built > 0 || (report.has_failures() && failures != shown) {
+                    finish_without_notes(report, "собрано", out);
                 }
+                shown = failures;
             });
             match result {
                 Ok(()) => ExitCode::SUCCESS,
@@ -278,6 +366,8 @@ fn main() -> ExitCode {
             }
         }
         Command::New { kind, file } => new_file(kind, &file),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man_page(),
         Command::Serve { paths, port, open } => serve(paths, port, open),
         Command::Extract {
             file,
@@ -446,63 +536,178 @@ fn default_inputs(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 const LIST_OUTPUTS_UP_TO: usize = 20;
 
 /// Prints every diagnostic, grouped by file, then a one-line summary.
-fn finish(report: &Report, done_word: &str) -> ExitCode {
-    print_notes(report);
-    finish_without_notes(report, done_word)
+fn finish(report: &Report, done_word: &str, out: Out) -> ExitCode {
+    print_notes(report, out);
+    finish_without_notes(report, done_word, out)
 }
 
 /// Notes about the build as a whole: where the templates came from, fewer
 /// threads than asked.
-fn print_notes(report: &Report) {
+fn print_notes(report: &Report, out: Out) {
+    if out.quiet || out.format == MessageFormat::Json {
+        return;
+    }
     for note in &report.notes {
-        eprintln!("примечание: {note}");
+        anstream::eprintln!("примечание: {note}");
+    }
+}
+
+/// Diagnostics for a person: grouped by file, coloured where the terminal
+/// shows colours; or one JSON line each, on stdout, for a program.
+fn print_diagnostics(groups: &[(&Path, &Diagnostics)], out: Out) {
+    let mut by_file: BTreeMap<&Path, Vec<&Diagnostics>> = BTreeMap::new();
+    for (file, diags) in groups {
+        by_file.entry(file).or_default().push(diags);
+    }
+    for (file, groups) in by_file {
+        if out.format == MessageFormat::Json {
+            for d in groups.iter().flat_map(|g| &g.0) {
+                println!("{}", gostdoc::report::json_line(d));
+            }
+            continue;
+        }
+        anstream::eprintln!("{}", gostdoc::report::file_header(file));
+        for d in groups.iter().flat_map(|g| &g.0) {
+            anstream::eprintln!("{}", gostdoc::report::styled(d));
+        }
+        anstream::eprintln!();
     }
 }
 
 /// [`finish`] for the rebuilds of `watch`, whose notes were printed once
 /// at the first build.
-fn finish_without_notes(report: &Report, done_word: &str) -> ExitCode {
-    let mut by_file: BTreeMap<&Path, Vec<&Diagnostics>> = BTreeMap::new();
-    for (file, diags) in report.failed.iter().chain(&report.warnings) {
-        by_file.entry(file).or_default().push(diags);
-    }
-    for (file, groups) in by_file {
-        eprintln!("── {}", file.display());
-        for diags in groups {
-            eprintln!("{diags}");
-        }
-        eprintln!();
-    }
-    if report.built.len() <= LIST_OUTPUTS_UP_TO {
-        for path in &report.built {
-            println!("  {}", path.display());
-        }
-    }
-    for path in &report.pruned {
-        println!("  удалён {}", path.display());
-    }
-    if !report.stale.is_empty() {
-        println!("исходных файлов этих документов больше нет:");
-        for path in &report.stale {
-            println!("  {}", path.display());
-        }
-        println!("удалить их: gostdoc build --prune");
-    }
+fn finish_without_notes(report: &Report, done_word: &str, out: Out) -> ExitCode {
+    let groups: Vec<(&Path, &Diagnostics)> = report
+        .failed
+        .iter()
+        .chain(&report.warnings)
+        .map(|(f, d)| (f.as_path(), d))
+        .collect();
+    print_diagnostics(&groups, out);
     let done = report.documents_built + report.checked.len();
-    if report.up_to_date > 0 {
+    if out.format == MessageFormat::Json {
+        let outputs: Vec<&Path> = report.built.iter().map(PathBuf::as_path).collect();
+        let command = if done_word == "проверено" {
+            "check"
+        } else {
+            "build"
+        };
         println!(
-            "{done_word}: {done}, без изменений: {}, с ошибками: {}",
-            report.up_to_date,
-            report.failed.len()
+            "{}",
+            gostdoc::report::json_summary(
+                command,
+                done,
+                report.up_to_date,
+                report.failed.len(),
+                &outputs
+            )
         );
-    } else {
-        println!("{done_word}: {done}, с ошибками: {}", report.failed.len());
+    } else if !out.quiet {
+        if out.verbose || report.built.len() <= LIST_OUTPUTS_UP_TO {
+            for path in &report.built {
+                println!("  {}", path.display());
+            }
+        }
+        for path in &report.pruned {
+            println!("  удалён {}", path.display());
+        }
+        if !report.stale.is_empty() {
+            println!("исходных файлов этих документов больше нет:");
+            for path in &report.stale {
+                println!("  {}", path.display());
+            }
+            println!("удалить их: gostdoc build --prune");
+        }
+        if report.up_to_date > 0 {
+            println!(
+                "{done_word}: {done}, без изменений: {}, с ошибками: {}",
+                report.up_to_date,
+                report.failed.len()
+            );
+        } else {
+            println!("{done_word}: {done}, с ошибками: {}", report.failed.len());
+        }
     }
     if report.has_failures() {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Parses the command line. Help and version go to stdout with clap's
+/// English words in Russian; a mistake is said in Russian
+/// ([`gostdoc::cli::error_message`]) on stderr, with exit code 2.
+fn parse_cli() -> Result<Cli, ExitCode> {
+    use clap::error::ErrorKind;
+    Cli::try_parse().map_err(|e| match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let text = gostdoc::cli::russian_help(&e.render().ansi().to_string());
+            anstream::print!("{text}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            anstream::eprint!("{}", gostdoc::cli::error_message(&e, "gostdoc"));
+            ExitCode::from(2)
+        }
+    })
+}
+
+/// The shell completions of `gostdoc completions SHELL`, on stdout.
+fn completions(shell: clap_complete::Shell) -> ExitCode {
+    let mut command = Cli::command();
+    // Into memory first: clap_complete panics on a write error (a closed
+    // pipe, `| head`).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "gostdoc", &mut script);
+    write_stdout(&script)
+}
+
+/// Writes `bytes` to stdout; a closed pipe or a full disk is a message,
+/// not a panic.
+fn write_stdout(bytes: &[u8]) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("не удалось вывести текст: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The man page of `gostdoc man` (roff), on stdout.
+fn man_page() -> ExitCode {
+    let page = clap_mangen::Man::new(Cli::command());
+    let mut roff = Vec::new();
+    match page.render(&mut roff) {
+        Ok(()) => write_stdout(&roff),
+        Err(e) => {
+            eprintln!("не удалось составить страницу справки: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Russian in the Windows console: the console is told the program writes
+/// UTF-8 (code page 65001), or it shows Russian as garbage.
+mod console {
+    #[cfg(windows)]
+    pub(crate) fn use_utf8() {
+        use windows_sys::Win32::System::Console::{SetConsoleCP, SetConsoleOutputCP};
+        const CP_UTF8: u32 = 65001;
+        // SAFETY: plain Win32 calls with a constant; a failure (no console)
+        // changes nothing.
+        unsafe {
+            SetConsoleOutputCP(CP_UTF8);
+            SetConsoleCP(CP_UTF8);
+        }
+    }
+
+    #[cfg(not(windows))]
+    pub(crate) fn use_utf8() {}
 }
 
 /// `gostdoc serve`: starts the editor and serves until Ctrl+C.
