@@ -42,6 +42,11 @@ requirements() {
   need cmd pdffonts poppler-utils
   need cmd pdfinfo poppler-utils
   need cmd qpdf qpdf
+  # The Windows build, checked here (scripts/windows_check.sh): mingw-w64
+  # links it, wine runs it on data/, and its files must equal ours.
+  need cmd x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
+  need cmd wine wine
+  need file /usr/lib/wine/wine64 wine64
   # The editor of `gostdoc serve` in a real browser (tests/serve_browser.rs
   # runs tests/browser/serve_test.py): Debian's Chromium, driven headless by
   # Playwright, which uses it as it is (no browser download).
@@ -139,4 +144,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-cargo test --all-targets --no-fail-fast
+status=0
+cargo test --all-targets --no-fail-fast || status=$?
+# After the tests, so that a broken Windows build never hides their results.
+scripts/windows_check.sh || status=1
+exit $status

@@ -164,7 +164,11 @@ pub(crate) fn zip_parts(parts: &[(String, Vec<u8>)]) -> zip::result::ZipResult<V
         // Fast compression: the files are small and rendering must be quick.
         .compression_level(Some(1))
         .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
+        .unix_permissions(0o644)
+        // «Made by Unix» on every system: the zip crate writes the system
+        // it runs on, and the DOCX of the Windows build must be
+        // byte-identical to this one (scripts/windows_check.sh).
+        .system(zip::System::Unix);
     for (name, data) in parts {
         zip.start_file(name.as_str(), options)?;
         zip.write_all(data)?;
