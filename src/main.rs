@@ -339,23 +339,27 @@ fn main() -> ExitCode {
                     .join(", ")
             );
             let mut first = true;
-            // The failures last shown: a standing error is not shown again
-            // when an unrelated file is saved.
-            let mut shown = String::new();
+            // The failures shown so far, by file: a standing error is not
+            // shown again when an unrelated file is saved (the summary
+            // line still counts it).
+            let mut shown: BTreeMap<PathBuf, String> = BTreeMap::new();
             let result = gostdoc::watch::watch(&options, |report| {
                 if first {
                     print_notes(report, out);
                     first = false;
                 }
-                let failures: String = report
+                let seen = |file: &Path, d: &Diagnostics| {
+                    shown.get(file).is_some_and(|text| *text == d.to_string())
+                };
+                let fresh = report.failed.iter().any(|(f, d)| !seen(f, d));
+                if report.documents_built > 0 || fresh {
+                    finish_without_notes(report, "собрано", out, &seen);
+                }
+                shown = report
                     .failed
                     .iter()
-                    .map(|(file, d)| format!("{}\n{d}\n", file.display()))
+                    .map(|(f, d)| (f.clone(), d.to_string()))
                     .collect();
-                if report.documents_built > 0 || (report.has_failures() && failures != shown) {
-                    finish_without_notes(report, "собрано", out);
-                }
-                shown = failures;
             });
             match result {
                 Ok(()) => ExitCode::SUCCESS,
@@ -538,7 +542,7 @@ const LIST_OUTPUTS_UP_TO: usize = 20;
 /// Prints every diagnostic, grouped by file, then a one-line summary.
 fn finish(report: &Report, done_word: &str, out: Out) -> ExitCode {
     print_notes(report, out);
-    finish_without_notes(report, done_word, out)
+    finish_without_notes(report, done_word, out, &|_, _| false)
 }
 
 /// Notes about the build as a whole: where the templates came from, fewer
@@ -575,11 +579,18 @@ fn print_diagnostics(groups: &[(&Path, &Diagnostics)], out: Out) {
 }
 
 /// [`finish`] for the rebuilds of `watch`, whose notes were printed once
-/// at the first build.
-fn finish_without_notes(report: &Report, done_word: &str, out: Out) -> ExitCode {
+/// at the first build; failures for which `shown` holds were printed
+/// before and are only counted.
+fn finish_without_notes(
+    report: &Report,
+    done_word: &str,
+    out: Out,
+    shown: &dyn Fn(&Path, &Diagnostics) -> bool,
+) -> ExitCode {
     let groups: Vec<(&Path, &Diagnostics)> = report
         .failed
         .iter()
+        .filter(|(f, d)| !shown(f, d))
         .chain(&report.warnings)
         .map(|(f, d)| (f.as_path(), d))
         .collect();

@@ -168,3 +168,55 @@ fn watch_says_a_path_is_missing_instead_of_waiting() {
         stderr(&out)
     );
 }
+
+/// `watch` shows a standing error once: saving another document rebuilds
+/// it and counts the error in the summary, but does not print it again.
+#[test]
+fn watch_shows_a_standing_error_once() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    two_documents(dir.path());
+    let (out_log, err_log) = (dir.path().join("out.log"), dir.path().join("err.log"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gostdoc"))
+        .args(["watch", "data"])
+        .current_dir(dir.path())
+        .stdout(std::fs::File::create(&out_log).unwrap())
+        .stderr(std::fs::File::create(&err_log).unwrap())
+        .spawn()
+        .unwrap();
+    let summaries = || {
+        std::fs::read_to_string(&out_log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.starts_with("собрано:"))
+            .count()
+    };
+    let wait_for = |n: usize| {
+        let started = Instant::now();
+        while summaries() < n && started.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        summaries() >= n
+    };
+    let first = wait_for(1);
+    std::thread::sleep(Duration::from_millis(500));
+    let draft = dir.path().join("data/draft.toml");
+    let text = std::fs::read_to_string(&draft).unwrap();
+    std::fs::write(&draft, text.replace("О дежурстве", "О дежурстве в декабре")).unwrap();
+    let second = wait_for(2);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let out = std::fs::read_to_string(&out_log).unwrap();
+    let err = std::fs::read_to_string(&err_log).unwrap();
+    assert!(first && second, "two builds expected:\n{out}\n{err}");
+    assert_eq!(
+        err.matches("такой даты не бывает").count(),
+        1,
+        "the standing error printed again:\n{err}"
+    );
+    assert!(
+        out.lines().filter(|l| l.contains("с ошибками: 1")).count() == 2,
+        "the summary still counts it:\n{out}"
+    );
+}
