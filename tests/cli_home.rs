@@ -173,7 +173,7 @@ fn watch_says_a_path_is_missing_instead_of_waiting() {
 /// it and counts the error in the summary, but does not print it again.
 #[test]
 fn watch_shows_a_standing_error_once() {
-    use std::process::{Command, Stdio};
+    use std::process::Command;
     use std::time::{Duration, Instant};
     let dir = tempfile::tempdir().unwrap();
     two_documents(dir.path());
