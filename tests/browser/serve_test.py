@@ -15,35 +15,20 @@ the last keystroke to the new pages in the page) on seeds 000 and 004,
 """
 
 import json
-import re
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from gostdoc_server import start_server
+
 CHROMIUM = "/usr/bin/chromium"
 SEED_PROTOCOL = "000_elnya_rabochee_soveshchanie.toml"
 LATENCY_SEEDS = [SEED_PROTOCOL, "004_slavsk_postanovlenie_227.toml"]
 EDITS = 20
 TIMEOUT_MS = 15000
-
-
-def start_server(binary, data):
-    server = subprocess.Popen(
-        [binary, "serve", str(data), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = server.stdout.readline()
-    found = re.search(r"http://127\.0\.0\.1:\d+/", line)
-    if not found:
-        server.kill()
-        raise SystemExit(f"the server printed no address: {line!r} {server.stderr.read()!r}")
-    return server, found.group(0)
 
 
 def editor_of(page, base, name):
