@@ -18,6 +18,7 @@ cd "$(dirname "$0")/.."
 #   need font FAMILY  DEB-PACKAGE    a font family fontconfig must know
 #   need py   MODULE  PYPI-PACKAGE   a module the tests run as `python3 -m MODULE`
 #   need cmd  PROGRAM npm:PACKAGE    a program from the npm registry (npm install -g)
+#   need cmd  PROGRAM cargo:CRATE@VERSION  a program built from crates.io (cargo install)
 # tests/test_script.rs fails when a test runs a program or a Python module
 # that has no line here, so a new tool is added here or the suite is red.
 # Lines are checked in order: a `font` line needs fc-list, a `py` line
@@ -52,6 +53,13 @@ requirements() {
   # Playwright, which uses it as it is (no browser download).
   need cmd chromium chromium
   need py playwright playwright
+  # The same editor in Firefox (tests/browser/serve_firefox.py): Debian's
+  # Firefox ESR driven headless through WebDriver by Mozilla's geckodriver,
+  # built from crates.io (about 2.5 minutes on 2 cores, once), and Selenium,
+  # given both paths so that it downloads nothing.
+  need cmd firefox-esr firefox-esr
+  need py selenium selenium
+  need cmd geckodriver cargo:geckodriver@0.36.0
   # Taplo, the engine of VS Code's Even Better TOML, checks our files
   # against gostdoc's JSON Schema as the editor does (tests/schema.rs);
   # from npm (a WASM build, nothing to compile), so npm comes first.
@@ -74,7 +82,7 @@ present() {
   esac
 }
 
-declare -A deb=() pypi=() npmpkg=()
+declare -A deb=() pypi=() npmpkg=() cratepkg=()
 missing=()
 need() {
   present "$1" "$2" && return 0
@@ -82,6 +90,7 @@ need() {
   case $1:$3 in
   py:*) pypi[$3]=1 ;;
   *:npm:*) npmpkg[${3#npm:}]=1 ;;
+  *:cargo:*) cratepkg[${3#cargo:}]=1 ;;
   *) deb[$3]=1 ;;
   esac
 }
@@ -127,16 +136,26 @@ npm_install() {
   npm install --global --no-audit --no-fund --loglevel=error "$@" >/dev/null
 }
 
+# Into cargo's own bin folder (~/.cargo/bin), which rustup puts on PATH.
+cargo_install() {
+  local crate
+  for crate in "$@"; do
+    echo "installing (cargo): $crate"
+    cargo install --quiet --locked --version "${crate#*@}" "${crate%@*}"
+  done
+}
+
 requirements
 if [ ${#deb[@]} -gt 0 ]; then apt_install "${!deb[@]}"; fi
 if [ ${#pypi[@]} -gt 0 ]; then pip_install "${!pypi[@]}"; fi
 # After apt: npm itself may have just been installed.
 if [ ${#npmpkg[@]} -gt 0 ]; then npm_install "${!npmpkg[@]}"; fi
+if [ ${#cratepkg[@]} -gt 0 ]; then cargo_install "${!cratepkg[@]}"; fi
 if [ ${#missing[@]} -gt 0 ]; then
   # Check again: a wrong package name or path in a `need` line shows here,
   # not as a puzzling test failure.
   missing=()
-  deb=() pypi=() npmpkg=()
+  deb=() pypi=() npmpkg=() cratepkg=()
   requirements
   if [ ${#missing[@]} -gt 0 ]; then
     printf 'scripts/test.sh: still missing after installing: %s\n' "${missing[@]}" >&2

@@ -4,6 +4,9 @@
 //! the preview change, saves with Ctrl+S and finds the file on disk, meets
 //! a conflict, adds a decision point with the form, and prints the
 //! preview's latency on seeds 000 and 004 (median of 20 edits).
+//! tests/browser/serve_firefox.py does the secretary's part in Debian's
+//! Firefox ESR, headless, through geckodriver and Selenium, typing with
+//! real key events and failing on any error the page's scripts throw.
 
 mod common;
 
@@ -23,25 +26,39 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-#[test]
-fn the_editor_works_in_chromium() {
+/// Runs a script of tests/browser/ with the binary and a fresh copy of
+/// `data/`, and returns what it printed; fails when the script does.
+fn browser_test(script: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     copy_dir(&common::root().join("data"), &data);
-    let script = common::root().join("tests/browser/serve_test.py");
+    let script = common::root().join("tests/browser").join(script);
     let output = Command::new("python3")
         .arg(&script)
         .arg(env!("CARGO_BIN_EXE_gostdoc"))
         .arg(&data)
         .output()
-        .expect("python3 runs (scripts/test.sh installs it, with playwright and chromium)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+        .expect("python3 runs (scripts/test.sh installs it and the browsers)");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("{stdout}");
     assert!(
         output.status.success(),
-        "the browser test failed:\n{stdout}\n{stderr}"
+        "the browser test {} failed:\n{stdout}\n{stderr}",
+        script.display()
     );
+    stdout
+}
+
+#[test]
+fn the_editor_works_in_chromium() {
+    let stdout = browser_test("serve_test.py");
     assert!(stdout.contains("functional: ok"), "{stdout}");
     assert!(stdout.contains("latency 004_"), "{stdout}");
+}
+
+#[test]
+fn the_editor_works_in_firefox() {
+    let stdout = browser_test("serve_firefox.py");
+    assert!(stdout.contains("functional: ok"), "{stdout}");
 }
