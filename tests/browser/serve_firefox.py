@@ -10,11 +10,11 @@ DATA_FOLDER is a copy of data/ the test may change. The script starts
 `gostdoc serve DATA_FOLDER --port 0`, then, as a secretary would: opens
 the list and a protocol, checks that Tab leaves the editor, types an
 impossible date with the keyboard and sees the error under its line,
-types the right date and sees the preview's text change, saves with the
-button and finds the date on disk, adds a decision point with the form
-(its text typed into the form) and saves it with Ctrl+S. Exit status 0
-when all holds and the page's scripts threw nothing; the last line says
-how long Firefox took.
+types the right date and sees the preview's text change, types a note in
+Russian, saves with the button and finds both on disk, adds a decision
+point with the form (its text typed into the form) and saves it with
+Ctrl+S. Exit status 0 when all holds and the page's scripts threw
+nothing; the last line says how long Firefox took.
 """
 
 import os
@@ -156,11 +156,17 @@ def secretary(driver, base, data):
     assert after != before
     assert "25.06.2021" in after or "25июня2021" in after, after[:300]
 
-    # «Сохранить»: the file on disk has the new date.
+    # A note in Russian at the end, typed; «Сохранить»: the file on disk
+    # has the new date and the note.
+    cm(driver, "cm.focus(); cm.setCursor({line: cm.lastLine(), ch: 0});")
+    keys(driver, "# Дата исправлена «по журналу»", Keys.ENTER)
+    assert "\n# Дата исправлена «по журналу»\n" in cm(driver, "return cm.getValue();")
     driver.find_element(By.ID, "save").click()
     wait_for(driver, "document.getElementById('status').textContent.startsWith('Сохранено')",
              "«Сохранено» after the button")
-    assert "date = 2021-06-25" in (data / SEED_PROTOCOL).read_text(encoding="utf-8")
+    on_disk = (data / SEED_PROTOCOL).read_text(encoding="utf-8")
+    assert "date = 2021-06-25" in on_disk
+    assert on_disk.endswith("\n# Дата исправлена «по журналу»\n"), on_disk[-200:]
 
     # The form adds a decision point; its text typed into the form.
     shown = previews(driver)
