@@ -37,6 +37,9 @@ fn browser_test(script: &str) -> String {
         .arg(&script)
         .arg(env!("CARGO_BIN_EXE_gostdoc"))
         .arg(&data)
+        // The scripts import tests/browser/gostdoc_server.py: no
+        // __pycache__ left in the work tree.
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .output()
         .expect("python3 runs (scripts/test.sh installs it and the browsers)");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
