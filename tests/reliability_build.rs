@@ -577,7 +577,7 @@ fn a_bad_column_width_is_an_error_at_its_toml_line_not_the_templates() {
         assert_eq!(out.status.code(), Some(1), "{width}");
         let err = stderr(&out);
         assert!(
-            err.contains("data/p.toml, строка 63, столбец 36: ошибка в поле «appendix[0].table.columns[1].width»: ширина столбца 2 («Мероприятия») должна быть числом миллиметров от 5 до 10000"),
+            err.contains("data/p.toml, строка 64, столбец 36: ошибка в поле «appendix[0].table.columns[1].width»: ширина столбца 2 («Мероприятия») должна быть числом миллиметров от 5 до 10000"),
             "{width}: {err}"
         );
         assert!(!err.contains("шаблон"), "{width}: {err}");
@@ -593,7 +593,7 @@ fn a_table_wider_than_the_page_is_narrowed_and_the_build_says_so() {
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("data/p.toml, строка 61, столбец 11: предупреждение в поле «appendix[0].table.columns»: столбцы таблицы шире текста: 12 + 5000 + 35 + 43 = 5090 мм, а ширина текста на книжной странице 170 мм; столбцы сужены пропорционально (но не уже 5 мм): 5, 155, 5, 5 мм"),
+        err.contains("data/p.toml, строка 62, столбец 11: предупреждение в поле «appendix[0].table.columns»: столбцы таблицы шире текста: 12 + 5000 + 35 + 43 = 5090 мм, а ширина текста на книжной странице 170 мм; столбцы сужены пропорционально (но не уже 5 мм): 5, 155, 5, 5 мм"),
         "{err}"
     );
     let out = gostdoc(d, &["check", "data"]);

@@ -444,3 +444,45 @@ fn taplo_accepts_our_files_and_refuses_a_misspelt_key() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The repository's own examples carry the `#:schema` line, and the schema
+/// files it names are committed beside them and equal what `gostdoc schema`
+/// prints, so an editor opening data/ validates it offline and the files
+/// cannot drift; Taplo, following the lines alone, accepts every file.
+#[test]
+fn data_names_its_committed_schema_which_is_the_current_one() {
+    let data = root().join("data");
+    for (target, file) in [
+        (Target::Document, "gostdoc.schema.json"),
+        (Target::Profile, "gostdoc-profile.schema.json"),
+    ] {
+        let committed = std::fs::read_to_string(data.join(file)).unwrap();
+        assert!(
+            committed == schema::text(target),
+            "data/{file} is out of date: gostdoc schema{} --output data/{file}",
+            if target == Target::Profile { " --profile" } else { "" }
+        );
+    }
+    let mut files = Vec::new();
+    for path in toml_files(&data) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let expected = if path.parent().unwrap().ends_with("profiles") {
+            "#:schema ../gostdoc-profile.schema.json\n"
+        } else {
+            "#:schema ./gostdoc.schema.json\n"
+        };
+        assert!(text.starts_with(expected), "{}", path.display());
+        files.push(path.display().to_string());
+    }
+    let out = std::process::Command::new("taplo")
+        .arg("check")
+        .args(&files)
+        .current_dir(&data)
+        .output()
+        .expect("taplo is installed by scripts/test.sh");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
