@@ -460,7 +460,11 @@ fn data_names_its_committed_schema_which_is_the_current_one() {
         assert!(
             committed == schema::text(target),
             "data/{file} is out of date: gostdoc schema{} --output data/{file}",
-            if target == Target::Profile { " --profile" } else { "" }
+            if target == Target::Profile {
+                " --profile"
+            } else {
+                ""
+            }
         );
     }
     let mut files = Vec::new();
