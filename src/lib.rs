@@ -13,6 +13,7 @@
 //! | find inputs, render in parallel, write files atomically, skip what is up to date | [`build`] | files in `output/` |
 //! | rebuild on save | [`watch`] | |
 //! | выписка из протокола: one agenda item, certified | [`extract`] | files in `output/` |
+//! | the register of assignments: decisions, points and roadmap rows with deadlines, their status on a date | [`assignments`] | [`assignments::Assignment`]s |
 //! | the editor in the browser: check and preview as you type, save safely | [`serve`] | a local web page |
 //! | show diagnostics to a person (colours) or a program (JSON lines) | [`report`] | terminal text |
 //! | the command line's own words (help, errors) in Russian | [`cli`] | |
@@ -29,6 +30,7 @@
 //! [`build`] writes output files.
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod assignments;
 pub mod build;
 pub mod cli;
 pub mod diagnostic;

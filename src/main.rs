@@ -150,6 +150,39 @@ enum Command {
         #[arg(long, value_name = "ПАПКА")]
         fonts: Option<PathBuf>,
     },
+    /// Реестр поручений: пункты решений протоколов, пункты актов и строки
+    /// «дорожных карт» со сроками, их состояние на дату (просрочено, срок
+    /// подходит, позже, периодически, без срока). Код выхода 3, если
+    /// что-то из показанного просрочено.
+    Assignments {
+        /// Файлы и папки с документами. По умолчанию: data/
+        #[arg(value_name = "ПУТИ")]
+        paths: Vec<PathBuf>,
+        /// Состояние на эту дату (2021-09-02 или 02.09.2021). По умолчанию: сегодня.
+        #[arg(long, value_parser = gostdoc::extract::parse_date, value_name = "ДАТА")]
+        as_of: Option<chrono::NaiveDate>,
+        /// «Срок подходит», если до последнего дня осталось не больше стольких дней.
+        #[arg(long, default_value_t = 14, value_name = "ДНЕЙ")]
+        due_within: u32,
+        /// Только поручения этому органу или лицу (в любом падеже: «Отдел
+        /// образования» найдёт «Отделу образования …»).
+        #[arg(long, value_name = "КОМУ")]
+        to: Option<String>,
+        /// Только с этим состоянием (через запятую): overdue (просрочено),
+        /// due (срок подходит), later (позже), periodic (периодически),
+        /// none (без срока).
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "СОСТОЯНИЕ")]
+        status: Vec<StatusArg>,
+        /// Только с последним днём срока не раньше этой даты.
+        #[arg(long, value_parser = gostdoc::extract::parse_date, value_name = "ДАТА")]
+        from: Option<chrono::NaiveDate>,
+        /// Только с последним днём срока не позже этой даты.
+        #[arg(long, value_parser = gostdoc::extract::parse_date, value_name = "ДАТА")]
+        until: Option<chrono::NaiveDate>,
+        /// Вид вывода: table (таблица), csv, json.
+        #[arg(long, value_enum, default_value_t = RegisterFormat::Table, value_name = "ВИД")]
+        format: RegisterFormat,
+    },
     /// Напечатать JSON-схему входных файлов для редакторов (VS Code с
     /// Even Better TOML): подсказки ключей, допустимые значения, проверка.
     Schema {
@@ -202,6 +235,32 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+}
+
+/// `assignments --status`.
+#[derive(Clone, Copy, ValueEnum)]
+enum StatusArg {
+    /// Просрочено.
+    Overdue,
+    /// Срок подходит.
+    Due,
+    /// Позже.
+    Later,
+    /// Периодически.
+    Periodic,
+    /// Без срока.
+    None,
+}
+
+/// `assignments --format`.
+#[derive(Clone, Copy, ValueEnum)]
+enum RegisterFormat {
+    /// Таблица на экране.
+    Table,
+    /// CSV.
+    Csv,
+    /// JSON: один массив.
+    Json,
 }
 
 /// What `build` and `watch` share.
@@ -373,6 +432,28 @@ fn main() -> ExitCode {
         Command::Completions { shell } => completions(shell),
         Command::Man => man_page(),
         Command::Serve { paths, port, open } => serve(paths, port, open),
+        Command::Assignments {
+            paths,
+            as_of,
+            due_within,
+            to,
+            status,
+            from,
+            until,
+            format,
+        } => {
+            let clock = gostdoc::assignments::Clock {
+                as_of: as_of.unwrap_or_else(gostdoc::extract::today),
+                due_within: i64::from(due_within),
+            };
+            let filter = gostdoc::assignments::Filter {
+                to,
+                status: status.into_iter().map(StatusArg::kind).collect(),
+                from,
+                until,
+            };
+            assignments(&default_inputs(paths), &clock, &filter, format, out)
+        }
         Command::Extract {
             file,
             item,
@@ -413,6 +494,62 @@ fn main() -> ExitCode {
                 fonts.as_deref(),
             )
         }
+    }
+}
+
+impl StatusArg {
+    fn kind(self) -> gostdoc::assignments::StatusKind {
+        use gostdoc::assignments::StatusKind;
+        match self {
+            StatusArg::Overdue => StatusKind::Overdue,
+            StatusArg::Due => StatusKind::Due,
+            StatusArg::Later => StatusKind::Later,
+            StatusArg::Periodic => StatusKind::Periodic,
+            StatusArg::None => StatusKind::None,
+        }
+    }
+}
+
+/// `gostdoc assignments`: the register on stdout, unreadable documents on
+/// stderr. Exit 1 when a document could not be read (the register is
+/// incomplete), else 3 when anything listed is overdue, else 0.
+fn assignments(
+    inputs: &[PathBuf],
+    clock: &gostdoc::assignments::Clock,
+    filter: &gostdoc::assignments::Filter,
+    format: RegisterFormat,
+    out: Out,
+) -> ExitCode {
+    use gostdoc::assignments::{self as register, StatusKind};
+    let found = register::register(inputs, clock, filter);
+    let groups: Vec<(&Path, &Diagnostics)> =
+        found.failed.iter().map(|(f, d)| (f.as_path(), d)).collect();
+    print_diagnostics(&groups, out);
+    let list = &found.assignments;
+    let code = match format {
+        RegisterFormat::Csv => match register::to_csv(list) {
+            Ok(bytes) => write_stdout(&bytes),
+            Err(message) => {
+                eprintln!("{message}");
+                return ExitCode::FAILURE;
+            }
+        },
+        RegisterFormat::Json => write_stdout(format!("{}\n", register::to_json(list)).as_bytes()),
+        RegisterFormat::Table => {
+            let overdue = anstyle::AnsiColor::Red.on_default().bold();
+            anstream::print!("{}", register::to_table(list, overdue));
+            if !out.quiet {
+                anstream::eprintln!("{}", register::summary(list));
+            }
+            ExitCode::SUCCESS
+        }
+    };
+    if code != ExitCode::SUCCESS || !found.failed.is_empty() {
+        ExitCode::FAILURE
+    } else if list.iter().any(|a| a.status.kind() == StatusKind::Overdue) {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
