@@ -15,11 +15,12 @@ root=$(pwd)
 
 rustup target list --installed | grep -qx x86_64-pc-windows-gnu ||
   rustup target add x86_64-pc-windows-gnu
-# A target folder of its own: `cargo test` holds the main one's lock.
-export CARGO_TARGET_DIR="$root/target/windows"
+# The usual target folder: the Windows build goes to its own triple's
+# folder in it, and the Linux binary is the one the tests just built.
+target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 cargo build --quiet --target x86_64-pc-windows-gnu --bin gostdoc
 cargo build --quiet --bin gostdoc
-linux="$CARGO_TARGET_DIR/debug/gostdoc"
+linux="$target/debug/gostdoc"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -27,7 +28,7 @@ trap 'rm -rf "$work"' EXIT
 # bcryptprimitives.dll that Debian 12's wine 8 lacks (see the C file).
 mkdir "$work/bin"
 exe="$work/bin/gostdoc.exe"
-cp "$CARGO_TARGET_DIR/x86_64-pc-windows-gnu/debug/gostdoc.exe" "$exe"
+cp "$target/x86_64-pc-windows-gnu/debug/gostdoc.exe" "$exe"
 x86_64-w64-mingw32-gcc -shared -O2 -o "$work/bin/bcryptprimitives.dll" \
   scripts/windows/bcryptprimitives.c -ladvapi32
 # A folder named as a secretary would name it.
