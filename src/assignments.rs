@@ -46,10 +46,58 @@ pub struct Assignment {
     pub deadline: Option<Deadline>,
     /// The kind of term.
     pub term: TermKind,
-    /// The last day to do it, for a dated deadline.
+    /// The last day to do it by the document, for a dated deadline.
     pub last_day: Option<NaiveDate>,
+    /// The last day moved by the control file (перенос срока): it then
+    /// counts for the status and the filters; `last_day` stays as signed.
+    pub new_deadline: Option<NaiveDate>,
+    /// Why the deadline moved, from the control file.
+    pub reason: Option<String>,
+    /// Done on this date, from the control file.
+    pub done: Option<NaiveDate>,
+    /// A note from the control file.
+    pub note: Option<String>,
     /// Its status on the date asked.
     pub status: Status,
+}
+
+impl Assignment {
+    /// The last day that counts: the moved one, else the document's.
+    pub fn due_day(&self) -> Option<NaiveDate> {
+        self.new_deadline.or(self.last_day)
+    }
+
+    /// Merges one mark of the control file; later marks of the same point
+    /// override what earlier ones said. The status is recomputed.
+    pub fn apply(&mut self, mark: &crate::control::Mark, clock: &Clock) {
+        self.done = mark.done.or(self.done);
+        self.note = mark.note.clone().or(self.note.take());
+        if mark.new_deadline.is_some() {
+            self.new_deadline = mark.new_deadline;
+            self.reason = mark.reason.clone();
+        }
+        self.status = clock.status_of(self);
+    }
+
+    /// The status with the words of the control file: «исполнено
+    /// 30.08.2021; примечание: …», «срок через 5 дней; срок перенесён на
+    /// 01.12.2021 (по письму министерства)».
+    pub fn state_words(&self) -> String {
+        let mut s = self.status.words();
+        if let Some(new) = self.new_deadline {
+            s.push_str(&format!("; срок перенесён на {}", date::numeric(new)));
+            if let Some(old) = self.last_day {
+                s.push_str(&format!(" с {}", date::numeric(old)));
+            }
+            if let Some(reason) = &self.reason {
+                s.push_str(&format!(" ({reason})"));
+            }
+        }
+        if let Some(note) = &self.note {
+            s.push_str(&format!("; примечание: {note}"));
+        }
+        s
+    }
 }
 
 /// The kind of a deadline, for a person and a filter.
@@ -126,6 +174,13 @@ pub enum Status {
     Periodic,
     /// No deadline, or one in words that gives no date.
     None,
+    /// Done (the control file says so) on or before the date asked.
+    Done {
+        /// The day it was done.
+        on: NaiveDate,
+        /// Days after the last day that counts (0 when in time).
+        late: i64,
+    },
 }
 
 /// The statuses a filter names (`--status`).
@@ -141,6 +196,8 @@ pub enum StatusKind {
     Periodic,
     /// No deadline.
     None,
+    /// Done.
+    Done,
 }
 
 impl Status {
@@ -152,14 +209,15 @@ impl Status {
             Status::Later { .. } => StatusKind::Later,
             Status::Periodic => StatusKind::Periodic,
             Status::None => StatusKind::None,
+            Status::Done { .. } => StatusKind::Done,
         }
     }
 
-    /// Days overdue or left, for a dated deadline.
+    /// Days overdue or left, for a dated deadline not done.
     pub fn days(self) -> Option<i64> {
         match self {
             Status::Overdue { days } | Status::Due { days } | Status::Later { days } => Some(days),
-            Status::Periodic | Status::None => None,
+            Status::Periodic | Status::None | Status::Done { .. } => None,
         }
     }
 
@@ -178,6 +236,12 @@ impl Status {
             Status::Later { days: n } => format!("позже: через {}", days(n)),
             Status::Periodic => "периодически".to_owned(),
             Status::None => "без срока".to_owned(),
+            Status::Done { on, late: 0 } => format!("исполнено {}", date::numeric(on)),
+            Status::Done { on, late } => format!(
+                "исполнено {}, позже срока на {}",
+                date::numeric(on),
+                days(late)
+            ),
         }
     }
 }
@@ -207,6 +271,19 @@ impl Clock {
             }
             (Some(d), None) if is_periodic(d) => Status::Periodic,
             _ => Status::None,
+        }
+    }
+
+    /// The status of an assignment with the control file's marks merged:
+    /// done when done on or before the date asked (a mark dated later
+    /// does not count yet), else by the last day that counts.
+    pub fn status_of(&self, a: &Assignment) -> Status {
+        match a.done {
+            Some(on) if on <= self.as_of => Status::Done {
+                on,
+                late: a.due_day().map_or(0, |d| (on - d).num_days().max(0)),
+            },
+            _ => self.status(a.deadline.as_ref(), a.due_day()),
         }
     }
 }
@@ -247,9 +324,9 @@ pub struct Filter {
     pub to: Option<String>,
     /// Only these statuses (empty: all).
     pub status: Vec<StatusKind>,
-    /// Last day on or after this date.
+    /// Last day (moved, if the control file moved it) on or after this date.
     pub from: Option<NaiveDate>,
-    /// Last day on or before this date.
+    /// Last day (moved, if the control file moved it) on or before this date.
     pub until: Option<NaiveDate>,
 }
 
@@ -270,12 +347,12 @@ impl Filter {
             return false;
         }
         if let Some(from) = self.from
-            && a.last_day.is_none_or(|d| d < from)
+            && a.due_day().is_none_or(|d| d < from)
         {
             return false;
         }
         if let Some(until) = self.until
-            && a.last_day.is_none_or(|d| d > until)
+            && a.due_day().is_none_or(|d| d > until)
         {
             return false;
         }
@@ -348,6 +425,10 @@ impl DocumentInfo {
             deadline_text: deadline.as_ref().map(plain_deadline).unwrap_or_default(),
             term: TermKind::of(deadline.as_ref()),
             last_day: last,
+            new_deadline: None,
+            reason: None,
+            done: None,
+            note: None,
             status: clock.status(deadline.as_ref(), last),
             deadline,
         }
@@ -541,12 +622,15 @@ fn plain_deadline(d: &Deadline) -> String {
 pub struct Register {
     /// The assignments, document by document in file order.
     pub assignments: Vec<Assignment>,
-    /// Documents that could not be read.
+    /// Documents that could not be read, and control files that could not.
     pub failed: Vec<(PathBuf, Diagnostics)>,
+    /// Marks of a control file that name a missing document or point.
+    pub warnings: Vec<(PathBuf, Diagnostics)>,
 }
 
 /// Reads every document among `inputs` (only the model: nothing is
-/// rendered) and collects the assignments that pass `filter`.
+/// rendered), merges the marks of their control files
+/// ([`crate::control`]) and collects the assignments that pass `filter`.
 pub fn register(inputs: &[PathBuf], clock: &Clock, filter: &Filter) -> Register {
     let options = crate::build::BuildOptions::new(inputs.to_vec(), "output");
     let access = options.access();
@@ -554,15 +638,64 @@ pub fn register(inputs: &[PathBuf], clock: &Clock, filter: &Filter) -> Register 
     let mut register = Register {
         assignments: Vec::new(),
         failed: plan.rejected,
+        warnings: Vec::new(),
     };
+    let mut controls = Vec::new();
+    for path in crate::control::find(inputs) {
+        match crate::control::load(&path) {
+            Ok(control) => controls.push(control),
+            Err(d) => register.failed.push((path, d)),
+        }
+    }
+    // The points of each document read, by canonical path, to tell a mark
+    // for a missing point without reading the document again.
+    let mut points_of: Vec<(PathBuf, Vec<String>)> = Vec::new();
     for job in plan.jobs {
         match crate::model::load_with(&job.input, &access) {
-            Ok(model) => register.assignments.extend(
-                collect(&model, clock)
-                    .into_iter()
-                    .filter(|a| filter.keeps(a)),
-            ),
+            Ok(model) => {
+                let mut list = collect(&model, clock);
+                for control in &controls {
+                    for mark in control.marks_of(&job.input) {
+                        for a in list.iter_mut().filter(|a| mark.names_point(&a.point)) {
+                            a.apply(mark, clock);
+                        }
+                    }
+                }
+                if let Ok(canonical) = std::fs::canonicalize(&job.input) {
+                    points_of.push((canonical, list.iter().map(|a| a.point.clone()).collect()));
+                }
+                register
+                    .assignments
+                    .extend(list.into_iter().filter(|a| filter.keeps(a)));
+            }
             Err(d) => register.failed.push((job.input, d)),
+        }
+    }
+    for control in &controls {
+        let warnings = control.verify(|doc| {
+            let Ok(canonical) = std::fs::canonicalize(doc) else {
+                return crate::control::Known::Missing;
+            };
+            if let Some((_, points)) = points_of.iter().find(|(p, _)| *p == canonical) {
+                return crate::control::Known::Points(points.clone());
+            }
+            // A document outside the inputs (one file of the folder
+            // given): read for its points only.
+            match crate::model::load_with(doc, &access) {
+                Ok(model) => crate::control::Known::Points(
+                    collect(&model, clock)
+                        .into_iter()
+                        .map(|a| a.point)
+                        .collect(),
+                ),
+                Err(_) if doc.is_file() => crate::control::Known::Unreadable,
+                Err(_) => crate::control::Known::Missing,
+            }
+        });
+        if !warnings.is_empty() {
+            register
+                .warnings
+                .push((control.path.clone(), Diagnostics(warnings)));
         }
     }
     register
@@ -608,7 +741,9 @@ pub const CSV_HEADER: [&str; 14] = [
 ];
 
 /// The register as CSV (comma-separated, UTF-8, a header row), dates as
-/// 01.09.2021.
+/// 01.09.2021. «последний день» is the one that counts (moved by the
+/// control file, if it was); «срок» is as signed, and «состояние» says
+/// when it moved and what the control file notes.
 pub fn to_csv(list: &[Assignment]) -> Result<Vec<u8>, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let error = |e: csv::Error| format!("не удалось записать CSV: {e}");
@@ -626,10 +761,10 @@ pub fn to_csv(list: &[Assignment]) -> Result<Vec<u8>, String> {
             a.responsible.join("; "),
             a.deadline_text.clone(),
             a.term.words().to_owned(),
-            date_text(a.last_day),
+            date_text(a.due_day()),
             status_key(a.status).to_owned(),
             a.status.days().map(|d| d.to_string()).unwrap_or_default(),
-            a.status.words(),
+            a.state_words(),
         ])
         .map_err(error)?;
     }
@@ -638,7 +773,7 @@ pub fn to_csv(list: &[Assignment]) -> Result<Vec<u8>, String> {
 }
 
 /// The status's name in `--status` and the CSV: overdue, due, later,
-/// periodic, none.
+/// periodic, none, done.
 pub fn status_key(s: Status) -> &'static str {
     match s.kind() {
         StatusKind::Overdue => "overdue",
@@ -646,6 +781,7 @@ pub fn status_key(s: Status) -> &'static str {
         StatusKind::Later => "later",
         StatusKind::Periodic => "periodic",
         StatusKind::None => "none",
+        StatusKind::Done => "done",
     }
 }
 
@@ -668,8 +804,8 @@ pub fn to_table(list: &[Assignment], overdue: anstyle::Style) -> String {
                 document_words(a),
                 a.point.clone(),
                 a.deadline_text.clone(),
-                a.last_day.map(date::numeric).unwrap_or_default(),
-                a.status.words(),
+                a.due_day().map(date::numeric).unwrap_or_default(),
+                a.state_words(),
                 cut_to(&whom(a), TABLE_TEXT_CHARS),
                 cut_to(&a.text, TABLE_TEXT_CHARS),
             ]

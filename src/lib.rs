@@ -14,6 +14,7 @@
 //! | rebuild on save | [`watch`] | |
 //! | выписка из протокола: one agenda item, certified | [`extract`] | files in `output/` |
 //! | the register of assignments: decisions, points and roadmap rows with deadlines, their status on a date | [`assignments`] | [`assignments::Assignment`]s |
+//! | execution marks outside the signed text (`_контроль.toml`: done, notes, new deadlines), merged into the register and checked | [`control`] | [`control::Mark`]s |
 //! | the editor in the browser: check and preview as you type, save safely | [`serve`] | a local web page |
 //! | show diagnostics to a person (colours) or a program (JSON lines) | [`report`] | terminal text |
 //! | the command line's own words (help, errors) in Russian | [`cli`] | |
@@ -33,6 +34,7 @@
 pub mod assignments;
 pub mod build;
 pub mod cli;
+pub mod control;
 pub mod diagnostic;
 pub mod document;
 pub mod docx;

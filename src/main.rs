@@ -250,6 +250,8 @@ enum StatusArg {
     Periodic,
     /// Без срока.
     None,
+    /// Исполнено (по файлу контроля _контроль.toml).
+    Done,
 }
 
 /// `assignments --format`.
@@ -506,6 +508,7 @@ impl StatusArg {
             StatusArg::Later => StatusKind::Later,
             StatusArg::Periodic => StatusKind::Periodic,
             StatusArg::None => StatusKind::None,
+            StatusArg::Done => StatusKind::Done,
         }
     }
 }
@@ -522,8 +525,12 @@ fn assignments(
 ) -> ExitCode {
     use gostdoc::assignments::{self as register, StatusKind};
     let found = register::register(inputs, clock, filter);
-    let groups: Vec<(&Path, &Diagnostics)> =
-        found.failed.iter().map(|(f, d)| (f.as_path(), d)).collect();
+    let groups: Vec<(&Path, &Diagnostics)> = found
+        .failed
+        .iter()
+        .chain(&found.warnings)
+        .map(|(f, d)| (f.as_path(), d))
+        .collect();
     print_diagnostics(&groups, out);
     let list = &found.assignments;
     let code = match format {

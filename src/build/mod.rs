@@ -817,6 +817,16 @@ pub fn check(options: &BuildOptions) -> Report {
             Outcome::Built { .. } | Outcome::UpToDate => {}
         }
     }
+    // The control files of the folders (`_контроль.toml`): one that cannot
+    // be read fails the check, as the register would miss its marks; a
+    // mark for a missing point is a warning, as the documents are sound.
+    for (file, diagnostics) in crate::control::check(&options.inputs) {
+        if diagnostics.has_errors() {
+            report.failed.push((file, diagnostics));
+        } else {
+            report.warnings.push((file, diagnostics));
+        }
+    }
     report
 }
 

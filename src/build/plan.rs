@@ -18,7 +18,9 @@ pub struct Plan {
 
 /// Finds the documents among the inputs: `X.toml` → `DIR/X.docx`, a folder
 /// searched recursively, sub-folders kept, `profiles/` and `templates/`
-/// skipped. Sorted, so builds and messages come in a stable order.
+/// skipped. Names starting with `.` or `_` are not documents
+/// (the control file `_контроль.toml` is one), and a control file given by
+/// name is refused. Sorted, so builds and messages come in a stable order.
 ///
 /// Each document is built once however many ways it is reached (a folder
 /// and a file in it, a symbolic link to a folder); a link that leads back
@@ -44,6 +46,17 @@ pub fn plan(inputs: &[PathBuf], output_dir: &Path) -> Plan {
                         .with_extension("docx");
                     found.add(file.clone(), output_dir.join(rel));
                 }
+            }
+            Ok(meta) if meta.is_file() && crate::control::is_control_file(input) => {
+                found.rejected.push((
+                    input.clone(),
+                    Diagnostic::error(
+                        input,
+                        "это файл контроля исполнения, а не документ: он не собирается",
+                    )
+                    .with_hint("его отметки учитывает gostdoc assignments; проверяет его gostdoc check с папкой документов")
+                    .into(),
+                ));
             }
             Ok(meta) if meta.is_file() => {
                 let name = input.file_name().map(PathBuf::from).unwrap_or_default();
