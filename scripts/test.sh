@@ -27,10 +27,14 @@ requirements() {
   need cmd sh dash # `sh -c "command -v X"` in tests/external_tools.rs
   need cmd python3 python3
   need py openxml_audit openxml-audit # OOXML schema validation of our DOCX
+  need py icalendar icalendar # tests/assignments_export.rs parses our ICS
   need cmd soffice libreoffice-writer-nogui # our DOCX as users see it
   # `soffice` comes with libreoffice-common, which cannot open a DOCX:
   # Writer's DOCX import filter is in the Writer package.
   need file /usr/lib/libreoffice/program/libwriterfilterlo.so libreoffice-writer-nogui
+  # Calc opens the XLSX of `gostdoc assignments --format xlsx`
+  # (tests/assignments_export.rs converts it to CSV).
+  need file /usr/lib/libreoffice/program/libsclo.so libreoffice-calc-nogui
   # LibreOffice hyphenates Russian only with this dictionary; without it no
   # word is hyphenated and its lines differ from those of our PDF
   # (tests/pdf.rs pages_and_lines_equal_libreoffices_pdf_of_our_docx).

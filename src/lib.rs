@@ -15,6 +15,8 @@
 //! | выписка из протокола: one agenda item, certified | [`extract`] | files in `output/` |
 //! | the register of assignments: decisions, points and roadmap rows with deadlines, their status on a date | [`assignments`] | [`assignments::Assignment`]s |
 //! | execution marks outside the signed text (`_контроль.toml`: done, notes, new deadlines), merged into the register and checked | [`control`] | [`control::Mark`]s |
+//! | the register of documents (журнал регистрации): kind, number, date, title, signer, output files | [`register`] | [`register::Entry`]s |
+//! | spreadsheet and calendar files of a register | [`export`] | XLSX and ICS bytes |
 //! | the editor in the browser: check and preview as you type, save safely | [`serve`] | a local web page |
 //! | show diagnostics to a person (colours) or a program (JSON lines) | [`report`] | terminal text |
 //! | the command line's own words (help, errors) in Russian | [`cli`] | |
@@ -38,6 +40,7 @@ pub mod control;
 pub mod diagnostic;
 pub mod document;
 pub mod docx;
+pub mod export;
 pub mod extract;
 pub mod filters;
 pub mod init;
@@ -45,6 +48,7 @@ pub mod input;
 pub mod markup;
 pub mod model;
 pub mod pdf;
+pub mod register;
 pub mod report;
 pub mod russian;
 pub mod schema;

@@ -179,9 +179,29 @@ enum Command {
         /// Только с последним днём срока не позже этой даты.
         #[arg(long, value_parser = gostdoc::extract::parse_date, value_name = "ДАТА")]
         until: Option<chrono::NaiveDate>,
-        /// Вид вывода: table (таблица), csv, json.
+        /// Вид вывода: table (таблица), csv, json, xlsx (таблица Excel, нужен
+        /// --output), ics (календарь: событие на последний день каждого срока).
         #[arg(long, value_enum, default_value_t = RegisterFormat::Table, value_name = "ВИД")]
         format: RegisterFormat,
+        /// Записать в этот файл вместо вывода на экран (для xlsx обязательно).
+        #[arg(short, long, value_name = "ФАЙЛ")]
+        output: Option<PathBuf>,
+    },
+    /// Журнал регистрации документов: вид, номер, дата, заголовок, кто
+    /// подписал и файлы, которые пишет build.
+    Register {
+        /// Файлы и папки с документами. По умолчанию: data/
+        #[arg(value_name = "ПУТИ")]
+        paths: Vec<PathBuf>,
+        /// Вид вывода: table (таблица), csv, json, xlsx (таблица Excel, нужен --output).
+        #[arg(long, value_enum, default_value_t = JournalFormat::Table, value_name = "ВИД")]
+        format: JournalFormat,
+        /// Записать в этот файл вместо вывода на экран (для xlsx обязательно).
+        #[arg(short, long, value_name = "ФАЙЛ")]
+        output: Option<PathBuf>,
+        /// Папка готовых документов, как у build: по ней названы файлы.
+        #[arg(long, default_value = "output", value_name = "ПАПКА")]
+        output_dir: PathBuf,
     },
     /// Напечатать JSON-схему входных файлов для редакторов (VS Code с
     /// Even Better TOML): подсказки ключей, допустимые значения, проверка.
@@ -263,6 +283,23 @@ enum RegisterFormat {
     Csv,
     /// JSON: один массив.
     Json,
+    /// XLSX: таблица Excel.
+    Xlsx,
+    /// ICS: календарь.
+    Ics,
+}
+
+/// `register --format`.
+#[derive(Clone, Copy, ValueEnum)]
+enum JournalFormat {
+    /// Таблица на экране.
+    Table,
+    /// CSV.
+    Csv,
+    /// JSON: один массив.
+    Json,
+    /// XLSX: таблица Excel.
+    Xlsx,
 }
 
 /// What `build` and `watch` share.
@@ -443,6 +480,7 @@ fn main() -> ExitCode {
             from,
             until,
             format,
+            output,
         } => {
             let clock = gostdoc::assignments::Clock {
                 as_of: as_of.unwrap_or_else(gostdoc::extract::today),
@@ -454,8 +492,26 @@ fn main() -> ExitCode {
                 from,
                 until,
             };
-            assignments(&default_inputs(paths), &clock, &filter, format, out)
+            assignments(
+                &default_inputs(paths),
+                &clock,
+                &filter,
+                (format, output.as_deref()),
+                out,
+            )
         }
+        Command::Register {
+            paths,
+            format,
+            output,
+            output_dir,
+        } => register(
+            &default_inputs(paths),
+            &output_dir,
+            format,
+            output.as_deref(),
+            out,
+        ),
         Command::Extract {
             file,
             item,
@@ -520,7 +576,7 @@ fn assignments(
     inputs: &[PathBuf],
     clock: &gostdoc::assignments::Clock,
     filter: &gostdoc::assignments::Filter,
-    format: RegisterFormat,
+    (format, output): (RegisterFormat, Option<&Path>),
     out: Out,
 ) -> ExitCode {
     use gostdoc::assignments::{self as register, StatusKind};
@@ -535,13 +591,21 @@ fn assignments(
     let list = &found.assignments;
     let code = match format {
         RegisterFormat::Csv => match register::to_csv(list) {
-            Ok(bytes) => write_stdout(&bytes),
+            Ok(bytes) => write_to(&bytes, output),
             Err(message) => {
                 eprintln!("{message}");
                 return ExitCode::FAILURE;
             }
         },
-        RegisterFormat::Json => write_stdout(format!("{}\n", register::to_json(list)).as_bytes()),
+        RegisterFormat::Json => {
+            write_to(format!("{}\n", register::to_json(list)).as_bytes(), output)
+        }
+        RegisterFormat::Xlsx => write_xlsx(
+            &gostdoc::export::assignments_sheet(list),
+            clock.as_of,
+            output,
+        ),
+        RegisterFormat::Ics => write_to(gostdoc::export::ics::to_ics(list).as_bytes(), output),
         RegisterFormat::Table => {
             let overdue = anstyle::AnsiColor::Red.on_default().bold();
             anstream::print!("{}", register::to_table(list, overdue));
@@ -816,6 +880,86 @@ fn completions(shell: clap_complete::Shell) -> ExitCode {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "gostdoc", &mut script);
     write_stdout(&script)
+}
+
+/// `gostdoc register`: the journal of documents on stdout or in a file,
+/// unreadable documents on stderr (exit 1).
+fn register(
+    inputs: &[PathBuf],
+    output_dir: &Path,
+    format: JournalFormat,
+    output: Option<&Path>,
+    out: Out,
+) -> ExitCode {
+    use gostdoc::register as journal;
+    let found = journal::journal(inputs, output_dir);
+    let groups: Vec<(&Path, &Diagnostics)> =
+        found.failed.iter().map(|(f, d)| (f.as_path(), d)).collect();
+    print_diagnostics(&groups, out);
+    let entries = &found.entries;
+    let code = match format {
+        JournalFormat::Table => write_to(journal::to_table(entries).as_bytes(), output),
+        JournalFormat::Csv => match journal::to_csv(entries) {
+            Ok(bytes) => write_to(&bytes, output),
+            Err(message) => {
+                eprintln!("{message}");
+                ExitCode::FAILURE
+            }
+        },
+        JournalFormat::Json => write_to(
+            format!("{}\n", journal::to_json(entries)).as_bytes(),
+            output,
+        ),
+        JournalFormat::Xlsx => {
+            // The latest document's date, not today: the same documents,
+            // the same bytes.
+            let created = journal::latest_date(entries).unwrap_or_default();
+            write_xlsx(&journal::to_sheet(entries), created, output)
+        }
+    };
+    if code != ExitCode::SUCCESS || !found.failed.is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A workbook into `output`; without a file it is refused (binary bytes on
+/// a terminal help nobody).
+fn write_xlsx(
+    sheet: &gostdoc::export::xlsx::Sheet,
+    created: chrono::NaiveDate,
+    output: Option<&Path>,
+) -> ExitCode {
+    let Some(file) = output else {
+        eprintln!("для --format xlsx укажите файл: --output реестр.xlsx");
+        return ExitCode::FAILURE;
+    };
+    match gostdoc::export::xlsx::to_xlsx(sheet, created) {
+        Ok(bytes) => write_to(&bytes, Some(file)),
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes `bytes` to the file (atomically: a reader never sees half of
+/// it), or to stdout without one.
+fn write_to(bytes: &[u8], output: Option<&Path>) -> ExitCode {
+    let Some(file) = output else {
+        return write_stdout(bytes);
+    };
+    match build::write_atomically(file, bytes) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "не удалось записать «{}»: {e}; проверьте, что папка существует и доступна для записи",
+                file.display()
+            );
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Writes `bytes` to stdout; a closed pipe or a full disk is a message,
