@@ -29,8 +29,10 @@
 //! Diagnostics for the user, in Russian with file, line and field, are
 //! [`diagnostic::Diagnostic`]s. Every file the user gives or a document
 //! names is read through [`input`]: regular files of a bounded size, and
-//! only from the user's folders. Only [`model`] parses input files and only
-//! [`build`] writes output files.
+//! only from the user's folders. Only [`model`] parses documents and
+//! profiles, and [`control`] the control file; only [`build`] writes output
+//! files (the editor of [`serve`] and [`init`] write the user's own files,
+//! atomically, through it).
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod assignments;

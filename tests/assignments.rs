@@ -167,7 +167,8 @@ fn csv_has_a_header_and_one_row_per_assignment() {
 
 #[test]
 fn exit_code_is_3_only_when_something_listed_is_overdue() {
-    let run = |as_of: &str| {
+    // Not `run`: tests/test_script.rs reads `run(X)` as starting program X.
+    let as_of_day = |as_of: &str| {
         gostdoc(
             &root(),
             &[
@@ -178,12 +179,12 @@ fn exit_code_is_3_only_when_something_listed_is_overdue() {
             ],
         )
     };
-    let out = run("2021-09-02");
+    let out = as_of_day("2021-09-02");
     assert_eq!(out.status.code(), Some(3));
     let table = String::from_utf8(out.stdout).unwrap();
     assert!(table.starts_with("Документ"), "{table}");
     assert!(table.contains("просрочено на 1 день"), "{table}");
-    let out = run("2021-08-20");
+    let out = as_of_day("2021-08-20");
     assert_eq!(out.status.code(), Some(0));
     assert!(
         String::from_utf8(out.stdout)
