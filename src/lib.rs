@@ -15,6 +15,7 @@
 //! | выписка из протокола: one agenda item, certified | [`extract`] | files in `output/` |
 //! | the register of assignments: decisions, points and roadmap rows with deadlines, their status on a date | [`assignments`] | [`assignments::Assignment`]s |
 //! | execution marks outside the signed text (`_контроль.toml`: done, notes, new deadlines), merged into the register and checked | [`control`] | [`control::Mark`]s |
+//! | numbering across a year: `number = "auto"` gets the next number of its series, kept in `_номера.toml`; duplicates and gaps checked | [`numbering`] | [`numbering::Numbers`] |
 //! | the register of documents (журнал регистрации): kind, number, date, title, signer, output files | [`register`] | [`register::Entry`]s |
 //! | spreadsheet and calendar files of a register | [`export`] | XLSX and ICS bytes |
 //! | the editor in the browser: check and preview as you type, save safely | [`serve`] | a local web page |
@@ -30,9 +31,10 @@
 //! [`diagnostic::Diagnostic`]s. Every file the user gives or a document
 //! names is read through [`input`]: regular files of a bounded size, and
 //! only from the user's folders. Only [`model`] parses documents and
-//! profiles, and [`control`] the control file; only [`build`] writes output
-//! files (the editor of [`serve`] and [`init`] write the user's own files,
-//! atomically, through it).
+//! profiles, [`control`] the control file and [`numbering`] the numbers
+//! file `_номера.toml`; only [`build`] writes output files (the editor of
+//! [`serve`] and [`init`] write the user's own files, and [`numbering`]
+//! the numbers file, atomically, through it).
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod assignments;
@@ -49,6 +51,7 @@ pub mod init;
 pub mod input;
 pub mod markup;
 pub mod model;
+pub mod numbering;
 pub mod pdf;
 pub mod register;
 pub mod report;

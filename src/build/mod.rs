@@ -547,6 +547,9 @@ pub fn run(options: &BuildOptions) -> Report {
         Ok(found) => found,
         Err(failure) => return failed_to_start(failure),
     };
+    // Numbers for `number = "auto"`, assigned over every folder of the
+    // run before any document renders: the render reads them.
+    let numbering_failed = crate::numbering::prepare(&options.inputs, &access);
     let jobs = plan.jobs;
     let mut folders: Vec<&Path> = jobs.iter().filter_map(|j| j.output.parent()).collect();
     folders.dedup();
@@ -575,6 +578,7 @@ pub fn run(options: &BuildOptions) -> Report {
         failed: plan.rejected,
         ..Report::default()
     };
+    report.failed.extend(numbering_failed);
     for (job, outcome) in jobs.iter().zip(outcomes) {
         let name = key_of(&job.input);
         match outcome {
@@ -820,7 +824,11 @@ pub fn check(options: &BuildOptions) -> Report {
     // The control files of the folders (`_контроль.toml`): one that cannot
     // be read fails the check, as the register would miss its marks; a
     // mark for a missing point is a warning, as the documents are sound.
-    for (file, diagnostics) in crate::control::check(&options.inputs) {
+    let numbering = crate::numbering::check(&options.inputs, &access);
+    for (file, diagnostics) in crate::control::check(&options.inputs)
+        .into_iter()
+        .chain(numbering)
+    {
         if diagnostics.has_errors() {
             report.failed.push((file, diagnostics));
         } else {

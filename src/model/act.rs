@@ -298,7 +298,7 @@ impl Validator {
             // kind's own word.
             word: a.kind.clone().unwrap_or_else(|| labels.kind.clone()),
             date: a.date.as_ref().and_then(|d| self.date(d, "act.date")),
-            number: a.number.clone().filter(|n| !n.trim().is_empty()),
+            number: self.number(a.number.as_ref(), "act.number"),
             city: a.city.clone().or_else(|| org.city.clone()),
             title: title_lines(a.title.get_ref()),
             preamble: a.preamble.as_deref().map(parse_blocks).unwrap_or_default(),

@@ -64,6 +64,23 @@ pub struct Model {
     /// by `build` too, since the output differs from what was written.
     #[serde(skip)]
     pub layout_warnings: Vec<Diagnostic>,
+    /// How the number was written, for the numbering of a folder
+    /// ([`crate::numbering`]).
+    #[serde(skip)]
+    pub number_written: NumberWritten,
+}
+
+/// How a document's number (`[meeting] number`, `[act] number`) was written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum NumberWritten {
+    /// Not written (a draft, a protocol without a number, a plan).
+    #[default]
+    None,
+    /// Written as it prints; where it is in the file.
+    Given(Range<usize>),
+    /// `number = "auto"`: the number comes from the folder's
+    /// `_номера.toml` (none yet before the first build); where it is.
+    Auto(Range<usize>),
 }
 
 /// The document's content, by family of kinds.
@@ -179,6 +196,7 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
         layout: Vec::new(),
         act_date: None,
         people: Vec::new(),
+        number_written: NumberWritten::None,
     };
     let mut inputs = vec![path.to_path_buf()];
     let profile = match &raw.profile {
@@ -209,6 +227,7 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
                         layout: Vec::new(),
                         act_date: None,
                         people: Vec::new(),
+                        number_written: NumberWritten::None,
                     };
                     pv.collect_people(&profile.people);
                     v.diagnostics.append(&mut pv.diagnostics);
@@ -222,6 +241,10 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
     };
     v.collect_people(&raw.people);
     let mut model = v.validate(raw, profile, inputs);
+    if let NumberWritten::Auto(_) = model.number_written {
+        // A new number there rebuilds the document.
+        model.inputs.push(crate::numbering::file_for(path));
+    }
     let diags = Diagnostics(std::mem::take(&mut v.diagnostics));
     if diags.has_errors() {
         Err(diags)
@@ -296,6 +319,8 @@ struct Validator {
     act_date: Option<NaiveDate>,
     /// `[[people]]` of the profile and of the document.
     people: Vec<Person>,
+    /// How the document's number was written.
+    number_written: NumberWritten,
 }
 
 impl Validator {
@@ -625,6 +650,35 @@ impl Validator {
             body,
             warnings: Vec::new(),
             layout_warnings: Vec::new(),
+            number_written: std::mem::take(&mut self.number_written),
+        }
+    }
+
+    /// The document's number as it prints: as written, or for `"auto"`
+    /// the number `gostdoc build` assigned in the folder's numbers file
+    /// (none before the first build: blanks, like a draft).
+    fn number(&mut self, written: Option<&Spanned<String>>, field: &str) -> Option<String> {
+        let written = written?;
+        let text = written.get_ref().trim();
+        if text.is_empty() {
+            return None;
+        }
+        if text != crate::numbering::AUTO {
+            self.number_written = NumberWritten::Given(written.span());
+            return Some(text.to_owned());
+        }
+        self.number_written = NumberWritten::Auto(written.span());
+        match crate::numbering::assigned(&self.file) {
+            Ok(found) => found.map(|n| n.to_string()),
+            Err(e) => {
+                self.error(
+                    written.span(),
+                    field,
+                    e,
+                    Some("исправьте или удалите файл номеров: gostdoc build запишет его заново"),
+                );
+                None
+            }
         }
     }
 

@@ -134,7 +134,7 @@ impl Validator {
                 let date = self.date(&m.date, "meeting.date").unwrap_or_default();
                 Meeting {
                     title: m.title.clone(),
-                    number: m.number.clone(),
+                    number: self.number(m.number.as_ref(), "meeting.number"),
                     date,
                     time: m.time.clone(),
                     venue: m.venue.clone(),

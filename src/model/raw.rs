@@ -709,9 +709,10 @@ pub struct RawMeeting {
     /// What met, in the genitive: «рабочего совещания».
     #[schemars(description = "Что заседало, в родительном падеже.", example = &"рабочего совещания")]
     pub title: String,
-    /// The protocol number.
-    #[schemars(description = "Номер протокола.", example = &"1")]
-    pub number: Option<String>,
+    /// The protocol number; `"auto"`: the next of its series
+    /// ([`crate::numbering`]).
+    #[schemars(description = "Номер протокола.", with = "Option<String>", example = &"1")]
+    pub number: Option<Spanned<String>>,
     /// Date of the meeting.
     #[schemars(
         description = "Дата заседания: 2021-06-24 без кавычек.",
@@ -931,9 +932,10 @@ pub struct RawAct {
         with = "Option<RawDate>"
     )]
     pub date: Option<Spanned<RawDate>>,
-    /// Registration number; left out in a draft («№ ______»).
-    #[schemars(description = "Регистрационный номер; в проекте не указывается.", example = &"45-р")]
-    pub number: Option<String>,
+    /// Registration number; left out in a draft («№ ______»); `"auto"`:
+    /// the next of its series ([`crate::numbering`]).
+    #[schemars(description = "Регистрационный номер; в проекте не указывается.", with = "Option<String>", example = &"45-р")]
+    pub number: Option<Spanned<String>>,
     /// Place of compilation.
     #[schemars(description = "Место составления.")]
     pub city: Option<String>,
