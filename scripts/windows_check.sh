@@ -23,7 +23,14 @@ cargo build --quiet --bin gostdoc
 linux="$target/debug/gostdoc"
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# wine's server may still be writing in its prefix: stop it first, and
+# never let the clean-up decide the exit code (set -e holds in a trap).
+cleanup() {
+  WINEPREFIX="$work/wine" wineserver -k >/dev/null 2>&1 || true
+  WINEPREFIX="$work/wine" wineserver -w >/dev/null 2>&1 || true
+  rm -rf "$work" 2>/dev/null || true
+}
+trap cleanup EXIT
 # The program in a folder of its own, with the stand-in for the
 # bcryptprimitives.dll that Debian 12's wine 8 lacks (see the C file).
 mkdir "$work/bin"
