@@ -711,7 +711,11 @@ pub struct RawMeeting {
     pub title: String,
     /// The protocol number; `"auto"`: the next of its series
     /// ([`crate::numbering`]).
-    #[schemars(description = "Номер протокола.", with = "Option<String>", example = &"1")]
+    #[schemars(
+        description = "Номер протокола; \"auto\" — следующий номер серии (вид, организация, год), его даёт gostdoc build и хранит в _номера.toml.",
+        with = "Option<String>",
+        example = &"1"
+    )]
     pub number: Option<Spanned<String>>,
     /// Date of the meeting.
     #[schemars(
@@ -934,7 +938,11 @@ pub struct RawAct {
     pub date: Option<Spanned<RawDate>>,
     /// Registration number; left out in a draft («№ ______»); `"auto"`:
     /// the next of its series ([`crate::numbering`]).
-    #[schemars(description = "Регистрационный номер; в проекте не указывается.", with = "Option<String>", example = &"45-р")]
+    #[schemars(
+        description = "Регистрационный номер; в проекте не указывается; \"auto\" — следующий номер серии (вид, организация, год), его даёт gostdoc build и хранит в _номера.toml.",
+        with = "Option<String>",
+        example = &"45-р"
+    )]
     pub number: Option<Spanned<String>>,
     /// Place of compilation.
     #[schemars(description = "Место составления.")]
