@@ -388,13 +388,7 @@ struct DocumentInfo {
 
 impl DocumentInfo {
     fn of(model: &Model) -> DocumentInfo {
-        let (number, date) = match &model.body {
-            Body::Protocol(p) => (p.meeting.number.clone(), Some(p.meeting.date)),
-            Body::Act(a) => a
-                .act
-                .as_ref()
-                .map_or((None, None), |act| (act.number.clone(), act.date)),
-        };
+        let (number, date) = model.number_and_date();
         DocumentInfo {
             file: model.source.clone(),
             kind: model.kind.info().nominative.to_owned(),
@@ -842,7 +836,7 @@ pub fn to_table(list: &[Assignment], overdue: anstyle::Style) -> String {
 }
 
 /// The first `chars` characters, with «…» when cut.
-fn cut_to(text: &str, chars: usize) -> String {
+pub(crate) fn cut_to(text: &str, chars: usize) -> String {
     if text.chars().count() <= chars {
         return text.to_owned();
     }

@@ -74,10 +74,9 @@ fn entry(model: &Model, outputs: Vec<PathBuf>) -> Entry {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let (number, date, title, signer) = match &model.body {
+    let (number, date) = model.number_and_date();
+    let (title, signer) = match &model.body {
         Body::Protocol(p) => (
-            p.meeting.number.clone(),
-            Some(p.meeting.date),
             join(std::slice::from_ref(&p.meeting.title)),
             p.signatures.first().map(|s| s.person.name.initials_first()),
         ),
@@ -92,8 +91,6 @@ fn entry(model: &Model, outputs: Vec<PathBuf>) -> Entry {
                     .unwrap_or_default(),
             };
             (
-                a.act.as_ref().and_then(|act| act.number.clone()),
-                a.act.as_ref().and_then(|act| act.date),
                 title,
                 a.signature.as_ref().map(|s| s.person.name.initials_first()),
             )
@@ -201,7 +198,7 @@ pub fn to_table(entries: &[Entry]) -> String {
                 e.kind.clone(),
                 e.number.clone().unwrap_or_default(),
                 e.date.map(date::numeric).unwrap_or_default(),
-                cut(&e.title, TABLE_TITLE_CHARS),
+                crate::assignments::cut_to(&e.title, TABLE_TITLE_CHARS),
                 e.signer.clone().unwrap_or_default(),
                 outputs_text(e),
             ]
@@ -229,13 +226,4 @@ pub fn to_table(entries: &[Entry]) -> String {
         out.push_str(&line(row));
     }
     out
-}
-
-fn cut(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        return text.to_owned();
-    }
-    let mut short: String = text.chars().take(chars - 1).collect();
-    short.push('…');
-    short
 }

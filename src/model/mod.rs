@@ -83,6 +83,22 @@ pub enum NumberWritten {
     Auto(Range<usize>),
 }
 
+impl Model {
+    /// The document's registration number and date, as they print: a
+    /// protocol's from `[meeting]`, an act's from `[act]` (an approved
+    /// document without an act has neither). The registers of assignments
+    /// and of documents both list them.
+    pub fn number_and_date(&self) -> (Option<String>, Option<NaiveDate>) {
+        match &self.body {
+            Body::Protocol(p) => (p.meeting.number.clone(), Some(p.meeting.date)),
+            Body::Act(a) => a
+                .act
+                .as_ref()
+                .map_or((None, None), |act| (act.number.clone(), act.date)),
+        }
+    }
+}
+
 /// The document's content, by family of kinds.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "family", rename_all = "lowercase")]
