@@ -303,8 +303,40 @@ pub struct Paragraph {
     /// [`RULE_GAP_PT`] below the last line and [`RULE_WIDTH_PT`] thick, and
     /// the paragraph is taller by both, as LibreOffice makes it.
     pub rule_below: bool,
+    /// What the paragraph is in the document's structure (a heading, a
+    /// numbered point): the HTML and the tagged PDF keep it; the layout of
+    /// both page backends does not depend on it.
+    #[serde(skip_serializing_if = "Role::is_text")]
+    pub role: Role,
     /// The text.
     pub runs: Vec<Inline>,
+}
+
+/// A paragraph's place in the document's structure (the markup's
+/// `heading` and `point` attributes), for the backends that publish
+/// structure: HTML headings and lists, a tagged PDF's `H1` and `LI`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub enum Role {
+    /// Running text or a requisite.
+    #[default]
+    Text,
+    /// A heading of this level: 1 for the kind of document and its title
+    /// («ПОСТАНОВЛЕНИЕ», «Об утверждении …»), 2 for an appendix's title
+    /// and the headings inside a document.
+    Heading(u8),
+    /// A numbered point: its runs begin with `label` («1.1.») and one
+    /// space, as printed.
+    Point {
+        /// The number as printed, «1.», «2.3.».
+        label: String,
+    },
+}
+
+impl Role {
+    /// True for running text (the default, left out of snapshots).
+    pub fn is_text(&self) -> bool {
+        *self == Role::Text
+    }
 }
 
 /// The distance from a paragraph's last line to its rule, points (the
@@ -394,6 +426,7 @@ impl Paragraph {
             hyphenate: true,
             width_mm: None,
             rule_below: false,
+            role: Role::Text,
             runs: Vec::new(),
         }
     }

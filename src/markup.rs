@@ -409,7 +409,16 @@ impl Parser<'_, '_> {
             Some(_) => Some(self.number(node, "size", 14.0, SIZE_PT, "пт")?),
             None => None,
         };
+        let role = self.role(node)?;
         let mut runs = Vec::new();
+        // A point's number is printed as the start of its text, so both
+        // page backends set it as they set any text.
+        if let Role::Point { label } = &role {
+            runs.push(Inline::Text {
+                text: format!("{label} "),
+                style: RunStyle::default(),
+            });
+        }
         self.inline(node, RunStyle::default(), &mut runs)?;
         Ok(protect_names(Paragraph {
             align,
@@ -446,8 +455,35 @@ impl Parser<'_, '_> {
                     return Err(self.err(node, format!("rule=\"{other}\": ожидалось below")));
                 }
             },
+            role,
             runs: collapse(runs),
         }))
+    }
+
+    /// The paragraph's place in the structure: `heading="1"` or `"2"`, or
+    /// `point="1.1."` (the number, which the markup prints before the
+    /// text); not both.
+    fn role(&self, node: Node) -> Result<Role> {
+        match (node.attribute("heading"), node.attribute("point")) {
+            (Some(_), Some(_)) => Err(self.err(
+                node,
+                "heading и point вместе: абзац либо заголовок, либо пункт".to_string(),
+            )),
+            (Some("1"), None) => Ok(Role::Heading(1)),
+            (Some("2"), None) => Ok(Role::Heading(2)),
+            (Some(other), None) => Err(self.err(
+                node,
+                format!("heading=\"{other}\": ожидалось 1 или 2"),
+            )),
+            (None, Some(label)) => {
+                let label = collapse_text(label);
+                if label.is_empty() {
+                    return Err(self.err(node, "point=\"\": номер пункта пуст".to_string()));
+                }
+                Ok(Role::Point { label })
+            }
+            (None, None) => Ok(Role::Text),
+        }
     }
 
     fn inline(&self, node: Node, style: RunStyle, out: &mut Vec<Inline>) -> Result<()> {
@@ -1114,5 +1150,52 @@ mod tests {
         assert!(e.message.contains("неверный XML"));
         let e = parse(r#"<document><section><table widths="10 20"><row><cell><p/></cell></row></table></section></document>"#, &no_files).unwrap_err();
         assert!(e.message.contains("1 ячеек, а столбцов 2"));
+    }
+
+    #[test]
+    fn headings_and_points_are_marked_and_the_number_is_printed() {
+        let d = doc(concat!(
+            r#"<p align="center" heading="1"><b>ПОСТАНОВЛЕНИЕ</b></p>"#,
+            r#"<p point="1.1."><i>Отделу:</i> подготовить план.</p>"#,
+            r#"<p>Текст.</p>"#,
+        ));
+        let roles: Vec<&Role> = d.sections[0]
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(p) => &p.role,
+                _ => panic!(),
+            })
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                &Role::Heading(1),
+                &Role::Point {
+                    label: "1.1.".into()
+                },
+                &Role::Text
+            ]
+        );
+        let Block::Paragraph(p) = &d.sections[0].blocks[1] else {
+            panic!()
+        };
+        assert_eq!(p.text(), "1.1. Отделу: подготовить план.");
+        // The number is plain text even before an italic addressee.
+        assert!(
+            matches!(&p.runs[0], Inline::Text { text, style } if text.starts_with("1.1.") && !style.italic)
+        );
+        for (bad, says) in [
+            (r#"<p heading="3">x</p>"#, "heading=\"3\": ожидалось 1 или 2"),
+            (r#"<p point=" ">x</p>"#, "номер пункта пуст"),
+            (r#"<p heading="1" point="1.">x</p>"#, "либо заголовок, либо пункт"),
+        ] {
+            let e = parse(
+                &format!("<document><section>{bad}</section></document>"),
+                &no_files,
+            )
+            .unwrap_err();
+            assert!(e.message.contains(says), "{}", e.message);
+        }
     }
 }
