@@ -471,10 +471,9 @@ impl Parser<'_, '_> {
             )),
             (Some("1"), None) => Ok(Role::Heading(1)),
             (Some("2"), None) => Ok(Role::Heading(2)),
-            (Some(other), None) => Err(self.err(
-                node,
-                format!("heading=\"{other}\": ожидалось 1 или 2"),
-            )),
+            (Some(other), None) => {
+                Err(self.err(node, format!("heading=\"{other}\": ожидалось 1 или 2")))
+            }
             (None, Some(label)) => {
                 let label = collapse_text(label);
                 if label.is_empty() {
@@ -1186,9 +1185,15 @@ mod tests {
             matches!(&p.runs[0], Inline::Text { text, style } if text.starts_with("1.1.") && !style.italic)
         );
         for (bad, says) in [
-            (r#"<p heading="3">x</p>"#, "heading=\"3\": ожидалось 1 или 2"),
+            (
+                r#"<p heading="3">x</p>"#,
+                "heading=\"3\": ожидалось 1 или 2",
+            ),
             (r#"<p point=" ">x</p>"#, "номер пункта пуст"),
-            (r#"<p heading="1" point="1.">x</p>"#, "либо заголовок, либо пункт"),
+            (
+                r#"<p heading="1" point="1.">x</p>"#,
+                "либо заголовок, либо пункт",
+            ),
         ] {
             let e = parse(
                 &format!("<document><section>{bad}</section></document>"),
