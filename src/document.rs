@@ -185,6 +185,23 @@ impl Orientation {
     }
 }
 
+/// Distance from the page's top edge to the page-number header, mm
+/// (LAYOUT.md §3: at least 10 mm): the DOCX's header distance, the PDF's
+/// page-number baseline area.
+pub const HEADER_DISTANCE_MM: f32 = 12.0;
+
+/// Extra advance after each character of a letter-spaced run, points:
+/// «п о с т а н о в л я е т» (the DOCX's 60 twips, the PDF's advance, the
+/// HTML's `letter-spacing`).
+pub const LETTER_SPACING_PT: f32 = 3.0;
+
+/// Left and right padding of a table cell, mm: Word's default of 108
+/// twips (0.19 cm), which LibreOffice reads and the PDF sets.
+pub const CELL_PADDING_MM: f32 = 108.0 / 1440.0 * 25.4;
+
+/// Width of a table's rules, points (the DOCX's 4 eighths of a point).
+pub const TABLE_RULE_PT: f32 = 0.5;
+
 /// Page margins in millimetres.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Margins {

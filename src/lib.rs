@@ -9,7 +9,7 @@
 //! | present the model to a template | [`view`] | a Tera context |
 //! | render the Tera template of the document kind | [`template`] | markup text |
 //! | parse the markup | [`markup`] | [`document::Document`] |
-//! | lay the document out | [`docx`], [`pdf`] | DOCX and PDF bytes |
+//! | lay the document out, one backend per format, all through one table | [`format`]: [`docx`], [`pdf`], [`html`] | DOCX, PDF and HTML bytes |
 //! | find inputs, render in parallel, write files atomically, skip what is up to date | [`build`] | files in `output/` |
 //! | rebuild on save | [`watch`] | |
 //! | выписка из протокола: one agenda item, certified | [`extract`] | files in `output/` |
@@ -47,6 +47,8 @@ pub mod docx;
 pub mod export;
 pub mod extract;
 pub mod filters;
+pub mod format;
+pub mod html;
 pub mod init;
 pub mod input;
 pub mod markup;

@@ -132,7 +132,7 @@ enum Command {
         output: PathBuf,
         /// Форматы через запятую: docx, pdf.
         #[arg(long, value_delimiter = ',', default_values = ["docx", "pdf"], value_name = "ФОРМАТЫ")]
-        format: Vec<FormatArg>,
+        format: Vec<Format>,
         /// Дата заверения (17.05.2024). По умолчанию: сегодня.
         #[arg(long, value_parser = gostdoc::extract::parse_date, value_name = "ДАТА")]
         date: Option<chrono::NaiveDate>,
@@ -315,9 +315,10 @@ struct BuildArgs {
     /// Папка с шаблонами, заменяющими встроенные (по имени файла).
     #[arg(long, value_name = "ПАПКА")]
     templates: Option<PathBuf>,
-    /// Форматы через запятую: docx, pdf.
+    /// Форматы через запятую: docx, pdf, html (html пишет и оглавление
+    /// папки index.html).
     #[arg(long, value_delimiter = ',', default_values = ["docx", "pdf"], value_name = "ФОРМАТЫ")]
-    format: Vec<FormatArg>,
+    format: Vec<Format>,
     /// Папка со шрифтом для PDF вместо встроенного Liberation Serif:
     /// четыре файла TTF с Regular, Bold, Italic и BoldItalic в имени
     /// (например, PT Astra Serif).
@@ -334,14 +335,7 @@ struct BuildArgs {
 
 impl BuildArgs {
     fn options(self) -> Result<BuildOptions, String> {
-        let mut formats: Vec<Format> = self
-            .format
-            .iter()
-            .map(|f| match f {
-                FormatArg::Docx => Format::Docx,
-                FormatArg::Pdf => Format::Pdf,
-            })
-            .collect();
+        let mut formats = self.format;
         formats.sort();
         formats.dedup();
         let mut options = BuildOptions::new(default_inputs(self.paths), self.output);
@@ -353,14 +347,6 @@ impl BuildArgs {
         options.progress = std::io::stderr().is_terminal();
         Ok(options)
     }
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    /// Документ Word.
-    Docx,
-    /// PDF для печати и публикации.
-    Pdf,
 }
 
 fn main() -> ExitCode {
@@ -629,7 +615,7 @@ fn extract(
     file: &Path,
     request: &gostdoc::extract::Request,
     output: &Path,
-    format: &[FormatArg],
+    format: &[Format],
     templates: Option<PathBuf>,
     fonts: Option<&Path>,
 ) -> ExitCode {
@@ -644,13 +630,7 @@ fn extract(
             return ExitCode::FAILURE;
         }
     };
-    let mut formats: Vec<Format> = format
-        .iter()
-        .map(|f| match f {
-            FormatArg::Docx => Format::Docx,
-            FormatArg::Pdf => Format::Pdf,
-        })
-        .collect();
+    let mut formats = format.to_vec();
     formats.sort();
     formats.dedup();
     let mut options = BuildOptions::new(vec![file.to_path_buf()], output);

@@ -33,24 +33,7 @@ const PROGRESS_FROM: usize = 20;
 /// Folder names that hold shared files, not documents.
 const NOT_DOCUMENTS: &[&str] = &["profiles", "templates"];
 
-/// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Format {
-    /// Word document, for editing and for LibreOffice.
-    Docx,
-    /// PDF typeset by gostdoc, for printing and publishing.
-    Pdf,
-}
-
-impl Format {
-    /// The file extension.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Docx => "docx",
-            Format::Pdf => "pdf",
-        }
-    }
-}
+pub use crate::format::Format;
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -83,7 +66,7 @@ impl BuildOptions {
     /// Options with the defaults of `gostdoc build` for these inputs.
     pub fn new(inputs: Vec<PathBuf>, output_dir: impl Into<PathBuf>) -> Self {
         BuildOptions {
-            formats: vec![Format::Docx, Format::Pdf],
+            formats: Format::defaults(),
             pdf: pdf::PdfOptions::default(),
             inputs,
             output_dir: output_dir.into(),
@@ -207,55 +190,45 @@ fn render_template(
         .map_err(|e| Diagnostic::error(&model.source, e.to_string()).into())
 }
 
-/// The whole pipeline for one input file to DOCX, without writing anything.
+/// The whole pipeline for one input file to DOCX, without writing
+/// anything, with the tree the DOCX was made from (as the PDF's layout
+/// left it: [`Document::keep_whole`]), for tests and tools that look at
+/// both.
 pub fn render(input: &Path, templates: &Templates) -> Result<(Document, Vec<u8>), Diagnostics> {
     let mut document = self::document(input, templates)?;
     let prepared = pdf::prepare(&document, &pdf::PdfOptions::default())
         .map_err(|e| Diagnostic::error(input, format!("не удалось собрать PDF: {e}")))?;
     document.keep_whole(prepared.keep_whole());
-    let bytes = docx_bytes(input, &document)?;
+    let bytes = docx::render(&document)
+        .map_err(|e| Diagnostic::error(input, format!("не удалось собрать DOCX: {e}")))?;
     Ok((document, bytes))
 }
 
 /// Each format rendered with its bytes.
 pub(crate) type Files = Vec<(Format, Vec<u8>)>;
 
-/// The backends: a document tree to the bytes of each requested format,
-/// in the order DOCX, PDF, with the PDF's warnings. The PDF is laid out
-/// first even when only the DOCX is asked for: the words its line breaker
-/// keeps whole (no third hyphenated line in a row) are kept whole in the
-/// DOCX too, so that LibreOffice sets the lines the PDF sets.
+/// The backends ([`crate::format`]): a document tree to the bytes of
+/// each requested format, with their warnings about this input.
 pub(crate) fn render_tree(
     input: &Path,
-    mut document: Document,
+    document: Document,
     formats: &[Format],
     pdf_options: &pdf::PdfOptions,
 ) -> Result<(Files, Vec<Diagnostic>), Diagnostics> {
-    let prepared = pdf::prepare(&document, pdf_options)
-        .map_err(|e| Diagnostic::error(input, format!("не удалось собрать PDF: {e}")))?;
-    document.keep_whole(prepared.keep_whole());
-    let mut files = Vec::new();
+    let rendered = crate::format::render(document, formats, pdf_options)
+        .map_err(|e| Diagnostic::error(input, e.to_string()))?;
+    let mut files = Vec::with_capacity(rendered.len());
     let mut warnings = Vec::new();
-    if formats.contains(&Format::Docx) {
-        files.push((Format::Docx, docx_bytes(input, &document)?));
-    }
-    // The tree is not needed any more: freed before the writer's peak.
-    drop(document);
-    if formats.contains(&Format::Pdf) {
-        let out = prepared.write();
+    for (format, output) in rendered {
         warnings.extend(
-            out.warnings
+            output
+                .warnings
                 .into_iter()
                 .map(|w| Diagnostic::error(input, w).warning()),
         );
-        files.push((Format::Pdf, out.bytes));
+        files.push((format, output.bytes));
     }
     Ok((files, warnings))
-}
-
-fn docx_bytes(input: &Path, document: &Document) -> Result<Vec<u8>, Diagnostics> {
-    docx::render(document)
-        .map_err(|e| Diagnostic::error(input, format!("не удалось собрать DOCX: {e}")).into())
 }
 
 /// The stages up to the document tree, which every backend shares.

@@ -55,20 +55,11 @@ impl fmt::Display for DocxError {
 
 impl std::error::Error for DocxError {}
 
-/// A4 width, twips.
-const A4_SHORT: u32 = 11906;
-/// A4 height, twips.
-const A4_LONG: u32 = 16838;
-/// Distance from the top edge to the page-number header, mm (LAYOUT.md §3:
-/// at least 10 mm).
-const HEADER_DISTANCE_MM: f32 = 12.0;
-/// Character spacing of letter-spaced runs, twips (3 pt), so that
+/// Character spacing of letter-spaced runs, twips, so that
 /// «постановляет» reads «п о с т а н о в л я е т».
-const SPACED_TWIPS: i32 = 60;
-/// Left and right cell padding, mm (Word's default 0.19 cm).
-const CELL_PADDING_MM: f32 = 1.9;
-/// Table rule width in eighths of a point (0.5 pt).
-const BORDER_EIGHTHS: usize = 4;
+const SPACED_TWIPS: i32 = (LETTER_SPACING_PT * 20.0) as i32;
+/// Table rule width in eighths of a point.
+const BORDER_EIGHTHS: usize = (TABLE_RULE_PT * 8.0) as usize;
 /// Relationship ids docx-rs gives the two header parts, in the order they
 /// are added: the page-number header first, the empty first-page header second.
 const NUMBER_HEADER_RID: &str = "rIdHeader1";
@@ -333,10 +324,12 @@ fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Page size in twips and orientation: landscape swaps the sides.
 fn page_size(orientation: Orientation) -> (u32, u32, dx::PageOrientationType) {
-    match orientation {
-        Orientation::Portrait => (A4_SHORT, A4_LONG, dx::PageOrientationType::Portrait),
-        Orientation::Landscape => (A4_LONG, A4_SHORT, dx::PageOrientationType::Landscape),
-    }
+    let kind = match orientation {
+        Orientation::Portrait => dx::PageOrientationType::Portrait,
+        Orientation::Landscape => dx::PageOrientationType::Landscape,
+    };
+    let (width, height) = orientation.page_mm();
+    (mm_to_twips(width) as u32, mm_to_twips(height) as u32, kind)
 }
 
 fn page_margin(m: &Margins) -> dx::PageMargin {

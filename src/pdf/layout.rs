@@ -13,10 +13,8 @@ use super::linebreak::{self, Ch, Measure, NO_HYPHEN, PT, SPACED, UNDERLINE};
 use super::tables;
 use super::{Layout, PageLayout, PlacedCell, PlacedLine};
 
-/// Distance from the top edge to the page-number line, mm (as the DOCX header).
-const HEADER_DISTANCE_MM: f32 = 12.0;
 /// Table rule width, points.
-pub(crate) const RULE_PT: f32 = 0.5;
+pub(crate) use crate::document::TABLE_RULE_PT as RULE_PT;
 
 /// Something to draw, in mm, relative to the box that holds it until the
 /// page is known; then relative to the page's top left corner.
@@ -896,8 +894,8 @@ pub(crate) fn paginate(
     let mut done: Vec<PageState> = Vec::new();
     let mut page = PageState {
         geo: geometries.first().copied().unwrap_or(Geometry {
-            width: 210.0,
-            height: 297.0,
+            width: Orientation::Portrait.page_mm().0,
+            height: Orientation::Portrait.page_mm().1,
             margins: Margins::PORTRAIT,
         }),
         placed: Vec::new(),

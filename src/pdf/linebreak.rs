@@ -18,9 +18,8 @@ use crate::document::HYPHENATE_MAX_LETTERS;
 /// Points to millimetres.
 pub(crate) const PT: f32 = 25.4 / 72.0;
 
-/// Extra advance after each character of a letter-spaced run, points
-/// (the DOCX's 60 twips).
-pub(crate) const SPACED_PT: f32 = 3.0;
+/// Extra advance after each character of a letter-spaced run, points.
+pub(crate) use crate::document::LETTER_SPACING_PT as SPACED_PT;
 
 /// Style bits of a character besides the face index (bits 0–1).
 pub(crate) const SPACED: u8 = 4;

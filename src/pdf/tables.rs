@@ -13,7 +13,7 @@ use super::layout::{Content, Ctx, Draw, Flow, Item, Kind, RULE_PT};
 use super::linebreak::PT;
 
 /// Left and right cell padding, mm (the DOCX's 108 twips).
-pub(crate) const CELL_PADDING_MM: f32 = 108.0 / 1440.0 * 25.4;
+pub(crate) use crate::document::CELL_PADDING_MM;
 
 /// One cell of a row, laid out but not yet stacked.
 struct CellItems {

@@ -1,0 +1,241 @@
+//! The output formats and their backends: one table, one way in.
+//!
+//! Every backend turns the same [`Document`] into the bytes of one file
+//! and the warnings met on the way. The build, the выписка and the editor
+//! ask for formats by [`Format`] and get files back from [`render`];
+//! nothing outside this module knows which backend needs what. Adding a
+//! format is a module of its own and one row of [`BACKENDS`].
+//!
+//! Layout facts that two backends must agree on (A4, margins, the header's
+//! distance, cell padding, letter-spacing, rules) are defined once, in
+//! [`crate::document`].
+
+use clap::ValueEnum;
+use clap::builder::PossibleValue;
+
+use crate::document::Document;
+use crate::{docx, html, pdf};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// Word document, for editing and for LibreOffice.
+    Docx,
+    /// PDF typeset by gostdoc, for printing and publishing.
+    Pdf,
+    /// A web page, for the organisation's site.
+    Html,
+}
+
+/// One backend: what it is called and how it renders.
+pub struct Backend {
+    /// The format it writes.
+    pub format: Format,
+    /// The name on the command line and the file extension.
+    pub name: &'static str,
+    /// What the user gets, in Russian (the command line's help).
+    pub description: &'static str,
+    /// Its name in messages («не удалось собрать PDF»).
+    pub label: &'static str,
+    /// It needs the PDF's layout: the PDF writes it, and the DOCX keeps
+    /// whole the words the PDF's line breaker kept whole (no third
+    /// hyphenated line in a row), so that LibreOffice sets the PDF's lines.
+    needs_layout: bool,
+    /// It reads the document tree (the PDF writes from its layout only).
+    reads_tree: bool,
+    render: fn(&mut Laid) -> Result<Output, String>,
+}
+
+/// The backends, in the order they run: those that read the tree first,
+/// so that the tree is freed before the PDF writer's peak (for a
+/// 1000-page roadmap that is 17 MB less).
+pub const BACKENDS: [Backend; 3] = [
+    Backend {
+        format: Format::Docx,
+        name: "docx",
+        description: "Документ Word.",
+        label: "DOCX",
+        needs_layout: true,
+        reads_tree: true,
+        render: render_docx,
+    },
+    Backend {
+        format: Format::Html,
+        name: "html",
+        description: "Веб-страница для сайта (и оглавление папки index.html).",
+        label: "HTML",
+        needs_layout: false,
+        reads_tree: true,
+        render: render_html,
+    },
+    Backend {
+        format: Format::Pdf,
+        name: "pdf",
+        description: "PDF для печати и публикации.",
+        label: "PDF",
+        needs_layout: true,
+        reads_tree: false,
+        render: render_pdf,
+    },
+];
+
+impl Format {
+    /// This format's row of [`BACKENDS`].
+    pub fn backend(self) -> &'static Backend {
+        BACKENDS
+            .iter()
+            .find(|b| b.format == self)
+            .expect("every format has a backend")
+    }
+
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        self.backend().name
+    }
+
+    /// The formats written when none is asked for.
+    pub fn defaults() -> Vec<Format> {
+        vec![Format::Docx, Format::Pdf]
+    }
+}
+
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Format::Docx, Format::Pdf, Format::Html]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let b = self.backend();
+        Some(PossibleValue::new(b.name).help(b.description))
+    }
+}
+
+/// One rendered file.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// What went wrong without stopping it, in Russian.
+    pub warnings: Vec<String>,
+}
+
+/// What the backends render from: the tree, while a backend still reads
+/// it, and the PDF's layout, when one needs it.
+pub struct Laid {
+    document: Option<Document>,
+    pdf: Option<pdf::Prepared>,
+}
+
+/// Why a document could not be rendered: the backend's label and reason.
+#[derive(Debug)]
+pub struct Failed {
+    /// «PDF», «DOCX».
+    pub label: &'static str,
+    /// The backend's message, in Russian.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "не удалось собрать {}: {}", self.label, self.reason)
+    }
+}
+
+/// Renders `document` to each of `formats`, in [`BACKENDS`] order.
+pub fn render(
+    document: Document,
+    formats: &[Format],
+    pdf_options: &pdf::PdfOptions,
+) -> Result<Vec<(Format, Output)>, Failed> {
+    let wanted: Vec<&Backend> = BACKENDS
+        .iter()
+        .filter(|b| formats.contains(&b.format))
+        .collect();
+    let mut document = document;
+    let mut laid = Laid {
+        document: None,
+        pdf: None,
+    };
+    if wanted.iter().any(|b| b.needs_layout) {
+        let prepared = pdf::prepare(&document, pdf_options).map_err(|e| Failed {
+            label: Format::Pdf.backend().label,
+            reason: e.to_string(),
+        })?;
+        document.keep_whole(prepared.keep_whole());
+        laid.pdf = Some(prepared);
+    }
+    laid.document = Some(document);
+    let mut files = Vec::with_capacity(wanted.len());
+    for (i, backend) in wanted.iter().enumerate() {
+        if !wanted[i..].iter().any(|b| b.reads_tree) {
+            laid.document = None;
+        }
+        let output = (backend.render)(&mut laid).map_err(|reason| Failed {
+            label: backend.label,
+            reason,
+        })?;
+        files.push((backend.format, output));
+    }
+    Ok(files)
+}
+
+impl Laid {
+    fn tree(&self) -> Result<&Document, String> {
+        self.document
+            .as_ref()
+            .ok_or_else(|| "дерево документа уже освобождено".to_string())
+    }
+}
+
+fn render_docx(laid: &mut Laid) -> Result<Output, String> {
+    let bytes = docx::render(laid.tree()?).map_err(|e| e.to_string())?;
+    Ok(Output {
+        bytes,
+        warnings: Vec::new(),
+    })
+}
+
+fn render_html(laid: &mut Laid) -> Result<Output, String> {
+    Ok(Output {
+        bytes: html::render(laid.tree()?),
+        warnings: Vec::new(),
+    })
+}
+
+fn render_pdf(laid: &mut Laid) -> Result<Output, String> {
+    let prepared = laid
+        .pdf
+        .take()
+        .ok_or_else(|| "PDF не размечен".to_string())?;
+    let out = prepared.write();
+    Ok(Output {
+        bytes: out.bytes,
+        warnings: out.warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_has_one_backend_and_a_distinct_extension() {
+        for f in Format::value_variants() {
+            assert_eq!(BACKENDS.iter().filter(|b| b.format == *f).count(), 1);
+        }
+        let mut names: Vec<&str> = BACKENDS.iter().map(|b| b.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), BACKENDS.len());
+    }
+
+    #[test]
+    fn the_tree_is_read_before_the_pdf_frees_nothing_it_needs() {
+        // Every backend that reads the tree runs before every one that
+        // does not: `render` frees the tree at the first of those.
+        let first_without = BACKENDS.iter().position(|b| !b.reads_tree);
+        if let Some(i) = first_without {
+            assert!(BACKENDS[i..].iter().all(|b| !b.reads_tree));
+        }
+    }
+}
