@@ -28,6 +28,10 @@ requirements() {
   need cmd python3 python3
   need py openxml_audit openxml-audit # OOXML schema validation of our DOCX
   need py icalendar icalendar # tests/assignments_export.rs parses our ICS
+  # pikepdf reads our PDF/A: XMP against Info, output intent, fonts, the
+  # structure tree and its marked content (tests/pdfa.rs, tests/tagged_pdf.rs
+  # run tests/pdfa/*.py).
+  need py pikepdf pikepdf
   need cmd soffice libreoffice-writer-nogui # our DOCX as users see it
   # `soffice` comes with libreoffice-common, which cannot open a DOCX:
   # Writer's DOCX import filter is in the Writer package.

@@ -713,7 +713,10 @@ fn pdf_options(fonts: Option<&std::path::Path>) -> Result<PdfOptions, String> {
         &find("bolditalic")?,
     )
     .map_err(|e| format!("{}: {e}", dir.display()))?;
-    Ok(PdfOptions { fonts })
+    Ok(PdfOptions {
+        fonts,
+        ..PdfOptions::default()
+    })
 }
 
 fn default_inputs(paths: Vec<PathBuf>) -> Vec<PathBuf> {

@@ -19,6 +19,7 @@ use super::PageLayout;
 use super::fonts::{FACES, Face, FontSet};
 use super::layout::{Draw, Piece};
 use super::linebreak::{PT, SPACED, SPACED_PT};
+use super::tags::{ARTIFACT, LABEL, Mark, StructTree};
 
 /// Characters below this code point are looked up in a table.
 const TABLE_END: usize = 0x2200;
@@ -190,30 +191,122 @@ pub(crate) struct Resources<'a> {
     pub(crate) fonts: &'a FontSet,
     /// The resource name of each picture, `None` when it could not be read.
     pub(crate) images: &'a [Option<String>],
+    /// The structure tree of a tagged PDF: the content is marked for it.
+    pub(crate) tags: Option<&'a StructTree>,
 }
 
-/// The content stream of one page. Graphics state is set only when it
-/// changes.
-pub(crate) fn page_stream(page: PageLayout, res: &Resources) -> Vec<u8> {
+/// The marked-content sequence open in a tagged page's stream.
+#[derive(Clone, Copy, PartialEq)]
+struct Open {
+    /// The element, or [`ARTIFACT`].
+    node: u32,
+    /// Opened inside a text object (and so closed before its `ET`).
+    in_text: bool,
+}
+
+/// Marked content of a tagged page: what is open, what the marks ask
+/// for, and the element of each MCID so far.
+struct Marking<'a> {
+    tree: &'a StructTree,
+    open: Option<Open>,
+    want: Mark,
+    hyphen: bool,
+    /// Characters of the next text draw that belong to the `/ActualText`
+    /// span a letter-spaced run left open.
+    carry: usize,
+    mcids: Vec<u32>,
+}
+
+impl Marking<'_> {
+    /// The element a draw of this style belongs to.
+    fn node(&self, style: u8) -> u32 {
+        match self.want {
+            Mark::Node(n) => n,
+            Mark::Label { label, body } => {
+                if style & LABEL != 0 {
+                    label
+                } else {
+                    body
+                }
+            }
+            Mark::Hyphen => ARTIFACT,
+        }
+    }
+
+    /// Closes the open sequence.
+    fn close(&mut self, out: &mut Vec<u8>) {
+        if self.open.take().is_some() {
+            out.extend_from_slice(b"EMC\n");
+        }
+    }
+
+    /// Makes `node` the open sequence, opening a new one when it is not.
+    fn enter(&mut self, out: &mut Vec<u8>, node: u32, in_text: bool) {
+        let want = Open { node, in_text };
+        if self.open == Some(want) {
+            return;
+        }
+        self.close(out);
+        if node == ARTIFACT {
+            out.extend_from_slice(b"/Artifact BMC\n");
+        } else {
+            let role = self
+                .tree
+                .elements
+                .get(node as usize)
+                .map_or(&b"Span"[..], |e| e.role.name());
+            out.push(b'/');
+            out.extend_from_slice(role);
+            let _ = writeln!(out, " <</MCID {}>> BDC", self.mcids.len());
+            self.mcids.push(node);
+        }
+        self.open = Some(want);
+    }
+}
+
+/// The content stream of one page, and for a tagged PDF the element of
+/// each MCID it marks. Graphics state is set only when it changes.
+pub(crate) fn page_stream(page: PageLayout, res: &Resources) -> (Vec<u8>, Vec<u32>) {
     let h = page.height_mm;
     let mut out = Vec::with_capacity(page.draws.len() * 48);
+    let mut marking = res.tags.map(|tree| Marking {
+        tree,
+        open: None,
+        want: Mark::Node(ARTIFACT),
+        hyphen: false,
+        carry: 0,
+        mcids: Vec::new(),
+    });
     let mut in_text = false;
     let mut font: Option<(u8, f32)> = None;
     let mut spacing = 0.0f32;
     let mut stroke = false;
     let mut thickness = None;
-    for d in page.draws {
+    let mut draws = page.draws;
+    for i in 0..draws.len() {
+        // Taken out, so that a tagged page can still look ahead.
+        let d = std::mem::replace(&mut draws[i], Draw::Mark(Mark::Hyphen));
         match d {
             Draw::Text {
                 x,
                 y,
                 style,
                 size,
-                pieces,
+                mut pieces,
             } => {
+                if let Some(m) = &mut marking
+                    && !in_text
+                {
+                    m.close(&mut out);
+                }
                 if !in_text {
                     out.extend_from_slice(b"BT\n");
                     in_text = true;
+                }
+                let mut hyphen = false;
+                if let Some(m) = &mut marking {
+                    m.enter(&mut out, m.node(style), true);
+                    hyphen = std::mem::take(&mut m.hyphen);
                 }
                 let face = style & 3;
                 if font != Some((face, size)) {
@@ -236,13 +329,35 @@ pub(crate) fn page_stream(page: PageLayout, res: &Resources) -> Vec<u8> {
                 real(&mut out, (h - y) / PT);
                 out.extend_from_slice(b" Tm\n");
                 let face_index = usize::from(face);
-                show_text(
-                    &mut out,
-                    &pieces,
-                    res.fonts.face(face),
-                    &res.codes[face_index],
-                    size,
-                );
+                let (face, codes) = (res.fonts.face(face), &res.codes[face_index]);
+                if let Some(m) = &mut marking {
+                    let carry = std::mem::take(&mut m.carry);
+                    if carry > 0 {
+                        // The end of a letter-spaced word («постановляе|т»):
+                        // inside the span the spaced part opened.
+                        let head = split_head(&mut pieces, carry);
+                        show_text(&mut out, &[Piece::Str(head)], face, codes, size);
+                        out.extend_from_slice(b"EMC\n");
+                    }
+                    let next = if style & SPACED != 0 {
+                        word_continues(&pieces, &draws[i + 1..])
+                    } else {
+                        String::new()
+                    };
+                    m.carry = next.chars().count();
+                    show_marked_text(
+                        &mut out,
+                        &mut pieces,
+                        face,
+                        codes,
+                        size,
+                        style,
+                        hyphen,
+                        &next,
+                    );
+                } else {
+                    show_text(&mut out, &pieces, face, codes, size);
+                }
             }
             Draw::Rule {
                 x1,
@@ -252,8 +367,15 @@ pub(crate) fn page_stream(page: PageLayout, res: &Resources) -> Vec<u8> {
                 width_pt,
             } => {
                 if in_text {
+                    if let Some(m) = &mut marking {
+                        m.close(&mut out);
+                    }
                     out.extend_from_slice(b"ET\n");
                     in_text = false;
+                }
+                // Rules and borders are no part of the text.
+                if let Some(m) = &mut marking {
+                    m.enter(&mut out, ARTIFACT, false);
                 }
                 if !stroke {
                     out.extend_from_slice(b"0 0 0 RG\n");
@@ -286,8 +408,15 @@ pub(crate) fn page_stream(page: PageLayout, res: &Resources) -> Vec<u8> {
                     continue;
                 };
                 if in_text {
+                    if let Some(m) = &mut marking {
+                        m.close(&mut out);
+                    }
                     out.extend_from_slice(b"ET\n");
                     in_text = false;
+                }
+                if let Some(m) = &mut marking {
+                    m.close(&mut out);
+                    m.enter(&mut out, m.node(0), false);
                 }
                 // The image space is the unit square: scale it to the box
                 // and move it to the box's bottom left corner.
@@ -300,13 +429,120 @@ pub(crate) fn page_stream(page: PageLayout, res: &Resources) -> Vec<u8> {
                 out.push(b' ');
                 real(&mut out, (h - y - height) / PT);
                 let _ = writeln!(out, " cm /{name} Do Q");
+                if let Some(m) = &mut marking {
+                    m.close(&mut out);
+                }
+            }
+            Draw::Mark(mark) => {
+                if let Some(m) = &mut marking {
+                    match mark {
+                        Mark::Hyphen => m.hyphen = true,
+                        other => m.want = other,
+                    }
+                }
             }
         }
+    }
+    if let Some(m) = &mut marking {
+        m.close(&mut out);
     }
     if in_text {
         out.extend_from_slice(b"ET\n");
     }
-    out
+    (out, marking.map(|m| m.mcids).unwrap_or_default())
+}
+
+/// [`show_text`] for a tagged PDF/A, so that the text extracts as it
+/// reads: a letter-spaced run («П О С Т А Н О В Л Е Н И Е») is one word
+/// through `/ActualText`, and the hyphen the line breaker added at the
+/// line's end is a soft hyphen (U+00AD), so the word extracts whole.
+#[allow(clippy::too_many_arguments)]
+fn show_marked_text(
+    out: &mut Vec<u8>,
+    pieces: &mut [Piece],
+    face: &Face,
+    codes: &GlyphCodes,
+    size: f32,
+    style: u8,
+    hyphen: bool,
+    continued: &str,
+) {
+    let last = pieces.iter_mut().rev().find_map(|p| match p {
+        Piece::Str(s) => Some(s),
+        Piece::Gap(_) => None,
+    });
+    let hyphen = hyphen && last.is_some_and(|s| s.ends_with('-') && s.pop().is_some());
+    if style & SPACED != 0 {
+        let mut text: String = pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Str(s) => Some(s.as_str()),
+                Piece::Gap(_) => None,
+            })
+            .collect();
+        if hyphen {
+            text.push('\u{ad}');
+        }
+        text.push_str(continued);
+        actual_text(out, &text);
+        show_text(out, pieces, face, codes, size);
+        if hyphen {
+            show_text(out, &[Piece::Str("-".into())], face, codes, size);
+        }
+        // A word that goes on in the next draw closes the span there.
+        if continued.is_empty() {
+            out.extend_from_slice(b"EMC\n");
+        }
+        return;
+    }
+    show_text(out, pieces, face, codes, size);
+    if hyphen {
+        actual_text(out, "\u{ad}");
+        show_text(out, &[Piece::Str("-".into())], face, codes, size);
+        out.extend_from_slice(b"EMC\n");
+    }
+}
+
+/// The letters that continue the word a letter-spaced run ends with, at
+/// the start of the next text draw: the markup sets a spaced word's last
+/// letter unspaced («п о с т а н о в л я е т:»), and the span that makes
+/// it one word must take that letter in.
+fn word_continues(pieces: &[Piece], after: &[Draw]) -> String {
+    let ends_in_letter = pieces.iter().rev().find_map(|p| match p {
+        Piece::Str(s) => Some(s.chars().next_back().is_some_and(char::is_alphabetic)),
+        Piece::Gap(_) => None,
+    });
+    if ends_in_letter != Some(true) {
+        return String::new();
+    }
+    let next = after.iter().find_map(|d| match d {
+        Draw::Text { pieces, .. } => Some(Some(pieces)),
+        Draw::Mark(Mark::Hyphen) => None,
+        _ => Some(None),
+    });
+    match next.flatten().and_then(|p| p.first()) {
+        Some(Piece::Str(s)) => s.chars().take_while(|c| c.is_alphabetic()).collect(),
+        _ => String::new(),
+    }
+}
+
+/// Takes the first `n` characters off the first piece.
+fn split_head(pieces: &mut [Piece], n: usize) -> String {
+    let Some(Piece::Str(s)) = pieces.first_mut() else {
+        return String::new();
+    };
+    let at = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
+    let rest = s.split_off(at);
+    std::mem::replace(s, rest)
+}
+
+/// Opens a `/Span` whose `/ActualText` is `text` (UTF-16BE).
+fn actual_text(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(b"/Span <</ActualText <FEFF");
+    for unit in text.encode_utf16() {
+        hex(out, unit);
+    }
+    out.extend_from_slice(b">>> BDC\n");
 }
 
 /// Shows a run of text as one `TJ` array. A character the face lacks is

@@ -45,6 +45,9 @@ pub(crate) enum Draw {
         w: f32,
         h: f32,
     },
+    /// Tagged PDF only: what the draws after it belong to
+    /// ([`super::tags`]); nothing is drawn.
+    Mark(super::tags::Mark),
 }
 
 /// Part of a text draw.
@@ -69,6 +72,7 @@ impl Draw {
                 *y1 += dy;
                 *y2 += dy;
             }
+            Draw::Mark(_) => {}
         }
     }
 }
@@ -243,6 +247,8 @@ pub(crate) struct Flow<'a> {
     pub(crate) record_lines: bool,
     /// Words refused a third hyphenated line in a row, for the DOCX.
     pub(crate) keep_whole: Vec<KeepWhole>,
+    /// The structure tree of a tagged PDF, `None` when not tagging.
+    pub(crate) tags: Option<super::tags::StructTree>,
 }
 
 /// Context of a run of blocks.
@@ -300,7 +306,9 @@ impl<'a> Flow<'a> {
                     self.paragraph(&para, ctx, &mut after, &mut keep, out);
                 }
                 Block::List(list) => {
+                    self.tag_open(super::tags::Role::L);
                     for item in &list.items {
+                        self.tag_list_item(true);
                         for (i, p) in item.paragraphs.iter().enumerate() {
                             let para = Para {
                                 p,
@@ -310,7 +318,9 @@ impl<'a> Flow<'a> {
                             };
                             self.paragraph(&para, ctx, &mut after, &mut keep, out);
                         }
+                        self.tag_list_item(false);
                     }
+                    self.tag_close();
                 }
                 Block::RequisiteBox(b) => {
                     let shift = (ctx.width - b.width_mm.min(ctx.width)).max(0.0);
@@ -393,21 +403,23 @@ impl<'a> Flow<'a> {
                     // baseline of a line as tall as the picture plus the descent.
                     let line = line_height(self.fonts, ctx.size);
                     let desc = line - ascent(self.fonts, ctx.size);
+                    let mut content = Content {
+                        draws: vec![Draw::Image {
+                            index,
+                            x,
+                            y: 0.0,
+                            w,
+                            h,
+                        }],
+                        ..Content::default()
+                    };
+                    self.tag_figure(&mut content, img);
                     out.push(Item {
                         gap: after,
                         height: h + desc,
                         keep_prev: keep,
                         kind: Kind::Line,
-                        content: Content {
-                            draws: vec![Draw::Image {
-                                index,
-                                x,
-                                y: 0.0,
-                                w,
-                                h,
-                            }],
-                            ..Content::default()
-                        },
+                        content,
                     });
                     after = 0.0;
                     keep = false;
@@ -438,21 +450,23 @@ impl<'a> Flow<'a> {
             1.0
         };
         let (w, h) = (img.width_mm * scale, img.height_mm * scale);
+        let mut content = Content {
+            draws: vec![Draw::Image {
+                index,
+                x: (ctx.width - w) / 2.0,
+                y: top_mm - ctx.top_margin,
+                w,
+                h,
+            }],
+            ..Content::default()
+        };
+        self.tag_figure(&mut content, img);
         out.push(Item {
             gap: 0.0,
             height: (top_mm + h + gap_mm - ctx.top_margin).max(0.0),
             keep_prev: false,
             kind: Kind::Line,
-            content: Content {
-                draws: vec![Draw::Image {
-                    index,
-                    x: (ctx.width - w) / 2.0,
-                    y: top_mm - ctx.top_margin,
-                    w,
-                    h,
-                }],
-                ..Content::default()
-            },
+            content,
         });
     }
 
@@ -505,7 +519,9 @@ impl<'a> Flow<'a> {
     ) {
         let p = para.p;
         let size = p.size_pt.unwrap_or(ctx.size);
-        let chars = self.chars(&p.runs, para.label, size);
+        let mut chars = self.chars(&p.runs, para.label, size);
+        let label_chars = self.tag_paragraph(p, para.label);
+        self.tag_label_chars(&mut chars, label_chars);
         let left = p.left_mm + para.shift;
         // `width` narrows the lines from the right (the DOCX's right indent).
         let rest = ctx.width - left - p.right_mm(ctx.width - para.shift);
@@ -538,9 +554,10 @@ impl<'a> Flow<'a> {
             } else {
                 (left, measure.rest)
             };
-            let content = self.recorded(set_line(
+            let mut content = self.recorded(set_line(
                 &chars, line, p.align, x0, avail, asc, size, ctx.header,
             ));
+            self.tag_line(&mut content, &chars, line);
             // Orphans and widows: a page may not end after the first line
             // or before the last one of a body paragraph.
             let widow_orphan = !ctx.in_cell && n >= 2 && (k == 1 || k == n - 1);
@@ -616,6 +633,7 @@ impl<'a> Flow<'a> {
         for (i, runs) in lines.into_iter().enumerate() {
             let chars = self.chars(runs, None, size);
             let last = i + 1 == count;
+            self.tag_leaf();
             let measure = Measure {
                 first: ctx.width,
                 rest: ctx.width,
@@ -635,7 +653,9 @@ impl<'a> Flow<'a> {
                     size,
                     false,
                 ));
+                self.tag_line(&mut content, &chars, line);
                 if last && k + 1 == nb {
+                    self.tag_space_after(&mut content);
                     let name_line = linebreak::Line {
                         start: 0,
                         end: name_chars.len(),
@@ -727,7 +747,10 @@ impl<'a> Flow<'a> {
             };
             let xs = [0.0, (ctx.width - widths[1]) / 2.0, ctx.width - widths[2]];
             let mut content = Content::default();
+            self.tag_leaf();
+            self.tag_mark(&mut content);
             for k in (0..3).filter(|&k| on_line[k] && !parts[k].is_empty()) {
+                self.tag_space_after(&mut content);
                 let line = linebreak::Line {
                     start: 0,
                     end: parts[k].len(),
@@ -890,6 +913,7 @@ pub(crate) fn paginate(
     numbered: bool,
     fonts: &FontSet,
     body_pt: f32,
+    tagged: bool,
 ) -> Layout {
     let mut done: Vec<PageState> = Vec::new();
     let mut page = PageState {
@@ -990,6 +1014,8 @@ pub(crate) fn paginate(
         }
     }
     let mut extra = merged_content(&mut items, &done, merged, growing);
+    // Tagged PDF: which items were placed already (header rows repeat).
+    let mut placed_before = vec![false; if tagged { items.len() } else { 0 }];
     let mut pages = Vec::with_capacity(done.len());
     for (n, page) in done.iter().enumerate() {
         let mut content = Content::default();
@@ -1018,6 +1044,11 @@ pub(crate) fn paginate(
                     );
                 }
             }
+            // A header row's text belongs to its first place; its copies
+            // on later pages are artifacts.
+            if tagged && std::mem::replace(&mut placed_before[k], true) {
+                super::tags::as_artifacts(&mut content.draws[base.0..]);
+            }
         }
         if numbered && n > 0 {
             let number = (n + 1).to_string();
@@ -1044,6 +1075,10 @@ pub(crate) fn paginate(
                 body_pt,
                 false,
             );
+            if tagged {
+                let artifact = super::tags::Mark::Node(super::tags::ARTIFACT);
+                content.draws.push(Draw::Mark(artifact));
+            }
             content.append(&set, page.geo.margins.left, HEADER_DISTANCE_MM);
         }
         pages.push(PageLayout {

@@ -17,8 +17,10 @@ mod fonts;
 mod images;
 mod layout;
 mod linebreak;
+mod pdfa;
 pub mod svg;
 mod tables;
+mod tags;
 mod write;
 
 use std::fmt;
@@ -34,6 +36,10 @@ use layout::{Ctx, Flow, Geometry, Item, Kind};
 pub struct PdfOptions {
     /// The typeface to embed; Liberation Serif by default.
     pub fonts: FontSet,
+    /// Write PDF/A-2u with a PDF/UA-1 structure (`--pdfa`): XMP metadata,
+    /// an sRGB output intent, text that extracts as it reads, and a
+    /// tagged structure (docs/PDFA.md). Off, the file is as before.
+    pub pdfa: bool,
 }
 
 /// A rendered PDF and what went wrong on the way without stopping it.
@@ -163,17 +169,20 @@ pub struct Prepared {
     layout: Layout,
     fonts: FontSet,
     warnings: Vec<String>,
+    /// The structure tree of a PDF/A file, `None` for a plain PDF.
+    tags: Option<tags::StructTree>,
 }
 
 /// Lays the document out for [`Prepared::write`].
 pub fn prepare(doc: &Document, opts: &PdfOptions) -> Result<Prepared, PdfError> {
-    let (layout, warnings) = lay_out(doc, opts, false)?;
+    let (layout, warnings, tags) = lay_out(doc, opts, false)?;
     Ok(Prepared {
         meta: doc.meta.clone(),
         id: write::document_id(doc),
         layout,
         fonts: opts.fonts.clone(),
         warnings,
+        tags,
     })
 }
 
@@ -187,14 +196,21 @@ impl Prepared {
     /// Writes the PDF with the fonts it was laid out with.
     pub fn write(self) -> PdfOutput {
         let mut warnings = self.warnings;
-        let bytes = write::write(&self.meta, self.id, self.layout, &self.fonts, &mut warnings);
+        let bytes = write::write(
+            &self.meta,
+            self.id,
+            self.layout,
+            &self.fonts,
+            self.tags,
+            &mut warnings,
+        );
         PdfOutput { bytes, warnings }
     }
 }
 
 /// Lays the document out on pages without writing it.
 pub fn layout(doc: &Document, opts: &PdfOptions) -> Result<Layout, PdfError> {
-    lay_out(doc, opts, true).map(|(layout, _)| layout)
+    lay_out(doc, opts, true).map(|(layout, ..)| layout)
 }
 
 /// Lays the document out; `record_lines` keeps [`PageLayout::lines`] filled.
@@ -202,7 +218,7 @@ fn lay_out(
     doc: &Document,
     opts: &PdfOptions,
     record_lines: bool,
-) -> Result<(Layout, Vec<String>), PdfError> {
+) -> Result<(Layout, Vec<String>, Option<tags::StructTree>), PdfError> {
     if doc.sections.is_empty() {
         return Err(PdfError::NoSections);
     }
@@ -220,6 +236,7 @@ fn lay_out(
         hyphens: Default::default(),
         record_lines,
         keep_whole: Vec::new(),
+        tags: opts.pdfa.then(tags::StructTree::default),
     };
     let mut items: Vec<Item> = Vec::new();
     let mut geometries = Vec::with_capacity(doc.sections.len());
@@ -253,6 +270,7 @@ fn lay_out(
         numbered,
         fonts,
         doc.style.body_pt,
+        flow.tags.is_some(),
     );
     // Once per character: the secretary fixes the text or the font, not
     // each occurrence.
@@ -263,7 +281,7 @@ fn lay_out(
         .collect();
     layout.images = flow.images.into_iter().cloned().collect();
     layout.keep_whole = flow.keep_whole;
-    Ok((layout, warnings))
+    Ok((layout, warnings, flow.tags))
 }
 
 /// The header rows of `table` where a cell merged across header rows
@@ -295,6 +313,7 @@ pub(crate) fn merged_header_heights(table: &Table, table_pt: f32) -> Vec<(usize,
         hyphens: Default::default(),
         record_lines: false,
         keep_whole: Vec::new(),
+        tags: None,
     };
     let ctx = Ctx {
         size: table_pt,

@@ -71,6 +71,8 @@ pub fn pages(layout: &Layout, fonts: &FontSet) -> Vec<String> {
                             image_element(&mut out, &image.data, *x, *y, *w, *h);
                         }
                     }
+                    // Marks of a tagged PDF draw nothing.
+                    Draw::Mark(_) => {}
                 }
             }
             out.push_str("</svg>");

@@ -11,6 +11,7 @@ use crate::document::*;
 use super::PlacedCell;
 use super::layout::{Content, Ctx, Draw, Flow, Item, Kind, RULE_PT};
 use super::linebreak::PT;
+use super::tags::Role;
 
 /// Left and right cell padding, mm (the DOCX's 108 twips).
 pub(crate) use crate::document::CELL_PADDING_MM;
@@ -100,8 +101,10 @@ pub(crate) fn table<'a>(
     // The row above keeps with this one (a section row): no page ends
     // between them.
     let mut kept = false;
+    flow.tag_open(Role::Table);
     for (r, (row, slots)) in t.rows.iter().zip(t.slots()).enumerate() {
         let first_item = out.len();
+        flow.tag_open(Role::TR);
         let mut cells = Vec::with_capacity(slots.len());
         let mut frames = Vec::with_capacity(slots.len());
         // The merged cell each slot starts or continues.
@@ -145,7 +148,9 @@ pub(crate) fn table<'a>(
                 ..ctx
             };
             let mut items = Vec::new();
+            flow.tag_cell(row.header, cell.rowspan.max(1), cell.colspan.max(1));
             flow.blocks(&cell.blocks, inner, &mut items);
+            flow.tag_close();
             merged_ids.push(merged_here.then_some(flow.merged.len()));
             if merged_here {
                 open.push(((r, slot.cell), flow.merged.len()));
@@ -235,6 +240,7 @@ pub(crate) fn table<'a>(
                 break;
             }
         }
+        flow.tag_close();
         for &m in &ending {
             flow.merged[m].last = out.len() - 1;
         }
@@ -243,6 +249,7 @@ pub(crate) fn table<'a>(
             kept = row.keeps_with_next();
         }
     }
+    flow.tag_close();
     if flow.headers.len() <= id {
         flow.headers.resize(id + 1, Vec::new());
     }

@@ -14,19 +14,22 @@ use crate::document::{Document, Image, Meta};
 
 use super::content::{self, GlyphCodes, UsedChars};
 use super::fonts::{FACES, FontSet};
-use super::{Layout, compact, images};
+use super::tags::StructTree;
+use super::{Layout, compact, images, pdfa, tags};
 
 /// Font resource ids; printpdf uses the first six letters as the subset tag.
 const FONT_IDS: [&str; FACES] = ["GDAAAA", "GDAAAB", "GDAAAC", "GDAAAD"];
 
 /// Builds the PDF; a picture that cannot be read adds a warning. The
 /// layout is consumed page by page, so a long document does not hold its
-/// layout, printpdf's operations and lopdf's objects all at once.
+/// layout, printpdf's operations and lopdf's objects all at once. With a
+/// structure tree the file is tagged PDF/A-2u ([`pdfa`]).
 pub(crate) fn write(
     meta: &Meta,
     id: String,
     layout: Layout,
     fonts: &FontSet,
+    structure: Option<StructTree>,
     warnings: &mut Vec<String>,
 ) -> Vec<u8> {
     let mut pdf = PdfDocument::new(&meta.title);
@@ -109,14 +112,21 @@ pub(crate) fn write(
         codes: &codes,
         fonts,
         images: &image_names,
+        tags: structure.as_ref(),
     };
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    for (page_id, page) in page_ids.into_iter().zip(layout.pages) {
-        let stream = content::page_stream(page, &resources);
+    let mut mcids = Vec::new();
+    for (&page_id, page) in page_ids.iter().zip(layout.pages) {
+        let (stream, page_mcids) = content::page_stream(page, &resources);
         set_page_content(&mut lo, page_id, stream);
+        mcids.push(page_mcids);
     }
 
     finish(&mut lo, meta, id);
+    if let Some(tree) = &structure {
+        let root = tags::write_tree(&mut lo, tree, &page_ids, &mcids);
+        pdfa::conform(&mut lo, meta, root);
+    }
     compact::compact(&mut lo);
     compact::compress_streams(&mut lo);
     let mut bytes = Vec::new();
