@@ -73,6 +73,10 @@ requirements() {
   # from npm (a WASM build, nothing to compile), so npm comes first.
   need cmd npm npm
   need cmd taplo npm:@taplo/cli@0.7.0
+  # axe-core checks our HTML pages and the folder's index against WCAG 2.1
+  # AA in the Chromium above (tests/html.rs runs tests/browser/axe_pages.py,
+  # which injects this file; the test finds it with `npm root --global`).
+  need file /usr/lib/node_modules/axe-core/axe.min.js npm:axe-core@4.14.1
 }
 
 # No pipes in the checks: under `pipefail`, `fc-list | grep -q` fails now and
