@@ -32,6 +32,11 @@ requirements() {
   # structure tree and its marked content (tests/pdfa.rs, tests/tagged_pdf.rs
   # run tests/pdfa/*.py).
   need py pikepdf pikepdf
+  # tests/requisites_2025.rs reads the QR code back from a page image
+  # (pdftoppm, then tests/requisites_2025.py with zxing-cpp and Pillow).
+  need py zxingcpp zxing-cpp
+  need py PIL pillow
+  need cmd pdftoppm poppler-utils
   need cmd soffice libreoffice-writer-nogui # our DOCX as users see it
   # `soffice` comes with libreoffice-common, which cannot open a DOCX:
   # Writer's DOCX import filter is in the Writer package.

@@ -273,6 +273,46 @@ pub enum Block {
     PageBreak,
     /// A picture, such as a coat of arms.
     Image(Image),
+    /// The QR-code requisite (ГОСТ Р 7.0.97-2025): drawn at a corner of
+    /// its section's first page, outside the flow of the text.
+    Qr(QrCode),
+}
+
+/// The QR-code requisite of ГОСТ Р 7.0.97-2025 (the 31st requisite,
+/// «Штрих-код (QR-код) документа»): bottom right of the first page, or top
+/// right when the text leaves no room there. Both backends ask
+/// [`crate::pdf::requisites`] where it goes, so it lands on the same spot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QrCode {
+    /// What the symbol encodes: a link, or the registration data.
+    pub text: String,
+    /// The side of the square with its quiet zone, mm.
+    pub size_mm: f32,
+    /// Which corner.
+    pub place: QrPlace,
+}
+
+/// Where the QR code goes on its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum QrPlace {
+    /// Bottom right when nothing of the page is there, else top right.
+    Auto,
+    /// Bottom right of the text area.
+    BottomRight,
+    /// Top right of the text area.
+    TopRight,
+}
+
+/// The mark of an electronic signature (ГОСТ Р 7.0.97-2025, 5.23; Правила
+/// делопроизводства, приказ Росархива № 199, п. 20): a framed block in
+/// the place of the handwritten signature, between the position and the
+/// name, in small type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ElectronicMark {
+    /// Bold centred lines: «ДОКУМЕНТ ПОДПИСАН», «ЭЛЕКТРОННОЙ ПОДПИСЬЮ».
+    pub heading: Vec<String>,
+    /// Regular lines at the left: certificate, owner, validity.
+    pub lines: Vec<String>,
 }
 
 /// Horizontal alignment of a paragraph.
@@ -379,7 +419,11 @@ fn for_each_paragraph(blocks: &mut [Block], f: &mut impl FnMut(&mut Paragraph)) 
                 }
             }
             Block::RequisiteBox(b) => b.paragraphs.iter_mut().for_each(&mut *f),
-            Block::Signature(_) | Block::Spread(_) | Block::PageBreak | Block::Image(_) => {}
+            Block::Signature(_)
+            | Block::Spread(_)
+            | Block::PageBreak
+            | Block::Image(_)
+            | Block::Qr(_) => {}
         }
     }
 }
@@ -713,6 +757,10 @@ pub struct Signature {
     pub space_before_pt: f32,
     /// Keep on the same page as the next block (another signature).
     pub keep_with_next: bool,
+    /// Signed electronically: the mark in the place of the handwritten
+    /// signature.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub electronic: Option<ElectronicMark>,
 }
 
 /// One line in up to three parts (ГОСТ Р 7.0.97, LAYOUT.md §6: the date
@@ -1043,7 +1091,7 @@ fn blocks_text(blocks: &[Block], out: &mut String) {
                 out.push_str(&parts.join(" "));
                 out.push('\n');
             }
-            Block::PageBreak | Block::Image(_) => {}
+            Block::PageBreak | Block::Image(_) | Block::Qr(_) => {}
         }
     }
 }

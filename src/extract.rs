@@ -388,7 +388,11 @@ pub fn view(model: &Model, item: usize, request: &Request) -> Result<View, Diagn
     // item, which is the item's own.
     p.decisions.retain(|d| keep(d.question));
     let (position, person) = certifier(model, protocol, request)?;
-    p.signatures = vec![Signature { position, person }];
+    p.signatures = vec![Signature {
+        position,
+        person,
+        electronic: None,
+    }];
     narrowed.body = Body::Protocol(Box::new(p));
     let mut view = view::build(&narrowed);
     view.kind = KIND;

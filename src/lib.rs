@@ -22,6 +22,7 @@
 //! | show diagnostics to a person (colours) or a program (JSON lines) | [`report`] | terminal text |
 //! | the command line's own words (help, errors) in Russian | [`cli`] | |
 //! | the JSON Schema of the input, for editors; a ready folder (`gostdoc init`) | [`schema`], [`init`] | `gostdoc.schema.json`, a project folder |
+//! | the QR code of ГОСТ Р 7.0.97-2025: the symbol and its PNG (placed on the page by `pdf::requisites`, for both backends) | [`qr`] | a QR symbol |
 //!
 //! [`russian`] holds the language: cases of names and positions, dates in
 //! words, plural agreement, typography. Templates use it through Tera
@@ -55,6 +56,7 @@ pub mod markup;
 pub mod model;
 pub mod numbering;
 pub mod pdf;
+pub mod qr;
 pub mod register;
 pub mod report;
 pub mod russian;

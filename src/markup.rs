@@ -34,6 +34,9 @@ const PARA_WIDTH_MIN_MM: f32 = 20.0;
 
 /// Where a coat of arms may sit: its top edge from the page's top edge, mm.
 const EMBLEM_TOP_MM: RangeInclusive<f32> = 0.0..=100.0;
+/// Side of the QR code with its quiet zone, mm: readable from 15 mm, and at
+/// most a quarter of the page's width.
+const QR_SIZE_MM: RangeInclusive<f32> = 15.0..=60.0;
 /// From the coat of arms to the text below it, mm.
 const EMBLEM_GAP_MM: RangeInclusive<f32> = 0.0..=50.0;
 
@@ -222,6 +225,7 @@ impl Parser<'_, '_> {
                 "box",
                 "pagebreak",
                 "image",
+                "qr",
             ],
         )?;
         let mut section = Section {
@@ -297,6 +301,20 @@ impl Parser<'_, '_> {
                 "spread" => Block::Spread(self.spread(child)?),
                 "box" => Block::RequisiteBox(self.requisite_box(child)?),
                 "pagebreak" => Block::PageBreak,
+                "qr" => {
+                    // Drawn at a corner of the section's first page; last in
+                    // the section, so that it is no block's neighbour (the
+                    // coat of arms anchors in the block after it).
+                    if child.next_sibling_element().is_some() {
+                        return Err(self.err(
+                            child,
+                            "<qr> должен быть последним элементом раздела <section>: \
+                             перенесите его в конец раздела"
+                                .into(),
+                        ));
+                    }
+                    Block::Qr(self.qr(child)?)
+                }
                 "image" => {
                     let image = self.image(child)?;
                     // Its place is fixed on the section's first page: text
@@ -708,8 +726,10 @@ impl Parser<'_, '_> {
     fn signature(&self, node: Node) -> Result<Signature> {
         let mut position = Vec::new();
         let mut name = None;
+        let mut electronic = None;
         for child in node.children().filter(Node::is_element) {
             match child.tag_name().name() {
+                "esign" => electronic = Some(self.electronic_mark(child)?),
                 "line" => {
                     let mut runs = Vec::new();
                     self.inline(child, RunStyle::default(), &mut runs)?;
@@ -724,17 +744,93 @@ impl Parser<'_, '_> {
                     return Err(self.err(
                         child,
                         format!(
-                            "элемент <{other}> не допускается в <signature>; допустимы: line, name"
+                            "элемент <{other}> не допускается в <signature>; допустимы: line, name, esign"
                         ),
                     ));
                 }
             }
         }
-        Ok(Signature {
+        let signature = Signature {
             position,
             name: name.ok_or_else(|| self.err(node, "в <signature> нет <name>".into()))?,
             space_before_pt: self.number(node, "before", 0.0, SPACE_PT, "пт")?,
             keep_with_next: false,
+            electronic,
+        };
+        if let Some(g) = crate::pdf::requisites::mark_geometry(
+            &signature,
+            self.text_width.get(),
+            crate::document::TextStyle::default().body_pt,
+        ) && !g.fits
+        {
+            self.warnings.borrow_mut().push(format!(
+                "отметка об электронной подписи шириной {:.0} мм не помещается между должностью \
+                 и именем «{}»; она напечатана левее имени и заходит на должность: разбейте \
+                 должность на строки покороче",
+                g.width_mm, signature.name
+            ));
+        }
+        Ok(signature)
+    }
+
+    /// `<esign>`: the mark of an electronic signature, `<head>` lines
+    /// (bold, centred: «ДОКУМЕНТ ПОДПИСАН», «ЭЛЕКТРОННОЙ ПОДПИСЬЮ») and
+    /// `<line>` lines (the certificate, its owner, its term), each a line
+    /// of its own, never wrapped.
+    fn electronic_mark(&self, node: Node) -> Result<ElectronicMark> {
+        let mut mark = ElectronicMark {
+            heading: Vec::new(),
+            lines: Vec::new(),
+        };
+        for child in node.children().filter(Node::is_element) {
+            let text = collapse_text(&child.text().unwrap_or_default().replace('\n', " "));
+            match child.tag_name().name() {
+                "head" => mark.heading.push(text),
+                "line" => mark.lines.push(text),
+                other => {
+                    return Err(self.err(
+                        child,
+                        format!(
+                            "элемент <{other}> не допускается в <esign>; допустимы: head, line"
+                        ),
+                    ));
+                }
+            }
+        }
+        if mark.heading.is_empty() && mark.lines.is_empty() {
+            return Err(self.err(node, "<esign> пуст: нужны строки <head> и <line>".into()));
+        }
+        Ok(mark)
+    }
+
+    /// `<qr size="20" place="auto|bottom-right|top-right">text</qr>` (or
+    /// `text="…"`): the QR-code requisite; `size` (mm, the square with its quiet zone)
+    /// defaults to [`crate::qr::Symbol::default_size_mm`].
+    fn qr(&self, node: Node) -> Result<QrCode> {
+        // The content keeps line breaks (an attribute's would become spaces).
+        let text = node
+            .attribute("text")
+            .or_else(|| node.text())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| self.err(node, "у <qr> нет текста".into()))?;
+        let symbol = crate::qr::encode(text).map_err(|e| self.err(node, e))?;
+        let size_mm = self.number(node, "size", symbol.default_size_mm(), QR_SIZE_MM, "мм")?;
+        let place = match node.attribute("place").unwrap_or("auto") {
+            "auto" => QrPlace::Auto,
+            "bottom-right" => QrPlace::BottomRight,
+            "top-right" => QrPlace::TopRight,
+            other => {
+                return Err(self.err(
+                    node,
+                    format!("place=\"{other}\": ожидалось auto, bottom-right или top-right"),
+                ));
+            }
+        };
+        Ok(QrCode {
+            text: text.to_owned(),
+            size_mm,
+            place,
         })
     }
 

@@ -410,6 +410,48 @@ impl JsonSchema for RawDate {
     }
 }
 
+/// `options.edition`: the editions of ГОСТ Р 7.0.97, numbers.
+pub struct Edition;
+
+impl JsonSchema for Edition {
+    fn schema_name() -> Cow<'static, str> {
+        "Edition".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "integer",
+            "enum": [2016, 2025],
+            "x-taplo": { "docs": { "enumValues": [
+                "ГОСТ Р 7.0.97-2016 (по умолчанию)",
+                "ГОСТ Р 7.0.97-2025: гриф шириной 8 см, реквизит «QR-код»",
+            ] } },
+        })
+    }
+}
+
+/// `qr`: a link, or `true` for the registration data.
+pub struct Qr;
+
+impl JsonSchema for Qr {
+    fn schema_name() -> Cow<'static, str> {
+        "Qr".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "oneOf": [
+                { "type": "string", "examples": ["https://zarechny.ru/docs/2024/45-r"] },
+                { "type": "boolean" },
+            ],
+        })
+    }
+}
+
 /// A deadline: the same TOML type as a date, with the words of a deadline.
 pub struct Deadline;
 

@@ -294,6 +294,22 @@ pub struct SignatureView {
     pub position: Vec<String>,
     /// The signer.
     pub person: PersonView,
+    /// Signed electronically: what the mark prints.
+    pub electronic: Option<Box<ElectronicView>>,
+}
+
+/// The certificate of an electronic signature, as its mark prints it
+/// (the template writes the words around it).
+#[derive(Debug, Serialize)]
+pub struct ElectronicView {
+    /// The serial number, hexadecimal capitals.
+    pub certificate: String,
+    /// The owner.
+    pub owner: String,
+    /// «15.01.2024».
+    pub valid_from: String,
+    /// «15.04.2025».
+    pub valid_to: String,
 }
 
 /// Speeches under one agenda item.
@@ -379,6 +395,8 @@ pub struct ProtocolView {
     pub parts: Vec<PartView>,
     /// Signatures.
     pub signatures: Vec<SignatureView>,
+    /// The text of the QR code (ГОСТ Р 7.0.97-2025), when there is one.
+    pub qr: Option<String>,
 }
 
 /// A table row.
@@ -506,6 +524,8 @@ pub struct ActView {
     pub points: Vec<PointView>,
     /// Signature.
     pub signature: Option<SignatureView>,
+    /// The text of the QR code (ГОСТ Р 7.0.97-2025), when there is one.
+    pub qr: Option<String>,
     /// «СОГЛАСОВАНО» blocks after the signature, each as its lines.
     pub agreed: Vec<Vec<String>>,
     /// Width of the grif boxes, mm.
@@ -605,7 +625,14 @@ pub fn build(model: &Model) -> View {
         kind: model.kind.template(),
         meta: MetaView {
             title,
-            author: model.organization.name.clone(),
+            // The organisation for every kind: its name, else its header
+            // lines (a бланк without `name`); nothing when the file names
+            // no organisation at all.
+            author: if model.organization.name.trim().is_empty() {
+                model.organization.header.join(" ")
+            } else {
+                model.organization.name.clone()
+            },
             subject,
             date,
         },
@@ -999,6 +1026,7 @@ fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
         decisions,
         parts,
         signatures: p.signatures.iter().map(|s| signature(s, o)).collect(),
+        qr: p.meeting.qr.clone(),
     }
 }
 
@@ -1020,6 +1048,14 @@ fn signature(s: &Signature, o: &Ctx) -> SignatureView {
     SignatureView {
         position: tx_lines(o, &s.position),
         person: person(&s.person, o),
+        electronic: s.electronic.as_ref().map(|e| {
+            Box::new(ElectronicView {
+                certificate: e.certificate.clone(),
+                owner: tx(o, &e.owner),
+                valid_from: date::numeric(e.valid_from),
+                valid_to: date::numeric(e.valid_to),
+            })
+        }),
     }
 }
 
@@ -1063,6 +1099,7 @@ fn act(doc: &ActDocument, o: &Ctx, labels: &Labels) -> ActView {
         &mut points,
     );
     ActView {
+        qr: a.and_then(|a| a.qr.clone()),
         printed: a.is_some_and(|a| !a.appendices_only),
         kind: a.map(|a| a.word.clone()).unwrap_or_default(),
         date: a.map(|a| a.printed_date(o)).unwrap_or_default(),

@@ -1776,6 +1776,67 @@ person = "Белов""#,
             to: Box::leak(format!("[labels]\n{line}\n\n[options]\n").into_boxed_str()),
         });
     }
+    // --- the requisites of ГОСТ Р 7.0.97-2025: QR code, electronic signature
+    c.extend(with(
+        on(
+            &[p],
+            "meeting.qr",
+            r#"number = "4""#,
+            r#"number = "4"
+qr = "https://elnya.example.ru/protocols/4""#,
+        ),
+        "[options]\n",
+        "[options]\nedition = 2025\n",
+    ));
+    c.extend(with(
+        on(
+            ACTS,
+            "act.qr",
+            "number = \"45-р\"\n",
+            "number = \"45-р\"\nqr = true\n",
+        ),
+        "[options]\n",
+        "[options]\nedition = 2025\n",
+    ));
+    // The grif box is 8 cm in the 2025 edition, 7.5 cm in 2016.
+    c.extend(with(
+        insert!(
+            &["single"],
+            "options.edition",
+            "[options]",
+            "edition = 2025"
+        ),
+        "grif_width = 80\n",
+        "",
+    ));
+    for (key, from, to) in [
+        (
+            "signature.electronic.certificate",
+            "01DA7C3B2E5F6071",
+            "01DA7C3B2E5F6072",
+        ),
+        (
+            "signature.electronic.owner",
+            "owner = \"Белов Андрей Викторович\"",
+            "owner = \"Белов А.В.\"",
+        ),
+        (
+            "signature.electronic.valid_from",
+            "valid_from = 2024-01-15",
+            "valid_from = 2024-01-16",
+        ),
+        (
+            "signature.electronic.valid_to",
+            "valid_to = 2025-04-15",
+            "valid_to = 2025-04-16",
+        ),
+    ] {
+        c.extend(with(
+            on(ACTS, key, from, to),
+            "\nperson = \"Белов\"\n\n[[agreed]]",
+            "\nperson = \"Белов\"\nelectronic = { certificate = \"01DA7C3B2E5F6071\", owner = \"Белов Андрей Викторович\", valid_from = 2024-01-15, valid_to = 2025-04-15 }\n\n[[agreed]]",
+        ));
+    }
     c.extend(probes());
     c
 }

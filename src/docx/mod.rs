@@ -8,6 +8,7 @@
 
 mod normalize;
 mod package;
+mod requisites;
 
 use std::fmt;
 
@@ -121,6 +122,10 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocxError> {
         images: 0,
         tables: Vec::new(),
         marks: Marks::default(),
+        anchors: requisites::Anchors::default(),
+        // Laid out only when there is a QR code: LibreOffice must find it
+        // at the corner our PDF chose.
+        qr_at: crate::pdf::requisites::qr_position(doc).map(|(_, at)| at),
     };
 
     let mut docx = dx::Docx::new();
@@ -161,7 +166,14 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocxError> {
 
     let xml = docx.build();
     let marks = builder.marks;
-    assemble(doc, xml, &builder.plan, &mut builder.tables, marks)
+    assemble(
+        doc,
+        xml,
+        &builder.plan,
+        &mut builder.tables,
+        marks,
+        &builder.anchors,
+    )
 }
 
 /// Headers of the `index`-th section: the number on every page but the
@@ -186,6 +198,7 @@ fn assemble(
     plan: &DocumentPlan,
     tables: &mut [Vec<u8>],
     marks: Marks,
+    anchors: &requisites::Anchors,
 ) -> Result<Vec<u8>, DocxError> {
     let norm = |bytes: &[u8], plan: Option<&DocumentPlan>| {
         normalize::normalize_part(bytes, plan).map_err(DocxError::Xml)
@@ -207,6 +220,9 @@ fn assemble(
     // that the content type matches the bytes.
     let mut document_rels = String::from_utf8_lossy(&xml.document_rels).into_owned();
     package::insert_before_close(&mut document_rels, "</Relationships>", package::THEME_REL);
+    if !anchors.rels.is_empty() {
+        package::insert_before_close(&mut document_rels, "</Relationships>", &anchors.rels);
+    }
     let mut media = Vec::with_capacity(xml.media.len());
     for (id, data) in xml.media {
         let ext = match ImageFormat::sniff(&data) {
@@ -244,10 +260,12 @@ fn assemble(
     if marks.soft_hyphens {
         soft_hyphen_elements(&mut body);
     }
-    parts.push((
-        "word/document.xml".into(),
-        normalize::normalize_with_tables(&body, Some(plan), tables).map_err(DocxError::Xml)?,
-    ));
+    let mut document =
+        normalize::normalize_with_tables(&body, Some(plan), tables).map_err(DocxError::Xml)?;
+    if !anchors.is_empty() {
+        document = anchors.splice(document);
+    }
+    parts.push(("word/document.xml".into(), document));
     parts.push((
         "word/styles.xml".into(),
         package::styles_xml(&doc.style, lang).into_bytes(),
@@ -275,6 +293,7 @@ fn assemble(
         }
     }
     parts.extend(media);
+    parts.extend(anchors.media.iter().cloned());
     package::zip_parts(&parts).map_err(|e| DocxError::Zip(e.to_string()))
 }
 
@@ -415,6 +434,10 @@ struct Builder<'d> {
     tables: Vec<Vec<u8>>,
     /// What [`assemble`] must rewrite in the XML docx-rs writes.
     marks: Marks,
+    /// The QR code and the electronic-signature marks, spliced in last.
+    anchors: requisites::Anchors,
+    /// Where the QR code goes on its page (mm from the top left corner).
+    qr_at: Option<(f32, f32)>,
 }
 
 /// What the builder put in that docx-rs cannot write as it should.
@@ -472,10 +495,27 @@ impl Builder<'_> {
                     out.push(Child::Table(self.tables.len() - 1));
                 }
                 Block::Signature(s) => out.extend(
-                    signature(s, ctx)
+                    signature(s, ctx, &mut self.anchors)
                         .into_iter()
                         .map(|p| Child::Para(Box::new(p))),
                 ),
+                Block::Qr(q) => {
+                    // On the section's first page: in its first paragraph.
+                    if let Some(at) = self.qr_at {
+                        let text = self.anchors.qr(q, at);
+                        let run = dx::Run::new().add_text(text);
+                        match out.iter_mut().find_map(|c| match c {
+                            Child::Para(p) => Some(p),
+                            Child::Table(_) => None,
+                        }) {
+                            Some(p) => p.children.insert(0, dx::ParagraphChild::Run(Box::new(run))),
+                            None => out.push(Child::Para(Box::new(
+                                empty_paragraph(ctx.size_pt).add_run(run),
+                            ))),
+                        }
+                    }
+                    continue;
+                }
                 Block::Spread(sp) => out.extend(
                     spread(sp, ctx, &mut self.marks)
                         .into_iter()
@@ -978,8 +1018,17 @@ fn add_text(mut run: dx::Run, text: &str) -> dx::Run {
 /// right tab stop at the text width and the name after a tab, so the name
 /// sits flush right on the level of the position's last line. All lines but
 /// the last keep with the next so the signature is never split.
-fn signature(s: &Signature, ctx: Ctx) -> Vec<dx::Paragraph> {
+fn signature(s: &Signature, ctx: Ctx, anchors: &mut requisites::Anchors) -> Vec<dx::Paragraph> {
     let size = half_points(ctx.size_pt);
+    let text_width_mm = ctx.width as f32 * 25.4 / 1440.0;
+    let mark = s
+        .electronic
+        .as_ref()
+        .zip(crate::pdf::requisites::mark_geometry(
+            s,
+            text_width_mm,
+            ctx.size_pt,
+        ));
     let lines: Vec<&[Inline]> = if s.position.is_empty() {
         vec![&[]]
     } else {
@@ -991,7 +1040,11 @@ fn signature(s: &Signature, ctx: Ctx) -> Vec<dx::Paragraph> {
         .enumerate()
         .map(|(i, line)| {
             let last = i + 1 == count;
-            let before = if i == 0 { s.space_before_pt } else { 0.0 };
+            let before = match (i, &mark) {
+                (0, Some((_, g))) => g.space_before_pt,
+                (0, None) => s.space_before_pt,
+                _ => 0.0,
+            };
             let mut p = dx::Paragraph::new()
                 .style(package::REQUISITE_STYLE)
                 .align(dx::AlignmentType::Left)
@@ -1007,6 +1060,14 @@ fn signature(s: &Signature, ctx: Ctx) -> Vec<dx::Paragraph> {
                             .pos(ctx.width.max(0) as usize),
                     )
                     .add_run(add_text(dx::Run::new().size(size).add_tab(), &s.name));
+                if let Some((m, g)) = &mark {
+                    // LibreOffice measures a paragraph-relative offset from
+                    // the top of the paragraph's space before, which only a
+                    // one-line signature's last paragraph has.
+                    let top = g.top_mm + before * 25.4 / 72.0;
+                    let text = anchors.mark(m, g, top);
+                    p = p.add_run(dx::Run::new().add_text(text));
+                }
             }
             p
         })

@@ -100,10 +100,30 @@ pub(crate) fn core_xml(meta: &Meta, lang: &str) -> String {
     field("dc:creator", &meta.author);
     field("dc:language", lang);
     field("cp:lastModifiedBy", &meta.author);
+    // The document's own date (the meeting, the act), never the clock's:
+    // the same input gives the same bytes, and an archive sorts by it.
+    if is_iso_date(&meta.date) {
+        for tag in ["dcterms:created", "dcterms:modified"] {
+            body.push_str(&format!(
+                r#"<{tag} xsi:type="dcterms:W3CDTF">{}T00:00:00Z</{tag}>"#,
+                meta.date
+            ));
+        }
+    }
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{body}<cp:revision>1</cp:revision></cp:coreProperties>"#
     )
+}
+
+/// True for `YYYY-MM-DD`, the form [`Meta::date`] takes.
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
 }
 
 /// The theme relationship, added to word/_rels/document.xml.rels: Word

@@ -50,6 +50,7 @@ fn sample() -> Document {
         name: "И.О.\u{a0}Фамилия".into(),
         space_before_pt: 28.0,
         keep_with_next: false,
+        electronic: None,
     };
     let table = Table {
         columns_mm: vec![15.0, 120.0],

@@ -33,6 +33,8 @@ pub struct Act {
     pub enacting: String,
     /// Only the appendices print (an appendix published on its own).
     pub appendices_only: bool,
+    /// The text of the QR code (ГОСТ Р 7.0.97-2025), when there is one.
+    pub qr: Option<String>,
 }
 
 /// Blanks for a date not yet known: «от ____________ № ______».
@@ -230,7 +232,16 @@ impl Validator {
     ) -> ActDocument {
         let info = kind.info();
         let act = match (&raw.act, info.family) {
-            (Some(a), _) => Some(self.act(a.get_ref(), org, labels, kind)),
+            (Some(a), _) => {
+                let mut act = self.act(a.get_ref(), org, labels, kind);
+                self.signed_on = act.date;
+                let registration =
+                    super::registration_text(&act.word, act.number.as_deref(), act.date, &org.name);
+                act.qr = self.qr(a.get_ref().qr.as_ref(), "act.qr", options.edition, || {
+                    registration
+                });
+                Some(act)
+            }
             (None, Family::Act) => {
                 self.diagnostics.push(
                     Diagnostic::at(
@@ -304,6 +315,7 @@ impl Validator {
             preamble: a.preamble.as_deref().map(parse_blocks).unwrap_or_default(),
             enacting: a.enacting.clone().unwrap_or_else(|| info.enacting.into()),
             appendices_only: a.appendices_only,
+            qr: None,
         }
     }
 

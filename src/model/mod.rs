@@ -18,6 +18,7 @@ pub mod options;
 pub mod person;
 pub mod protocol;
 pub mod raw;
+mod requisites;
 pub mod table;
 pub mod text;
 
@@ -25,6 +26,7 @@ pub use act::*;
 pub use kind::{DocKind, Family};
 pub use options::*;
 pub use protocol::*;
+pub use requisites::{Electronic, registration_text};
 pub use table::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -177,6 +179,9 @@ pub struct Signature {
     pub position: Vec<String>,
     /// Who signs.
     pub person: Person,
+    /// Signed electronically: the certificate, for the mark printed in the
+    /// place of the handwritten signature.
+    pub electronic: Option<Electronic>,
 }
 
 /// Page orientation of an appendix.
@@ -213,6 +218,7 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
         act_date: None,
         people: Vec::new(),
         number_written: NumberWritten::None,
+        signed_on: None,
     };
     let mut inputs = vec![path.to_path_buf()];
     let profile = match &raw.profile {
@@ -244,6 +250,7 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
                         act_date: None,
                         people: Vec::new(),
                         number_written: NumberWritten::None,
+                        signed_on: None,
                     };
                     pv.collect_people(&profile.people);
                     v.diagnostics.append(&mut pv.diagnostics);
@@ -337,6 +344,9 @@ struct Validator {
     people: Vec<Person>,
     /// How the document's number was written.
     number_written: NumberWritten,
+    /// The document's date, once known: an electronic signature's
+    /// certificate must be valid on it.
+    signed_on: Option<NaiveDate>,
 }
 
 impl Validator {
@@ -764,7 +774,14 @@ impl Validator {
                 .map(|p| vec![capitalize(&p)])
                 .unwrap_or_default(),
         };
-        Some(Signature { position, person })
+        let electronic = s.electronic.as_ref().and_then(|e| {
+            self.electronic(e, &format!("{field}.electronic"), &person, self.signed_on)
+        });
+        Some(Signature {
+            position,
+            person,
+            electronic,
+        })
     }
 
     fn points(

@@ -111,6 +111,34 @@ pub struct Options {
     pub grif_width: f32,
     /// «Приложение № 1» when there is one appendix.
     pub number_single_appendix: bool,
+    /// The edition of ГОСТ Р 7.0.97 whose defaults apply.
+    pub edition: Edition,
+}
+
+/// The edition of ГОСТ Р 7.0.97 (`options.edition`): what changed in 2025
+/// that gostdoc follows is the corner requisites' width (8 cm instead of
+/// 7.5 cm: the grif box's default) and the QR-code requisite, which the
+/// 2016 edition does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Edition {
+    /// ГОСТ Р 7.0.97-2016: today's defaults (the default).
+    #[serde(rename = "2016")]
+    Gost2016,
+    /// ГОСТ Р 7.0.97-2025, in force since 18.08.2025.
+    #[serde(rename = "2025")]
+    Gost2025,
+}
+
+impl Edition {
+    /// The grif box's width when `grif_width` is not written, mm: the
+    /// longest line of a corner requisite, 7.5 cm in 2016, 8 cm in 2025
+    /// (LAYOUT-SOURCES.md, [KLK]).
+    pub fn grif_width_mm(self) -> f32 {
+        match self {
+            Edition::Gost2016 => 75.0,
+            Edition::Gost2025 => 80.0,
+        }
+    }
 }
 
 /// The date-and-number line of an act (LAYOUT.md §6).
@@ -200,7 +228,8 @@ pub(super) fn merge_options(base: Option<RawOptions>, over: Option<RawOptions>) 
         year_word,
         spaced_enacting,
         page_numbers,
-        typography
+        typography,
+        edition
     )
 }
 
@@ -234,6 +263,20 @@ impl Validator {
             ],
             default_form,
         );
+        let edition = match &o.edition {
+            None => Edition::Gost2016,
+            Some(e) if *e.get_ref() == 2016 => Edition::Gost2016,
+            Some(e) if *e.get_ref() == 2025 => Edition::Gost2025,
+            Some(e) => {
+                self.error(
+                    e.span(),
+                    "options.edition",
+                    format!("редакции ГОСТ Р 7.0.97 «{}» нет", e.get_ref()),
+                    Some("пишите edition = 2016 или edition = 2025 (без кавычек)"),
+                );
+                Edition::Gost2016
+            }
+        };
         let grif_width = match &o.grif_width {
             Some(w) if !GRIF_WIDTH_MM.contains(w.get_ref()) => {
                 self.error(
@@ -245,10 +288,10 @@ impl Validator {
                     ),
                     Some("пишите число миллиметров от 50 до 90; обычно 75 (7,5 см)"),
                 );
-                75.0
+                edition.grif_width_mm()
             }
             Some(w) => *w.get_ref(),
-            None => 75.0,
+            None => edition.grif_width_mm(),
         };
         let lists = [
             ("lines", ListStyle::Lines),
@@ -374,6 +417,7 @@ impl Validator {
             ),
             enacting_form,
             grif_width,
+            edition,
             number_single_appendix: o.number_single_appendix.unwrap_or(true),
             year_word: o.year_word.unwrap_or(false),
             // Letter-spaced at the end of a preamble («п о с т а н о в л я е т:»);

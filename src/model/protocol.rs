@@ -26,6 +26,8 @@ pub struct Meeting {
     pub city: Option<String>,
     /// Form (ВКС).
     pub format: Option<String>,
+    /// The text of the QR code (ГОСТ Р 7.0.97-2025), when there is one.
+    pub qr: Option<String>,
 }
 
 /// An attendee entry.
@@ -132,9 +134,16 @@ impl Validator {
         let meeting = match raw.meeting.as_ref().map(Spanned::get_ref) {
             Some(m) => {
                 let date = self.date(&m.date, "meeting.date").unwrap_or_default();
+                self.signed_on = Some(date);
+                let number = self.number(m.number.as_ref(), "meeting.number");
+                let registration =
+                    super::registration_text("протокол", number.as_deref(), Some(date), &org.name);
                 Meeting {
                     title: m.title.clone(),
-                    number: self.number(m.number.as_ref(), "meeting.number"),
+                    qr: self.qr(m.qr.as_ref(), "meeting.qr", options.edition, || {
+                        registration
+                    }),
+                    number,
                     date,
                     time: m.time.clone(),
                     venue: m.venue.clone(),
@@ -161,6 +170,7 @@ impl Validator {
                     venue: None,
                     city: None,
                     format: None,
+                    qr: None,
                 }
             }
         };
@@ -208,12 +218,14 @@ impl Validator {
                 signatures.push(Signature {
                     position: vec!["Председатель".into()],
                     person: c.clone(),
+                    electronic: None,
                 });
             }
             if let Some(s) = &secretary {
                 signatures.push(Signature {
                     position: vec!["Секретарь".into()],
                     person: s.clone(),
+                    electronic: None,
                 });
             }
         }

@@ -216,6 +216,7 @@ impl Schema for RawDocument {
         "decision.votes",
         "decision.point.votes",
         "signature.person",
+        "signature.electronic",
         "act",
         "point.votes",
         "appendix.table",
@@ -224,6 +225,7 @@ impl Schema for RawDocument {
         "appendix.body.table",
         "appendix.body.signature",
         "appendix.body.signature.person",
+        "appendix.body.signature.electronic",
         "basis",
     ];
     const KIND_SECTIONS: &'static [(&'static str, &'static [Family])] = &[
@@ -256,6 +258,7 @@ impl Schema for RawProfile {
         "people.position_cases",
         "signature",
         "signature.person",
+        "signature.electronic",
     ];
 }
 
@@ -480,6 +483,13 @@ pub struct RawOptions {
         description = "Типографика текста: кавычки «ёлочки», тире, неразрывные пробелы (по умолчанию true)."
     )]
     pub typography: Option<bool>,
+    /// The edition of ГОСТ Р 7.0.97 whose defaults apply: 2016 (default)
+    /// or 2025 (grif box 8 cm, the QR-code requisite).
+    #[schemars(
+        description = "Редакция ГОСТ Р 7.0.97: 2016 (по умолчанию) или 2025 (гриф шириной 8 см, реквизит «QR-код»).",
+        with = "Option<crate::schema::Edition>"
+    )]
+    pub edition: Option<Spanned<i64>>,
 }
 
 /// The words used as headings; each has a house default.
@@ -757,6 +767,13 @@ pub struct RawMeeting {
         with = "Option<u32>"
     )]
     pub absent_count: Option<Spanned<u32>>,
+    /// The QR-code requisite (ГОСТ Р 7.0.97-2025): a link, or `true` for
+    /// the registration data.
+    #[schemars(
+        description = "QR-код (ГОСТ Р 7.0.97-2025): ссылка или true — регистрационные данные (вид, организация, номер, дата).",
+        with = "Option<crate::schema::Qr>"
+    )]
+    pub qr: Option<Spanned<RawQr>>,
 }
 
 /// An entry of «Присутствовали»: a person, a group or a line of text.
@@ -920,6 +937,67 @@ pub struct RawSignature {
     /// Who signs.
     #[schemars(description = "Кто подписывает.", with = "RawPersonRef")]
     pub person: Spanned<RawPersonRef>,
+    /// Signed electronically: the mark instead of the handwritten signature.
+    #[schemars(
+        description = "Подписано электронной подписью: вместо места для подписи — отметка «ДОКУМЕНТ ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ».",
+        with = "Option<RawElectronic>"
+    )]
+    pub electronic: Option<Spanned<RawElectronic>>,
+}
+
+/// The certificate of an electronic signature, for its mark.
+#[derive(Debug, Deserialize, JsonSchema, Clone)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    description = "Сертификат электронной подписи — для отметки (ГОСТ Р 7.0.97-2025, 5.23)."
+)]
+pub struct RawElectronic {
+    /// The certificate's serial number, hexadecimal.
+    #[schemars(description = "Номер (серийный) сертификата, шестнадцатеричные цифры.", with = "String", example = &"01D7A3B2C4E5F60718293A4B5C6D7E8F")]
+    pub certificate: Spanned<String>,
+    /// The owner as the certificate names him; the signer's full name by default.
+    #[schemars(description = "Владелец сертификата; по умолчанию — ФИО подписывающего.", example = &"Белов Андрей Викторович")]
+    pub owner: Option<String>,
+    /// The first day of the certificate's term.
+    #[schemars(
+        description = "Сертификат действителен с: 2024-01-15 без кавычек.",
+        with = "RawDate"
+    )]
+    pub valid_from: Spanned<RawDate>,
+    /// The last day of the certificate's term.
+    #[schemars(
+        description = "Сертификат действителен по: 2025-04-15 без кавычек.",
+        with = "RawDate"
+    )]
+    pub valid_to: Spanned<RawDate>,
+}
+
+/// `qr = "https://…"` or `qr = true`.
+#[derive(Debug, Clone)]
+pub enum RawQr {
+    /// What to encode, as written: a link.
+    Text(String),
+    /// `true`: the registration data; `false`: no code.
+    Registration(bool),
+}
+
+impl<'de> Deserialize<'de> for RawQr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawQr;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or true")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(RawQr::Text(s.to_owned()))
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Self::Value, E> {
+                Ok(RawQr::Registration(b))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// The act's own requisites (постановление).
@@ -963,6 +1041,13 @@ pub struct RawAct {
     /// «постановляет:».
     #[schemars(description = "Распорядительное слово: «постановляет:».", example = &"постановляет:")]
     pub enacting: Option<String>,
+    /// The QR-code requisite (ГОСТ Р 7.0.97-2025): a link, or `true` for
+    /// the registration data.
+    #[schemars(
+        description = "QR-код (ГОСТ Р 7.0.97-2025): ссылка или true — регистрационные данные (вид, организация, номер, дата).",
+        with = "Option<crate::schema::Qr>"
+    )]
+    pub qr: Option<Spanned<RawQr>>,
 }
 
 /// An appendix, or a page of an approved document.

@@ -164,6 +164,9 @@ pub(crate) enum Kind {
     PageBreak,
     /// A new section: a new page with the section's geometry.
     Section(usize),
+    /// The QR code: outside the flow, drawn at a corner of the page it
+    /// falls on once the page is full ([`super::requisites::qr_origin`]).
+    Qr { size_mm: f32, place: QrPlace },
 }
 
 /// One vertical item.
@@ -360,6 +363,7 @@ impl<'a> Flow<'a> {
                     after = 0.0;
                     keep = false;
                 }
+                Block::Qr(q) => out.push(super::requisites::qr_item(q)),
                 Block::Image(img) => {
                     if let ImagePlacement::PageTop { top_mm, gap_mm } = img.placement {
                         self.emblem(img, top_mm, gap_mm, ctx, out);
@@ -610,6 +614,7 @@ impl<'a> Flow<'a> {
         keep: &mut bool,
         out: &mut Vec<Item>,
     ) {
+        let start = out.len();
         let size = ctx.size;
         let lh = line_height(self.fonts, size);
         let asc = ascent(self.fonts, size);
@@ -692,6 +697,7 @@ impl<'a> Flow<'a> {
                 first = false;
             }
         }
+        super::requisites::attach_mark(self.fonts, s, ctx.width, size, &mut out[start..]);
         *after = 0.0;
         *keep = s.keep_with_next;
     }
@@ -929,9 +935,18 @@ pub(crate) fn paginate(
     let mut y = page.geo.margins.top;
     let mut i = 0;
     let mut section_started = false;
+    // QR codes: the item and the first page of its section, where it goes.
+    let mut floating: Vec<(usize, usize)> = Vec::new();
+    let mut section_page = 0;
     while i < items.len() {
         let item = &items[i];
         match item.kind {
+            Kind::Qr { .. } => {
+                floating.retain(|&(_, k)| k != i);
+                floating.push((section_page, i));
+                i += 1;
+                continue;
+            }
             Kind::Section(s) => {
                 let geo = geometries[s];
                 if section_started || !page.placed.is_empty() {
@@ -941,6 +956,7 @@ pub(crate) fn paginate(
                     page.geo = geo;
                 }
                 section_started = true;
+                section_page = done.len();
                 y = page.geo.margins.top;
                 i += 1;
                 continue;
@@ -1080,6 +1096,18 @@ pub(crate) fn paginate(
                 content.draws.push(Draw::Mark(artifact));
             }
             content.append(&set, page.geo.margins.left, HEADER_DISTANCE_MM);
+        }
+        for &(_, k) in floating.iter().filter(|(p, _)| *p == n) {
+            if let Kind::Qr { size_mm, place } = items[k].kind {
+                let at =
+                    super::requisites::qr_origin(fonts, size_mm, place, &content.draws, &page.geo);
+                if tagged {
+                    // A picture of the registration data, not text to read.
+                    let artifact = super::tags::Mark::Node(super::tags::ARTIFACT);
+                    content.draws.push(Draw::Mark(artifact));
+                }
+                content.append_owned(std::mem::take(&mut items[k].content), at.0, at.1);
+            }
         }
         pages.push(PageLayout {
             width_mm: page.geo.width,

@@ -18,6 +18,7 @@ mod images;
 mod layout;
 mod linebreak;
 mod pdfa;
+pub mod requisites;
 pub mod svg;
 mod tables;
 mod tags;

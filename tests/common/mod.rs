@@ -82,7 +82,11 @@ pub fn docx_text(docx: &[u8]) -> String {
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let mut out = String::new();
     for p in doc.descendants().filter(|n| n.has_tag_name("p")) {
-        for n in p.descendants() {
+        // A text box's paragraphs (the electronic-signature mark) are
+        // paragraphs of their own, after the one that anchors them.
+        let own =
+            |n: &roxmltree::Node| n.ancestors().skip(1).find(|a| a.has_tag_name("p")) == Some(p);
+        for n in p.descendants().filter(own) {
             match n.tag_name().name() {
                 "t" => out.push_str(n.text().unwrap_or_default()),
                 "tab" if n.parent().is_some_and(|p| p.has_tag_name("r")) => out.push(' '),
