@@ -324,6 +324,11 @@ struct BuildArgs {
     /// (например, PT Astra Serif).
     #[arg(long, value_name = "ПАПКА")]
     fonts: Option<PathBuf>,
+    /// PDF для архива и для программ экранного доступа: PDF/A-2u
+    /// (метаданные XMP, цветовой профиль sRGB, текст извлекается как
+    /// написан) со структурой PDF/UA (заголовки, абзацы, списки, таблицы).
+    #[arg(long)]
+    pdfa: bool,
     /// Сколько документов собирать одновременно (по умолчанию: по числу ядер).
     #[arg(short, long, value_name = "ЧИСЛО")]
     jobs: Option<usize>,
@@ -341,6 +346,7 @@ impl BuildArgs {
         let mut options = BuildOptions::new(default_inputs(self.paths), self.output);
         options.formats = formats;
         options.pdf = pdf_options(self.fonts.as_deref())?;
+        options.pdf.pdfa = self.pdfa;
         options.templates_dir = self.templates;
         options.jobs = self.jobs;
         options.allow_outside = self.allow_outside;

@@ -12,6 +12,7 @@
 
 pub mod manifest;
 mod plan;
+mod site;
 mod write;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -97,6 +98,10 @@ impl BuildOptions {
             h.update(f.extension().as_bytes());
         }
         h.update(&self.pdf.fonts.fingerprint().to_le_bytes());
+        // Only when asked, so that the default's manifests stay valid.
+        if self.pdf.pdfa {
+            h.update(b"pdfa");
+        }
         h.digest128()
     }
 }
@@ -581,6 +586,7 @@ pub fn run(options: &BuildOptions) -> Report {
         }
     }
     stale_outputs(options, &mut manifest, &mut report);
+    site::write_index(options, &mut report);
     let bytes = manifest.to_bytes();
     let path = options.output_dir.join(manifest::FILE_NAME);
     // Unchanged (a no-op or a forced rebuild of the same files): not

@@ -1,0 +1,61 @@
+//! The site's front page: with `--format html`, the output folder gets an
+//! `index.html` listing every document of the run, linking whichever of
+//! its HTML, PDF and DOCX files are there ([`crate::html::site`]).
+
+use std::path::{Path, PathBuf};
+
+use super::write::write_atomically;
+use super::{BuildOptions, Format, Report};
+use crate::diagnostic::Diagnostic;
+use crate::html::site::{self, SiteEntry};
+use crate::register;
+
+/// The index's file name in the output folder.
+const INDEX: &str = "index.html";
+
+/// Writes `index.html` into the output folder when HTML is among the
+/// formats: every document that can be read, linking the outputs it has on
+/// disk now. Unchanged bytes are not rewritten (a no-op build stays one).
+pub(super) fn write_index(options: &BuildOptions, report: &mut Report) {
+    if !options.formats.contains(&Format::Html) {
+        return;
+    }
+    let journal = register::journal(&options.inputs, &options.output_dir);
+    let entries: Vec<SiteEntry> = journal
+        .entries
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            e.outputs = outputs_on_disk(&e.outputs);
+            SiteEntry::from_register(&e, &options.output_dir)
+        })
+        .collect();
+    let bytes = site::index(&entries, "Документы");
+    let path = options.output_dir.join(INDEX);
+    if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+        return;
+    }
+    match write_atomically(&path, &bytes) {
+        Ok(()) => report.built.push(path),
+        Err(e) => report.failed.push((
+            path.clone(),
+            Diagnostic::error(&path, format!("не удалось записать файл: {e}"))
+                .with_hint("проверьте права на папку с результатами")
+                .into(),
+        )),
+    }
+}
+
+/// Every format's file next to the first of `outputs` (they share a
+/// stem), kept when it exists: the index links what was built in this run
+/// or an earlier one, never a file that is not there.
+fn outputs_on_disk(outputs: &[PathBuf]) -> Vec<PathBuf> {
+    let Some(first) = outputs.first() else {
+        return Vec::new();
+    };
+    crate::format::BACKENDS
+        .iter()
+        .map(|b| first.with_extension(b.name))
+        .filter(|p| Path::is_file(p))
+        .collect()
+}
