@@ -282,6 +282,13 @@ fn every_document_and_the_index_pass_axe_and_print_on_a4_with_the_margins() {
         if r["scripts"] != 0 || !r["handlers"].as_array().unwrap().is_empty() {
             failures.push(format!("{name}: a script or a handler: {r}"));
         }
+        // Reflow (WCAG 1.4.10): read on a phone without scrolling sideways.
+        if r["overflow_320"].as_i64().unwrap() > 0 {
+            failures.push(format!(
+                "{name}: {} px wider than a 320 px window",
+                r["overflow_320"]
+            ));
+        }
         if !r["links_broken"].as_array().unwrap().is_empty() {
             failures.push(format!("{name}: broken links {}", r["links_broken"]));
         }

@@ -218,10 +218,17 @@ fn row(out: &mut String, entry: &SiteEntry) {
     }
     let _ = write!(
         out,
-        "<td>{}</td><td class=\"number\">{}</td>",
-        escape(&capitalized(&entry.kind)),
-        escape(entry.number.as_deref().unwrap_or("—"))
+        "<td class=\"kind\">{}</td>",
+        escape(&capitalized(&entry.kind))
     );
+    match &entry.number {
+        Some(n) => {
+            let _ = write!(out, "<td class=\"number\">{}</td>", escape(n));
+        }
+        // A dash in the column; on a phone, where the cells run on one
+        // line, nothing.
+        None => out.push_str("<td class=\"number none\">—</td>"),
+    }
     let title = if entry.title.trim().is_empty() {
         entry.name()
     } else {

@@ -8,12 +8,14 @@ checked with axe-core against WCAG 2.1 A and AA.
 
 Opens every FOLDER/*.html from file:// (as a reader of the folder would),
 injects axe.min.js, runs axe.run with the tags wcag2a, wcag2aa, wcag21a,
-wcag21aa, and prints one JSON object a line per page:
-{"page", "violations": [{"id", "impact", "nodes", "targets"}], "scripts",
+wcag21aa in a window 1280 px wide and again 320 px wide, and prints one
+JSON object a line per page: {"page", "violations": [{"id", "width",
+"impact", "nodes", "targets"}], "passes", "overflow_320", "scripts",
 "handlers", "text", "text_unmarked", "h1", "links_broken"}, where `scripts`
 counts <script> elements, `handlers` attributes named on*, `text` is the
 textContent of <main> (`text_unmarked` without the electronic-signature
-marks and QR codes). `links_broken` lists the relative links whose file is missing.
+marks and QR codes), `overflow_320` how many pixels the page is wider than
+a 320 px window. `links_broken` lists the relative links whose file is missing.
 --pdf prints PAGE as Chromium prints it (the page's own @page sizes);
 --shot takes a screenshot of PAGE, 1000 px wide, at most 1400 px long.
 The Rust test (tests/html.rs) decides what passes; the script fails only
@@ -29,6 +31,8 @@ from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 MAX_SHOT_HEIGHT = 1400
+# A desktop window, then a phone's narrowest (WCAG 1.4.10 measures at 320).
+WIDTHS = [1280, 320]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 # Everything but axe's own findings, read from the DOM the browser built.
@@ -64,19 +68,29 @@ def check(page, axe_js, path):
     facts = page.evaluate(FACTS)
     # Injected after the facts are read: axe is our script, not the page's.
     page.add_script_tag(content=axe_js)
-    result = page.evaluate(
-        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+    violations = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        result = page.evaluate(
+            "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+        violations += [{
+            "id": v["id"],
+            "width": width,
+            "impact": v["impact"],
+            "nodes": len(v["nodes"]),
+            "targets": [n["target"] for n in v["nodes"]][:5],
+        } for v in result["violations"]]
+    # WCAG 1.4.10, reflow: at 320 px (the last width) nothing but a
+    # table's own scrolling region is wider than the window.
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
     broken = [h for h in facts.pop("links")
               if not Path(unquote(urlparse(h).path)).exists()]
     return {
         "page": path.name,
-        "violations": [{
-            "id": v["id"],
-            "impact": v["impact"],
-            "nodes": len(v["nodes"]),
-            "targets": [n["target"] for n in v["nodes"]][:5],
-        } for v in result["violations"]],
+        "violations": violations,
         "passes": len(result["passes"]),
+        "overflow_320": overflow,
         "links_broken": broken,
         **facts,
     }
