@@ -91,6 +91,9 @@ fn site(data: &Path, out: &Path) -> Vec<(String, Document)> {
     let mut pages = Vec::new();
     for input in data_documents(data) {
         let doc = document(&input);
+        // The same tree gives the same bytes (a site rebuilt unchanged
+        // stays unchanged).
+        assert_eq!(html::render(&doc), html::render(&document(&input)));
         let name = format!("{}.html", input.file_stem().unwrap().to_string_lossy());
         std::fs::write(out.join(&name), html::render(&doc)).unwrap();
         pages.push((name, doc));
