@@ -316,8 +316,9 @@ struct BuildArgs {
     #[arg(long, value_name = "ПАПКА")]
     templates: Option<PathBuf>,
     /// Форматы через запятую: docx, pdf, html (html пишет и оглавление
-    /// папки index.html).
-    #[arg(long, value_delimiter = ',', default_values = ["docx", "pdf"], value_name = "ФОРМАТЫ")]
+    /// папки index.html). По умолчанию: docx и pdf, и html для
+    /// документов, у которых в [options] написано html = true.
+    #[arg(long, value_delimiter = ',', value_name = "ФОРМАТЫ")]
     format: Vec<Format>,
     /// Папка со шрифтом для PDF вместо встроенного Liberation Serif:
     /// четыре файла TTF с Regular, Bold, Italic и BoldItalic в имени
@@ -340,11 +341,15 @@ struct BuildArgs {
 
 impl BuildArgs {
     fn options(self) -> Result<BuildOptions, String> {
+        let asked = !self.format.is_empty();
         let mut formats = self.format;
         formats.sort();
         formats.dedup();
         let mut options = BuildOptions::new(default_inputs(self.paths), self.output);
-        options.formats = formats;
+        if asked {
+            options.formats = formats;
+        }
+        options.documents_add_formats = !asked;
         options.pdf = pdf_options(self.fonts.as_deref())?;
         options.pdf.pdfa = self.pdfa;
         options.templates_dir = self.templates;

@@ -580,6 +580,16 @@ const NOT_PRINTED: &[(&str, Effect, &str)] = &[
         "as agreed.position @ plan: top-level [[signature]] is refused in a plan, an error",
     ),
     (
+        "options.html",
+        Effect::None,
+        "adds the web page (and the folder's index.html) to what gostdoc build writes when it is given no --format: tests/publish.rs",
+    ),
+    (
+        "options.pdfa",
+        Effect::Archival,
+        "the PDF becomes PDF/A-2u with a tagged structure: the same pages in an archival file",
+    ),
+    (
         "options.votes_required",
         Effect::Check,
         "check warns about decisions with no vote; the document prints the same",
@@ -654,6 +664,9 @@ enum Effect {
     Check,
     /// Nothing the built-in templates show.
     None,
+    /// The PDF is written as PDF/A (its text extracts as it reads, so
+    /// the extracted pages may change too).
+    Archival,
 }
 
 fn cases() -> Vec<Case> {
@@ -934,6 +947,18 @@ person = "Белов""#,
         "options.spaced_enacting",
         "[options]",
         "spaced_enacting = false"
+    ));
+    c.extend(insert!(
+        &["protocol"],
+        "options.html",
+        "[options]",
+        "html = true"
+    ));
+    c.extend(insert!(
+        &["resolution"],
+        "options.pdfa",
+        "[options]",
+        "pdfa = true"
     ));
     c.extend(insert!(
         ACTS,
@@ -1919,6 +1944,8 @@ struct Outcome {
     docx: BTreeMap<String, Vec<u8>>,
     properties: BTreeMap<String, Vec<u8>>,
     pdf: Vec<u8>,
+    /// The PDF claims PDF/A.
+    pdfa: bool,
     check: String,
     /// The build's error, if it failed.
     error: Option<String>,
@@ -2006,7 +2033,9 @@ fn outcome(dir: &Path, document: &str, profile: &str) -> Outcome {
         Ok(r) => {
             let mut files = r.files.into_iter();
             let docx = files.next().unwrap().1;
-            let pdf = pdf_pages(&files.next().unwrap().1);
+            let pdf_bytes = files.next().unwrap().1;
+            let pdfa = pdf_bytes.windows(11).any(|w| w == b"pdfaid:part");
+            let pdf = pdf_pages(&pdf_bytes);
             let (properties, docx) = docx_parts(&docx)
                 .into_iter()
                 .partition(|(name, _)| name.starts_with("docProps/"));
@@ -2014,6 +2043,7 @@ fn outcome(dir: &Path, document: &str, profile: &str) -> Outcome {
                 docx,
                 properties,
                 pdf,
+                pdfa,
                 check,
                 error: None,
             }
@@ -2022,6 +2052,7 @@ fn outcome(dir: &Path, document: &str, profile: &str) -> Outcome {
             docx: BTreeMap::new(),
             properties: BTreeMap::new(),
             pdf: Vec::new(),
+            pdfa: false,
             check,
             error: Some(d.to_string().replace(&here, "")),
         },
@@ -2093,6 +2124,7 @@ fn run(
                 _ => "DOCX",
             }
         )),
+        Some(Effect::Archival) if !before.pdfa && after.pdfa && !printed_docx => Ok("PDF/A".into()),
         Some(_) if printed_docx || printed_pdf => Err(format!(
             "{label}: ключ записан в NOT_PRINTED, а его значение печатается: уберите его из списка"
         )),

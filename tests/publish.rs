@@ -14,7 +14,8 @@ fn stems() -> Vec<String> {
         .unwrap()
         .filter_map(|e| {
             let p = e.unwrap().path();
-            (p.extension()? == "toml").then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+            (p.extension()? == "toml")
+                .then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
         })
         .collect();
     out.sort();
@@ -63,10 +64,16 @@ fn the_site_lists_every_document_and_links_only_files_that_exist() {
     for stem in &stems {
         assert!(index.contains(&format!("href=\"{stem}.pdf\"")), "{stem}");
     }
-    let before = std::fs::metadata(out.join("index.html")).unwrap().modified().unwrap();
+    let before = std::fs::metadata(out.join("index.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
     let said = build(dir.path(), &["--format", "html,pdf"]);
     assert!(said.contains("собрано: 0"), "{said}");
-    let after = std::fs::metadata(out.join("index.html")).unwrap().modified().unwrap();
+    let after = std::fs::metadata(out.join("index.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
     assert_eq!(before, after, "an unchanged index is not rewritten");
 }
 
@@ -80,10 +87,16 @@ fn pdfa_is_asked_for_by_a_flag_and_rebuilds_what_was_plain() {
     // The option is part of what the outputs were built with: switching
     // it on rebuilds every document, and off again too.
     let said = build(dir.path(), &["--format", "pdf", "--pdfa"]);
-    assert!(said.contains(&format!("собрано: {}", stems().len())), "{said}");
+    assert!(
+        said.contains(&format!("собрано: {}", stems().len())),
+        "{said}"
+    );
     let archival = std::fs::read(&pdf).unwrap();
     assert!(contains(&archival, b"pdfaid:part"));
-    let info = std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&pdf)
+        .output()
+        .unwrap();
     let info = String::from_utf8_lossy(&info.stdout);
     assert!(
         info.lines()
@@ -96,4 +109,65 @@ fn pdfa_is_asked_for_by_a_flag_and_rebuilds_what_was_plain() {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn a_document_asks_for_its_web_page_and_pdfa_in_its_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let source = std::fs::read_to_string(root().join("data/005_zarechny_rasporyazhenie_45r.toml"))
+        .unwrap()
+        .replace("profile = \"profiles/", "profile = \"../profiles/");
+    let profiles = root().join("data/profiles");
+    for entry in std::fs::read_dir(&profiles).unwrap() {
+        let p = entry.unwrap().path();
+        write_temp(
+            &dir.path().join("profiles"),
+            p.file_name().unwrap().to_str().unwrap(),
+            &std::fs::read(&p).unwrap(),
+        );
+    }
+    assert!(source.contains("[options]\n"));
+    write_temp(&data, "plain.toml", source.as_bytes());
+    write_temp(
+        &data,
+        "published.toml",
+        source
+            .replacen("[options]\n", "[options]\nhtml = true\npdfa = true\n", 1)
+            .as_bytes(),
+    );
+    let run = |args: &[&str]| {
+        let mut all = vec!["build", "data", "-o", "out"];
+        all.extend_from_slice(args);
+        let out = gostdoc(dir.path(), &all);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[]);
+    let out = dir.path().join("out");
+    assert!(out.join("published.html").is_file());
+    assert!(!out.join("plain.html").exists());
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("href=\"published.html\""), "{index}");
+    assert!(index.contains("href=\"plain.pdf\""), "{index}");
+    assert!(contains(
+        &std::fs::read(out.join("published.pdf")).unwrap(),
+        b"pdfaid:part"
+    ));
+    assert!(!contains(
+        &std::fs::read(out.join("plain.pdf")).unwrap(),
+        b"pdfaid:part"
+    ));
+    // --format decides alone: no web page for anyone.
+    let empty = tempfile::tempdir().unwrap();
+    let mut all = vec!["build", "data", "-o"];
+    let target = empty.path().join("o");
+    all.push(target.to_str().unwrap());
+    all.extend_from_slice(&["--format", "docx"]);
+    assert!(gostdoc(dir.path(), &all).status.success());
+    assert!(!target.join("published.html").exists());
+    assert!(!target.join("index.html").exists());
 }

@@ -61,6 +61,9 @@ pub struct BuildOptions {
     /// Folders outside the documents' own from which profiles, pictures
     /// and templates may be read (`--allow-outside`).
     pub allow_outside: Vec<PathBuf>,
+    /// No format was asked for: a document whose options say `html =
+    /// true` gets its web page as well as `formats`.
+    pub documents_add_formats: bool,
 }
 
 impl BuildOptions {
@@ -77,6 +80,7 @@ impl BuildOptions {
             prune: false,
             progress: false,
             allow_outside: Vec::new(),
+            documents_add_formats: false,
         }
     }
 
@@ -250,6 +254,10 @@ struct Read {
     /// Warnings of the markup about the layout (a table narrowed to fit),
     /// which the build prints too.
     layout_warnings: Vec<Diagnostic>,
+    /// The document's own output options (`html`, `pdfa` in `[options]`,
+    /// its own or its profile's).
+    html: bool,
+    pdfa: bool,
 }
 
 fn read_document(
@@ -332,6 +340,8 @@ fn read_model(
         deps,
         warnings: model.warnings,
         layout_warnings,
+        html: model.options.html,
+        pdfa: model.options.pdfa,
     })
 }
 
@@ -355,6 +365,20 @@ pub fn render_formats_with(
     pdf_options: &pdf::PdfOptions,
     access: &Access,
 ) -> Result<Rendered, Diagnostics> {
+    render_job(input, templates, formats, false, pdf_options, access)
+}
+
+/// [`render_formats_with`]; with `documents_add`, a document whose
+/// options ask for `html` gets its web page too (a build given no
+/// `--format`). A document asking for `pdfa` always gets PDF/A.
+fn render_job(
+    input: &Path,
+    templates: &Templates,
+    formats: &[Format],
+    documents_add: bool,
+    pdf_options: &pdf::PdfOptions,
+    access: &Access,
+) -> Result<Rendered, Diagnostics> {
     // Content warnings are `check`'s; what changed the layout (a narrowed
     // table) the build says as well.
     let Read {
@@ -362,8 +386,24 @@ pub fn render_formats_with(
         deps,
         warnings: _,
         layout_warnings: mut warnings,
+        html,
+        pdfa,
     } = read_document(input, templates, access)?;
-    let (files, backend_warnings) = render_tree(input, document, formats, pdf_options)?;
+    let mut formats = formats.to_vec();
+    if documents_add && html && !formats.contains(&Format::Html) {
+        formats.push(Format::Html);
+    }
+    let archival;
+    let pdf_options = if pdfa && !pdf_options.pdfa {
+        archival = pdf::PdfOptions {
+            pdfa: true,
+            ..pdf_options.clone()
+        };
+        &archival
+    } else {
+        pdf_options
+    };
+    let (files, backend_warnings) = render_tree(input, document, &formats, pdf_options)?;
     warnings.extend(backend_warnings);
     Ok(Rendered {
         files,
@@ -648,10 +688,11 @@ fn build_one(
     hasher: &Hasher,
     access: &Access,
 ) -> Outcome {
-    let rendered = match render_formats_with(
+    let rendered = match render_job(
         &job.input,
         templates,
         &options.formats,
+        options.documents_add_formats,
         &options.pdf,
         access,
     ) {

@@ -14,10 +14,18 @@ use crate::register;
 const INDEX: &str = "index.html";
 
 /// Writes `index.html` into the output folder when HTML is among the
-/// formats: every document that can be read, linking the outputs it has on
-/// disk now. Unchanged bytes are not rewritten (a no-op build stays one).
+/// formats, or a document asked for its web page (`html = true`): every
+/// document that can be read, linking the outputs it has on disk now.
+/// When nothing was written or removed and the index is there, it is left
+/// alone: a no-op build reads no document. Unchanged bytes are not
+/// rewritten.
 pub(super) fn write_index(options: &BuildOptions, report: &mut Report) {
-    if !options.formats.contains(&Format::Html) {
+    let path = options.output_dir.join(INDEX);
+    let is_html = |p: &PathBuf| p.extension().is_some_and(|e| e == "html");
+    let wanted = options.formats.contains(&Format::Html)
+        || (options.documents_add_formats && (report.built.iter().any(is_html) || path.is_file()));
+    let changed = !report.built.is_empty() || !report.pruned.is_empty() || !path.is_file();
+    if !wanted || !changed {
         return;
     }
     let journal = register::journal(&options.inputs, &options.output_dir);
@@ -31,7 +39,6 @@ pub(super) fn write_index(options: &BuildOptions, report: &mut Report) {
         })
         .collect();
     let bytes = site::index(&entries, "Документы");
-    let path = options.output_dir.join(INDEX);
     if std::fs::read(&path).is_ok_and(|old| old == bytes) {
         return;
     }

@@ -84,6 +84,10 @@ pub struct Options {
     pub page_numbers: bool,
     /// Apply the typographic pass to user text.
     pub typography: bool,
+    /// `gostdoc build` without `--format` writes a web page too.
+    pub html: bool,
+    /// The PDF is PDF/A-2u with a tagged structure.
+    pub pdfa: bool,
     /// The date-and-number line of an act.
     pub date_line: DateLine,
     /// Where the place prints with a split date line.
@@ -229,7 +233,9 @@ pub(super) fn merge_options(base: Option<RawOptions>, over: Option<RawOptions>) 
         spaced_enacting,
         page_numbers,
         typography,
-        edition
+        edition,
+        html,
+        pdfa
     )
 }
 
@@ -427,6 +433,8 @@ impl Validator {
                 .unwrap_or(enacting_form == EnactingForm::Inline),
             page_numbers: o.page_numbers.unwrap_or(true),
             typography: o.typography.unwrap_or(true),
+            html: o.html.unwrap_or(false),
+            pdfa: o.pdfa.unwrap_or(false),
         }
     }
 

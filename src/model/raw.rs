@@ -490,6 +490,18 @@ pub struct RawOptions {
         with = "Option<crate::schema::Edition>"
     )]
     pub edition: Option<Spanned<i64>>,
+    /// Also write a web page of the document (with the folder's
+    /// `index.html`) when `gostdoc build` is given no `--format`.
+    #[schemars(
+        description = "Также веб-страница документа и оглавление папки index.html, когда gostdoc build запущен без --format (по умолчанию false)."
+    )]
+    pub html: Option<bool>,
+    /// Write the PDF as PDF/A-2u with a tagged structure, as `--pdfa`
+    /// does for every document.
+    #[schemars(
+        description = "PDF для архива: PDF/A-2u со структурой PDF/UA, как ключ --pdfa (по умолчанию false)."
+    )]
+    pub pdfa: Option<bool>,
 }
 
 /// The words used as headings; each has a house default.
