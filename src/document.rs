@@ -202,6 +202,12 @@ pub const CELL_PADDING_MM: f32 = 108.0 / 1440.0 * 25.4;
 /// Width of a table's rules, points (the DOCX's 4 eighths of a point).
 pub const TABLE_RULE_PT: f32 = 0.5;
 
+/// The hyphenation zone, mm: a word that starts closer than this to the
+/// end of the line is not hyphenated. The DOCX's `w:hyphenationZone` (357
+/// twips, Word's default), which LibreOffice applies to justified text
+/// too, and the PDF's line breaker.
+pub const HYPHENATION_ZONE_MM: f32 = 357.0 / 1440.0 * 25.4;
+
 /// Page margins in millimetres.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Margins {

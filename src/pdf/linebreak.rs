@@ -55,10 +55,8 @@ const HYPHEN_SLACK_MM: f32 = 0.1;
 /// scanning to it at every line made breaking quadratic in its length.
 const WORD_END_SCAN: usize = 4 * HYPHENATE_MAX_LETTERS;
 
-/// The DOCX's hyphenation zone, 357 twips: a word is not hyphenated when
-/// it starts closer than this to the end of the line. LibreOffice applies it
-/// to justified text too (compared on the seeds).
-const HYPHEN_ZONE_MM: f32 = 357.0 / 1440.0 * 25.4;
+/// The hyphenation zone (compared with LibreOffice on the seeds).
+use crate::document::HYPHENATION_ZONE_MM as HYPHEN_ZONE_MM;
 
 /// One character of a paragraph, with its style and advance.
 #[derive(Clone, Copy, Debug)]
