@@ -148,9 +148,11 @@ pip_install() {
   fi
 }
 
+# Into /usr whatever npm's own prefix (Debian's npm says /usr/local,
+# Node's packages /usr): the `need file` lines name /usr/lib/node_modules.
 npm_install() {
   echo "installing (npm): $*"
-  npm install --global --no-audit --no-fund --loglevel=error "$@" >/dev/null
+  "${SUDO[@]}" npm install --global --prefix /usr --no-audit --no-fund --loglevel=error "$@" >/dev/null
 }
 
 # Into cargo's own bin folder (~/.cargo/bin), which rustup puts on PATH.
