@@ -497,3 +497,30 @@ fn every_docx_carries_its_date_and_organisation() {
         }
     }
 }
+
+#[test]
+fn a_mark_with_no_room_beside_a_long_position_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join(format!("data/{EXAMPLE}.toml"))).unwrap();
+    std::fs::create_dir_all(dir.path().join("profiles")).unwrap();
+    for f in ["zarechny.toml", "zarechny_gerb.png"] {
+        std::fs::copy(
+            root().join("data/profiles").join(f),
+            dir.path().join("profiles").join(f),
+        )
+        .unwrap();
+    }
+    let long = text.replace(
+        r#"position = ["Глава Заречного", "муниципального округа"]"#,
+        r#"position = "Исполняющий обязанности главы Заречного округа""#,
+    );
+    assert_ne!(long, text);
+    std::fs::write(dir.path().join("d.toml"), long).unwrap();
+    let o = gostdoc(dir.path(), &["build", "d.toml", "-o", "out"]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("не помещается между должностью") && out.contains("разбейте"),
+        "{out}"
+    );
+}

@@ -178,7 +178,10 @@ fn language_and_hyphenation() {
     let core = part(&docx, "docProps/core.xml");
     assert!(core.contains("<dc:title>Протокол № 4</dc:title>"));
     assert!(core.contains("<dc:language>ru-RU</dc:language>"));
-    assert!(!core.contains("dcterms:created"));
+    // The document's own date, never the clock's.
+    assert!(core.contains(
+        r#"<dcterms:created xsi:type="dcterms:W3CDTF">2023-12-14T00:00:00Z</dcterms:created>"#
+    ));
 }
 
 #[test]

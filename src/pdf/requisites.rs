@@ -251,9 +251,11 @@ pub(crate) fn qr_item(q: &QrCode) -> Item {
 }
 
 /// The square's top left corner on a page holding `draws`, mm from the
-/// page's top left corner: bottom right of the text area when nothing
-/// drawn there, else top right (ГОСТ Р 7.0.97-2025); when neither corner
-/// is free, top right, over the least text (the model warns).
+/// page's top left corner: bottom right of the text area when nothing is
+/// drawn there, else top right, else the lowest free place at the right
+/// margin between them (ГОСТ Р 7.0.97-2025: «в правом нижнем углу…; если
+/// места недостаточно — в правом верхнем углу или на другом свободном
+/// месте»); with no free place at all, top right.
 pub(crate) fn qr_origin(
     fonts: &FontSet,
     size_mm: f32,
@@ -268,11 +270,14 @@ pub(crate) fn qr_origin(
         QrPlace::BottomRight => bottom,
         QrPlace::TopRight => top,
         QrPlace::Auto => {
-            if free(fonts, draws, bottom, size_mm) {
-                bottom
-            } else {
-                top
-            }
+            // Whole millimetres up from the bottom corner, so that both
+            // backends (which ask the same function) land on one place.
+            let steps = (bottom.1 - top.1).max(0.0).floor() as usize;
+            std::iter::once(bottom)
+                .chain(std::iter::once(top))
+                .chain((1..=steps).map(|k| (x, bottom.1 - k as f32)))
+                .find(|&at| free(fonts, draws, at, size_mm))
+                .unwrap_or(top)
         }
     }
 }
@@ -381,4 +386,55 @@ fn first_page_of_section(doc: &Document, layout: &super::Layout, section: usize)
         .map(|l| l.pages.len())
         .unwrap_or(0)
         .min(layout.pages.len().saturating_sub(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Margins;
+
+    fn page() -> Geometry {
+        Geometry {
+            width: 210.0,
+            height: 297.0,
+            margins: Margins::PORTRAIT,
+        }
+    }
+
+    /// A thick rule covering the text area's full width from `y0` to `y1`.
+    fn band(y0: f32, y1: f32) -> Draw {
+        let width_pt = (y1 - y0) / PT;
+        let y = (y0 + y1) / 2.0;
+        Draw::Rule {
+            x1: 30.0,
+            y1: y,
+            x2: 200.0,
+            y2: y,
+            width_pt,
+        }
+    }
+
+    #[test]
+    fn the_qr_code_takes_the_bottom_then_the_top_then_the_lowest_free_place() {
+        let fonts = FontSet::liberation();
+        let geo = page();
+        let at = |draws: &[Draw]| qr_origin(&fonts, 20.0, QrPlace::Auto, draws, &geo);
+        assert_eq!(at(&[]), (180.0, 257.0));
+        assert_eq!(at(&[band(200.0, 270.0)]), (180.0, 20.0));
+        // Text at the top and the bottom, a gap from 150 to 180 mm.
+        let (x, y) = at(&[band(20.0, 150.0), band(180.0, 277.0)]);
+        assert_eq!(x, 180.0);
+        assert!((159.0..=160.0).contains(&y), "{y}");
+        // No room anywhere: top right.
+        assert_eq!(at(&[band(20.0, 277.0)]), (180.0, 20.0));
+        // Asked for a corner, it is that corner.
+        let bottom = qr_origin(
+            &fonts,
+            20.0,
+            QrPlace::BottomRight,
+            &[band(20.0, 277.0)],
+            &geo,
+        );
+        assert_eq!(bottom, (180.0, 257.0));
+    }
 }
