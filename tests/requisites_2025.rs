@@ -120,12 +120,14 @@ fn words(pdf: &Path) -> Vec<(String, [f32; 4])> {
         .collect()
 }
 
-/// The square the QR symbol (without its quiet zone) covers, mm: 20 mm
-/// with the quiet zone, 29 modules and 4 light ones on each side, at the
-/// bottom right of the text area (right margin 10 mm, bottom 20 mm).
-fn expected_symbol() -> [f32; 4] {
-    let size = 20.0;
-    let module = size / 37.0;
+/// The square the QR symbol of `text` (without its quiet zone) covers,
+/// mm: the square with its quiet zone of 4 modules (20 mm for a link of
+/// 29 modules) at the bottom right of the text area (right margin 10 mm,
+/// bottom 20 mm).
+fn expected_symbol(text: &str) -> [f32; 4] {
+    let symbol = gostdoc::qr::encode(text).unwrap();
+    let size = symbol.default_size_mm();
+    let module = size / symbol.width_with_quiet_zone() as f32;
     let (x, y) = (210.0 - 10.0 - size, 297.0 - 20.0 - size);
     [
         x + 4.0 * module,
@@ -150,7 +152,8 @@ fn qr_error(page: &serde_json::Value) -> (String, f32) {
         xs.iter().cloned().fold(f32::MIN, f32::max),
         ys.iter().cloned().fold(f32::MIN, f32::max),
     ];
-    let want = expected_symbol();
+    let text = code["text"].as_str().unwrap();
+    let want = expected_symbol(text);
     // zxing-cpp's corners are the outer corners of the finder patterns,
     // on the last pixel inside the symbol: up to one pixel in.
     let error = found
@@ -158,7 +161,7 @@ fn qr_error(page: &serde_json::Value) -> (String, f32) {
         .zip(want)
         .map(|(f, w)| (f - w).abs())
         .fold(0.0, f32::max);
-    (code["text"].as_str().unwrap().to_owned(), error)
+    (text.to_owned(), error)
 }
 
 #[test]
@@ -523,4 +526,51 @@ fn a_mark_with_no_room_beside_a_long_position_is_a_warning() {
         out.contains("не помещается между должностью") && out.contains("разбейте"),
         "{out}"
     );
+}
+
+/// A protocol signed by the chair and the secretary electronically, with
+/// `qr = true`: the registration data decode from both PDFs at the
+/// bottom right, and the two marks stand one above the other, apart, in
+/// the same places in both.
+#[test]
+fn a_protocol_with_two_marks_and_its_registration_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = root().join("data/012_shkola_sovet_ep.toml");
+    let (docx, pdf) = build(&input, dir.path());
+    let lo = libreoffice(&docx, dir.path());
+    let mut tops = Vec::new();
+    for (who, file) in [("our PDF", &pdf), ("LibreOffice", &lo)] {
+        let (text, error) = qr_error(&read_page(file, None));
+        assert_eq!(
+            text, "Протокол № 3 от 10.12.2024\nМБОУ «Средняя школа № 3» г. Заречного",
+            "{who}"
+        );
+        assert!(error <= 1.0, "{who}: {error:.2} mm");
+        let w = words(file);
+        let marks: Vec<[f32; 4]> = w
+            .iter()
+            .filter(|(t, _)| t == "ДОКУМЕНТ")
+            .map(|(_, b)| *b)
+            .collect();
+        let ends: Vec<[f32; 4]> = w
+            .iter()
+            .filter(|(t, _)| t == "по")
+            .map(|(_, b)| *b)
+            .collect();
+        assert_eq!(marks.len(), 2, "{who}: two marks");
+        // The first mark's last line is above the second mark's first.
+        let first_end = ends.iter().find(|b| b[1] > marks[0][1]).unwrap();
+        assert!(first_end[3] < marks[1][1], "{who}: the marks overlap");
+        tops.push(marks);
+    }
+    for k in 0..2 {
+        for c in 0..3 {
+            assert!(
+                (tops[0][k][c] - tops[1][k][c]).abs() < 0.5,
+                "mark {k}: ours {:?}, LibreOffice {:?}",
+                tops[0][k],
+                tops[1][k]
+            );
+        }
+    }
 }
