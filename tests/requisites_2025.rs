@@ -573,3 +573,34 @@ fn a_protocol_with_two_marks_and_its_registration_data() {
         }
     }
 }
+
+/// The profile's `[signature]` signs an act that has none: a wrong
+/// certificate there is said at the profile's line, not the document's.
+#[test]
+fn a_wrong_certificate_in_the_profile_is_an_error_at_the_profiles_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("profiles")).unwrap();
+    std::fs::copy(
+        root().join("data/profiles/zarechny_gerb.png"),
+        dir.path().join("profiles/zarechny_gerb.png"),
+    )
+    .unwrap();
+    let profile = std::fs::read_to_string(root().join("data/profiles/zarechny.toml")).unwrap();
+    let profile = profile.replace(
+        "person = \"Белов\"\n",
+        "person = \"Белов\"\nelectronic = { certificate = \"XYZ\", valid_from = 2024-01-15, valid_to = 2025-04-15 }\n",
+    );
+    let line = line_of(&profile, "certificate = \"XYZ\"");
+    std::fs::write(dir.path().join("profiles/zarechny.toml"), &profile).unwrap();
+    let text = std::fs::read_to_string(root().join(format!("data/{EXAMPLE}.toml"))).unwrap();
+    let without = &text[..text.find("[[signature]]").unwrap()];
+    std::fs::write(dir.path().join("d.toml"), without).unwrap();
+    let o = gostdoc(dir.path(), &["check", "d.toml"]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{out}");
+    assert!(
+        out.contains(&format!("zarechny.toml, строка {line}, столбец 30"))
+            && out.contains("«signature.electronic.certificate»"),
+        "{out}"
+    );
+}

@@ -262,9 +262,11 @@ impl Validator {
         };
         let points = self.points(&raw.point, "", "point", 0);
         let signature = match info.family {
-            Family::Act => match raw.signature.first().or(profile.signature.as_ref()) {
-                Some(s) => self.signature(s, "signature"),
-                None => None,
+            Family::Act => match (raw.signature.first(), profile.signature.as_ref()) {
+                (Some(s), _) => self.signature(s, "signature"),
+                // The profile's own: its lines are the profile's.
+                (None, Some(s)) => self.in_profile(|v| v.signature(s, "signature")),
+                (None, None) => None,
             },
             _ => None,
         };

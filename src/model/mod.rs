@@ -219,6 +219,7 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
         people: Vec::new(),
         number_written: NumberWritten::None,
         signed_on: None,
+        profile_source: None,
     };
     let mut inputs = vec![path.to_path_buf()];
     let profile = match &raw.profile {
@@ -251,10 +252,12 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
                         people: Vec::new(),
                         number_written: NumberWritten::None,
                         signed_on: None,
+                        profile_source: None,
                     };
                     pv.collect_people(&profile.people);
                     v.diagnostics.append(&mut pv.diagnostics);
                     v.people.extend(pv.people);
+                    v.profile_source = Some((pv.file, pv.source));
                     inputs.push(profile_path.clone());
                     Some((profile, relative_profile))
                 }
@@ -347,6 +350,10 @@ struct Validator {
     /// The document's date, once known: an electronic signature's
     /// certificate must be valid on it.
     signed_on: Option<NaiveDate>,
+    /// The profile's path and text, for what the document takes from it
+    /// whole (its `[signature]`): a problem there is said at the
+    /// profile's line.
+    profile_source: Option<(PathBuf, String)>,
 }
 
 impl Validator {

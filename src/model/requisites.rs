@@ -47,6 +47,21 @@ pub fn registration_text(
 }
 
 impl Validator {
+    /// Runs `f` with the profile as the file being read, so that what it
+    /// says points at the profile's lines (the document's otherwise).
+    pub(super) fn in_profile<T>(&mut self, f: impl FnOnce(&mut Validator) -> T) -> T {
+        let Some((file, source)) = self.profile_source.take() else {
+            return f(self);
+        };
+        let file = std::mem::replace(&mut self.file, file);
+        let source = std::mem::replace(&mut self.source, source);
+        let out = f(self);
+        let profile_file = std::mem::replace(&mut self.file, file);
+        let profile_source = std::mem::replace(&mut self.source, source);
+        self.profile_source = Some((profile_file, profile_source));
+        out
+    }
+
     fn requisite_warning(
         &mut self,
         span: std::ops::Range<usize>,
