@@ -604,3 +604,19 @@ fn a_wrong_certificate_in_the_profile_is_an_error_at_the_profiles_line() {
         "{out}"
     );
 }
+
+/// An act printed as its appendices only has no first page for the code:
+/// `qr` is then a warning at its line, never silently dropped.
+#[test]
+fn a_qr_code_of_an_act_printed_as_appendices_only_is_a_warning() {
+    let text = std::fs::read_to_string(root().join(format!("data/{EXAMPLE}.toml"))).unwrap();
+    let (_, out) = check_edited(|t| {
+        t.replace("qr = ", "appendices_only = true\nqr = ")
+            + "\n[[appendix]]\ntitle = \"Схема уборки\"\n"
+    });
+    let line = line_of(&text, "qr = ") + 1;
+    assert!(
+        out.contains(&format!("d.toml, строка {line}")) && out.contains("QR-код не напечатается"),
+        "{out}"
+    );
+}

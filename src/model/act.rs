@@ -240,6 +240,10 @@ impl Validator {
                 act.qr = self.qr(a.get_ref().qr.as_ref(), "act.qr", options.edition, || {
                     registration
                 });
+                if act.qr.is_some() && act.appendices_only {
+                    // The code belongs on the act's first page, which is not printed.
+                    self.qr_not_printed(a.get_ref().qr.as_ref(), "act.qr");
+                }
                 Some(act)
             }
             (None, Family::Act) => {

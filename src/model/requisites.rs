@@ -112,6 +112,19 @@ impl Validator {
         Some(text)
     }
 
+    /// `qr` in an act printed as its appendices only: the code goes on the
+    /// act's first page, which does not print.
+    pub(super) fn qr_not_printed(&mut self, raw: Option<&Spanned<RawQr>>, field: &str) {
+        if let Some(raw) = raw {
+            self.requisite_warning(
+                raw.span(),
+                field,
+                "QR-код не напечатается: при appendices_only = true печатаются только приложения, а код ставится на первый лист акта".into(),
+                "уберите qr или appendices_only",
+            );
+        }
+    }
+
     /// The certificate of a signature signed electronically: its number
     /// in hexadecimal digits, its term a real span of days, the signing
     /// date within it (a warning otherwise).
