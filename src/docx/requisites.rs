@@ -12,9 +12,10 @@ use crate::pdf::requisites::{MARK_FRAME_PT, MARK_PAD_MM, MARK_PT, MarkGeometry};
 
 use super::package::escape as escape_text;
 
-/// Marks a placeholder run's text: a private-use character no user text
-/// keeps (the typography leaves it, but the model never writes it).
-const PLACEHOLDER: char = '\u{F8FF}';
+/// Marks a placeholder run's text: a control character, which the
+/// builder drops from every user text (as the tables' marker), so no user
+/// text can ever look like a placeholder.
+const PLACEHOLDER: char = '\u{2}';
 
 const A_NS: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
 const PIC_NS: &str = "http://schemas.openxmlformats.org/drawingml/2006/picture";
@@ -29,6 +30,12 @@ pub(super) struct Anchors {
     pub(super) media: Vec<(String, Vec<u8>)>,
     /// Relationships of those pictures.
     pub(super) rels: String,
+}
+
+/// Text for XML the builder writes itself: escaped, and without control
+/// characters (invalid in XML, and the placeholders' marker).
+fn xml_text(text: &str) -> String {
+    escape_text(&text.replace(char::is_control, " "))
 }
 
 fn emu(mm: f32) -> i64 {
@@ -69,7 +76,7 @@ impl Anchors {
         ));
         let side = emu(q.size_mm);
         let id = self.id();
-        let descr = escape_text(&format!("QR-код: {}", q.text));
+        let descr = xml_text(&format!("QR-код: {}", q.text));
         let run = format!(
             r#"<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{id}" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH><wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV><wp:extent cx="{side}" cy="{side}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/><wp:docPr id="{id}" name="QR-код" descr="{descr}"/><wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a="{A_NS}" noChangeAspect="1"/></wp:cNvGraphicFramePr><a:graphic xmlns:a="{A_NS}"><a:graphicData uri="{PIC_NS}"><pic:pic xmlns:pic="{PIC_NS}"><pic:nvPicPr><pic:cNvPr id="{id}" name="qr{n}.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{side}" cy="{side}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"#,
             x = emu(at.0),
@@ -107,10 +114,10 @@ impl Anchors {
             paragraphs.push_str(&format!(
                 r#"<w:p><w:pPr><w:pStyle w:val="{style}"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="{jc}"/>{rpr}</w:pPr><w:r>{rpr}<w:t xml:space="preserve">{t}</w:t></w:r></w:p>"#,
                 style = super::package::REQUISITE_STYLE,
-                t = escape_text(text),
+                t = xml_text(text),
             ));
         }
-        let descr = escape_text(
+        let descr = xml_text(
             &mark
                 .heading
                 .iter()
@@ -137,14 +144,60 @@ impl Anchors {
             let Some(at) = text.find(&marker) else {
                 continue;
             };
-            let start = text[..at]
-                .rfind("<w:r>")
-                .or_else(|| text[..at].rfind("<w:r "));
+            // The run that holds the marker: the last one opened before it,
+            // with or without attributes.
+            let start = text[..at].rfind("<w:r>").max(text[..at].rfind("<w:r "));
             let end = text[at..].find("</w:r>").map(|e| at + e + "</w:r>".len());
             if let (Some(start), Some(end)) = (start, end) {
                 text.replace_range(start..end, run);
             }
         }
         text.into_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::*;
+
+    #[test]
+    fn a_user_text_spelling_a_placeholder_stays_text() {
+        let forged = format!("до{PLACEHOLDER}0{PLACEHOLDER}после");
+        let doc = Document::single_section(
+            Meta::default(),
+            Orientation::Portrait,
+            vec![
+                Block::Paragraph(Paragraph::from_text(&forged)),
+                Block::Qr(QrCode {
+                    text: "https://example.ru/1".into(),
+                    size_mm: 20.0,
+                    place: QrPlace::Auto,
+                }),
+            ],
+        );
+        let docx = crate::docx::render(&doc).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        assert_eq!(xml.matches("name=\"QR-код\"").count(), 1, "{xml}");
+        assert!(xml.contains("до0после"), "{xml}");
+        assert!(!xml.contains(PLACEHOLDER), "{xml}");
+    }
+
+    #[test]
+    fn splice_replaces_the_placeholder_run_only() {
+        let mut anchors = Anchors::default();
+        let marker = anchors.placeholder();
+        anchors.runs.push("<w:r><w:drawing/></w:r>".into());
+        let xml = format!(
+            r#"<w:p><w:r><w:t>до</w:t></w:r><w:r w:rsidR="1"><w:rPr/><w:t xml:space="preserve">{marker}</w:t></w:r><w:r><w:t>после</w:t></w:r></w:p>"#
+        );
+        let out = String::from_utf8(anchors.splice(xml.into_bytes())).unwrap();
+        assert_eq!(
+            out,
+            "<w:p><w:r><w:t>до</w:t></w:r><w:r><w:drawing/></w:r><w:r><w:t>после</w:t></w:r></w:p>"
+        );
     }
 }
