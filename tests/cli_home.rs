@@ -55,7 +55,7 @@ fn help_and_errors_speak_russian() {
     assert!(
         stderr(&wrong).starts_with(
             "ошибка: недопустимое значение «odt» у «--format <ФОРМАТЫ>»\n  \
-             подсказка: возможные значения: docx, pdf\n"
+             подсказка: возможные значения: docx, pdf, html\n"
         ),
         "{}",
         stderr(&wrong)
