@@ -166,12 +166,18 @@ pub fn render(
             ),
         );
     }
+    // An extract is archived as its protocol is: PDF/A when the
+    // protocol's options ask for it.
+    let archival = pdf::PdfOptions {
+        pdfa: pdf_options.pdfa || model.options.pdfa,
+        ..pdf_options.clone()
+    };
     let mut extracts = Vec::new();
     for item in items {
         let view = view(&model, item, request)?;
         let document = document(input, &view, templates, access)?;
         let (files, backend_warnings) =
-            crate::build::render_tree(input, document, formats, pdf_options)?;
+            crate::build::render_tree(input, document, formats, &archival)?;
         warnings.extend(backend_warnings);
         extracts.push(Extract { item, files });
     }

@@ -130,9 +130,13 @@ enum Command {
         /// Папка для выписок.
         #[arg(short, long, default_value = "output", value_name = "ПАПКА")]
         output: PathBuf,
-        /// Форматы через запятую: docx, pdf.
+        /// Форматы через запятую: docx, pdf, html.
         #[arg(long, value_delimiter = ',', default_values = ["docx", "pdf"], value_name = "ФОРМАТЫ")]
         format: Vec<Format>,
+        /// PDF/A-2u со структурой PDF/UA, как у build (и без этого ключа,
+        /// если в [options] протокола написано pdfa = true).
+        #[arg(long)]
+        pdfa: bool,
         /// Дата заверения (17.05.2024). По умолчанию: сегодня.
         #[arg(long, value_parser = gostdoc::extract::parse_date, value_name = "ДАТА")]
         date: Option<chrono::NaiveDate>,
@@ -516,6 +520,7 @@ fn main() -> ExitCode {
             to,
             output,
             format,
+            pdfa,
             date,
             position,
             signer,
@@ -545,6 +550,7 @@ fn main() -> ExitCode {
                 &request,
                 &output,
                 &format,
+                pdfa,
                 templates,
                 fonts.as_deref(),
             )
@@ -627,6 +633,7 @@ fn extract(
     request: &gostdoc::extract::Request,
     output: &Path,
     format: &[Format],
+    pdfa: bool,
     templates: Option<PathBuf>,
     fonts: Option<&Path>,
 ) -> ExitCode {
@@ -635,7 +642,7 @@ fn extract(
         ExitCode::FAILURE
     };
     let pdf = match pdf_options(fonts) {
-        Ok(p) => p,
+        Ok(p) => PdfOptions { pdfa, ..p },
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::FAILURE;

@@ -171,3 +171,64 @@ fn a_document_asks_for_its_web_page_and_pdfa_in_its_options() {
     assert!(!target.join("published.html").exists());
     assert!(!target.join("index.html").exists());
 }
+
+fn tagged(pdf: &Path) -> bool {
+    let info = std::process::Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .any(|l| l.starts_with("Tagged:") && l.trim_end().ends_with("yes"))
+}
+
+#[test]
+fn an_extract_is_pdfa_by_the_flag_or_by_its_protocols_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let source =
+        std::fs::read_to_string(root().join("data/000_elnya_rabochee_soveshchanie.toml")).unwrap();
+    assert!(source.contains("[options]\n"));
+    for entry in std::fs::read_dir(root().join("data/profiles")).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_owned();
+        write_temp(
+            &dir.path().join("profiles"),
+            &name,
+            &std::fs::read(&p).unwrap(),
+        );
+    }
+    let plain = write_temp(dir.path(), "plain.toml", source.as_bytes());
+    let archived = write_temp(
+        dir.path(),
+        "archived.toml",
+        source
+            .replacen("[options]\n", "[options]\npdfa = true\n", 1)
+            .as_bytes(),
+    );
+    let extract = |file: &Path, out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "extract",
+            file.to_str().unwrap(),
+            "--item",
+            "1",
+            "-o",
+            out,
+            "--format",
+            "pdf",
+        ];
+        args.extend_from_slice(extra);
+        let run = gostdoc(dir.path(), &args);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    };
+    extract(&plain, "a", &[]);
+    extract(&plain, "b", &["--pdfa"]);
+    extract(&archived, "c", &[]);
+    let pdf = |out: &str, stem: &str| dir.path().join(out).join(format!("{stem}_vypiska_1.pdf"));
+    assert!(!tagged(&pdf("a", "plain")));
+    assert!(tagged(&pdf("b", "plain")));
+    assert!(tagged(&pdf("c", "archived")));
+}
