@@ -232,3 +232,70 @@ fn an_extract_is_pdfa_by_the_flag_or_by_its_protocols_options() {
     assert!(tagged(&pdf("b", "plain")));
     assert!(tagged(&pdf("c", "archived")));
 }
+
+/// A 16×16 PNG whose left half is transparent.
+fn half_transparent_png() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, 16, 16);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().unwrap();
+    let pixels: Vec<u8> = (0..16 * 16)
+        .flat_map(|i| [30, 60, 200, if i % 16 < 8 { 0 } else { 255 }])
+        .collect();
+    writer.write_image_data(&pixels).unwrap();
+    writer.finish().unwrap();
+    bytes
+}
+
+/// The PDF's objects, uncompressed (`qpdf --qdf`), as text.
+fn uncompressed(pdf: &Path) -> String {
+    let out = std::process::Command::new("qpdf")
+        .args(["--qdf", "--object-streams=disable"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_transparent_coat_of_arms_is_laid_on_white_in_pdfa() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("data/profiles")).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_owned();
+        write_temp(
+            &dir.path().join("profiles"),
+            &name,
+            &std::fs::read(&p).unwrap(),
+        );
+    }
+    write_temp(
+        &dir.path().join("profiles"),
+        "zarechny_gerb.png",
+        &half_transparent_png(),
+    );
+    let source = std::fs::read_to_string(root().join("data/005_zarechny_rasporyazhenie_45r.toml"))
+        .unwrap()
+        .replace("profile = \"profiles/", "profile = \"../profiles/");
+    write_temp(&dir.path().join("data"), "act.toml", source.as_bytes());
+    for (out, extra) in [("plain", None), ("archival", Some("--pdfa"))] {
+        let mut args = vec!["build", "data", "-o", out, "--format", "pdf"];
+        args.extend(extra);
+        let run = gostdoc(dir.path(), &args);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    let plain = uncompressed(&dir.path().join("plain/act.pdf"));
+    let archival = uncompressed(&dir.path().join("archival/act.pdf"));
+    assert!(
+        plain.contains("/SMask"),
+        "the plain PDF keeps the transparency"
+    );
+    assert!(!archival.contains("/SMask"), "PDF/A has no soft mask");
+    assert!(archival.contains("/Subtype /Image"));
+}

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use printpdf::{
     DictItem, ExternalStream, ExternalXObject, ImageCompression, ImageOptimizationOptions, Px,
-    RawImage, XObject,
+    RawImage, RawImageData, RawImageFormat, XObject,
 };
 
 /// How printpdf stores decoded images: Flate, lossless. A fully opaque
@@ -26,13 +26,52 @@ pub(crate) fn compression() -> ImageOptimizationOptions {
     }
 }
 
-/// The XObject for an image file, or why it cannot be drawn.
-pub(crate) fn xobject(data: &[u8]) -> Result<XObject, String> {
+/// The XObject for an image file, or why it cannot be drawn. `opaque`
+/// (PDF/A) lays a picture with an alpha channel on white first: PDF/A
+/// forbids the soft mask that would carry its transparency.
+pub(crate) fn xobject(data: &[u8], opaque: bool) -> Result<XObject, String> {
     if let Some(jpeg) = jpeg_header(data) {
         return Ok(jpeg_passthrough(data, jpeg));
     }
     let mut warnings = Vec::new();
-    RawImage::decode_from_bytes(data, &mut warnings).map(XObject::Image)
+    let mut image = RawImage::decode_from_bytes(data, &mut warnings)?;
+    if opaque {
+        on_white(&mut image);
+    }
+    Ok(XObject::Image(image))
+}
+
+/// Composites an 8-bit picture with alpha (grey or colour) onto white and
+/// drops the alpha channel; other pictures are left as they are.
+fn on_white(image: &mut RawImage) {
+    let (channels, colours, bgr) = match image.data_format {
+        RawImageFormat::RG8 => (2, 1, false),
+        RawImageFormat::RGBA8 => (4, 3, false),
+        RawImageFormat::BGRA8 => (4, 3, true),
+        _ => return,
+    };
+    let RawImageData::U8(pixels) = &image.pixels else {
+        return;
+    };
+    let mut out = Vec::with_capacity(pixels.len() / channels * colours);
+    for px in pixels.chunks_exact(channels) {
+        let alpha = u32::from(px[channels - 1]);
+        let mut put = |c: u8| {
+            // c·a + 255·(1 − a), rounded.
+            out.push(((u32::from(c) * alpha + 255 * (255 - alpha) + 127) / 255) as u8);
+        };
+        if bgr {
+            px[..3].iter().rev().for_each(|&c| put(c));
+        } else {
+            px[..colours].iter().for_each(|&c| put(c));
+        }
+    }
+    image.pixels = RawImageData::U8(out);
+    image.data_format = if colours == 1 {
+        RawImageFormat::R8
+    } else {
+        RawImageFormat::RGB8
+    };
 }
 
 /// What a PDF reader needs to know about a JPEG it decodes itself.
@@ -144,10 +183,50 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_an_image() {
-        assert!(xobject(b"not an image").is_err());
+        assert!(xobject(b"not an image", false).is_err());
         assert!(matches!(
-            xobject(crate::pdf::tests::TINY_PNG),
+            xobject(crate::pdf::tests::TINY_PNG, false),
             Ok(XObject::Image(_))
         ));
+    }
+
+    #[test]
+    fn pdfa_lays_a_transparent_picture_on_white() {
+        let mut image = RawImage {
+            // Red, fully transparent; black, opaque; black, half covered.
+            pixels: RawImageData::U8(vec![255, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 128]),
+            width: 3,
+            height: 1,
+            data_format: RawImageFormat::RGBA8,
+            tag: Vec::new(),
+        };
+        on_white(&mut image);
+        assert_eq!(image.data_format, RawImageFormat::RGB8);
+        assert_eq!(
+            image.pixels,
+            RawImageData::U8(vec![255, 255, 255, 0, 0, 0, 127, 127, 127])
+        );
+        // Grey with alpha becomes grey; an opaque picture is left alone.
+        let mut grey = RawImage {
+            pixels: RawImageData::U8(vec![0, 0]),
+            width: 1,
+            height: 1,
+            data_format: RawImageFormat::RG8,
+            tag: Vec::new(),
+        };
+        on_white(&mut grey);
+        assert_eq!(
+            (grey.data_format, grey.pixels),
+            (RawImageFormat::R8, RawImageData::U8(vec![255]))
+        );
+        let mut rgb = RawImage {
+            pixels: RawImageData::U8(vec![1, 2, 3]),
+            width: 1,
+            height: 1,
+            data_format: RawImageFormat::RGB8,
+            tag: Vec::new(),
+        };
+        on_white(&mut rgb);
+        assert_eq!(rgb.pixels, RawImageData::U8(vec![1, 2, 3]));
     }
 }

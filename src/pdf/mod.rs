@@ -453,7 +453,7 @@ pub fn check_image(data: &[u8]) -> Result<(), String> {
     if crate::document::ImageFormat::sniff(data).is_none() {
         return Err("это не PNG и не JPEG: сохраните изображение в одном из этих форматов".into());
     }
-    images::xobject(data)
+    images::xobject(data, false)
         .map(|_| ())
         .map_err(|e| format!("файл повреждён, прочитать его не удалось ({e})"))
 }

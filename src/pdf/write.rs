@@ -56,7 +56,7 @@ pub(crate) fn write(
         }
     }
 
-    let image_ids = add_images(&mut pdf, &layout.images, warnings);
+    let image_ids = add_images(&mut pdf, &layout.images, structure.is_some(), warnings);
     // printpdf gets empty pages and, on the first, every character once:
     // it subsets and embeds exactly the glyphs used. The pages' own streams
     // are written below.
@@ -204,6 +204,7 @@ fn set_page_content(lo: &mut lopdf::Document, page: lopdf::ObjectId, stream: Vec
 fn add_images(
     pdf: &mut PdfDocument,
     list: &[Image],
+    opaque: bool,
     warnings: &mut Vec<String>,
 ) -> Vec<Option<XObjectId>> {
     let mut ids: Vec<Option<XObjectId>> = Vec::with_capacity(list.len());
@@ -213,7 +214,7 @@ fn add_images(
             ids.push(same);
             continue;
         }
-        match images::xobject(&img.data) {
+        match images::xobject(&img.data, opaque) {
             Ok(xobject) => {
                 let id = XObjectId(format!("Im{}", i + 1));
                 pdf.resources.xobjects.map.insert(id.clone(), xobject);
