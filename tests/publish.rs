@@ -299,3 +299,46 @@ fn a_transparent_coat_of_arms_is_laid_on_white_in_pdfa() {
     assert!(!archival.contains("/SMask"), "PDF/A has no soft mask");
     assert!(archival.contains("/Subtype /Image"));
 }
+
+#[test]
+fn a_sign_missing_from_the_font_is_said_to_break_pdfa() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("data/profiles")).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_owned();
+        write_temp(
+            &dir.path().join("profiles"),
+            &name,
+            &std::fs::read(&p).unwrap(),
+        );
+    }
+    let source = std::fs::read_to_string(root().join("data/000_elnya_rabochee_soveshchanie.toml"))
+        .unwrap()
+        .replacen("Утвердить отчет", "Утвердить \u{2603} отчет", 1);
+    assert!(source.contains('\u{2603}'));
+    write_temp(dir.path(), "doc.toml", source.as_bytes());
+    let said = |extra: &[&str]| {
+        let mut args = vec![
+            "build", "doc.toml", "-o", "out", "--format", "pdf", "--force",
+        ];
+        args.extend_from_slice(extra);
+        let run = gostdoc(dir.path(), &args);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        String::from_utf8_lossy(&run.stderr).into_owned()
+    };
+    let plain = said(&[]);
+    assert!(
+        plain.contains("символ «☃» (U+2603) отсутствует в шрифте"),
+        "{plain}"
+    );
+    assert!(!plain.contains("PDF/A"), "{plain}");
+    let archival = said(&["--pdfa"]);
+    assert!(
+        archival.contains("иначе файл не соответствует PDF/A"),
+        "{archival}"
+    );
+}

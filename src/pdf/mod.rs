@@ -274,11 +274,19 @@ fn lay_out(
         flow.tags.is_some(),
     );
     // Once per character: the secretary fixes the text or the font, not
-    // each occurrence.
+    // each occurrence. A PDF/A file with such a sign is not PDF/A (the
+    // standard forbids showing the empty glyph): the warning says so.
+    let archival = flow.tags.is_some();
     let warnings = flow
         .missing
         .iter()
-        .map(|&(c, face)| missing_warning(c, fonts.face(face).label()))
+        .map(|&(c, face)| {
+            let mut w = missing_warning(c, fonts.face(face).label());
+            if archival {
+                w.push_str(", иначе файл не соответствует PDF/A");
+            }
+            w
+        })
         .collect();
     layout.images = flow.images.into_iter().cloned().collect();
     layout.keep_whole = flow.keep_whole;
