@@ -18,14 +18,7 @@ use std::process::Command;
 
 /// Every example document, `data/*.toml`.
 fn documents() -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(root().join("data"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    found.sort();
-    assert!(found.len() >= 9, "data/: {found:?}");
-    found
+    example_documents()
 }
 
 fn pdfa_options() -> PdfOptions {

@@ -10,16 +10,10 @@ use std::path::Path;
 
 /// Every data/ document's file stem.
 fn stems() -> Vec<String> {
-    let mut out: Vec<String> = std::fs::read_dir(root().join("data"))
-        .unwrap()
-        .filter_map(|e| {
-            let p = e.unwrap().path();
-            (p.extension()? == "toml")
-                .then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
-        })
-        .collect();
-    out.sort();
-    out
+    example_documents()
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect()
 }
 
 fn build(dir: &Path, extra: &[&str]) -> String {
@@ -93,16 +87,7 @@ fn pdfa_is_asked_for_by_a_flag_and_rebuilds_what_was_plain() {
     );
     let archival = std::fs::read(&pdf).unwrap();
     assert!(contains(&archival, b"pdfaid:part"));
-    let info = std::process::Command::new("pdfinfo")
-        .arg(&pdf)
-        .output()
-        .unwrap();
-    let info = String::from_utf8_lossy(&info.stdout);
-    assert!(
-        info.lines()
-            .any(|l| l.starts_with("Tagged:") && l.trim_end().ends_with("yes")),
-        "{info}"
-    );
+    assert!(tagged(&pdf));
     build(dir.path(), &["--format", "pdf"]);
     assert_eq!(std::fs::read(&pdf).unwrap(), plain);
 }
@@ -118,15 +103,7 @@ fn a_document_asks_for_its_web_page_and_pdfa_in_its_options() {
     let source = std::fs::read_to_string(root().join("data/005_zarechny_rasporyazhenie_45r.toml"))
         .unwrap()
         .replace("profile = \"profiles/", "profile = \"../profiles/");
-    let profiles = root().join("data/profiles");
-    for entry in std::fs::read_dir(&profiles).unwrap() {
-        let p = entry.unwrap().path();
-        write_temp(
-            &dir.path().join("profiles"),
-            p.file_name().unwrap().to_str().unwrap(),
-            &std::fs::read(&p).unwrap(),
-        );
-    }
+    copy_example_profiles(dir.path());
     assert!(source.contains("[options]\n"));
     write_temp(&data, "plain.toml", source.as_bytes());
     write_temp(
@@ -188,15 +165,7 @@ fn an_extract_is_pdfa_by_the_flag_or_by_its_protocols_options() {
     let source =
         std::fs::read_to_string(root().join("data/000_elnya_rabochee_soveshchanie.toml")).unwrap();
     assert!(source.contains("[options]\n"));
-    for entry in std::fs::read_dir(root().join("data/profiles")).unwrap() {
-        let p = entry.unwrap().path();
-        let name = p.file_name().unwrap().to_str().unwrap().to_owned();
-        write_temp(
-            &dir.path().join("profiles"),
-            &name,
-            &std::fs::read(&p).unwrap(),
-        );
-    }
+    copy_example_profiles(dir.path());
     let plain = write_temp(dir.path(), "plain.toml", source.as_bytes());
     let archived = write_temp(
         dir.path(),
@@ -262,15 +231,7 @@ fn uncompressed(pdf: &Path) -> String {
 #[test]
 fn a_transparent_coat_of_arms_is_laid_on_white_in_pdfa() {
     let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(root().join("data/profiles")).unwrap() {
-        let p = entry.unwrap().path();
-        let name = p.file_name().unwrap().to_str().unwrap().to_owned();
-        write_temp(
-            &dir.path().join("profiles"),
-            &name,
-            &std::fs::read(&p).unwrap(),
-        );
-    }
+    copy_example_profiles(dir.path());
     write_temp(
         &dir.path().join("profiles"),
         "zarechny_gerb.png",
@@ -303,15 +264,7 @@ fn a_transparent_coat_of_arms_is_laid_on_white_in_pdfa() {
 #[test]
 fn a_sign_missing_from_the_font_is_said_to_break_pdfa() {
     let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(root().join("data/profiles")).unwrap() {
-        let p = entry.unwrap().path();
-        let name = p.file_name().unwrap().to_str().unwrap().to_owned();
-        write_temp(
-            &dir.path().join("profiles"),
-            &name,
-            &std::fs::read(&p).unwrap(),
-        );
-    }
+    copy_example_profiles(dir.path());
     let source = std::fs::read_to_string(root().join("data/000_elnya_rabochee_soveshchanie.toml"))
         .unwrap()
         .replacen("Утвердить отчет", "Утвердить \u{2603} отчет", 1);

@@ -14,14 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn documents() -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(root().join("data"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    found.sort();
-    assert!(found.len() >= 9, "data/: {found:?}");
-    found
+    example_documents()
 }
 
 /// The DOCX and the tagged PDF of a document, written to `dir`.

@@ -109,6 +109,30 @@ pub fn write_temp(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// Every example document, `data/*.toml`, in name order; at least the
+/// five seeds and the examples of later issues, so that a broken
+/// discovery never passes by checking nothing.
+pub fn example_documents() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(root().join("data"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    found.sort();
+    assert!(found.len() >= 9, "data/: {found:?}");
+    found
+}
+
+/// Copies the example profiles (and their pictures) into `dir/profiles`,
+/// for a document written to `dir` or `dir/data` that names them.
+pub fn copy_example_profiles(dir: &Path) {
+    for entry in std::fs::read_dir(root().join("data/profiles")).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        write_temp(&dir.join("profiles"), &name, &std::fs::read(&p).unwrap());
+    }
+}
+
 /// Runs the `gostdoc` binary with arguments in a folder.
 pub fn gostdoc(dir: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_gostdoc"))
