@@ -27,9 +27,11 @@ The fonts actually embedded are read back from the PDFs and printed.
 
 Needs Python 3.9+ (standard library only), cargo (to install RusDox once,
 cached in ~/.cache/gostdoc-bench/rusdox), and the peer inputs
-(../shared/peers next to the repository, or --peers DIR). Uses hyperfine
-(Debian package), pdfinfo, pdffonts and qpdf when present, for a cross-check
-and for reading the PDFs back; none of them is required.
+(../shared/peers next to the repository, or --peers DIR). Uses, when
+present: GNU time (/usr/bin/time) for peak memory (see run_parallel),
+hyperfine for a cross-check of a), qpdf and pdfinfo for reading the PDFs
+back (embedded fonts, pages); none of them is required. Prints markdown to
+stdout; --json FILE also writes every sample.
 """
 import argparse
 import hashlib
@@ -680,14 +682,14 @@ def print_batch(samples, jobs, runs):
           f"gostdoc `-j {jobs}`, RusDox {jobs} processes of {BATCH_DOCS // jobs})")
     print()
     print("| fonts | gostdoc s | gostdoc docs/s | RusDox s | RusDox docs/s | time gostdoc/RusDox "
-          "| gostdoc CPU s | RusDox CPU s | gostdoc RSS MB | RusDox RSS MB (per process) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| gostdoc CPU ms/doc | RusDox CPU ms/doc | CPU gostdoc/RusDox | gostdoc RSS MB | RusDox RSS MB (per process) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for setting in sorted({k[1] for k in samples}, key=setting_order):
         g, r = samples[("gostdoc", setting)], samples[("RusDox", setting)]
-        gw, rw = median(g, "wall"), median(r, "wall")
+        gw, rw, gc, rc = median(g, "wall"), median(r, "wall"), median(g, "cpu"), median(r, "cpu")
         print(f"| {setting} | {gw:.2f} | {BATCH_DOCS / gw:.0f} | {rw:.2f} | {BATCH_DOCS / rw:.0f} | {ratio(gw, rw)} "
-              f"| {median(g, 'cpu'):.2f} | {median(r, 'cpu'):.2f} | {fmt(median(g, 'rss_mb'), '.0f')} "
-              f"| {fmt(median(r, 'rss_mb'), '.0f')} |")
+              f"| {gc / BATCH_DOCS * 1e3:.2f} | {rc / BATCH_DOCS * 1e3:.2f} | {ratio(gc, rc)} "
+              f"| {fmt(median(g, 'rss_mb'), '.0f')} | {fmt(median(r, 'rss_mb'), '.0f')} |")
     print()
     for key in sorted(samples, key=lambda k: (setting_order(k[1]), k[0])):
         print(f"- {key[0]} ({key[1]}) runs, s: " + " ".join(f"{s.wall:.2f}" for s in samples[key]))
@@ -697,13 +699,14 @@ def print_batch(samples, jobs, runs):
 def print_roadmap(samples, pages, runs):
     print(f"## c) Roadmap of {ROADMAP_ROWS} rows → DOCX + PDF, one process ({runs} runs each, alternating)")
     print()
-    print("| fonts | gostdoc s | gostdoc MB | gostdoc pages | RusDox s | RusDox MB | RusDox pages "
-          "| time gostdoc/RusDox | memory gostdoc/RusDox |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| fonts | gostdoc s | gostdoc CPU s | gostdoc MB | gostdoc pages | RusDox s | RusDox CPU s | RusDox MB "
+          "| RusDox pages | time gostdoc/RusDox | memory gostdoc/RusDox |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for setting in sorted({k[1] for k in samples}, key=setting_order):
         g, r = samples[("gostdoc", setting)], samples[("RusDox", setting)]
-        print(f"| {setting} | {median(g, 'wall'):.2f} | {fmt(median(g, 'rss_mb'), '.0f')} | {pages[('gostdoc', setting)]} "
-              f"| {median(r, 'wall'):.2f} | {fmt(median(r, 'rss_mb'), '.0f')} | {pages[('RusDox', setting)]} "
+        print(f"| {setting} | {median(g, 'wall'):.2f} | {median(g, 'cpu'):.2f} | {fmt(median(g, 'rss_mb'), '.0f')} "
+              f"| {pages[('gostdoc', setting)]} | {median(r, 'wall'):.2f} | {median(r, 'cpu'):.2f} "
+              f"| {fmt(median(r, 'rss_mb'), '.0f')} | {pages[('RusDox', setting)]} "
               f"| {ratio(median(g, 'wall'), median(r, 'wall'))} "
               f"| {ratio(median(g, 'rss_mb'), median(r, 'rss_mb'))} |")
     print()
@@ -782,6 +785,7 @@ def main():
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, Linux {platform.release()}, "
                        f"Python {platform.python_version()}",
             "scratch": f"{scratch} ({fs})",
+            "load average at start (1/5/15 min)": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
             "gostdoc": f"{gostdoc} ({tool_version([gostdoc, '--version'])}); {ROOT} at commit {commit}"
                        + (", with uncommitted changes" if dirty else ""),
             "RusDox": f"{rusdox} ({tool_version([rusdox, '--version'])})",
@@ -828,6 +832,9 @@ def main():
             results["check"] = {"samples": samples}
             groups.append(("d)", contenders))
         print_commands(groups)
+        load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"Load average at the end (1/5/15 min): {load}. Ratios are gostdoc / RusDox: below 1, gostdoc is faster.")
+        results["load_at_end"] = load
     finally:
         if args.keep:
             print(f"scratch kept: {scratch}", file=sys.stderr)
