@@ -294,7 +294,7 @@ fn assemble(
     }
     parts.extend(media);
     parts.extend(anchors.media.iter().cloned());
-    package::zip_parts(&parts).map_err(|e| DocxError::Zip(e.to_string()))
+    package::zip_parts(&parts).map_err(DocxError::Zip)
 }
 
 /// A body element as docx-rs builds it, before it is added to the document.

@@ -6,10 +6,7 @@
 //! whole. The zip is written with a fixed entry order and the 1980-01-01
 //! DOS time so that one document always gives the same bytes.
 
-use std::io::{Cursor, Write};
-
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use std::io::Write;
 
 use crate::document::{
     CELL_PADDING_MM, HYPHENATED_LINES_IN_A_ROW, HYPHENATION_ZONE_MM, Meta, TextStyle,
@@ -180,26 +177,68 @@ pub(crate) fn theme_xml(style: &TextStyle) -> String {
 }
 
 /// Zips the parts in the given order with fixed times and permissions.
-pub(crate) fn zip_parts(parts: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
+///
+/// Every part is deflated by one compressor per thread, reset between
+/// parts: a new compressor per part (what the zip crate does) cost more
+/// than the compression of a protocol's small parts, and its fresh
+/// buffers a page fault per page in a one-document process. rawzip writes
+/// the container around the bytes compressed here.
+pub(crate) fn zip_parts(parts: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
     let total: usize = parts.iter().map(|(_, data)| data.len()).sum();
-    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(total / 3 + 1024)));
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        // Fast compression: the files are small and rendering must be quick.
-        .compression_level(Some(1))
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644)
-        // «Made by Unix» on every system: the zip crate writes the system
-        // it runs on, and the DOCX of the Windows build must be
-        // byte-identical to this one (scripts/windows_check.sh).
-        .system(zip::System::Unix);
+    let mut archive = rawzip::ZipArchiveWriter::new(Vec::with_capacity(total / 3 + 1024));
+    let mut compressed = Vec::new();
     for (name, data) in parts {
-        zip.start_file(name.as_str(), options)?;
-        zip.write_all(data)?;
+        deflate_part(data, &mut compressed)?;
+        let (mut entry, _) = archive
+            .new_file(name.as_str())
+            .compression_method(rawzip::CompressionMethod::DEFLATE)
+            .last_modified(ZIP_TIME)
+            .unix_permissions(0o100_644)
+            .start()
+            .map_err(|e| e.to_string())?;
+        entry.write_all(&compressed).map_err(|e| e.to_string())?;
+        let crc = rawzip::crc32(data);
+        entry
+            .finish(rawzip::DataDescriptorOutput::new(crc, data.len() as u64))
+            .map_err(|e| e.to_string())?;
     }
-    let mut bytes = zip.finish()?.into_inner();
+    let mut bytes = archive.finish().map_err(|e| e.to_string())?;
     // The guess above is generous for long tables, which compress 30-fold;
     // the bytes are held until the PDF is written too.
     bytes.shrink_to_fit();
     Ok(bytes)
+}
+
+/// The time of every entry: 1980-01-01, the first a zip can hold, so
+/// that the bytes never depend on the clock.
+const ZIP_TIME: rawzip::time::UtcDateTime =
+    match rawzip::time::UtcDateTime::from_components(1980, 1, 1, 0, 0, 0, 0) {
+        Some(t) => t,
+        None => panic!("1980-01-01 is a date"),
+    };
+
+/// Raw deflate (the zip's method 8) of one part into `out`, at the fast
+/// level: the parts are small, and rendering must be quick.
+fn deflate_part(data: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+    use flate2::{Compress, Compression, FlushCompress};
+    thread_local! {
+        static COMPRESSOR: std::cell::RefCell<Compress> =
+            std::cell::RefCell::new(Compress::new(Compression::new(1), false));
+    }
+    COMPRESSOR.with_borrow_mut(|compressor| {
+        compressor.reset();
+        out.clear();
+        out.reserve(data.len() / 2 + 64);
+        loop {
+            let read = compressor.total_in() as usize;
+            let status = compressor
+                .compress_vec(&data[read..], out, FlushCompress::Finish)
+                .map_err(|e| e.to_string())?;
+            if status == flate2::Status::StreamEnd {
+                return Ok(());
+            }
+            // The output is full: room for as much again.
+            out.reserve(out.capacity().max(1024));
+        }
+    })
 }
