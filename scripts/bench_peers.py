@@ -50,6 +50,7 @@ from dataclasses import dataclass, asdict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.dont_write_bytecode = True  # importing bench.py must not leave scripts/__pycache__ in the repository
 from bench import roadmap_toml  # noqa: E402  (the same roadmap as scripts/bench.py)
 
 RUSDOX_VERSION = "1.1.0"
