@@ -52,8 +52,10 @@ pub struct Manifest {
 }
 
 /// How a file looked when it was hashed: while all of it is the same, its
-/// contents are taken to be too.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// contents are taken to be too. Written as an array, not an object: a
+/// build with nothing to do reads a thousand of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "StampRow", into = "StampRow")]
 pub struct Stamp {
     /// Size in bytes.
     pub size: u64,
@@ -67,11 +69,46 @@ pub struct Stamp {
     pub device: u64,
     /// Inode; 0 where the system has none.
     pub inode: u64,
-    /// XXH3-128 of the contents, in hex.
-    pub hash: String,
+    /// XXH3-128 of the contents (in hex in the file).
+    pub hash: u128,
     /// The contents hold `"auto"` (a number for the folder's numbering to
     /// assign), so that the numbering pass need not read the file either.
     pub auto: bool,
+}
+
+/// A [`Stamp`] as the manifest writes it.
+type StampRow = (u64, i128, i128, u64, u64, String, bool);
+
+impl From<Stamp> for StampRow {
+    fn from(s: Stamp) -> StampRow {
+        (
+            s.size,
+            s.modified,
+            s.changed,
+            s.device,
+            s.inode,
+            format!("{:032x}", s.hash),
+            s.auto,
+        )
+    }
+}
+
+impl TryFrom<StampRow> for Stamp {
+    type Error = std::num::ParseIntError;
+
+    fn try_from(
+        (size, modified, changed, device, inode, hash, auto): StampRow,
+    ) -> Result<Stamp, Self::Error> {
+        Ok(Stamp {
+            size,
+            modified,
+            changed,
+            device,
+            inode,
+            hash: u128::from_str_radix(&hash, 16)?,
+            auto,
+        })
+    }
 }
 
 /// How long before its stamp is taken a file must have been last changed
@@ -109,7 +146,7 @@ fn stamp_of(meta: &std::fs::Metadata) -> Stamp {
         changed,
         device,
         inode,
-        hash: String::new(),
+        hash: 0,
         auto: false,
     }
 }
@@ -279,7 +316,7 @@ pub struct Hasher<'a> {
 }
 
 /// A file as this build found it.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 struct Seen {
     hash: u128,
     auto: bool,
@@ -347,9 +384,9 @@ impl<'a> Hasher<'a> {
                 continue;
             }
             let stamp = match seen.get(path) {
-                Some(Some(found)) => found.stamp.clone(),
+                Some(Some(found)) => found.stamp,
                 Some(None) => None,
-                None => previous.get(key.as_ref()).cloned(),
+                None => previous.get(key.as_ref()).copied(),
             };
             if let Some(stamp) = stamp {
                 out.insert(key.into_owned(), stamp);
@@ -367,13 +404,10 @@ impl<'a> Hasher<'a> {
 
     fn file(&self, path: &Path) -> Option<Seen> {
         if let Some(known) = self.files.lock().ok()?.get(path) {
-            return known.clone();
+            return *known;
         }
         let seen = self.look(path);
-        self.files
-            .lock()
-            .ok()?
-            .insert(path.to_path_buf(), seen.clone());
+        self.files.lock().ok()?.insert(path.to_path_buf(), seen);
         seen
     }
 
@@ -386,12 +420,11 @@ impl<'a> Hasher<'a> {
         let mut stamp = before.as_ref().map(stamp_of);
         if let (Some(now), Some(known)) = (&stamp, self.known.get(path.to_string_lossy().as_ref()))
             && now.same_file(known)
-            && let Ok(hash) = u128::from_str_radix(&known.hash, 16)
         {
             return Some(Seen {
-                hash,
+                hash: known.hash,
                 auto: known.auto,
-                stamp: Some(known.clone()),
+                stamp: Some(*known),
             });
         }
         self.stale.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -407,11 +440,7 @@ impl<'a> Hasher<'a> {
         Some(Seen {
             hash,
             auto,
-            stamp: stamp.map(|s| Stamp {
-                hash: format!("{hash:032x}"),
-                auto,
-                ..s
-            }),
+            stamp: stamp.map(|s| Stamp { hash, auto, ..s }),
         })
     }
 }

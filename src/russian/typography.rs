@@ -698,7 +698,8 @@ mod hand_written_rules_tests {
             seed ^= seed << 17;
             seed
         };
-        let rules: [(&str, &str, fn(&str, usize) -> Option<(usize, String)>); 3] = [
+        type Rule = fn(&str, usize) -> Option<(usize, String)>;
+        let rules: [(&str, &str, Rule); 3] = [
             (
                 as_regexes::INITIALS_BEFORE,
                 "{1}{2}.{second}\u{a0}{4}",
