@@ -208,39 +208,68 @@ pub fn series_key(kind: &str, organization: &str, date: NaiveDate, scheme: Schem
     }
 }
 
-/// The document's date and number as written, when it has both.
-fn member(model: &Model, scheme: Scheme) -> Option<Member> {
-    let (date, number, field) = match &model.body {
-        Body::Protocol(p) => (
-            Some(p.meeting.date),
-            p.meeting.number.clone(),
-            "meeting.number",
-        ),
-        Body::Act(a) => {
-            let act = a.act.as_ref()?;
-            (act.date, act.number.clone(), "act.number")
-        }
-    };
-    let date = date?;
-    let (written, span) = match &model.number_written {
-        NumberWritten::None => return None,
-        NumberWritten::Given(span) => (Some(number?), span.clone()),
-        NumberWritten::Auto(span) => (None, span.clone()),
-    };
-    Some(Member {
-        file: name_of(&model.source),
-        series: series_key(
-            model.kind.info().key,
-            &model.organization.name,
-            date,
-            scheme,
-        ),
-        date,
-        written,
-        span,
-        field,
-    })
+/// What numbering needs of one document: its series without the scheme
+/// (which the folder's numbers file decides), its date and its number as
+/// written. `gostdoc check` takes it from the model it reads anyway, so
+/// that the numbering pass does not read every document a second time.
+#[derive(Debug, Clone)]
+pub struct Numbered {
+    file: String,
+    kind: &'static str,
+    organization: String,
+    date: NaiveDate,
+    written: Option<String>,
+    span: Range<usize>,
+    field: &'static str,
 }
+
+impl Numbered {
+    /// The document's date and number as written, when it has both.
+    pub fn of(model: &Model) -> Option<Numbered> {
+        let (date, number, field) = match &model.body {
+            Body::Protocol(p) => (
+                Some(p.meeting.date),
+                p.meeting.number.clone(),
+                "meeting.number",
+            ),
+            Body::Act(a) => {
+                let act = a.act.as_ref()?;
+                (act.date, act.number.clone(), "act.number")
+            }
+        };
+        let date = date?;
+        let (written, span) = match &model.number_written {
+            NumberWritten::None => return None,
+            NumberWritten::Given(span) => (Some(number?), span.clone()),
+            NumberWritten::Auto(span) => (None, span.clone()),
+        };
+        Some(Numbered {
+            file: name_of(&model.source),
+            kind: model.kind.info().key,
+            organization: model.organization.name.clone(),
+            date,
+            written,
+            span,
+            field,
+        })
+    }
+
+    fn member(&self, scheme: Scheme) -> Member {
+        Member {
+            file: self.file.clone(),
+            series: series_key(self.kind, &self.organization, self.date, scheme),
+            date: self.date,
+            written: self.written.clone(),
+            span: self.span.clone(),
+            field: self.field,
+        }
+    }
+}
+
+/// What `check` already read of each document, by its path: `Err` when
+/// its model could not be read, `Ok(None)` when it has no number to
+/// count.
+pub type Known = std::collections::HashMap<PathBuf, Result<Option<Numbered>, ()>>;
 
 /// The numbers after assigning the missing ones: an `"auto"` document
 /// keeps its number while its series is the same; the others get, in
@@ -299,7 +328,7 @@ fn note<'a>(used: &mut BTreeMap<&'a str, u32>, series: &'a str, n: u32) {
 
 /// The folders of the inputs (each folder given; the folder of each file
 /// given), each once, in input order.
-fn folders(inputs: &[PathBuf]) -> Vec<PathBuf> {
+pub fn folders(inputs: &[PathBuf]) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
     let mut add = |f: PathBuf| {
         if !out.contains(&f) {
@@ -318,24 +347,45 @@ fn folders(inputs: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
+/// [`folders`] of a single folder given, from the jobs the build found in
+/// it (the same documents in the same order), without searching it again.
+pub fn folders_of_jobs(jobs: &[crate::build::Job]) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for job in jobs {
+        let folder = folder_of(&job.input);
+        if !out.contains(&folder) {
+            out.push(folder);
+        }
+    }
+    out
+}
+
 /// The document files of one folder (not its subfolders): `.toml` files
 /// whose names do not start with `_` or `.`.
 fn documents_in(folder: &Path) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(folder)
+    let mut found: Vec<(std::ffi::OsString, PathBuf)> = std::fs::read_dir(folder)
         .into_iter()
         .flatten()
         .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            let name = name_of(p);
-            p.is_file()
+        .filter_map(|e| {
+            let p = e.path();
+            let name = name_of(&p);
+            // The entry's own type, unless it is a link (followed then):
+            // asking the system about every file was most of this pass.
+            let is_file = match e.file_type() {
+                Ok(t) if !t.is_symlink() => t.is_file(),
+                _ => p.is_file(),
+            };
+            (is_file
                 && p.extension().is_some_and(|e| e == "toml")
                 && !name.starts_with('_')
-                && !name.starts_with('.')
+                && !name.starts_with('.'))
+            .then(|| (e.file_name(), p))
         })
         .collect();
-    found.sort();
-    found
+    // One folder: sorted by name, which is sorting the paths.
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found.into_iter().map(|(_, p)| p).collect()
 }
 
 /// A folder's documents as numbering sees them, the numbers file, and
@@ -349,25 +399,40 @@ struct Folder {
 /// Reads a folder for numbering; `None` when no document of it writes
 /// `"auto"` and it has no numbers file (nothing to assign; the check of
 /// written numbers still runs when `always`).
-fn read_folder(folder: &Path, access: &Access, always: bool) -> Result<Option<Folder>, String> {
+fn read_folder(
+    folder: &Path,
+    access: &Access,
+    always: bool,
+    known: &Known,
+    mentions_auto: &dyn Fn(&Path) -> Option<bool>,
+) -> Result<Option<Folder>, String> {
     let files = documents_in(folder);
-    let any_auto = files.iter().any(|f| {
-        std::fs::read_to_string(f).is_ok_and(|t| t.contains("\"auto\"") || t.contains("'auto'"))
-    });
-    if !always && !any_auto && !folder.join(FILE_NAME).exists() {
+    // Searched as bytes: «auto» is ASCII, and a file not in UTF-8 fails
+    // on its own when it is read as a document.
+    let any_auto = || {
+        files.iter().any(|f| {
+            mentions_auto(f).unwrap_or_else(|| {
+                std::fs::read(f).is_ok_and(|t| crate::build::manifest::mentions_auto(&t))
+            })
+        })
+    };
+    if !always && !folder.join(FILE_NAME).exists() && !any_auto() {
         return Ok(None);
     }
     let numbers = read(folder)?;
     let mut members = Vec::new();
     let mut unreadable = BTreeSet::new();
     for file in files {
-        match model::load_with(&file, access) {
-            Ok(m) => {
-                if let Some(member) = member(&m, numbers.scheme) {
-                    members.push((member, file));
-                }
-            }
-            Err(_) => {
+        let numbered = match known.get(&file) {
+            Some(read) => read.clone(),
+            None => model::load_with(&file, access)
+                .map(|m| Numbered::of(&m))
+                .map_err(|_| ()),
+        };
+        match numbered {
+            Ok(Some(n)) => members.push((n.member(numbers.scheme), file)),
+            Ok(None) => {}
+            Err(()) => {
                 unreadable.insert(name_of(&file));
             }
         }
@@ -383,10 +448,21 @@ fn read_folder(folder: &Path, access: &Access, always: bool) -> Result<Option<Fo
 /// inputs, assigns the numbers missing and writes the numbers file when
 /// it changed. What could not be done, by file.
 pub fn prepare(inputs: &[PathBuf], access: &Access) -> Vec<(PathBuf, Diagnostics)> {
+    prepare_in(folders(inputs), access, &|_| None)
+}
+
+/// [`prepare`] over `folders` (what [`folders`] gives for the inputs);
+/// `mentions_auto` tells, when it knows without reading the file (the
+/// build's manifest), whether a document mentions `"auto"`.
+pub fn prepare_in(
+    folders: Vec<PathBuf>,
+    access: &Access,
+    mentions_auto: &dyn Fn(&Path) -> Option<bool>,
+) -> Vec<(PathBuf, Diagnostics)> {
     let mut failed = Vec::new();
-    for folder in folders(inputs) {
+    for folder in folders {
         let path = folder.join(FILE_NAME);
-        let found = match read_folder(&folder, access, false) {
+        let found = match read_folder(&folder, access, false, &Known::new(), mentions_auto) {
             Ok(Some(found)) => found,
             Ok(None) => continue,
             Err(e) => {
@@ -421,9 +497,19 @@ pub fn prepare(inputs: &[PathBuf], access: &Access) -> Vec<(PathBuf, Diagnostics
 /// `build` would assign (the numbers file is not written). A numbers file
 /// that cannot be read is an error.
 pub fn check(inputs: &[PathBuf], access: &Access) -> Vec<(PathBuf, Diagnostics)> {
+    check_known(inputs, access, &Known::new())
+}
+
+/// [`check`], taking what `known` holds of a document instead of
+/// reading it again.
+pub fn check_known(
+    inputs: &[PathBuf],
+    access: &Access,
+    known: &Known,
+) -> Vec<(PathBuf, Diagnostics)> {
     let mut out = Vec::new();
     for folder in folders(inputs) {
-        let found = match read_folder(&folder, access, true) {
+        let found = match read_folder(&folder, access, true, known, &|_| None) {
             Ok(Some(found)) => found,
             Ok(None) => continue,
             Err(e) => {

@@ -106,7 +106,14 @@ struct Source {
 
 /// The set of templates used by a build: the built-ins, with any overrides.
 pub struct Templates {
-    tera: Arc<tera::Tera>,
+    /// The parsed templates, one slot per document kind's template (in
+    /// [`Templates::sources`] order): the built-in ones are parsed only
+    /// when a document of that kind is first rendered, with the shared
+    /// components (parsing them all is a tenth of a one-document process,
+    /// and a build with nothing to do renders nothing). Overrides are
+    /// parsed at once, so that an error in one is reported before any
+    /// document, as it always was.
+    compiled: Vec<OnceLock<Result<Arc<tera::Tera>, TemplateError>>>,
     /// Every template, in [`BUILTIN`] order.
     sources: Vec<Source>,
     /// Template name → XXH3 of its source, for incremental builds.
@@ -126,6 +133,33 @@ fn new_tera() -> tera::Tera {
     tera
 }
 
+/// The template every other one uses: the shared components.
+const COMPONENTS: &str = "components.xml";
+
+/// Parses `sources` into one Tera. All at once: Tera finalises (checks and
+/// links) every template it holds after each call, so adding them one by
+/// one costs the square of their number. Only when that fails are they
+/// added one by one, to name the template at fault.
+fn parse(sources: &[&Source]) -> Result<tera::Tera, TemplateError> {
+    let mut tera = new_tera();
+    if tera
+        .add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())))
+        .is_ok()
+    {
+        return Ok(tera);
+    }
+    let mut one_by_one = new_tera();
+    for source in sources {
+        one_by_one
+            .add_raw_template(&source.name, &source.text)
+            .map_err(|e| TemplateError {
+                origin: source.origin(),
+                message: tera_message(&e),
+            })?;
+    }
+    Ok(one_by_one)
+}
+
 /// Templates only `gostdoc extract` renders: a build does not parse them
 /// (parsing is an eighth of a one-document process).
 const EXTRACT_ONLY: &[&str] = &["extract.xml"];
@@ -133,20 +167,34 @@ const EXTRACT_ONLY: &[&str] = &["extract.xml"];
 impl Templates {
     /// Built-in templates, overridden by same-named files in `dir` if given.
     pub fn load(dir: Option<&Path>) -> Result<Templates, TemplateError> {
-        Self::load_where(dir, |_| true)
+        Self::load_where(dir, |_| true)?.parsed_now()
     }
 
     /// The templates of the document kinds, for `build`, `check` and
     /// `watch`: what [`Templates::load`] gives, without the выписка's.
+    /// Built-in ones are parsed when first used; overrides at once.
     pub fn load_for_documents(dir: Option<&Path>) -> Result<Templates, TemplateError> {
-        Self::load_where(dir, |name| !EXTRACT_ONLY.contains(&name))
+        let templates = Self::load_where(dir, |name| !EXTRACT_ONLY.contains(&name))?;
+        if templates.sources.iter().any(|s| s.file.is_some()) {
+            templates.parsed_now()
+        } else {
+            Ok(templates)
+        }
+    }
+
+    /// Every template parsed into one Tera now, its error returned.
+    fn parsed_now(self) -> Result<Templates, TemplateError> {
+        let all = Arc::new(parse(&self.sources.iter().collect::<Vec<_>>())?);
+        for slot in &self.compiled {
+            let _ = slot.set(Ok(all.clone()));
+        }
+        Ok(self)
     }
 
     fn load_where(
         dir: Option<&Path>,
         wanted: impl Fn(&str) -> bool,
     ) -> Result<Templates, TemplateError> {
-        let mut tera = new_tera();
         let mut sources = Vec::new();
         let mut hashes = Vec::new();
         // An override is read only from inside its folder (a link out of
@@ -182,32 +230,34 @@ impl Templates {
                 file,
             });
         }
-        // All at once: Tera finalises (checks and links) every template it
-        // holds after each call, so adding them one by one costs the square
-        // of their number, a fifth of a one-document build. Only when that
-        // fails are they added one by one, to name the template at fault.
-        if tera
-            .add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())))
-            .is_err()
-        {
-            let mut one_by_one = new_tera();
-            for source in &sources {
-                one_by_one
-                    .add_raw_template(&source.name, &source.text)
-                    .map_err(|e| TemplateError {
-                        origin: source.origin(),
-                        message: tera_message(&e),
-                    })?;
-            }
-            tera = one_by_one;
-        }
         Ok(Templates {
-            tera: Arc::new(tera),
+            compiled: sources.iter().map(|_| OnceLock::new()).collect(),
             sources,
             hashes,
             limits: Limits::default(),
             traced: OnceLock::new(),
         })
+    }
+
+    /// The parsed templates that render `name`: for a built-in kind, its
+    /// own template with the shared components, parsed on first use.
+    fn tera_for(&self, name: &str) -> Result<Arc<tera::Tera>, TemplateError> {
+        let index = self.sources.iter().position(|s| s.name == name);
+        // An unknown name: Tera itself says it has no such template.
+        let Some(index) = index else {
+            return parse(&self.sources.iter().collect::<Vec<_>>()).map(Arc::new);
+        };
+        self.compiled[index]
+            .get_or_init(|| {
+                let mut wanted: Vec<&Source> = self
+                    .sources
+                    .iter()
+                    .filter(|s| s.name == COMPONENTS && s.name != name)
+                    .collect();
+                wanted.push(&self.sources[index]);
+                parse(&wanted).map(Arc::new)
+            })
+            .clone()
     }
 
     /// The same templates with other bounds on each render (tests use
@@ -249,15 +299,9 @@ impl Templates {
             origin: self.origin(&name),
             message,
         };
+        let tera = self.tera_for(&name)?;
         let context = tera::Context::from_serialize(view).map_err(|e| fail(tera_message(&e)))?;
-        bounded_render(
-            self.tera.clone(),
-            &name,
-            context,
-            view.people.clone(),
-            self.limits,
-        )
-        .map_err(fail)
+        bounded_render(tera, &name, context, view.people.clone(), self.limits).map_err(fail)
     }
 
     /// Where in the templates a position of the markup comes from: the
@@ -474,7 +518,12 @@ impl BoundedWriter {
                 return Err(std::io::Error::other("template time limit"));
             }
         }
-        self.buf.extend_from_slice(data);
+        // Tera escapes a value one byte at a time: a byte pushed, not
+        // copied by a call to memcpy.
+        match data {
+            [byte] => self.buf.push(*byte),
+            _ => self.buf.extend_from_slice(data),
+        }
         Ok(())
     }
 }
@@ -877,6 +926,32 @@ mod tests {
         want.push("extract.xml".to_owned());
         let have: Vec<String> = BUILTIN.iter().map(|(n, _)| (*n).to_owned()).collect();
         assert_eq!(have, want, "add (\"KEY.xml\", include_str!(…)) to BUILTIN");
+    }
+
+    /// A build parses only the templates of the kinds it renders, and each
+    /// kind's template parses with the components alone (no kind uses
+    /// another kind's template).
+    #[test]
+    fn built_in_templates_are_parsed_only_for_the_kinds_rendered() {
+        let templates = Templates::load_for_documents(None).unwrap();
+        assert!(templates.compiled.iter().all(|slot| slot.get().is_none()));
+        templates.tera_for("protocol.xml").unwrap();
+        let parsed: Vec<&str> = templates
+            .sources
+            .iter()
+            .zip(&templates.compiled)
+            .filter(|(_, slot)| slot.get().is_some())
+            .map(|(s, _)| s.name.as_str())
+            .collect();
+        assert_eq!(parsed, ["protocol.xml"]);
+        for source in &templates.sources {
+            let tera = templates.tera_for(&source.name).unwrap();
+            assert!(
+                tera.get_template_names().any(|n| n == source.name),
+                "{}",
+                source.name
+            );
+        }
     }
 
     fn tera_with(name: &str, source: &str) -> Arc<tera::Tera> {

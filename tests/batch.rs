@@ -151,6 +151,61 @@ fn editing_one_file_of_fifty_rebuilds_exactly_that_one() {
     );
 }
 
+/// The manifest keeps each input's size and times (its stamp) so that a
+/// build with nothing to do reads no input; any change of the file is
+/// still seen. A stamp is trusted only for a file last changed well
+/// before it was taken (3 s), hence the wait.
+#[test]
+fn stamps_spare_reading_unchanged_inputs_but_never_miss_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = make_batch(dir.path(), 3);
+    std::thread::sleep(Duration::from_millis(3500));
+    assert_eq!(
+        summary(&build(dir.path(), &[])),
+        "собрано: 3, с ошибками: 0"
+    );
+    let manifest =
+        std::fs::read_to_string(dir.path().join("output/.gostdoc-manifest.json")).unwrap();
+    assert!(manifest.contains("\"files\""), "{manifest}");
+    let set_modified = |path: &Path, time: std::time::SystemTime| {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+    };
+
+    // Touched, not changed: read again, found the same, not rebuilt.
+    set_modified(&inputs[0], std::time::SystemTime::now());
+    assert_eq!(
+        summary(&build(dir.path(), &[])),
+        "собрано: 0, без изменений: 3, с ошибками: 0"
+    );
+
+    // Changed with the same size and its modification time set back: its
+    // change time (which no program sets back) gives it away.
+    let modified = std::fs::metadata(&inputs[1]).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&inputs[1]).unwrap();
+    let edited = text.replacen("# вариант 1", "# вариант 7", 1);
+    assert_eq!(edited.len(), text.len());
+    assert_ne!(edited, text);
+    std::fs::write(&inputs[1], &edited).unwrap();
+    set_modified(&inputs[1], modified);
+    let stdout = build(dir.path(), &[]);
+    assert_eq!(
+        summary(&stdout),
+        "собрано: 1, без изменений: 2, с ошибками: 0"
+    );
+    assert!(stdout.contains("0001_"), "{stdout}");
+
+    // And once more: nothing to do.
+    assert_eq!(
+        summary(&build(dir.path(), &[])),
+        "собрано: 0, без изменений: 3, с ошибками: 0"
+    );
+}
+
 /// Overrides a built-in template with an edited copy (a comment added).
 fn override_template(dir: &Path, name: &str) {
     let (_, builtin) = gostdoc::template::BUILTIN

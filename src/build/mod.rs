@@ -565,17 +565,28 @@ pub fn run(options: &BuildOptions) -> Report {
         Ok(found) => found,
         Err(failure) => return failed_to_start(failure),
     };
+    let mut manifest = Manifest::load(&options.output_dir);
+    let previous_files = std::mem::take(&mut manifest.files);
+    let hasher = Hasher::new(options.setup_hash(), &templates, &previous_files);
     // Numbers for `number = "auto"`, assigned over every folder of the
-    // run before any document renders: the render reads them.
-    let numbering_failed = crate::numbering::prepare(&options.inputs, &access);
+    // run before any document renders: the render reads them. Whether a
+    // document mentions `"auto"` is known from its stamp in the manifest
+    // while it is unchanged, so a build with nothing to do reads none.
+    let numbering_folders = match options.inputs.as_slice() {
+        [folder] if folder.is_dir() => crate::numbering::folders_of_jobs(&plan.jobs),
+        inputs => crate::numbering::folders(inputs),
+    };
+    let numbering_failed =
+        crate::numbering::prepare_in(numbering_folders, &access, &|path: &Path| {
+            hasher.file_mentions_auto(path)
+        });
     let jobs = plan.jobs;
     let mut folders: Vec<&Path> = jobs.iter().filter_map(|j| j.output.parent()).collect();
     folders.dedup();
     for folder in folders {
         remove_orphaned_temporaries(folder);
     }
-    let mut manifest = Manifest::load(&options.output_dir);
-    let hasher = Hasher::new(options.setup_hash(), &templates);
+    let entries_before = manifest.documents.len();
     let outcomes = in_parallel(options, threads, &jobs, |job| {
         let previous = manifest.documents.get(&key_of(&job.input));
         if !options.force
@@ -597,6 +608,9 @@ pub fn run(options: &BuildOptions) -> Report {
         ..Report::default()
     };
     report.failed.extend(numbering_failed);
+    // Whether the manifest may have changed: serialising it to compare
+    // cost as much as the rest of a build with nothing to do.
+    let mut changed = false;
     for (job, outcome) in jobs.iter().zip(outcomes) {
         let name = key_of(&job.input);
         match outcome {
@@ -606,6 +620,7 @@ pub fn run(options: &BuildOptions) -> Report {
                 warnings,
             } => {
                 report.documents_built += 1;
+                changed = true;
                 report.built.extend(outputs);
                 if !warnings.is_empty() {
                     report
@@ -619,18 +634,40 @@ pub fn run(options: &BuildOptions) -> Report {
             Outcome::Failed(diags) => {
                 // Retried next time, whatever changed or not.
                 if let Some(entry) = manifest.documents.get_mut(&name) {
+                    changed |= !entry.key.is_empty();
                     entry.key.clear();
                 }
                 report.failed.push((job.input.clone(), diags));
             }
         }
     }
-    stale_outputs(options, &mut manifest, &mut report);
+    stale_outputs(options, &jobs, &mut manifest, &mut report);
+    changed |= manifest.documents.len() != entries_before;
     site::write_index(options, &mut report);
-    let bytes = manifest.to_bytes();
+    // With nothing built and every stamp as it was, the stamps are the
+    // last ones: not gathered again.
+    let stamps = (changed || !hasher.every_stamp_held()).then(|| {
+        hasher.stamps(
+            manifest.documents.values().flat_map(|e| &e.deps),
+            &previous_files,
+        )
+    });
+    drop(hasher);
+    manifest.files = match stamps {
+        Some(stamps) => {
+            changed |= stamps != previous_files;
+            stamps
+        }
+        None => previous_files,
+    };
     let path = options.output_dir.join(manifest::FILE_NAME);
-    // Unchanged (a no-op or a forced rebuild of the same files): not
-    // rewritten, which is most of a no-op build's time.
+    // Nothing built, failed or pruned, every stamp as it was, and the
+    // manifest there: nothing to write, and nothing to compare.
+    if !changed && path.is_file() {
+        return report;
+    }
+    let bytes = manifest.to_bytes();
+    // Unchanged (a forced rebuild of the same files): not rewritten.
     if std::fs::read(&path).is_ok_and(|old| old == bytes) {
         return report;
     }
@@ -739,19 +776,27 @@ fn build_one(
 
 /// Finds manifest entries whose input file is gone, within the inputs of
 /// this build; reports their outputs, and with `prune` deletes them.
-fn stale_outputs(options: &BuildOptions, manifest: &mut Manifest, report: &mut Report) {
+fn stale_outputs(
+    options: &BuildOptions,
+    jobs: &[Job],
+    manifest: &mut Manifest,
+    report: &mut Report,
+) {
+    // Each input asked once whether it is a folder, not once per document.
+    let given: Vec<(&PathBuf, bool)> = options.inputs.iter().map(|g| (g, g.is_dir())).collect();
     let covered = |input: &Path| {
-        options
-            .inputs
+        given
             .iter()
-            .any(|given| input == given || (given.is_dir() && input.starts_with(given)))
+            .any(|(given, dir)| input == *given || (*dir && input.starts_with(given)))
     };
+    // A document of this build exists: only the others are looked for.
+    let found: std::collections::HashSet<&Path> = jobs.iter().map(|j| j.input.as_path()).collect();
     let gone: Vec<String> = manifest
         .documents
         .keys()
         .filter(|name| {
             let input = Path::new(name.as_str());
-            covered(input) && !input.exists()
+            !found.contains(input) && covered(input) && !input.exists()
         })
         .cloned()
         .collect();
@@ -813,21 +858,32 @@ pub fn check(options: &BuildOptions) -> Report {
     };
     let jobs = plan.jobs;
     let outcomes = in_parallel(options, threads, &jobs, |job| {
-        match read_document(&job.input, &templates, &access)
+        let model = model::load_with(&job.input, &access);
+        // What the numbering of the folder needs, kept so that it does
+        // not read the document again.
+        let numbered = match &model {
+            Ok(m) => Ok(crate::numbering::Numbered::of(m)),
+            Err(_) => Err(()),
+        };
+        let outcome = match model
+            .and_then(|m| read_model(&job.input, m, &templates, &access))
             .and_then(|read| checked(&job.input, read, options))
         {
             Ok(checked) => Outcome::Checked {
                 warnings: checked.warnings,
             },
             Err(d) => Outcome::Failed(d),
-        }
+        };
+        (outcome, numbered)
     });
     let mut report = Report {
         notes,
         failed: plan.rejected,
         ..Report::default()
     };
-    for (job, outcome) in jobs.into_iter().zip(outcomes) {
+    let mut known = crate::numbering::Known::with_capacity(jobs.len());
+    for (job, (outcome, numbered)) in jobs.into_iter().zip(outcomes) {
+        known.insert(job.input.clone(), numbered);
         match outcome {
             Outcome::Checked { warnings } => {
                 if !warnings.is_empty() {
@@ -844,7 +900,7 @@ pub fn check(options: &BuildOptions) -> Report {
     // The control files of the folders (`_контроль.toml`): one that cannot
     // be read fails the check, as the register would miss its marks; a
     // mark for a missing point is a warning, as the documents are sound.
-    let numbering = crate::numbering::check(&options.inputs, &access);
+    let numbering = crate::numbering::check_known(&options.inputs, &access, &known);
     for (file, diagnostics) in crate::control::check(&options.inputs)
         .into_iter()
         .chain(numbering)

@@ -34,17 +34,32 @@ pub fn plan(inputs: &[PathBuf], output_dir: &Path) -> Plan {
             Ok(meta) if meta.is_dir() => {
                 let mut files = Vec::new();
                 let mut visited = HashSet::new();
-                if let Ok(canonical) = std::fs::canonicalize(input) {
-                    visited.insert(canonical);
+                let canonical = std::fs::canonicalize(input).ok();
+                if let Some(canonical) = &canonical {
+                    visited.insert(canonical.clone());
                 }
-                walk(input, &mut visited, &mut files, &mut found.rejected);
-                files.sort();
-                for file in files {
+                walk(
+                    input,
+                    canonical.as_deref(),
+                    &mut visited,
+                    &mut files,
+                    &mut found.rejected,
+                );
+                // Found in order already (each folder's entries sorted,
+                // searched depth first): checked, not sorted again.
+                if !files.is_sorted() {
+                    files.sort();
+                }
+                for (file, canonical) in files {
                     let rel = file
                         .strip_prefix(input)
                         .unwrap_or(&file)
                         .with_extension("docx");
-                    found.add(file.clone(), output_dir.join(rel));
+                    let output = output_dir.join(rel);
+                    match canonical {
+                        Some(canonical) => found.add_canonical(file, canonical, output),
+                        None => found.add(file, output),
+                    }
                 }
             }
             Ok(meta) if meta.is_file() && crate::control::is_control_file(input) => {
@@ -86,6 +101,11 @@ struct Found {
 impl Found {
     fn add(&mut self, input: PathBuf, output: PathBuf) {
         let canonical = std::fs::canonicalize(&input).unwrap_or_else(|_| input.clone());
+        self.add_canonical(input, canonical, output);
+    }
+
+    /// [`Found::add`] of a file whose canonical path is known.
+    fn add_canonical(&mut self, input: PathBuf, canonical: PathBuf, output: PathBuf) {
         if self.seen.insert(canonical) {
             self.jobs.push(Job { input, output });
         }
@@ -133,7 +153,9 @@ impl Found {
             .filter(|(_, r)| !r)
             .map(|(j, _)| j)
             .collect();
-        jobs.sort_by(|a, b| a.output.cmp(&b.output));
+        if !jobs.is_sorted_by(|a, b| a.output <= b.output) {
+            jobs.sort_by(|a, b| a.output.cmp(&b.output));
+        }
         self.rejected.sort_by(|a, b| a.0.cmp(&b.0));
         Plan {
             jobs,
@@ -168,10 +190,16 @@ fn unreadable(e: &std::io::Error, not_found: &str) -> String {
     }
 }
 
+/// Searches `dir` (whose canonical path is `canonical`, when known) for
+/// documents: each with its canonical path when it is known without
+/// asking the system (an entry that is not a symbolic link, in a folder
+/// whose canonical path is known: resolving every file's path was most
+/// of the search).
 fn walk(
     dir: &Path,
+    canonical: Option<&Path>,
     visited: &mut HashSet<PathBuf>,
-    out: &mut Vec<PathBuf>,
+    out: &mut Vec<(PathBuf, Option<PathBuf>)>,
     rejected: &mut Vec<(PathBuf, Diagnostics)>,
 ) {
     let entries = match std::fs::read_dir(dir) {
@@ -191,9 +219,13 @@ fn walk(
             return;
         }
     };
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
+    let mut paths: Vec<(std::ffi::OsString, PathBuf, Option<std::fs::FileType>)> = entries
+        .flatten()
+        .map(|e| (e.file_name(), e.path(), e.file_type().ok()))
+        .collect();
+    // One folder: comparing the names is comparing the paths, and cheaper.
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, path, file_type) in paths {
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -202,37 +234,48 @@ fn walk(
             continue;
         }
         let is_toml = path.extension().is_some_and(|e| e == "toml");
+        // Neither a link nor in a folder of unknown place: what the entry
+        // says of itself is what the system would, and its canonical path
+        // is its folder's with its name.
+        let plain = file_type.filter(|t| !t.is_symlink()).and_then(|t| {
+            let canonical = canonical?.join(path.file_name()?);
+            Some((t.is_dir(), t.is_file(), canonical))
+        });
         // Followed through symbolic links: a linked folder or document is
         // the user's choice; a loop shows here as an error.
-        let meta = match std::fs::metadata(&path) {
-            Ok(meta) => meta,
-            Err(e) => {
-                if is_toml || path.is_symlink() {
-                    rejected.push((
-                        path.clone(),
-                        Diagnostic::error(
-                            &path,
-                            unreadable(&e, "ссылка ведёт на файл, которого нет"),
-                        )
-                        .into(),
-                    ));
+        let (is_dir, is_file, known) = match plain {
+            Some((is_dir, is_file, canonical)) => (is_dir, is_file, Some(canonical)),
+            None => match std::fs::metadata(&path) {
+                Ok(meta) => (meta.is_dir(), meta.is_file(), None),
+                Err(e) => {
+                    if is_toml || path.is_symlink() {
+                        rejected.push((
+                            path.clone(),
+                            Diagnostic::error(
+                                &path,
+                                unreadable(&e, "ссылка ведёт на файл, которого нет"),
+                            )
+                            .into(),
+                        ));
+                    }
+                    continue;
                 }
-                continue;
-            }
+            },
         };
-        if meta.is_dir() {
+        if is_dir {
             if NOT_DOCUMENTS.contains(&name) {
                 continue;
             }
             // A folder reached again (a link to a parent, or two links to
             // one folder) is searched once.
-            let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if visited.insert(canonical) {
-                walk(&path, visited, out, rejected);
+            let canonical = known
+                .unwrap_or_else(|| std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone()));
+            if visited.insert(canonical.clone()) {
+                walk(&path, Some(&canonical), visited, out, rejected);
             }
         } else if is_toml {
-            if meta.is_file() {
-                out.push(path);
+            if is_file {
+                out.push((path, known));
             } else {
                 rejected.push(not_a_regular_file(&path));
             }

@@ -303,8 +303,14 @@ fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostics> {
             "сохраните файл в кодировке UTF-8 (в Блокноте: «Сохранить как» → Кодировка UTF-8)",
         ))
     })?;
+    let has_bom = text.starts_with('\u{feff}');
+    let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
+    if !has_bom && !has_cr {
+        // Most files: the text as read, not copied.
+        return Ok(text);
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    if !text.contains('\r') {
+    if !has_cr {
         return Ok(text.to_owned());
     }
     Ok(text.replace("\r\n", "\n").replace('\r', "\n"))

@@ -12,7 +12,7 @@
 
 use std::sync::LazyLock;
 
-use regex_lite::{Captures, Regex};
+use regex_lite::Regex;
 
 const NBSP: &str = "\u{a0}";
 
@@ -20,9 +20,6 @@ const NBSP: &str = "\u{a0}";
 struct Rules {
     spaced_dash: Regex,
     number_range: Regex,
-    initials_before: Regex,
-    initials_after: Regex,
-    city: Regex,
 }
 
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
@@ -34,17 +31,24 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         number_range: re(
             r#"(^|[ \t\n\u{a0}(«„"/])([0-9]{1,4})-([0-9]{1,4})($|[ \t\n\u{a0})»“",;:.!?])"#,
         ),
-        // «О.Н. Климова», «О. Н.Климова», «О.Климова».
-        initials_before: re(
-            r#"(^|[ \t\n\u{a0}(«„"'—–\-/,;:])([А-ЯЁ])\.[ \u{a0}]?(?:([А-ЯЁ])\.)?[ \u{a0}]?([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)"#,
-        ),
-        // «Климова О.Н.», «Климова О. Н.».
-        initials_after: re(
-            r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)[ \u{a0}]([А-ЯЁ])\.[ \u{a0}]?(?:([А-ЯЁ])\.)?",
-        ),
-        city: re(r#"(^|[ \t\n\u{a0}(«„"'—–\-/,;:])(г|п|с|д|ул|пос|пгт|ст)\.[ \u{a0}]?([А-ЯЁ])"#),
     }
 });
+
+/// The rules about initials and place abbreviations, as the regexes they
+/// were first written as (the tests check the hand-written matchers below
+/// against them, which are several times faster than regex-lite's
+/// search: a protocol names a person in most paragraphs).
+#[cfg(test)]
+mod as_regexes {
+    /// «О.Н. Климова», «О. Н.Климова», «О.Климова».
+    pub(super) const INITIALS_BEFORE: &str = r#"(^|[ \t\n\u{a0}(«„"'—–\-/,;:])([А-ЯЁ])\.[ \u{a0}]?(?:([А-ЯЁ])\.)?[ \u{a0}]?([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)"#;
+    /// «Климова О.Н.», «Климова О. Н.».
+    pub(super) const INITIALS_AFTER: &str =
+        r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)[ \u{a0}]([А-ЯЁ])\.[ \u{a0}]?(?:([А-ЯЁ])\.)?";
+    /// «г. Славск», «ул.Ленина».
+    pub(super) const CITY: &str =
+        r#"(^|[ \t\n\u{a0}(«„"'—–\-/,;:])(г|п|с|д|ул|пос|пгт|ст)\.[ \u{a0}]?([А-ЯЁ])"#;
+}
 
 /// `re` replaced in `s`; `s` itself, not a copy, when nothing matched.
 fn replaced<R: regex_lite::Replacer>(re: &Regex, s: String, rep: R) -> String {
@@ -67,44 +71,271 @@ pub fn apply(text: &str) -> String {
         s = replaced(&r.spaced_dash, s, "\u{a0}— ");
     }
     // The regexes (regex-lite: compiled in microseconds, but slower to
-    // search) run only where a cheap scan finds a candidate.
-    let pair = |s: &str, test: &dyn Fn(char, char) -> bool| {
-        s.chars().zip(s.chars().skip(1)).any(|(a, b)| test(a, b))
-    };
-    if pair(&s, &|a, b| a.is_ascii_digit() && b == '-') {
+    // search) run only where a scan finds the place one of them would
+    // match: each scan below is a necessary condition of its regex, so
+    // the text comes out the same, and most texts skip every regex.
+    if digit_hyphen_digit(&s) {
         s = replaced(&r.number_range, s, "${1}${2}–${3}${4}");
     }
     if s.contains('№') {
         s = bind_numero(&s);
     }
-    let capital_dot = |a: char, b: char| (('А'..='Я').contains(&a) || a == 'Ё') && b == '.';
-    if pair(&s, &capital_dot) {
-        s = replaced(&r.initials_before, s, |c: &Captures| {
-            let second = c
-                .get(3)
-                .map_or(String::new(), |m| format!("{}.", m.as_str()));
-            format!("{}{}.{second}{NBSP}{}", &c[1], &c[2], &c[4])
-        });
-        s = replaced(&r.initials_after, s, |c: &Captures| {
-            let second = c
-                .get(3)
-                .map_or(String::new(), |m| format!("{}.", m.as_str()));
-            format!("{}{NBSP}{}.{second}", &c[1], &c[2])
-        });
-    }
-    if ["г.", "п.", "с.", "д.", "ул.", "пос.", "пгт.", "ст."]
-        .iter()
-        .any(|abbr| s.contains(abbr))
+    if initial_after_delimiter(&s)
+        && let Some(changed) = replace_each(&s, initials_before_at)
     {
-        s = replaced(&r.city, s, "${1}${2}.\u{a0}${3}");
+        s = changed;
     }
-    if pair(&s, &|a, b| a.is_ascii_digit() && b == ' ') {
+    if initial_after_word(&s)
+        && let Some(changed) = replace_each(&s, initials_after_at)
+    {
+        s = changed;
+    }
+    if abbreviation_before_capital(&s)
+        && let Some(changed) = replace_each(&s, city_at)
+    {
+        s = changed;
+    }
+    if s.as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b' ')
+    {
         s = bind_units(&s);
     }
     if s.contains(' ') {
         s = bind_short_words(&s);
     }
     s
+}
+
+/// A capital Russian letter, as the rules' `[А-ЯЁ]`.
+fn is_russian_capital(c: char) -> bool {
+    matches!(c, 'А'..='Я' | 'Ё')
+}
+
+/// The character before byte `at`, if any.
+fn char_before(s: &str, at: usize) -> Option<char> {
+    s.get(..at).and_then(|b| b.chars().next_back())
+}
+
+/// Byte offsets of every `.` in `s`.
+fn dots(s: &str) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr_iter(b'.', s.as_bytes())
+}
+
+/// Where `number_range` can match: a digit, a hyphen, a digit.
+fn digit_hyphen_digit(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'-', b)
+        .any(|i| i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+}
+
+/// The characters before an initial or an abbreviation in the rules
+/// `initials_before` and `city`.
+fn opens_word(c: Option<char>) -> bool {
+    c.is_none_or(|c| " \t\n\u{a0}(«„\"'—–-/,;:".contains(c))
+}
+
+/// Where `initials_before` can match: a capital and a dot, at the start
+/// or after a space, a bracket, a quote, a dash or a punctuation mark.
+fn initial_after_delimiter(s: &str) -> bool {
+    dots(s).any(|i| match char_before(s, i) {
+        Some(c) if is_russian_capital(c) => opens_word(char_before(s, i - c.len_utf8())),
+        _ => false,
+    })
+}
+
+/// Where `initials_after` can match: a small letter, a space, a capital
+/// and a dot («Климова О.»).
+fn initial_after_word(s: &str) -> bool {
+    dots(s).any(|i| {
+        let Some(capital) = char_before(s, i).filter(|&c| is_russian_capital(c)) else {
+            return false;
+        };
+        let at = i - capital.len_utf8();
+        let Some(space) = char_before(s, at).filter(|&c| c == ' ' || c == '\u{a0}') else {
+            return false;
+        };
+        char_before(s, at - space.len_utf8()).is_some_and(|c| matches!(c, 'а'..='я' | 'ё'))
+    })
+}
+
+/// The abbreviations of the rule `city`.
+const PLACE_ABBREVIATIONS: [&str; 8] = ["г", "п", "с", "д", "ул", "пос", "пгт", "ст"];
+
+/// Where `city` can match: an abbreviation that starts a word, its dot,
+/// perhaps a space, and a capital («г. Славск», «ул.Ленина»).
+fn abbreviation_before_capital(s: &str) -> bool {
+    dots(s).any(|i| {
+        let after = &s[i + 1..];
+        let after = after.strip_prefix([' ', '\u{a0}']).unwrap_or(after);
+        if !after.starts_with(is_russian_capital) {
+            return false;
+        }
+        let before = &s[..i];
+        PLACE_ABBREVIATIONS
+            .iter()
+            .any(|abbr| before.ends_with(abbr) && opens_word(char_before(s, i - abbr.len())))
+    })
+}
+
+/// Replaces every match of a rule, left to right and not overlapping, as
+/// a regex's `replace_all` does: `at(s, i)` says whether a match starts at
+/// byte `i`, and if so where it ends and what replaces it. `None` when
+/// nothing matched.
+fn replace_each(s: &str, at: impl Fn(&str, usize) -> Option<(usize, String)>) -> Option<String> {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut matched = false;
+    let mut i = 0;
+    while i < s.len() {
+        if let Some((end, replacement)) = at(s, i) {
+            matched = true;
+            out.push_str(&s[copied..i]);
+            out.push_str(&replacement);
+            copied = end;
+            i = end;
+            continue;
+        }
+        i += s[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    if !matched {
+        return None;
+    }
+    out.push_str(&s[copied..]);
+    Some(out)
+}
+
+/// A small Russian letter, as the rules' `[а-яё]`.
+fn is_russian_small(c: char) -> bool {
+    matches!(c, 'а'..='я' | 'ё')
+}
+
+/// The character at byte `i` of `s`.
+fn char_at(s: &str, i: usize) -> Option<char> {
+    s.get(i..).and_then(|r| r.chars().next())
+}
+
+/// The length of a space or a no-break space at byte `i` (`[ \u{a0}]`).
+fn space_at(s: &str, i: usize) -> Option<usize> {
+    char_at(s, i)
+        .filter(|&c| c == ' ' || c == '\u{a0}')
+        .map(char::len_utf8)
+}
+
+/// A capital and a dot at byte `i` (`([А-ЯЁ])\.`): the capital and where
+/// the dot ends.
+fn initial_at(s: &str, i: usize) -> Option<(char, usize)> {
+    let c = char_at(s, i).filter(|&c| is_russian_capital(c))?;
+    let dot = i + c.len_utf8();
+    (char_at(s, dot) == Some('.')).then_some((c, dot + 1))
+}
+
+/// Where a surname at byte `i` ends: `[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?`,
+/// as long as it goes (nothing follows it in the rules that could make a
+/// shorter one match instead).
+fn surname_end(s: &str, i: usize) -> Option<usize> {
+    let part = |from: usize| -> Option<usize> {
+        let first = char_at(s, from).filter(|&c| is_russian_capital(c))?;
+        let mut end = from + first.len_utf8();
+        let start = end;
+        while let Some(c) = char_at(s, end).filter(|&c| is_russian_small(c)) {
+            end += c.len_utf8();
+        }
+        (end > start).then_some(end)
+    };
+    let first = part(i)?;
+    if char_at(s, first) == Some('-')
+        && let Some(end) = part(first + 1)
+    {
+        return Some(end);
+    }
+    Some(first)
+}
+
+/// The starts of the rules `initials_before` and `city`, `(^|[…])`, in the
+/// order a regex tries them: the start of the text, then a character that
+/// opens a word. Each: the text of the group and where it ends.
+fn word_openings(s: &str, i: usize) -> impl Iterator<Item = (&str, usize)> {
+    let start = (i == 0).then_some(("", 0));
+    let opener = char_at(s, i)
+        .filter(|&c| opens_word(Some(c)))
+        .map(|c| (&s[i..i + c.len_utf8()], i + c.len_utf8()));
+    start.into_iter().chain(opener)
+}
+
+/// `initials_before` at byte `i`: «О. Н. Климова» → «О.Н.\u{a0}Климова».
+/// The optional parts are tried taken first, then left out, as a regex
+/// backtracks.
+fn initials_before_at(s: &str, i: usize) -> Option<(usize, String)> {
+    for (opening, from) in word_openings(s, i) {
+        let Some((first, after_first)) = initial_at(s, from) else {
+            continue;
+        };
+        let spaces = |at: usize| space_at(s, at).map(|n| at + n).into_iter().chain([at]);
+        for after_space in spaces(after_first) {
+            let second = initial_at(s, after_space);
+            let seconds = second
+                .map(|(c, end)| (Some(c), end))
+                .into_iter()
+                .chain([(None, after_space)]);
+            for (second, after_second) in seconds {
+                for before_surname in spaces(after_second) {
+                    if let Some(end) = surname_end(s, before_surname) {
+                        let mut out = format!("{opening}{first}.");
+                        if let Some(c) = second {
+                            out.push(c);
+                            out.push('.');
+                        }
+                        out.push_str(NBSP);
+                        out.push_str(&s[before_surname..end]);
+                        return Some((end, out));
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// `initials_after` at byte `i`: «Климова О. Н.» → «Климова\u{a0}О.Н.».
+/// After the first initial the rule takes a space if there is one, and a
+/// second initial if there is one (nothing follows them, so a regex never
+/// gives either back).
+fn initials_after_at(s: &str, i: usize) -> Option<(usize, String)> {
+    let surname = surname_end(s, i)?;
+    let space = space_at(s, surname)?;
+    let (first, mut end) = initial_at(s, surname + space)?;
+    end += space_at(s, end).unwrap_or(0);
+    let mut out = format!("{}{NBSP}{first}.", &s[i..surname]);
+    if let Some((second, after)) = initial_at(s, end) {
+        out.push(second);
+        out.push('.');
+        end = after;
+    }
+    Some((end, out))
+}
+
+/// `city` at byte `i`: «г. Славск», «ул.Ленина» → «г.\u{a0}Славск».
+fn city_at(s: &str, i: usize) -> Option<(usize, String)> {
+    for (opening, from) in word_openings(s, i) {
+        for abbr in PLACE_ABBREVIATIONS {
+            if !s[from..].starts_with(abbr) || char_at(s, from + abbr.len()) != Some('.') {
+                continue;
+            }
+            let dot_end = from + abbr.len() + 1;
+            let capital_at = |at: usize| char_at(s, at).filter(|&c| is_russian_capital(c));
+            let taken = space_at(s, dot_end)
+                .and_then(|n| capital_at(dot_end + n).map(|c| (c, dot_end + n)))
+                .or_else(|| capital_at(dot_end).map(|c| (c, dot_end)));
+            if let Some((capital, at)) = taken {
+                return Some((
+                    at + capital.len_utf8(),
+                    format!("{opening}{abbr}.{NBSP}{capital}"),
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// «№ 227», «№227» → «№\u{a0}227»; before a number only, since «№ п/п»
@@ -175,11 +406,22 @@ fn bind_short_words(text: &str) -> String {
         // quote, slash, or line break or tab: the markup collapses a line
         // break to a space, so «строка\nВ школе» would leave «В» free at
         // a line's end.
-        let last = word
-            .rsplit(['\u{a0}', '(', '«', '„', '/', '\n', '\t'])
-            .next()
-            .unwrap_or(word);
-        let short = last.chars().count() <= 2 && {
+        // Read from the end, three characters at most: a long table has
+        // hundreds of thousands of words, and only a short tail matters.
+        let mut start = word.len();
+        let mut letters = 0;
+        for (i, c) in word.char_indices().rev() {
+            if matches!(c, '\u{a0}' | '(' | '«' | '„' | '/' | '\n' | '\t') {
+                break;
+            }
+            letters += 1;
+            if letters > 2 {
+                break;
+            }
+            start = i;
+        }
+        let last = &word[start..];
+        let short = letters <= 2 && !last.is_empty() && {
             let lower = last.to_lowercase();
             SHORT_WORDS.contains(&lower.as_str())
         };
@@ -419,5 +661,79 @@ mod unhyphenated_tests {
         assert!(protected("Отделу образования Заречного округа").is_empty());
         // Too short to be hyphenated anyway.
         assert!(protected("ГИА и ЕГЭ, «Мир»").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod hand_written_rules_tests {
+    use super::*;
+    use regex_lite::Captures;
+
+    /// The regex's `replace_all` with the rule's replacement.
+    fn by_regex(pattern: &str, replacement: &str, s: &str) -> String {
+        let re = Regex::new(pattern).unwrap();
+        re.replace_all(s, |c: &Captures| {
+            let second = c
+                .get(3)
+                .map_or(String::new(), |m| format!("{}.", m.as_str()));
+            replacement
+                .replace("{1}", &c[1])
+                .replace("{2}", &c[2])
+                .replace("{second}", &second)
+                .replace("{3}", c.get(3).map_or("", |m| m.as_str()))
+                .replace("{4}", c.get(4).map_or("", |m| m.as_str()))
+        })
+        .into_owned()
+    }
+
+    /// Many texts made of the characters the rules look at, each run
+    /// through the regex and the hand-written rule: the same every time.
+    #[test]
+    fn hand_written_rules_do_what_the_regexes_did() {
+        let alphabet: Vec<char> = "АОНКЁгпсдулостаяё. \u{a0}.-«\"(,Б\tx1".chars().collect();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        type Rule = fn(&str, usize) -> Option<(usize, String)>;
+        let rules: [(&str, &str, Rule); 3] = [
+            (
+                as_regexes::INITIALS_BEFORE,
+                "{1}{2}.{second}\u{a0}{4}",
+                initials_before_at,
+            ),
+            (
+                as_regexes::INITIALS_AFTER,
+                "{1}\u{a0}{2}.{second}",
+                initials_after_at,
+            ),
+            (as_regexes::CITY, "{1}{2}.\u{a0}{3}", city_at),
+        ];
+        let mut texts: Vec<String> = vec![
+            "О.Н. Климова".into(),
+            "О. Н.Климова и А.Петров-Водкин".into(),
+            "Климова О. Н., Иванов-Петров А.".into(),
+            "Климова О. сказала".into(),
+            "г. Славск, ул.Ленина, пос. Южный, 2021 г. Решили".into(),
+            "«А.Б.В» и А.Б.Вова".into(),
+        ];
+        for _ in 0..20_000 {
+            let len = (next() % 14) as usize;
+            texts.push(
+                (0..len)
+                    .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                    .collect(),
+            );
+        }
+        for text in &texts {
+            for (pattern, replacement, at) in &rules {
+                let want = by_regex(pattern, replacement, text);
+                let got = replace_each(text, at).unwrap_or_else(|| text.clone());
+                assert_eq!(got, want, "{pattern} on {text:?}");
+            }
+        }
     }
 }
