@@ -333,6 +333,9 @@ impl Parser<'_, '_> {
                 _ => unreachable!("checked against `allowed`"),
             });
         }
+        // A table cell holds one block, most often: the tree of a long
+        // table keeps no room for three more in each.
+        out.shrink_to_fit();
         Ok(out)
     }
 
@@ -1124,18 +1127,22 @@ fn collapse(runs: Vec<Inline>) -> Vec<Inline> {
                 at_line_start = true;
             }
             Inline::Text { text, style } => {
-                let mut buf = String::new();
-                for c in text.chars() {
-                    if is_collapsible(c) {
+                // Copied a word at a time: the words between whitespace
+                // are kept as they are.
+                let mut buf = String::with_capacity(text.len());
+                for (k, word) in text.split(is_collapsible).enumerate() {
+                    if k > 0 {
                         pending_space = true;
-                    } else {
-                        if pending_space && !at_line_start {
-                            buf.push(' ');
-                        }
-                        pending_space = false;
-                        at_line_start = false;
-                        buf.push(c);
                     }
+                    if word.is_empty() {
+                        continue;
+                    }
+                    if pending_space && !at_line_start {
+                        buf.push(' ');
+                    }
+                    pending_space = false;
+                    at_line_start = false;
+                    buf.push_str(word);
                 }
                 if buf.is_empty() {
                     continue;
@@ -1147,6 +1154,7 @@ fn collapse(runs: Vec<Inline>) -> Vec<Inline> {
             }
         }
     }
+    out.shrink_to_fit();
     out
 }
 

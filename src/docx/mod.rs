@@ -262,6 +262,8 @@ fn assemble(
     }
     let mut document =
         normalize::normalize_with_tables(&body, Some(plan), tables).map_err(DocxError::Xml)?;
+    // The fixed copy replaces it: a long document's body is megabytes.
+    drop(body);
     if !anchors.is_empty() {
         document = anchors.splice(document);
     }
@@ -619,7 +621,35 @@ impl Builder<'_> {
         } else {
             Vec::new()
         };
-        let mut rows_xml = Vec::new();
+        let border = |pos| {
+            dx::TableBorder::new(pos)
+                .border_type(dx::BorderType::Single)
+                .size(BORDER_EIGHTHS)
+                .color("000000")
+        };
+        let borders = dx::TableBorders::new()
+            .set(border(dx::TableBorderPosition::Top))
+            .set(border(dx::TableBorderPosition::Left))
+            .set(border(dx::TableBorderPosition::Bottom))
+            .set(border(dx::TableBorderPosition::Right))
+            .set(border(dx::TableBorderPosition::InsideH))
+            .set(border(dx::TableBorderPosition::InsideV));
+        let shell = dx::Table::new(Vec::new())
+            .set_grid(grid.clone())
+            .layout(dx::TableLayoutType::Fixed)
+            .width(total, dx::WidthType::Dxa)
+            .set_borders(borders)
+            .margins(
+                dx::TableCellMargins::new()
+                    .margin_left(padding as usize, dx::WidthType::Dxa)
+                    .margin_right(padding as usize, dx::WidthType::Dxa),
+            );
+        // The rows go before the table's closing tag, appended to the
+        // shell's XML as each is built: no second copy of the table.
+        let mut xml = dx::BuildXML::build(&shell);
+        let close = find_last(&xml, b"</w:tbl>")
+            .ok_or_else(|| DocxError::Xml("docx-rs не закрыл таблицу".into()))?;
+        let tail = xml.split_off(close);
         for (r, (row, slots)) in table.rows.iter().zip(table.slots()).enumerate() {
             // Recorded before the cells so that the order matches the `w:tr`
             // start tags, nested tables included.
@@ -687,36 +717,12 @@ impl Builder<'_> {
                     .row_height(mm_to_twips(mm) as f32)
                     .height_rule(dx::HeightRule::AtLeast);
             }
-            rows_xml.extend(dx::BuildXML::build(&tr));
+            xml.extend_from_slice(&dx::BuildXML::build(&tr));
         }
-        let border = |pos| {
-            dx::TableBorder::new(pos)
-                .border_type(dx::BorderType::Single)
-                .size(BORDER_EIGHTHS)
-                .color("000000")
-        };
-        let borders = dx::TableBorders::new()
-            .set(border(dx::TableBorderPosition::Top))
-            .set(border(dx::TableBorderPosition::Left))
-            .set(border(dx::TableBorderPosition::Bottom))
-            .set(border(dx::TableBorderPosition::Right))
-            .set(border(dx::TableBorderPosition::InsideH))
-            .set(border(dx::TableBorderPosition::InsideV));
-        let shell = dx::Table::new(Vec::new())
-            .set_grid(grid)
-            .layout(dx::TableLayoutType::Fixed)
-            .width(total, dx::WidthType::Dxa)
-            .set_borders(borders)
-            .margins(
-                dx::TableCellMargins::new()
-                    .margin_left(padding as usize, dx::WidthType::Dxa)
-                    .margin_right(padding as usize, dx::WidthType::Dxa),
-            );
-        // The rows go before the table's closing tag.
-        let mut xml = dx::BuildXML::build(&shell);
-        let close = find_last(&xml, b"</w:tbl>")
-            .ok_or_else(|| DocxError::Xml("docx-rs не закрыл таблицу".into()))?;
-        xml.splice(close..close, rows_xml);
+        xml.extend_from_slice(&tail);
+        // Held until the normaliser copies it: a long table's spare room
+        // would be megabytes.
+        xml.shrink_to_fit();
         Ok(xml)
     }
 

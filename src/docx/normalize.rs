@@ -369,9 +369,10 @@ fn pump(
                 if start.name().into_inner() == b"w:p" {
                     paragraph_at = writer.get_ref().len();
                 }
-                let start = state.fix_start(start.into_owned());
+                // Owned only when buffered: most tags are copied as read.
+                let start = state.fix_start(start);
                 if order_for(start.name().into_inner()).is_some() {
-                    let elem = capture(&mut reader, start)?;
+                    let elem = capture(&mut reader, start.into_owned())?;
                     let elem = state.fix_elem(elem);
                     write_elem(writer, elem)?;
                 } else {
@@ -381,10 +382,10 @@ fn pump(
                 }
             }
             Event::Empty(start) => {
-                let start = state.fix_start(start.into_owned());
+                let start = state.fix_start(start);
                 if order_for(start.name().into_inner()).is_some() {
                     let elem = state.fix_elem(Elem {
-                        start,
+                        start: start.into_owned(),
                         children: Vec::new(),
                     });
                     write_elem(writer, elem)?;
@@ -427,9 +428,9 @@ fn skip_to_paragraph_end(reader: &mut Reader<&[u8]>) -> Result<(), String> {
 
 impl State<'_> {
     /// Per-start-tag fixes: dropped attributes, row counting, drawing ids.
-    fn fix_start(&mut self, start: BytesStart<'static>) -> BytesStart<'static> {
+    fn fix_start<'a>(&mut self, start: BytesStart<'a>) -> BytesStart<'a> {
         let start = trim_tag(start);
-        let name = start.name().into_inner().to_vec();
+        let name = start.name().into_inner();
         if name == b"w:tr" {
             self.current_row_header = self
                 .plan
@@ -519,7 +520,7 @@ fn set_section_headers(sect: &mut Elem, headers: &SectionHeaders) {
 
 /// Drops the space docx-rs leaves before `/>`, so that every tag in the
 /// output has one spelling (snapshots and tests compare text).
-fn trim_tag(start: BytesStart<'static>) -> BytesStart<'static> {
+fn trim_tag(start: BytesStart<'_>) -> BytesStart<'_> {
     let content: &[u8] = &start;
     if !content.last().is_some_and(u8::is_ascii_whitespace) {
         return start;

@@ -558,8 +558,16 @@ impl<'a> Flow<'a> {
             } else {
                 (left, measure.rest)
             };
-            let mut content = self.recorded(set_line(
-                &chars, line, p.align, x0, avail, asc, size, ctx.header,
+            let mut content = self.recorded(set_line_as(
+                self.record_lines,
+                &chars,
+                line,
+                p.align,
+                x0,
+                avail,
+                asc,
+                size,
+                ctx.header,
             ));
             self.tag_line(&mut content, &chars, line);
             // Orphans and widows: a page may not end after the first line
@@ -648,7 +656,8 @@ impl<'a> Flow<'a> {
             let broken = linebreak::break_lines(&chars, measure, 0.0, &mut self.hyphens);
             let nb = broken.len();
             for (k, line) in broken.iter().enumerate() {
-                let mut content = self.recorded(set_line(
+                let mut content = self.recorded(set_line_as(
+                    self.record_lines,
                     &chars,
                     line,
                     Align::Left,
@@ -669,7 +678,8 @@ impl<'a> Flow<'a> {
                         width: name_w,
                         refused: None,
                     };
-                    let name = self.recorded(set_line(
+                    let name = self.recorded(set_line_as(
+                        self.record_lines,
                         &name_chars,
                         &name_line,
                         Align::Right,
@@ -765,7 +775,8 @@ impl<'a> Flow<'a> {
                     width: widths[k],
                     refused: None,
                 };
-                let set = self.recorded(set_line(
+                let set = self.recorded(set_line_as(
+                    self.record_lines,
                     &parts[k],
                     &line,
                     Align::Left,
@@ -813,6 +824,23 @@ pub(crate) fn set_line(
     size: f32,
     header: bool,
 ) -> Content {
+    set_line_as(true, chars, line, align, x0, avail, asc, size, header)
+}
+
+/// [`set_line`], with its [`PlacedLine`] only when `record`: the text of
+/// every line a second time is what a PDF writer never reads.
+#[allow(clippy::too_many_arguments)]
+fn set_line_as(
+    record: bool,
+    chars: &[Ch],
+    line: &linebreak::Line,
+    align: Align,
+    x0: f32,
+    avail: f32,
+    asc: f32,
+    size: f32,
+    header: bool,
+) -> Content {
     let slice = &chars[line.start..line.end];
     let spaces = slice.iter().filter(|c| c.c == ' ').count();
     let slack = avail - line.width;
@@ -836,7 +864,7 @@ pub(crate) fn set_line(
                  run_x: f32,
                  end_x: f32| {
         if !text.is_empty() {
-            pieces.push(Piece::Str(std::mem::take(text)));
+            pieces.push(Piece::Str(exact(text)));
         }
         if pieces.iter().any(|p| matches!(p, Piece::Str(_))) {
             draws.push(Draw::Text {
@@ -844,7 +872,7 @@ pub(crate) fn set_line(
                 y: asc,
                 style,
                 size,
-                pieces: std::mem::take(pieces),
+                pieces: exact_pieces(pieces),
             });
             if style & UNDERLINE != 0 {
                 let y = asc + 0.1 * size * PT;
@@ -870,7 +898,7 @@ pub(crate) fn set_line(
         text.push(ch.c);
         x += ch.w;
         if ch.c == ' ' && extra > 0.0 {
-            pieces.push(Piece::Str(std::mem::take(&mut text)));
+            pieces.push(Piece::Str(exact(&mut text)));
             pieces.push(Piece::Gap(extra));
             x += extra;
         }
@@ -880,20 +908,42 @@ pub(crate) fn set_line(
         x += line.width - slice.iter().map(|c| c.w).sum::<f32>();
     }
     flush(&mut draws, &mut pieces, &mut text, style, run_x, x);
-    let plain: String =
-        slice.iter().map(|c| c.c).collect::<String>() + if line.hyphen { "-" } else { "" };
-    Content {
-        draws,
-        lines: vec![PlacedLine {
+    draws.shrink_to_fit();
+    let lines = if record {
+        let plain: String =
+            slice.iter().map(|c| c.c).collect::<String>() + if line.hyphen { "-" } else { "" };
+        vec![PlacedLine {
             text: plain,
             x_mm: start_x,
             y_mm: asc,
             width_mm: line.width,
             measure_mm: avail - (start_x - x0),
             in_header_row: header,
-        }],
+        }]
+    } else {
+        Vec::new()
+    };
+    Content {
+        draws,
+        lines,
         cells: Vec::new(),
     }
+}
+
+/// The text gathered so far, as a string of its own length; `text` is
+/// emptied and keeps its buffer for the next piece.
+fn exact(text: &mut String) -> String {
+    let piece = text.as_str().to_owned();
+    text.clear();
+    piece
+}
+
+/// The pieces gathered so far, in a vector of their own length: a long
+/// document holds every line's pieces until the writer takes the page.
+fn exact_pieces(pieces: &mut Vec<Piece>) -> Vec<Piece> {
+    let mut taken = std::mem::take(pieces);
+    taken.shrink_to_fit();
+    taken
 }
 
 /// A page being filled.
@@ -1109,6 +1159,8 @@ pub(crate) fn paginate(
                 content.append_owned(std::mem::take(&mut items[k].content), at.0, at.1);
             }
         }
+        // Every page is held until the writer takes it: no spare room.
+        content.draws.shrink_to_fit();
         pages.push(PageLayout {
             width_mm: page.geo.width,
             height_mm: page.geo.height,

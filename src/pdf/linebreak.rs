@@ -155,6 +155,17 @@ impl Hyphens {
     }
 }
 
+/// `c.is_alphabetic()`, answered without Unicode's tables for the Latin
+/// and Russian letters that make up nearly every word: the breaker asks
+/// it of each letter of each word that overflows a line.
+fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | 'А'..='я' | 'Ё' | 'ё' => true,
+        _ if c.is_ascii() => false,
+        _ => c.is_alphabetic(),
+    }
+}
+
 /// Is `c` a space a line may break at? No-break spaces are not.
 fn is_space(c: char) -> bool {
     c == ' ' || c == '\t'
@@ -412,21 +423,21 @@ fn wide_word_point(
     let mut a = from;
     if from == start {
         // Bounded: a longer word is cut anyway.
-        while a > 0 && from - a <= HYPHENATE_MAX_LETTERS && chars[a - 1].c.is_alphabetic() {
+        while a > 0 && from - a <= HYPHENATE_MAX_LETTERS && is_letter(chars[a - 1].c) {
             a -= 1;
         }
     }
-    while a < to && !chars[a].c.is_alphabetic() {
+    while a < to && !is_letter(chars[a].c) {
         a += 1;
     }
     let mut b = to;
-    while b > a && !chars[b - 1].c.is_alphabetic() {
+    while b > a && !is_letter(chars[b - 1].c) {
         b -= 1;
     }
     let letters = &chars[a..b];
     if letters.len() < HYPHEN_MIN + HYPHEN_MIN_AFTER
         || letters.len() > HYPHENATE_MAX_LETTERS
-        || !letters.iter().all(|c| c.c.is_alphabetic())
+        || !letters.iter().all(|c| is_letter(c.c))
         || letters.iter().any(|c| c.style & NO_HYPHEN != 0)
         || width(a, b) <= rest + 0.001
     {
@@ -485,11 +496,11 @@ fn segment_hyphen_point(
 ) -> Option<usize> {
     // The letters of the word, without surrounding quotes and punctuation.
     let mut a = from;
-    while a < to && !chars[a].c.is_alphabetic() {
+    while a < to && !is_letter(chars[a].c) {
         a += 1;
     }
     let mut b = to;
-    while b > a && !chars[b - 1].c.is_alphabetic() {
+    while b > a && !is_letter(chars[b - 1].c) {
         b -= 1;
     }
     // A line that starts inside a word (the line above cut or hyphenated
@@ -500,14 +511,14 @@ fn segment_hyphen_point(
             .iter()
             .rev()
             .take(HYPHENATE_MAX_LETTERS + 1)
-            .take_while(|c| c.c.is_alphabetic())
+            .take_while(|c| is_letter(c.c))
             .count()
     } else {
         0
     };
     if b - a < min_before + min_after
         || before + (b - a) > HYPHENATE_MAX_LETTERS
-        || !chars[a..b].iter().all(|c| c.c.is_alphabetic())
+        || !chars[a..b].iter().all(|c| is_letter(c.c))
         || chars[a..b].iter().any(|c| c.style & NO_HYPHEN != 0)
         || ((3..=8).contains(&(b - a))
             && crate::document::never_hyphenated(
@@ -551,6 +562,8 @@ pub(crate) fn measure_chars(
         0.0
     };
     let scale = size_pt * PT;
+    // At most one character a byte: one allocation for the run.
+    out.reserve(text.len());
     for c in text.chars() {
         if c == '\n' {
             out.push(Ch { c, style, w: 0.0 });
@@ -611,6 +624,13 @@ mod tests {
         hyphenate: true,
         hyphenate_wide: false,
     };
+
+    #[test]
+    fn is_letter_agrees_with_unicode() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
+        }
+    }
 
     #[test]
     fn first_fit() {
