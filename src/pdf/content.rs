@@ -1,16 +1,12 @@
 //! Page content streams, encoded by gostdoc itself.
 //!
-//! printpdf still builds the document: pages, fonts (subset and embedded),
-//! images, metadata. But it turns every operation into lopdf objects and
-//! prints each glyph byte through `format!("{:02X}")`; on a 1000-page
-//! roadmap that was a third of the whole build. Here the same operators are
-//! written straight into bytes, page by page, and compressed at once, so a
-//! page's drawing list is freed as soon as its stream exists.
+//! The operators are written straight into bytes, page by page, and
+//! compressed at once, so a page's drawing list is freed as soon as its
+//! stream exists (printpdf printed each glyph byte through `format!`; on a
+//! 1000-page roadmap that was a third of the whole build).
 //!
-//! The text is drawn with the embedded fonts' glyph codes. printpdf numbers
-//! the glyphs of a subset itself, so the codes are read back from the
-//! `/ToUnicode` map it writes for each font ([`GlyphCodes::read`]): whatever
-//! printpdf does, the content and the font agree.
+//! The text is drawn with the codes of the embedded fonts
+//! ([`super::embed`]): each character's glyph id in its subset.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -89,10 +85,9 @@ impl UsedChars {
         !self.0[face].is_empty()
     }
 
-    /// Every character of a face once: the text printpdf is shown so that
-    /// it embeds exactly these glyphs.
-    pub(crate) fn sample(&self, face: usize) -> String {
-        self.0[face].iter().collect()
+    /// The characters a face draws, each once, ascending.
+    pub(crate) fn chars(&self, face: usize) -> impl Iterator<Item = char> + '_ {
+        self.0[face].iter()
     }
 }
 
@@ -103,26 +98,13 @@ pub(crate) struct GlyphCodes {
 }
 
 impl GlyphCodes {
-    /// Codes for the characters a face uses, from the `/ToUnicode` map of
-    /// its embedded font. Characters that share a glyph (printpdf lists one
-    /// of them) are matched through the face's own glyph ids.
-    pub(crate) fn read(face: &Face, used: &UsedChars, index: usize, to_unicode: &[u8]) -> Self {
-        let mut by_glyph: BTreeMap<u16, u16> = BTreeMap::new();
-        for (code, c) in parse_to_unicode(to_unicode) {
-            if let Some(gid) = face.parsed.lookup_glyph_index(c as u32) {
-                by_glyph.insert(gid, code);
-            }
-        }
+    /// Codes of the characters a face draws.
+    pub(crate) fn new(pairs: Vec<(char, u16)>) -> Self {
         let mut codes = GlyphCodes {
             table: vec![0; TABLE_END],
             other: BTreeMap::new(),
         };
-        for c in used.0[index].iter() {
-            let code = face
-                .parsed
-                .lookup_glyph_index(c as u32)
-                .and_then(|gid| by_glyph.get(&gid).copied())
-                .unwrap_or(0);
+        for (c, code) in pairs {
             if (c as usize) < TABLE_END {
                 codes.table[c as usize] = code;
             } else {
@@ -146,39 +128,6 @@ impl GlyphCodes {
             None => self.other.get(&c).copied().unwrap_or(0),
         }
     }
-}
-
-/// `(code, character)` pairs of a ToUnicode CMap's `bfchar` entries
-/// (`<0003> <0410>`), the form printpdf writes.
-fn parse_to_unicode(cmap: &[u8]) -> Vec<(u16, char)> {
-    let text = String::from_utf8_lossy(cmap);
-    let mut pairs = Vec::new();
-    let mut in_chars = false;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.ends_with("beginbfchar") {
-            in_chars = true;
-        } else if line == "endbfchar" {
-            in_chars = false;
-        } else if in_chars {
-            let mut parts = line.split_whitespace().map(|p| p.trim_matches(['<', '>']));
-            let (Some(code), Some(target)) = (parts.next(), parts.next()) else {
-                continue;
-            };
-            let Ok(code) = u16::from_str_radix(code, 16) else {
-                continue;
-            };
-            let units: Vec<u16> = (0..target.len() / 4)
-                .filter_map(|i| u16::from_str_radix(&target[i * 4..i * 4 + 4], 16).ok())
-                .collect();
-            // A glyph for one character only; ligatures are not drawn.
-            let mut chars = char::decode_utf16(units).filter_map(Result::ok);
-            if let (Some(c), None) = (chars.next(), chars.next()) {
-                pairs.push((code, c));
-            }
-        }
-    }
-    pairs
 }
 
 /// What a page's stream refers to by name.
@@ -630,12 +579,5 @@ mod tests {
         assert_eq!(real_str(841.8898), "841.89");
         assert_eq!(real_str(0.001), "0.001");
         assert_eq!(real_str(-3.0), "-3");
-    }
-
-    #[test]
-    fn to_unicode_pairs_are_read_from_bfchar_blocks() {
-        let cmap = b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n\
-                     2 beginbfchar\n<0001> <0410>\n<0002> <0066006C>\nendbfchar\n";
-        assert_eq!(parse_to_unicode(cmap), vec![(1, 'А')]);
     }
 }

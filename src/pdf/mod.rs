@@ -13,12 +13,14 @@
 
 mod compact;
 mod content;
+mod embed;
 mod fonts;
 mod images;
 mod layout;
 mod linebreak;
 mod pdfa;
 pub mod requisites;
+mod sfnt;
 pub mod svg;
 mod tables;
 mod tags;
