@@ -20,10 +20,11 @@ use super::tags::{ARTIFACT, LABEL, Mark, StructTree};
 /// Characters below this code point are looked up in a table.
 const TABLE_END: usize = 0x2200;
 
-/// A set of characters.
+/// A set of characters: a bit per character below [`TABLE_END`], so that
+/// listing a document's few dozen letters skips the empty words.
 #[derive(Default)]
 struct CharSet {
-    table: Vec<bool>,
+    bits: Vec<u64>,
     other: std::collections::BTreeSet<char>,
 }
 
@@ -31,24 +32,31 @@ impl CharSet {
     fn insert(&mut self, c: char) {
         let cp = c as usize;
         if cp < TABLE_END {
-            if self.table.is_empty() {
-                self.table = vec![false; TABLE_END];
+            if self.bits.is_empty() {
+                self.bits = vec![0; TABLE_END / 64];
             }
-            self.table[cp] = true;
+            self.bits[cp / 64] |= 1 << (cp % 64);
         } else {
             self.other.insert(c);
         }
     }
 
     fn iter(&self) -> impl Iterator<Item = char> + '_ {
-        let table = self.table.iter().enumerate().filter(|(_, on)| **on);
-        table
-            .filter_map(|(cp, _)| char::from_u32(cp as u32))
-            .chain(self.other.iter().copied())
+        let table = self
+            .bits
+            .iter()
+            .enumerate()
+            .filter(|(_, word)| **word != 0)
+            .flat_map(|(i, &word)| {
+                (0..64u32)
+                    .filter(move |bit| word & (1 << bit) != 0)
+                    .filter_map(move |bit| char::from_u32(i as u32 * 64 + bit))
+            });
+        table.chain(self.other.iter().copied())
     }
 
     fn is_empty(&self) -> bool {
-        self.other.is_empty() && !self.table.iter().any(|&on| on)
+        self.other.is_empty() && self.bits.iter().all(|&word| word == 0)
     }
 }
 
