@@ -1,16 +1,12 @@
 //! Page content streams, encoded by gostdoc itself.
 //!
-//! printpdf still builds the document: pages, fonts (subset and embedded),
-//! images, metadata. But it turns every operation into lopdf objects and
-//! prints each glyph byte through `format!("{:02X}")`; on a 1000-page
-//! roadmap that was a third of the whole build. Here the same operators are
-//! written straight into bytes, page by page, and compressed at once, so a
-//! page's drawing list is freed as soon as its stream exists.
+//! The operators are written straight into bytes, page by page, and
+//! compressed at once, so a page's drawing list is freed as soon as its
+//! stream exists (printpdf printed each glyph byte through `format!`; on a
+//! 1000-page roadmap that was a third of the whole build).
 //!
-//! The text is drawn with the embedded fonts' glyph codes. printpdf numbers
-//! the glyphs of a subset itself, so the codes are read back from the
-//! `/ToUnicode` map it writes for each font ([`GlyphCodes::read`]): whatever
-//! printpdf does, the content and the font agree.
+//! The text is drawn with the codes of the embedded fonts
+//! ([`super::embed`]): each character's glyph id in its subset.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -24,10 +20,11 @@ use super::tags::{ARTIFACT, LABEL, Mark, StructTree};
 /// Characters below this code point are looked up in a table.
 const TABLE_END: usize = 0x2200;
 
-/// A set of characters.
+/// A set of characters: a bit per character below [`TABLE_END`], so that
+/// listing a document's few dozen letters skips the empty words.
 #[derive(Default)]
 struct CharSet {
-    table: Vec<bool>,
+    bits: Vec<u64>,
     other: std::collections::BTreeSet<char>,
 }
 
@@ -35,24 +32,31 @@ impl CharSet {
     fn insert(&mut self, c: char) {
         let cp = c as usize;
         if cp < TABLE_END {
-            if self.table.is_empty() {
-                self.table = vec![false; TABLE_END];
+            if self.bits.is_empty() {
+                self.bits = vec![0; TABLE_END / 64];
             }
-            self.table[cp] = true;
+            self.bits[cp / 64] |= 1 << (cp % 64);
         } else {
             self.other.insert(c);
         }
     }
 
     fn iter(&self) -> impl Iterator<Item = char> + '_ {
-        let table = self.table.iter().enumerate().filter(|(_, on)| **on);
-        table
-            .filter_map(|(cp, _)| char::from_u32(cp as u32))
-            .chain(self.other.iter().copied())
+        let table = self
+            .bits
+            .iter()
+            .enumerate()
+            .filter(|(_, word)| **word != 0)
+            .flat_map(|(i, &word)| {
+                (0..64u32)
+                    .filter(move |bit| word & (1 << bit) != 0)
+                    .filter_map(move |bit| char::from_u32(i as u32 * 64 + bit))
+            });
+        table.chain(self.other.iter().copied())
     }
 
     fn is_empty(&self) -> bool {
-        self.other.is_empty() && !self.table.iter().any(|&on| on)
+        self.other.is_empty() && self.bits.iter().all(|&word| word == 0)
     }
 }
 
@@ -89,10 +93,9 @@ impl UsedChars {
         !self.0[face].is_empty()
     }
 
-    /// Every character of a face once: the text printpdf is shown so that
-    /// it embeds exactly these glyphs.
-    pub(crate) fn sample(&self, face: usize) -> String {
-        self.0[face].iter().collect()
+    /// The characters a face draws, each once, ascending.
+    pub(crate) fn chars(&self, face: usize) -> impl Iterator<Item = char> + '_ {
+        self.0[face].iter()
     }
 }
 
@@ -103,26 +106,13 @@ pub(crate) struct GlyphCodes {
 }
 
 impl GlyphCodes {
-    /// Codes for the characters a face uses, from the `/ToUnicode` map of
-    /// its embedded font. Characters that share a glyph (printpdf lists one
-    /// of them) are matched through the face's own glyph ids.
-    pub(crate) fn read(face: &Face, used: &UsedChars, index: usize, to_unicode: &[u8]) -> Self {
-        let mut by_glyph: BTreeMap<u16, u16> = BTreeMap::new();
-        for (code, c) in parse_to_unicode(to_unicode) {
-            if let Some(gid) = face.parsed.lookup_glyph_index(c as u32) {
-                by_glyph.insert(gid, code);
-            }
-        }
+    /// Codes of the characters a face draws.
+    pub(crate) fn new(pairs: Vec<(char, u16)>) -> Self {
         let mut codes = GlyphCodes {
             table: vec![0; TABLE_END],
             other: BTreeMap::new(),
         };
-        for c in used.0[index].iter() {
-            let code = face
-                .parsed
-                .lookup_glyph_index(c as u32)
-                .and_then(|gid| by_glyph.get(&gid).copied())
-                .unwrap_or(0);
+        for (c, code) in pairs {
             if (c as usize) < TABLE_END {
                 codes.table[c as usize] = code;
             } else {
@@ -146,39 +136,6 @@ impl GlyphCodes {
             None => self.other.get(&c).copied().unwrap_or(0),
         }
     }
-}
-
-/// `(code, character)` pairs of a ToUnicode CMap's `bfchar` entries
-/// (`<0003> <0410>`), the form printpdf writes.
-fn parse_to_unicode(cmap: &[u8]) -> Vec<(u16, char)> {
-    let text = String::from_utf8_lossy(cmap);
-    let mut pairs = Vec::new();
-    let mut in_chars = false;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.ends_with("beginbfchar") {
-            in_chars = true;
-        } else if line == "endbfchar" {
-            in_chars = false;
-        } else if in_chars {
-            let mut parts = line.split_whitespace().map(|p| p.trim_matches(['<', '>']));
-            let (Some(code), Some(target)) = (parts.next(), parts.next()) else {
-                continue;
-            };
-            let Ok(code) = u16::from_str_radix(code, 16) else {
-                continue;
-            };
-            let units: Vec<u16> = (0..target.len() / 4)
-                .filter_map(|i| u16::from_str_radix(&target[i * 4..i * 4 + 4], 16).ok())
-                .collect();
-            // A glyph for one character only; ligatures are not drawn.
-            let mut chars = char::decode_utf16(units).filter_map(Result::ok);
-            if let (Some(c), None) = (chars.next(), chars.next()) {
-                pairs.push((code, c));
-            }
-        }
-    }
-    pairs
 }
 
 /// What a page's stream refers to by name.
@@ -630,12 +587,5 @@ mod tests {
         assert_eq!(real_str(841.8898), "841.89");
         assert_eq!(real_str(0.001), "0.001");
         assert_eq!(real_str(-3.0), "-3");
-    }
-
-    #[test]
-    fn to_unicode_pairs_are_read_from_bfchar_blocks() {
-        let cmap = b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n\
-                     2 beginbfchar\n<0001> <0410>\n<0002> <0066006C>\nendbfchar\n";
-        assert_eq!(parse_to_unicode(cmap), vec![(1, 'А')]);
     }
 }

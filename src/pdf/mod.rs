@@ -7,18 +7,21 @@
 //! [`fonts`] measures, [`linebreak`] breaks lines, [`layout`] stacks blocks
 //! and cuts pages, [`tables`] lays out rows, [`images`] embeds pictures,
 //! [`content`] encodes each page's drawing operators, [`write`] has
-//! printpdf build the file around them (fonts, subsets, images, metadata)
-//! and [`compact`] trims it. [`svg`] draws the same pages as SVG for the
+//! printpdf build the file around them (pages, images, metadata),
+//! [`embed`] adds the font subsets ([`sfnt`] slims them) and [`compact`]
+//! trims it. [`svg`] draws the same pages as SVG for the
 //! preview of `gostdoc serve`.
 
 mod compact;
 mod content;
+mod embed;
 mod fonts;
 mod images;
 mod layout;
 mod linebreak;
 mod pdfa;
 pub mod requisites;
+mod sfnt;
 pub mod svg;
 mod tables;
 mod tags;

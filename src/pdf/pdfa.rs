@@ -18,8 +18,14 @@ const SRGB_ICC: &[u8] = include_bytes!("../../assets/icc/sRGB.icc");
 const SRGB_NAME: &str = "sRGB IEC61966-2.1";
 
 /// Makes the document PDF/A-2u and PDF/UA-1: `structure` is the
-/// `StructTreeRoot` [`super::tags::write_tree`] wrote.
-pub(crate) fn conform(lo: &mut lopdf::Document, meta: &Meta, structure: ObjectId) {
+/// `StructTreeRoot` [`super::tags::write_tree`] wrote; `fonts` lists each
+/// embedded font's descriptor and the number of glyphs in its program.
+pub(crate) fn conform(
+    lo: &mut lopdf::Document,
+    meta: &Meta,
+    structure: ObjectId,
+    fonts: &[(ObjectId, u16)],
+) {
     let dates = Dates::of(&meta.date);
     let info = info_dictionary(meta, dates.as_ref());
     let info = lo.add_object(Object::Dictionary(info));
@@ -43,7 +49,7 @@ pub(crate) fn conform(lo: &mut lopdf::Document, meta: &Meta, structure: ObjectId
     intent.set("Info", name);
     intent.set("DestOutputProfile", Object::Reference(icc));
 
-    add_cid_sets(lo);
+    add_cid_sets(lo, fonts);
 
     let Ok(root) = lo.trailer.get(b"Root").and_then(Object::as_reference) else {
         return;
@@ -189,33 +195,11 @@ fn escape(out: &mut String, text: &str) {
     }
 }
 
-/// Gives each embedded TrueType font a `CIDSet` naming every glyph of its
-/// program: the subsets printpdf embeds number their glyphs from 0, and
-/// CIDs are glyph ids (`/CIDToGIDMap /Identity`).
-fn add_cid_sets(lo: &mut lopdf::Document) {
-    let descriptors: Vec<(ObjectId, ObjectId)> = lo
-        .objects
-        .iter()
-        .filter_map(|(id, o)| Some((*id, o.as_dict().ok()?)))
-        .filter(|(_, d)| d.get(b"Type").and_then(Object::as_name).ok() == Some(b"FontDescriptor"))
-        .filter_map(|(id, d)| Some((id, d.get(b"FontFile2").and_then(Object::as_reference).ok()?)))
-        .collect();
-    for (descriptor, program) in descriptors {
-        let Some(glyphs) = lo
-            .get_object(program)
-            .and_then(Object::as_stream)
-            .ok()
-            .and_then(|s| {
-                let bytes = if s.dict.has(b"Filter") {
-                    s.decompressed_content().ok()?
-                } else {
-                    s.content.clone()
-                };
-                glyph_count(&bytes)
-            })
-        else {
-            continue;
-        };
+/// Gives each embedded font a `CIDSet` naming every glyph of its
+/// program: the subsets number their glyphs from 0, and CIDs are glyph ids
+/// (`/CIDToGIDMap /Identity`).
+fn add_cid_sets(lo: &mut lopdf::Document, fonts: &[(ObjectId, u16)]) {
+    for &(descriptor, glyphs) in fonts {
         let mut bits = vec![0u8; usize::from(glyphs).div_ceil(8)];
         for g in 0..usize::from(glyphs) {
             bits[g / 8] |= 0x80 >> (g % 8);
@@ -225,21 +209,6 @@ fn add_cid_sets(lo: &mut lopdf::Document) {
             d.set("CIDSet", Object::Reference(set));
         }
     }
-}
-
-/// `numGlyphs` of a TrueType font's `maxp` table.
-fn glyph_count(font: &[u8]) -> Option<u16> {
-    let read_u16 = |at: usize| Some(u16::from_be_bytes(font.get(at..at + 2)?.try_into().ok()?));
-    let read_u32 = |at: usize| Some(u32::from_be_bytes(font.get(at..at + 4)?.try_into().ok()?));
-    let tables = usize::from(read_u16(4)?);
-    (0..tables).find_map(|i| {
-        let record = 12 + 16 * i;
-        if font.get(record..record + 4)? != b"maxp" {
-            return None;
-        }
-        let offset = read_u32(record + 8)? as usize;
-        read_u16(offset + 4)
-    })
 }
 
 #[cfg(test)]

@@ -1,23 +1,21 @@
-//! Writes laid-out pages as PDF bytes: printpdf builds the document and
-//! embeds the font subsets; [`content`] writes the page streams.
+//! Writes laid-out pages as PDF bytes: printpdf builds the document
+//! (pages, pictures, metadata), [`embed`] adds the font subsets and
+//! [`content`] writes the page streams.
 //!
 //! printpdf names resources and the trailer ID from a process-wide counter,
-//! so the fonts get fixed ids here and the trailer is rewritten through
-//! lopdf: the same document always gives the same bytes.
+//! so the fonts and pictures get fixed names here and the trailer is
+//! rewritten through lopdf: the same document always gives the same bytes.
 
-use printpdf::{
-    FontId, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem,
-    XObjectId,
-};
+use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions, XObjectId};
 
 use crate::document::{Document, Image, Meta};
 
 use super::content::{self, GlyphCodes, UsedChars};
 use super::fonts::{FACES, FontSet};
 use super::tags::StructTree;
-use super::{Layout, compact, images, pdfa, tags};
+use super::{Layout, compact, embed, images, pdfa, tags};
 
-/// Font resource ids; printpdf uses the first six letters as the subset tag.
+/// Font resource names, also the subset tags of the embedded fonts.
 const FONT_IDS: [&str; FACES] = ["GDAAAA", "GDAAAB", "GDAAAC", "GDAAAD"];
 
 /// Builds the PDF; a picture that cannot be read adds a warning. The
@@ -45,47 +43,11 @@ pub(crate) fn write(
         info.metadata_date = date;
     }
 
-    // Only the faces that are used, so no empty subset is embedded.
-    let used = UsedChars::of(&layout.pages, fonts);
-    for (i, id) in FONT_IDS.iter().enumerate() {
-        if used.uses(i) {
-            pdf.resources.fonts.map.insert(
-                FontId((*id).to_string()),
-                PdfFont::new(fonts.face(i as u8).parsed.clone()),
-            );
-        }
-    }
-
     let image_ids = add_images(&mut pdf, &layout.images, structure.is_some(), warnings);
-    // printpdf gets empty pages and, on the first, every character once:
-    // it subsets and embeds exactly the glyphs used. The pages' own streams
-    // are written below.
-    let mut sample = Vec::new();
-    for (i, id) in FONT_IDS.iter().enumerate() {
-        if used.uses(i) {
-            sample.push(Op::StartTextSection);
-            sample.push(Op::SetFont {
-                font: PdfFontHandle::External(FontId((*id).to_string())),
-                size: Pt(10.0),
-            });
-            sample.push(Op::ShowText {
-                items: vec![TextItem::Text(used.sample(i))],
-            });
-            sample.push(Op::EndTextSection);
-        }
-    }
     let pages = layout
         .pages
         .iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let ops = if i == 0 {
-                std::mem::take(&mut sample)
-            } else {
-                Vec::new()
-            };
-            PdfPage::new(Mm(page.width_mm), Mm(page.height_mm), ops)
-        })
+        .map(|page| PdfPage::new(Mm(page.width_mm), Mm(page.height_mm), Vec::new()))
         .collect();
     pdf.with_pages(pages);
 
@@ -99,10 +61,20 @@ pub(crate) fn write(
     let mut lo = printpdf::serialize::to_lopdf_doc(&pdf, &opts, &mut pdf_warnings);
     drop(pdf);
 
-    let codes: [GlyphCodes; FACES] = std::array::from_fn(|i| match to_unicode(&lo, FONT_IDS[i]) {
-        Some(cmap) if used.uses(i) => GlyphCodes::read(fonts.face(i as u8), &used, i, &cmap),
-        _ => GlyphCodes::none(),
+    // Only the faces that are used, so no empty subset is embedded.
+    let used = UsedChars::of(&layout.pages, fonts);
+    let mut font_map = lopdf::Dictionary::new();
+    let mut programs = Vec::new();
+    let codes: [GlyphCodes; FACES] = std::array::from_fn(|i| {
+        if !used.uses(i) {
+            return GlyphCodes::none();
+        }
+        let font = embed::embed(&mut lo, fonts.face(i as u8), FONT_IDS[i], used.chars(i));
+        font_map.set(FONT_IDS[i], lopdf::Object::Reference(font.font));
+        programs.push((font.descriptor, font.glyph_count));
+        font.codes
     });
+    set_page_fonts(&mut lo, font_map);
     let image_names: Vec<Option<String>> = image_ids
         .iter()
         .map(|id| id.as_ref().map(|id| id.0.clone()))
@@ -125,7 +97,7 @@ pub(crate) fn write(
     finish(&mut lo, meta, id);
     if let Some(tree) = &structure {
         let root = tags::write_tree(&mut lo, tree, &page_ids, &mcids);
-        pdfa::conform(&mut lo, meta, root);
+        pdfa::conform(&mut lo, meta, root, &programs);
     }
     compact::compact(&mut lo);
     compact::compress_streams(&mut lo);
@@ -137,36 +109,44 @@ pub(crate) fn write(
         lopdf::SaveOptions::builder()
             .use_object_streams(true)
             .use_xref_streams(true)
-            .compression_level(9)
+            .compression_level(6)
             .build(),
     );
     bytes
 }
 
-/// The `/ToUnicode` map printpdf wrote for a font resource.
-fn to_unicode(lo: &lopdf::Document, name: &str) -> Option<Vec<u8>> {
+/// Puts the fonts in the font resources printpdf's pages share (its
+/// document has none: the fonts are [`embed`]'s).
+fn set_page_fonts(lo: &mut lopdf::Document, fonts: lopdf::Dictionary) {
     use lopdf::Object;
-    let first = *lo.get_pages().values().next()?;
-    let page = lo.get_dictionary(first).ok()?;
-    let resources = match page.get(b"Resources").ok()? {
-        Object::Reference(id) => lo.get_dictionary(*id).ok()?,
-        Object::Dictionary(d) => d,
-        _ => return None,
+    let Some(&first) = lo.get_pages().values().next() else {
+        return;
     };
-    let fonts = match resources.get(b"Font").ok()? {
-        Object::Reference(id) => lo.get_dictionary(*id).ok()?,
-        Object::Dictionary(d) => d,
-        _ => return None,
+    let resources = match lo.get_dictionary(first).and_then(|p| p.get(b"Resources")) {
+        Ok(Object::Reference(id)) => *id,
+        _ => return,
     };
-    let font = lo
-        .get_dictionary(fonts.get(name.as_bytes()).ok()?.as_reference().ok()?)
-        .ok()?;
-    let cmap = font.get(b"ToUnicode").ok()?.as_reference().ok()?;
-    let stream = lo.get_object(cmap).ok()?.as_stream().ok()?;
-    if stream.dict.has(b"Filter") {
-        stream.decompressed_content().ok()
-    } else {
-        Some(stream.content.clone())
+    let font_ref = lo
+        .get_dictionary(resources)
+        .and_then(|r| r.get(b"Font"))
+        .and_then(Object::as_reference);
+    match font_ref {
+        Ok(id) => {
+            lo.objects.insert(id, Object::Dictionary(fonts));
+        }
+        Err(_) => {
+            let id = lo.add_object(Object::Dictionary(fonts));
+            let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+            for page in pages {
+                let resources = match lo.get_dictionary(page).and_then(|p| p.get(b"Resources")) {
+                    Ok(Object::Reference(r)) => *r,
+                    _ => continue,
+                };
+                if let Ok(r) = lo.get_object_mut(resources).and_then(Object::as_dict_mut) {
+                    r.set("Font", Object::Reference(id));
+                }
+            }
+        }
     }
 }
 
