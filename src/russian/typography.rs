@@ -42,9 +42,10 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
 mod as_regexes {
     /// «О.Н. Климова», «О. Н.Климова», «О.Климова».
     pub(super) const INITIALS_BEFORE: &str = r#"(^|[ \t\n\u{a0}(«„"'—–\-/,;:])([А-ЯЁ])\.[ \u{a0}]?(?:([А-ЯЁ])\.)?[ \u{a0}]?([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)"#;
-    /// «Климова О.Н.», «Климова О. Н.».
+    /// «Климова О.Н.», «Климова О. Н.»; the space after a lone initial is
+    /// not the rule's («Климова О. сказала»).
     pub(super) const INITIALS_AFTER: &str =
-        r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)[ \u{a0}]([А-ЯЁ])\.[ \u{a0}]?(?:([А-ЯЁ])\.)?";
+        r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)[ \u{a0}]([А-ЯЁ])\.(?:[ \u{a0}]?([А-ЯЁ])\.)?";
     /// «г. Славск», «ул.Ленина».
     pub(super) const CITY: &str =
         r#"(^|[ \t\n\u{a0}(«„"'—–\-/,;:])(г|п|с|д|ул|пос|пгт|ст)\.[ \u{a0}]?([А-ЯЁ])"#;
@@ -298,16 +299,16 @@ fn initials_before_at(s: &str, i: usize) -> Option<(usize, String)> {
 }
 
 /// `initials_after` at byte `i`: «Климова О. Н.» → «Климова\u{a0}О.Н.».
-/// After the first initial the rule takes a space if there is one, and a
-/// second initial if there is one (nothing follows them, so a regex never
-/// gives either back).
+/// After the first initial the rule takes a second initial if there is
+/// one, with the space before it: the space after a lone initial
+/// («Климова О. сказала») is the next word's and stays as it is.
 fn initials_after_at(s: &str, i: usize) -> Option<(usize, String)> {
     let surname = surname_end(s, i)?;
     let space = space_at(s, surname)?;
     let (first, mut end) = initial_at(s, surname + space)?;
-    end += space_at(s, end).unwrap_or(0);
     let mut out = format!("{}{NBSP}{first}.", &s[i..surname]);
-    if let Some((second, after)) = initial_at(s, end) {
+    let second_at = end + space_at(s, end).unwrap_or(0);
+    if let Some((second, after)) = initial_at(s, second_at) {
         out.push(second);
         out.push('.');
         end = after;
@@ -735,5 +736,37 @@ mod hand_written_rules_tests {
                 assert_eq!(got, want, "{pattern} on {text:?}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod initials_tests {
+    use super::apply;
+
+    /// The space after a lone initial belongs to the next word: it stays
+    /// (a normal space stays normal), only the surname is bound.
+    #[test]
+    fn the_space_after_a_lone_initial_stays() {
+        assert_eq!(apply("Климова О. сказала"), "Климова\u{a0}О. сказала");
+        assert_eq!(
+            apply("Климова О.\u{a0}сказала"),
+            "Климова\u{a0}О.\u{a0}сказала"
+        );
+        assert_eq!(apply("Климова О. Н. сказала"), "Климова\u{a0}О.Н. сказала");
+        assert_eq!(apply("Климова О. Н."), "Климова\u{a0}О.Н.");
+        assert_eq!(apply("Климова О."), "Климова\u{a0}О.");
+    }
+
+    /// The other rules keep the spaces that are not theirs.
+    #[test]
+    fn the_other_rules_keep_the_next_words_space() {
+        assert_eq!(apply("О. Н. Климова сказала"), "О.Н.\u{a0}Климова сказала");
+        assert_eq!(apply("О. Климова сказала"), "О.\u{a0}Климова сказала");
+        assert_eq!(apply("г. Славск большой"), "г.\u{a0}Славск большой");
+        assert_eq!(apply("ул.Ленина дом"), "ул.\u{a0}Ленина дом");
+        assert_eq!(apply("№ 227 от"), "№\u{a0}227 от");
+        assert_eq!(apply("в 2021 г. было"), "в\u{a0}2021\u{a0}г. было");
+        assert_eq!(apply("2020-2021 годы"), "2020–2021 годы");
+        assert_eq!(apply("итоги - хорошие"), "итоги\u{a0}— хорошие");
     }
 }
