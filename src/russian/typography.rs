@@ -620,27 +620,23 @@ pub fn unhyphenated_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     // «Петрова-Водкина»), counting letters and capitals as it goes: a long
     // table calls this for every cell.
     let mut word: Option<(usize, usize, usize)> = None; // start, letters, capitals
-    let mut i = 0;
-    while let Some(c) = char_at(text, i) {
-        let kind = CharKind::of(c);
-        let next = i + c.len_utf8();
-        let inner_hyphen = c == '-'
-            && word.is_some()
-            && char_at(text, next).is_some_and(|n| CharKind::of(n) != CharKind::Other);
-        if kind != CharKind::Other || inner_hyphen {
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let inner_hyphen =
+            c == '-' && word.is_some() && chars.peek().is_some_and(|&(_, n)| is_letter_or_digit(n));
+        if is_letter_or_digit(c) || inner_hyphen {
             let (_, letters, capitals) = word.get_or_insert((i, 0, 0));
-            match kind {
-                CharKind::Capital => {
-                    *letters += 1;
-                    *capitals += 1;
-                }
-                CharKind::Small => *letters += 1,
-                CharKind::Digit | CharKind::Other => {}
+            if !c.is_ascii_digit() && c != '-' {
+                *letters += 1;
             }
-        } else if let Some(w) = word.take() {
+            if is_capital(c) {
+                *capitals += 1;
+            }
+            continue;
+        }
+        if let Some(w) = word.take() {
             protect_word(text, w, i, initials, &mut spans);
         }
-        i = next;
     }
     if let Some(w) = word {
         protect_word(text, w, text.len(), initials, &mut spans);
@@ -678,34 +674,6 @@ fn protect_word(
     }
 }
 
-/// What a character is to [`unhyphenated_spans`]'s words, told in one
-/// look (Russian and ASCII first, Unicode's tables last).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum CharKind {
-    /// Not part of a word.
-    Other,
-    /// An ASCII digit: part of a word, not a letter.
-    Digit,
-    /// A letter that is not a capital (or a digit other than ASCII, which
-    /// the words count as letters).
-    Small,
-    /// A capital letter.
-    Capital,
-}
-
-impl CharKind {
-    fn of(c: char) -> Self {
-        match c {
-            '0'..='9' => CharKind::Digit,
-            'A'..='Z' | 'А'..='Я' | 'Ё' => CharKind::Capital,
-            'a'..='z' | 'а'..='я' | 'ё' => CharKind::Small,
-            _ if c.is_ascii() || !is_letter_or_digit(c) => CharKind::Other,
-            _ if is_capital(c) => CharKind::Capital,
-            _ => CharKind::Small,
-        }
-    }
-}
-
 /// A letter or a digit; Russian and ASCII are looked up without Unicode's
 /// tables (they are most of the text, and the tables are slow).
 fn is_letter_or_digit(c: char) -> bool {
@@ -722,6 +690,14 @@ fn is_common_mark(c: char) -> bool {
         c,
         '\u{a0}' | '«' | '»' | '„' | '“' | '—' | '–' | '№' | '…' | '\u{202f}'
     )
+}
+
+/// A letter (`char::is_alphabetic`); Russian and ASCII are looked up
+/// without Unicode's tables.
+fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || matches!(c, 'А'..='я' | 'Ё' | 'ё')
+        || (!c.is_ascii() && !is_common_mark(c) && c.is_alphabetic())
 }
 
 /// A capital letter; Russian and ASCII are looked up directly.
@@ -763,7 +739,11 @@ fn quoted_names(text: &str, spans: &mut Vec<std::ops::Range<usize>>) {
                         .count();
                     if inside.starts_with(char::is_uppercase)
                         && words <= QUOTED_NAME_MAX_WORDS
-                        && inside.chars().filter(|c| c.is_alphabetic()).count()
+                        && inside
+                            .chars()
+                            .filter(|&c| is_letter(c))
+                            .take(PROTECT_MIN_LETTERS)
+                            .count()
                             >= PROTECT_MIN_LETTERS
                     {
                         spans.push(from..i);
@@ -1047,7 +1027,8 @@ mod spans_tests {
         merged
     }
 
-    /// The byte-stepping `unhyphenated_spans` finds what the first did.
+    /// `unhyphenated_spans` finds what the first did (the common marks
+    /// now skip Unicode's tables).
     #[test]
     fn spans_as_char_by_char() {
         let alphabet: Vec<char> = "АБОКаоя ёЁ\u{a0}.-«»ÄäΩω١Ab1 №—".chars().collect();
