@@ -207,19 +207,27 @@ fn assemble(
     let mut parts: Vec<(String, Vec<u8>)> = Vec::with_capacity(20);
     let mut content_types = String::from_utf8_lossy(&xml.content_type).into_owned();
     package::insert_before_close(&mut content_types, "</Types>", package::THEME_CONTENT_TYPE);
+    let mut package_rels = String::from_utf8_lossy(&xml.rels).into_owned();
+    for unused in package::UNUSED_PARTS {
+        package::remove_references(&mut content_types, unused);
+        package::remove_references(&mut package_rels, unused);
+    }
     parts.push(("[Content_Types].xml".into(), content_types.into_bytes()));
-    parts.push(("_rels/.rels".into(), xml.rels));
+    parts.push(("_rels/.rels".into(), package_rels.into_bytes()));
     parts.push(("docProps/app.xml".into(), xml.doc_props.app));
     parts.push((
         "docProps/core.xml".into(),
         package::core_xml(&doc.meta, lang).into_bytes(),
     ));
-    parts.push(("docProps/custom.xml".into(), xml.doc_props.custom));
 
     // docx-rs names every picture *.png; JPEG data gets its own extension so
     // that the content type matches the bytes.
     let mut document_rels = String::from_utf8_lossy(&xml.document_rels).into_owned();
     package::insert_before_close(&mut document_rels, "</Relationships>", package::THEME_REL);
+    for unused in package::UNUSED_PARTS {
+        let in_word = unused.strip_prefix("word/").unwrap_or(unused);
+        package::remove_references(&mut document_rels, in_word);
+    }
     if !anchors.rels.is_empty() {
         package::insert_before_close(&mut document_rels, "</Relationships>", &anchors.rels);
     }
@@ -281,13 +289,6 @@ fn assemble(
         "word/theme/theme1.xml".into(),
         package::theme_xml(&doc.style).into_bytes(),
     ));
-    parts.push(("word/comments.xml".into(), norm(&xml.comments, None)?));
-    parts.push((
-        "word/numbering.xml".into(),
-        package::numbering_xml().into_bytes(),
-    ));
-    parts.push(("word/commentsExtended.xml".into(), xml.comments_extended));
-    parts.push(("word/footnotes.xml".into(), norm(&xml.footnotes, None)?));
     for (i, header) in xml.headers.iter().enumerate() {
         parts.push((format!("word/header{}.xml", i + 1), norm(header, None)?));
         if let Some(rels) = xml.header_rels.get(i) {

@@ -402,3 +402,44 @@ fn a_word_too_long_to_hyphenate_has_no_language_so_libreoffice_cuts_it() {
     )));
     assert_eq!(xml.matches("LongWord").count(), 1);
 }
+
+/// The package holds no part docx-rs writes that no document uses, every
+/// XML part has its own content type (the footnotes docx-rs used to zip
+/// had only the generic `application/xml`), and every relationship points
+/// at a part that is there.
+#[test]
+fn every_part_is_typed_and_referenced_parts_exist() {
+    let docx = render(&sample()).unwrap();
+    let names: Vec<String> = zip::ZipArchive::new(std::io::Cursor::new(&docx))
+        .unwrap()
+        .file_names()
+        .map(String::from)
+        .collect();
+    for unused in package::UNUSED_PARTS {
+        assert!(!names.iter().any(|n| n == unused), "{unused}: {names:?}");
+    }
+    let types = part(&docx, "[Content_Types].xml");
+    for name in names.iter().filter(|n| *n != "[Content_Types].xml") {
+        let ext = name.rsplit('.').next().unwrap();
+        let typed = if ext == "xml" {
+            types.contains(&format!("PartName=\"/{name}\""))
+        } else {
+            types.contains(&format!("Extension=\"{ext}\""))
+        };
+        assert!(typed, "{name} has no content type of its own: {types}");
+    }
+    for unused in package::UNUSED_PARTS {
+        assert!(!types.contains(&format!("/{unused}\"")), "{types}");
+    }
+    for (rels, folder) in [
+        ("_rels/.rels", ""),
+        ("word/_rels/document.xml.rels", "word/"),
+    ] {
+        let xml = part(&docx, rels);
+        for target in xml.split("Target=\"").skip(1) {
+            let target = &target[..target.find('"').unwrap()];
+            let path = format!("{folder}{target}");
+            assert!(names.contains(&path), "{rels} → {path}: {names:?}");
+        }
+    }
+}
