@@ -277,7 +277,7 @@ impl Manifest {
             #[serde(skip_serializing_if = "BTreeMap::is_empty")]
             files: &'a BTreeMap<String, Stamp>,
         }
-        let mut out = serde_json::to_vec_pretty(&Written {
+        let mut out = serde_json::to_vec(&Written {
             format: FORMAT,
             documents: &self.documents,
             files: &self.files,
