@@ -21,12 +21,7 @@ fn digests(args: &[&str]) -> String {
     copy_example_profiles(&data);
     let mut all = vec!["build", "--force", "data", "--output", "out"];
     all.extend_from_slice(args);
-    let out = gostdoc(dir.path(), &all);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    gostdoc_ok(dir.path(), &all);
     let mut files: Vec<_> = std::fs::read_dir(dir.path().join("out"))
         .unwrap()
         .map(|e| e.unwrap().path())

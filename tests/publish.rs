@@ -116,12 +116,7 @@ fn a_document_asks_for_its_web_page_and_pdfa_in_its_options() {
     let run = |args: &[&str]| {
         let mut all = vec!["build", "data", "-o", "out"];
         all.extend_from_slice(args);
-        let out = gostdoc(dir.path(), &all);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        gostdoc_ok(dir.path(), &all);
     };
     run(&[]);
     let out = dir.path().join("out");
@@ -186,12 +181,7 @@ fn an_extract_is_pdfa_by_the_flag_or_by_its_protocols_options() {
             "pdf",
         ];
         args.extend_from_slice(extra);
-        let run = gostdoc(dir.path(), &args);
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        gostdoc_ok(dir.path(), &args);
     };
     extract(&plain, "a", &[]);
     extract(&plain, "b", &["--pdfa"]);
@@ -244,12 +234,7 @@ fn a_transparent_coat_of_arms_is_laid_on_white_in_pdfa() {
     for (out, extra) in [("plain", None), ("archival", Some("--pdfa"))] {
         let mut args = vec!["build", "data", "-o", out, "--format", "pdf"];
         args.extend(extra);
-        let run = gostdoc(dir.path(), &args);
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        gostdoc_ok(dir.path(), &args);
     }
     let plain = uncompressed(&dir.path().join("plain/act.pdf"));
     let archival = uncompressed(&dir.path().join("archival/act.pdf"));
@@ -275,12 +260,7 @@ fn a_sign_missing_from_the_font_is_said_to_break_pdfa() {
             "build", "doc.toml", "-o", "out", "--format", "pdf", "--force",
         ];
         args.extend_from_slice(extra);
-        let run = gostdoc(dir.path(), &args);
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        let run = gostdoc_ok(dir.path(), &args);
         String::from_utf8_lossy(&run.stderr).into_owned()
     };
     let plain = said(&[]);

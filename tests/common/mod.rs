@@ -141,3 +141,15 @@ pub fn gostdoc(dir: &Path, args: &[&str]) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+/// Runs the `gostdoc` binary in a folder and asserts that it succeeded,
+/// showing its messages when it did not.
+pub fn gostdoc_ok(dir: &Path, args: &[&str]) -> std::process::Output {
+    let out = gostdoc(dir, args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
