@@ -23,6 +23,7 @@
 //! | the command line's own words (help, errors) in Russian | [`cli`] | |
 //! | the JSON Schema of the input, for editors; a ready folder (`gostdoc init`) | [`schema`], [`init`] | `gostdoc.schema.json`, a project folder |
 //! | the QR code of ГОСТ Р 7.0.97-2025: the symbol and its PNG (placed on the page by `pdf::requisites`, for both backends) | [`qr`] | a QR symbol |
+//! | deflate for both backends (zip entries, PDF streams): one compressor per thread | [`deflate`] | compressed bytes |
 //!
 //! [`russian`] holds the language: cases of names and positions, dates in
 //! words, plural agreement, typography. Templates use it through Tera
@@ -42,6 +43,7 @@ pub mod assignments;
 pub mod build;
 pub mod cli;
 pub mod control;
+pub mod deflate;
 pub mod diagnostic;
 pub mod document;
 pub mod docx;

@@ -236,27 +236,9 @@ const ZIP_TIME: rawzip::time::UtcDateTime =
     };
 
 /// Raw deflate (the zip's method 8) of one part into `out`, at the fast
-/// level: the parts are small, and rendering must be quick.
+/// level: the parts are small, and rendering must be quick. The
+/// compressor is the one the PDF's streams use (`crate::deflate`).
 fn deflate_part(data: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
-    use flate2::{Compress, Compression, FlushCompress};
-    thread_local! {
-        static COMPRESSOR: std::cell::RefCell<Compress> =
-            std::cell::RefCell::new(Compress::new(Compression::new(1), false));
-    }
-    COMPRESSOR.with_borrow_mut(|compressor| {
-        compressor.reset();
-        out.clear();
-        out.reserve(data.len() / 2 + 64);
-        loop {
-            let read = compressor.total_in() as usize;
-            let status = compressor
-                .compress_vec(&data[read..], out, FlushCompress::Finish)
-                .map_err(|e| e.to_string())?;
-            if status == flate2::Status::StreamEnd {
-                return Ok(());
-            }
-            // The output is full: room for as much again.
-            out.reserve(out.capacity().max(1024));
-        }
-    })
+    crate::deflate::raw_into(data, 1, out);
+    Ok(())
 }

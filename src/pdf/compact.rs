@@ -216,37 +216,10 @@ pub(crate) fn deflate_fast(data: &[u8]) -> Vec<u8> {
     deflate_at(data, 2)
 }
 
-/// zlib-compresses bytes at a level. The compressor is kept per thread and
-/// reset between streams: setting one up costs a 256 KB allocation and
-/// clearing it, which for a protocol's dozen streams was a twentieth of
-/// the whole build.
+/// zlib-compresses bytes at a level, with the compressor the DOCX uses too
+/// (`crate::deflate`).
 fn deflate_at(data: &[u8], level: u32) -> Vec<u8> {
-    use flate2::{Compress, Compression, FlushCompress, Status};
-    use std::cell::RefCell;
-    thread_local! {
-        static COMPRESSOR: RefCell<(Compress, u32)> =
-            RefCell::new((Compress::new(Compression::default(), true), 6));
-    }
-    COMPRESSOR.with(|c| {
-        let mut c = c.borrow_mut();
-        let (c, current) = &mut *c;
-        c.reset();
-        if *current != level && c.set_level(Compression::new(level)).is_ok() {
-            *current = level;
-        }
-        let mut out = Vec::with_capacity(data.len() / 2 + 64);
-        loop {
-            let consumed = c.total_in() as usize;
-            // Compressing into a Vec with spare room cannot fail.
-            let status = c
-                .compress_vec(&data[consumed..], &mut out, FlushCompress::Finish)
-                .unwrap_or(Status::StreamEnd);
-            if status == Status::StreamEnd {
-                return out;
-            }
-            out.reserve(out.capacity().max(64));
-        }
-    })
+    crate::deflate::zlib(data, level)
 }
 
 #[cfg(test)]
