@@ -172,6 +172,16 @@ pub fn mentions_auto(bytes: &[u8]) -> bool {
         || memchr::memmem::find(bytes, b"'auto'").is_some()
 }
 
+/// A path as the manifest writes it: its text, with any bytes that are
+/// not UTF-8 replaced. Checked with `to_str` first, whose test of plain
+/// ASCII is many times quicker than the lossy conversion's.
+pub fn text_of(path: &Path) -> Cow<'_, str> {
+    match path.to_str() {
+        Some(text) => Cow::Borrowed(text),
+        None => path.to_string_lossy(),
+    }
+}
+
 /// One input document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry<'a> {
@@ -541,13 +551,18 @@ impl<'a> Hasher<'a> {
         self.file(path).map(|seen| seen.auto)
     }
 
-    /// Looks at every file of `paths` now, on two threads: the system
-    /// calls asking for each one's stamp are most of a build with nothing
-    /// to do, and the cores would otherwise wait on them one by one.
-    pub fn look_at_all(&self, paths: &[&Path]) {
-        on_two_threads(paths, |path| {
-            self.file(path);
-        });
+    /// Looks at the file at `path` now (its stamp, or else its
+    /// contents), so that it is known when asked for.
+    pub fn look_at(&self, path: &Path) {
+        self.file(path);
+    }
+
+    /// Makes room for `files` more files at once: growing the table step
+    /// by step copied it each time, into pages the system had to give.
+    pub fn expect(&self, files: usize) {
+        if let Ok(mut seen) = self.files.lock() {
+            seen.reserve(files);
+        }
     }
 
     /// The stamps of the files this build hashed or found unchanged, with
@@ -604,7 +619,7 @@ impl<'a> Hasher<'a> {
         // times, and the next build reads the file again.
         let before = std::fs::metadata(path).ok().filter(|m| m.is_file());
         let mut stamp = before.as_ref().map(stamp_of);
-        if let (Some(now), Some(known)) = (&stamp, self.known.get(path.to_string_lossy().as_ref()))
+        if let (Some(now), Some(known)) = (&stamp, self.known.get(text_of(path).as_ref()))
             && now.same_file(known)
         {
             return Some(Seen {

@@ -573,10 +573,27 @@ pub fn run(options: &BuildOptions) -> Report {
     let previous_files = std::mem::take(&mut manifest.files);
     let hasher = Hasher::new(options.setup_hash(), &templates, &previous_files);
     let jobs = plan.jobs;
-    // Every document's stamp asked for at once, on two threads: the
-    // numbering pass and the keys below then find them known.
-    let inputs: Vec<&Path> = jobs.iter().map(|j| j.input.as_path()).collect();
-    hasher.look_at_all(&inputs);
+    // Each document and its profile, pictures.
+    hasher.expect(jobs.len() + 16);
+    let entries_before = manifest.documents.len();
+    let previous: Vec<(&Job, Option<&Entry>)> = jobs
+        .iter()
+        .map(|job| {
+            let entry = manifest
+                .documents
+                .get(manifest::text_of(&job.input).as_ref());
+            (job, entry.filter(|_| !options.force))
+        })
+        .collect();
+    let known_documents = previous.iter().filter(|(_, e)| e.is_some()).count();
+    // What the system is asked about each document, all at once on two
+    // threads, which is most of a build with nothing to do: its stamp
+    // (the numbering pass and the keys below then find it known), and
+    // whether its outputs are there with the sizes written.
+    let intact = manifest::on_two_threads(&previous, |(job, entry)| {
+        hasher.look_at(&job.input);
+        entry.is_some_and(|e| e.key.is_some() && e.outputs_intact())
+    });
     // Numbers for `number = "auto"`, assigned over every folder of the
     // run before any document renders: the render reads them. Whether a
     // document mentions `"auto"` is known from its stamp in the manifest
@@ -589,23 +606,14 @@ pub fn run(options: &BuildOptions) -> Report {
         crate::numbering::prepare_in(numbering_folders, &access, &|path: &Path| {
             hasher.file_mentions_auto(path)
         });
-    let entries_before = manifest.documents.len();
     // Which documents are up to date, decided before any thread pool
-    // starts: with nothing to build, none does. The outputs' sizes are
-    // asked for on two threads, like the inputs' stamps.
-    let previous: Vec<Option<&Entry>> = jobs
+    // starts: with nothing to build, none does. The keys are taken after
+    // the numbering pass, which may have changed a numbers file.
+    let up_to_date: Vec<bool> = previous
         .iter()
-        .map(|job| manifest.documents.get(job.input.to_string_lossy().as_ref()))
+        .zip(intact)
+        .map(|((_, entry), intact)| intact && entry.is_some_and(|e| hasher.key(&e.deps) == e.key))
         .collect();
-    let known_documents = previous.iter().flatten().count();
-    let up_to_date = manifest::on_two_threads(&previous, |previous| {
-        previous.is_some_and(|entry| {
-            !options.force
-                && entry.key.is_some()
-                && hasher.key(&entry.deps) == entry.key
-                && entry.outputs_intact()
-        })
-    });
     drop(previous);
     let to_build: Vec<Job> = jobs
         .iter()
@@ -665,7 +673,7 @@ pub fn run(options: &BuildOptions) -> Report {
                 // Retried next time, whatever changed or not.
                 if let Some(entry) = manifest
                     .documents
-                    .get_mut(job.input.to_string_lossy().as_ref())
+                    .get_mut(manifest::text_of(&job.input).as_ref())
                 {
                     changed |= entry.key.take().is_some();
                 }

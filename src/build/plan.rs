@@ -120,7 +120,7 @@ impl Found {
         let mut by_output: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
         for (i, job) in self.jobs.iter().enumerate() {
             by_output
-                .entry(job.output.to_string_lossy().to_lowercase())
+                .entry(super::manifest::text_of(&job.output).to_lowercase())
                 .or_default()
                 .push(i);
         }
