@@ -645,25 +645,3 @@ impl<'a> Hasher<'a> {
         })
     }
 }
-
-/// `f` of every item, in order, with the items shared between this thread
-/// and one more: what is asked of each item is mostly waiting on the
-/// system (a file's metadata), and a build with nothing to do asks it of
-/// thousands. A short list, or a system that gives no thread, stays on
-/// this one.
-pub fn on_two_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let (first, second) = items.split_at(items.len() / 2);
-    let all = |part: &[T]| part.iter().map(&f).collect::<Vec<R>>();
-    if first.len() < 64 {
-        return all(items);
-    }
-    std::thread::scope(|s| {
-        let other = std::thread::Builder::new().spawn_scoped(s, || all(second));
-        let mut out = all(first);
-        match other.map(|h| h.join()) {
-            Ok(Ok(rest)) => out.extend(rest),
-            _ => out.extend(all(second)),
-        }
-        out
-    })
-}

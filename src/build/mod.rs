@@ -586,26 +586,45 @@ pub fn run(options: &BuildOptions) -> Report {
         })
         .collect();
     let known_documents = previous.iter().filter(|(_, e)| e.is_some()).count();
-    // What the system is asked about each document, all at once on two
-    // threads, which is most of a build with nothing to do: its stamp
-    // (the numbering pass and the keys below then find it known), and
-    // whether its outputs are there with the sizes written.
-    let intact = manifest::on_two_threads(&previous, |(job, entry)| {
-        hasher.look_at(&job.input);
-        entry.is_some_and(|e| e.key.is_some() && e.outputs_intact())
-    });
-    // Numbers for `number = "auto"`, assigned over every folder of the
-    // run before any document renders: the render reads them. Whether a
-    // document mentions `"auto"` is known from its stamp in the manifest
-    // while it is unchanged, so a build with nothing to do reads none.
-    let numbering_folders = match options.inputs.as_slice() {
-        [folder] if folder.is_dir() => crate::numbering::folders_of_jobs(&jobs),
-        inputs => crate::numbering::folders(inputs),
+    // What the system is asked about each document is most of a build
+    // with nothing to do, so it is asked on two threads: another one
+    // asks whether each document's outputs are there with the sizes
+    // written, while this one takes each document's stamp (the numbering
+    // pass and the keys below then find it known) and numbers them.
+    let outputs_intact = || -> Vec<bool> {
+        previous
+            .iter()
+            .map(|(_, entry)| entry.is_some_and(|e| e.key.is_some() && e.outputs_intact()))
+            .collect()
     };
-    let numbering_failed =
-        crate::numbering::prepare_in(numbering_folders, &access, &|path: &Path| {
-            hasher.file_mentions_auto(path)
-        });
+    let (intact, numbering_failed) = std::thread::scope(|s| {
+        let outputs = match previous.len() {
+            0..64 => None,
+            _ => std::thread::Builder::new()
+                .spawn_scoped(s, outputs_intact)
+                .ok(),
+        };
+        for job in &jobs {
+            hasher.look_at(&job.input);
+        }
+        // Numbers for `number = "auto"`, assigned over every folder of the
+        // run before any document renders: the render reads them. Whether a
+        // document mentions `"auto"` is known from its stamp in the manifest
+        // while it is unchanged, so a build with nothing to do reads none.
+        let numbering_folders = match options.inputs.as_slice() {
+            [folder] if folder.is_dir() => crate::numbering::folders_of_jobs(&jobs),
+            inputs => crate::numbering::folders(inputs),
+        };
+        let numbering_failed =
+            crate::numbering::prepare_in(numbering_folders, &access, &|path: &Path| {
+                hasher.file_mentions_auto(path)
+            });
+        let intact = match outputs.map(|thread| thread.join()) {
+            Some(Ok(intact)) => intact,
+            _ => outputs_intact(),
+        };
+        (intact, numbering_failed)
+    });
     // Which documents are up to date, decided before any thread pool
     // starts: with nothing to build, none does. The keys are taken after
     // the numbering pass, which may have changed a numbers file.
