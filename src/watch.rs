@@ -119,7 +119,7 @@ fn roots(options: &BuildOptions) -> Vec<(PathBuf, RecursiveMode)> {
     let manifest = build::manifest::Manifest::load(&options.output_dir);
     for entry in manifest.documents.values() {
         for dep in &entry.deps {
-            if let build::manifest::Dep::File(path) = dep
+            if let Some(path) = dep.path()
                 && let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty())
             {
                 roots.push((dir.to_path_buf(), RecursiveMode::NonRecursive));

@@ -144,6 +144,23 @@ fn editing_one_file_of_fifty_rebuilds_exactly_that_one() {
         summary(&build(dir.path(), &[])),
         "собрано: 1, без изменений: 49, с ошибками: 0"
     );
+    // So is one whose size is no longer the one written (cut short, or
+    // replaced by another file): the build puts back what the input says.
+    let docx = dir.path().join("output/0009_004.docx");
+    let written = std::fs::read(&docx).unwrap();
+    std::fs::write(&docx, &written[..written.len() / 2]).unwrap();
+    let stdout = build(dir.path(), &[]);
+    assert_eq!(
+        summary(&stdout),
+        "собрано: 1, без изменений: 49, с ошибками: 0"
+    );
+    assert_eq!(std::fs::read(&docx).unwrap(), written);
+    // And a folder of outputs deleted whole: every document in it.
+    std::fs::remove_dir_all(dir.path().join("output")).unwrap();
+    assert_eq!(
+        summary(&build(dir.path(), &[])),
+        "собрано: 50, с ошибками: 0"
+    );
     // Other options (one format) rebuild everything.
     assert_eq!(
         summary(&build(dir.path(), &["--format", "docx"])),
@@ -164,9 +181,10 @@ fn stamps_spare_reading_unchanged_inputs_but_never_miss_a_change() {
         summary(&build(dir.path(), &[])),
         "собрано: 3, с ошибками: 0"
     );
-    let manifest =
-        std::fs::read_to_string(dir.path().join("output/.gostdoc-manifest.json")).unwrap();
-    assert!(manifest.contains("\"files\""), "{manifest}");
+    let bytes = std::fs::read(dir.path().join("output/.gostdoc-manifest")).unwrap();
+    let manifest = gostdoc::build::manifest::Manifest::parse(&bytes);
+    assert_eq!(manifest.documents.len(), 3);
+    assert!(manifest.files.len() >= 3, "{manifest:?}");
     let set_modified = |path: &Path, time: std::time::SystemTime| {
         std::fs::File::options()
             .write(true)
@@ -420,4 +438,82 @@ fn watch_rebuilds_a_document_when_it_is_saved() {
         rebuilt_pdf,
         "the last good output is kept"
     );
+}
+
+/// The manifest of an older gostdoc (JSON, format 2) is still read: a
+/// folder it describes is not rebuilt, and the binary manifest replaces
+/// it. A damaged manifest only costs a full rebuild.
+#[test]
+fn an_older_json_manifest_is_read_and_replaced_and_a_damaged_one_rebuilds() {
+    use gostdoc::build::manifest::{Dep, Manifest};
+    let dir = tempfile::tempdir().unwrap();
+    make_batch(dir.path(), 4);
+    build(dir.path(), &[]);
+    let binary = dir.path().join("output/.gostdoc-manifest");
+    let json = dir.path().join("output/.gostdoc-manifest.json");
+    let bytes = std::fs::read(&binary).unwrap();
+    let manifest = Manifest::parse(&bytes);
+    assert_eq!(manifest.documents.len(), 4);
+    // The same manifest as format 2 wrote it.
+    let hex = |h: u128| format!("{h:032x}");
+    let documents: serde_json::Map<String, serde_json::Value> = manifest
+        .documents
+        .iter()
+        .map(|(name, e)| {
+            let deps: Vec<serde_json::Value> = e
+                .deps
+                .iter()
+                .map(|d| match d {
+                    Dep::File(p) => serde_json::json!({ "file": p }),
+                    Dep::Template(t) => serde_json::json!({ "template": t }),
+                })
+                .collect();
+            let outputs: Vec<serde_json::Value> = e
+                .outputs
+                .iter()
+                .map(|o| serde_json::json!({ "path": o.path, "size": o.size, "hash": hex(o.hash) }))
+                .collect();
+            let entry = serde_json::json!({
+                "key": hex(e.key.unwrap()),
+                "deps": deps,
+                "outputs": outputs,
+            });
+            (name.to_string(), entry)
+        })
+        .collect();
+    let files: serde_json::Map<String, serde_json::Value> = manifest
+        .files
+        .iter()
+        .map(|(name, s)| {
+            let row = serde_json::json!([
+                s.size,
+                s.modified,
+                s.changed,
+                s.device,
+                s.inode,
+                hex(s.hash),
+                s.auto
+            ]);
+            (name.to_string(), row)
+        })
+        .collect();
+    let old = serde_json::json!({ "format": 2, "documents": documents, "files": files });
+    std::fs::write(&json, serde_json::to_vec(&old).unwrap()).unwrap();
+    std::fs::remove_file(&binary).unwrap();
+
+    assert_eq!(
+        summary(&build(dir.path(), &[])),
+        "собрано: 0, без изменений: 4, с ошибками: 0"
+    );
+    assert!(!json.exists(), "the JSON manifest is replaced");
+    assert_eq!(std::fs::read(&binary).unwrap(), bytes);
+
+    // Damaged: read as no manifest, every document built again, and a
+    // whole manifest written.
+    std::fs::write(&binary, &bytes[..bytes.len() / 3]).unwrap();
+    assert_eq!(
+        summary(&build(dir.path(), &[])),
+        "собрано: 4, с ошибками: 0"
+    );
+    assert_eq!(std::fs::read(&binary).unwrap(), bytes);
 }

@@ -168,7 +168,7 @@ fn a_failed_build_keeps_the_previous_output() {
     names.sort();
     assert_eq!(
         names,
-        [".gostdoc-manifest.json", "a.docx", "a.pdf"],
+        [".gostdoc-manifest", "a.docx", "a.pdf"],
         "no temporary files are left behind"
     );
 }

@@ -138,20 +138,23 @@ fn prune_with_forged_manifest(dir: &Path, targets: &[PathBuf]) -> Output {
     let out = gostdoc(dir, &["build", "data", "-o", "out"]);
     assert!(out.status.success(), "{}", stderr(&out));
     std::fs::remove_file(dir.join("data/gone.toml")).unwrap();
-    let manifest_path = dir.join("out/.gostdoc-manifest.json");
-    let mut manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
-    let entry = &mut manifest["documents"]["data/gone.toml"];
-    let outputs = entry["outputs"].as_array_mut().unwrap();
+    let manifest_path = dir.join("out/.gostdoc-manifest");
+    let bytes = std::fs::read(&manifest_path).unwrap();
+    let mut manifest = gostdoc::build::manifest::Manifest::parse(&bytes);
+    let outputs = &mut manifest
+        .documents
+        .get_mut("data/gone.toml")
+        .unwrap()
+        .outputs;
     let template = outputs[0].clone();
     outputs.clear();
     for target in targets {
         let mut forged = template.clone();
-        forged["path"] = serde_json::json!(target);
-        forged["size"] = serde_json::json!(std::fs::metadata(dir.join(target)).unwrap().len());
+        forged.path = target.to_str().unwrap().to_owned().into();
+        forged.size = std::fs::metadata(dir.join(target)).unwrap().len();
         outputs.push(forged);
     }
-    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    std::fs::write(&manifest_path, manifest.to_bytes()).unwrap();
     gostdoc(dir, &["build", "data", "-o", "out", "--prune"])
 }
 
@@ -456,14 +459,16 @@ fn a_manifest_naming_dev_zero_as_a_dependency_does_not_hang_the_build() {
     let d = dir.path();
     plain(d, "data/a.toml");
     assert!(gostdoc(d, &["build", "data", "-o", "out"]).status.success());
-    let manifest_path = d.join("out/.gostdoc-manifest.json");
-    let mut manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
-    manifest["documents"]["data/a.toml"]["deps"]
-        .as_array_mut()
+    let manifest_path = d.join("out/.gostdoc-manifest");
+    let bytes = std::fs::read(&manifest_path).unwrap();
+    let mut manifest = gostdoc::build::manifest::Manifest::parse(&bytes);
+    manifest
+        .documents
+        .get_mut("data/a.toml")
         .unwrap()
-        .push(serde_json::json!({ "file": "/dev/zero" }));
-    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+        .deps
+        .push(gostdoc::build::manifest::Dep::file(Path::new("/dev/zero")));
+    std::fs::write(&manifest_path, manifest.to_bytes()).unwrap();
     let out = gostdoc_within(d, &["build", "data", "-o", "out"], Duration::from_secs(30));
     // The forged dependency cannot be hashed: the document is rebuilt.
     assert!(out.status.success(), "{}", stderr(&out));

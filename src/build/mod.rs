@@ -135,7 +135,7 @@ pub struct Rendered {
     /// Warnings (a character missing from the font, …).
     pub warnings: Vec<Diagnostic>,
     /// What the document was built from.
-    pub deps: Vec<Dep>,
+    pub deps: Vec<Dep<'static>>,
 }
 
 /// The outcome of a build or a check.
@@ -248,7 +248,7 @@ pub fn document(input: &Path, templates: &Templates) -> Result<Document, Diagnos
 /// A document tree with what it was made from.
 struct Read {
     document: Document,
-    deps: Vec<Dep>,
+    deps: Vec<Dep<'static>>,
     /// Warnings about the content (`gostdoc check`).
     warnings: Vec<Diagnostic>,
     /// Warnings of the markup about the layout (a table narrowed to fit),
@@ -320,9 +320,9 @@ fn read_model(
         };
         Diagnostic::error(input, message).with_hint(hint)
     })?;
-    let mut deps: Vec<Dep> = model.inputs.iter().cloned().map(Dep::File).collect();
-    deps.extend(images.into_inner().into_iter().map(Dep::File));
-    deps.extend(Templates::used_by(kind).into_iter().map(Dep::Template));
+    let mut deps: Vec<Dep> = model.inputs.iter().map(|p| Dep::file(p)).collect();
+    deps.extend(images.into_inner().iter().map(|p| Dep::file(p)));
+    deps.extend(Templates::used_by(kind).into_iter().map(Dep::template));
     deps.sort();
     deps.dedup();
     let layout_warnings = model
@@ -417,7 +417,7 @@ enum Outcome {
     /// Written; its new manifest entry.
     Built {
         outputs: Vec<PathBuf>,
-        entry: Entry,
+        entry: Entry<'static>,
         warnings: Vec<Diagnostic>,
     },
     /// Its outputs were up to date; its entry is unchanged.
@@ -565,41 +565,99 @@ pub fn run(options: &BuildOptions) -> Report {
         Ok(found) => found,
         Err(failure) => return failed_to_start(failure),
     };
-    let mut manifest = Manifest::load(&options.output_dir);
+    let manifest_bytes = Manifest::read(&options.output_dir);
+    let mut manifest = manifest_bytes
+        .as_deref()
+        .map(Manifest::parse)
+        .unwrap_or_default();
     let previous_files = std::mem::take(&mut manifest.files);
     let hasher = Hasher::new(options.setup_hash(), &templates, &previous_files);
-    // Numbers for `number = "auto"`, assigned over every folder of the
-    // run before any document renders: the render reads them. Whether a
-    // document mentions `"auto"` is known from its stamp in the manifest
-    // while it is unchanged, so a build with nothing to do reads none.
-    let numbering_folders = match options.inputs.as_slice() {
-        [folder] if folder.is_dir() => crate::numbering::folders_of_jobs(&plan.jobs),
-        inputs => crate::numbering::folders(inputs),
-    };
-    let numbering_failed =
-        crate::numbering::prepare_in(numbering_folders, &access, &|path: &Path| {
-            hasher.file_mentions_auto(path)
-        });
     let jobs = plan.jobs;
-    let mut folders: Vec<&Path> = jobs.iter().filter_map(|j| j.output.parent()).collect();
+    // Each document and its profile, pictures.
+    hasher.expect(jobs.len() + 16);
+    let entries_before = manifest.documents.len();
+    let previous: Vec<(&Job, Option<&Entry>)> = jobs
+        .iter()
+        .map(|job| {
+            let entry = manifest
+                .documents
+                .get(manifest::text_of(&job.input).as_ref());
+            (job, entry.filter(|_| !options.force))
+        })
+        .collect();
+    let known_documents = previous.iter().filter(|(_, e)| e.is_some()).count();
+    // What the system is asked about each document is most of a build
+    // with nothing to do, so it is asked on two threads: another one
+    // asks whether each document's outputs are there with the sizes
+    // written, while this one takes each document's stamp (the numbering
+    // pass and the keys below then find it known) and numbers them.
+    let outputs_intact = || -> Vec<bool> {
+        previous
+            .iter()
+            .map(|(_, entry)| entry.is_some_and(|e| e.key.is_some() && e.outputs_intact()))
+            .collect()
+    };
+    let (intact, numbering_failed) = std::thread::scope(|s| {
+        let outputs = match previous.len() {
+            0..64 => None,
+            _ => std::thread::Builder::new()
+                .spawn_scoped(s, outputs_intact)
+                .ok(),
+        };
+        for job in &jobs {
+            hasher.look_at(&job.input);
+        }
+        // Numbers for `number = "auto"`, assigned over every folder of the
+        // run before any document renders: the render reads them. Whether a
+        // document mentions `"auto"` is known from its stamp in the manifest
+        // while it is unchanged, so a build with nothing to do reads none.
+        let numbering_folders = match options.inputs.as_slice() {
+            [folder] if folder.is_dir() => crate::numbering::folders_of_jobs(&jobs),
+            inputs => crate::numbering::folders(inputs),
+        };
+        let numbering_failed =
+            crate::numbering::prepare_in(numbering_folders, &access, &|path: &Path| {
+                hasher.file_mentions_auto(path)
+            });
+        let intact = match outputs.map(|thread| thread.join()) {
+            Some(Ok(intact)) => intact,
+            _ => outputs_intact(),
+        };
+        (intact, numbering_failed)
+    });
+    // Which documents are up to date, decided before any thread pool
+    // starts: with nothing to build, none does. The keys are taken after
+    // the numbering pass, which may have changed a numbers file.
+    let up_to_date: Vec<bool> = previous
+        .iter()
+        .zip(intact)
+        .map(|((_, entry), intact)| intact && entry.is_some_and(|e| hasher.key(&e.deps) == e.key))
+        .collect();
+    drop(previous);
+    let to_build: Vec<Job> = jobs
+        .iter()
+        .zip(&up_to_date)
+        .filter(|(_, fresh)| !**fresh)
+        .map(|(job, _)| job.clone())
+        .collect();
+    // Left by a killed build: removed before this one writes beside them.
+    let mut folders: Vec<&Path> = to_build.iter().filter_map(|j| j.output.parent()).collect();
     folders.dedup();
     for folder in folders {
         remove_orphaned_temporaries(folder);
     }
-    let entries_before = manifest.documents.len();
-    let outcomes = in_parallel(options, threads, &jobs, |job| {
-        let previous = manifest.documents.get(&key_of(&job.input));
-        if !options.force
-            && let Some(entry) = previous
-            && !entry.key.is_empty()
-            && hasher.key(&entry.deps).as_deref() == Some(entry.key.as_str())
-            && entry.outputs_intact()
-        {
-            return Outcome::UpToDate;
-        }
+    let built = in_parallel(options, threads, &to_build, |job| {
         let outcome = build_one(job, options, &templates, &hasher, &access);
         release_freed_memory();
         outcome
+    });
+    let mut built = built.into_iter();
+    let outcomes = up_to_date.iter().map(|&fresh| {
+        if fresh {
+            Outcome::UpToDate
+        } else {
+            built.next().unwrap_or(Outcome::UpToDate)
+        }
     });
 
     let mut report = Report {
@@ -612,7 +670,6 @@ pub fn run(options: &BuildOptions) -> Report {
     // cost as much as the rest of a build with nothing to do.
     let mut changed = false;
     for (job, outcome) in jobs.iter().zip(outcomes) {
-        let name = key_of(&job.input);
         match outcome {
             Outcome::Built {
                 outputs,
@@ -627,21 +684,26 @@ pub fn run(options: &BuildOptions) -> Report {
                         .warnings
                         .push((job.input.clone(), Diagnostics(warnings)));
                 }
-                manifest.documents.insert(name, entry);
+                manifest.documents.insert(key_of(&job.input).into(), entry);
             }
             Outcome::UpToDate => report.up_to_date += 1,
             Outcome::Checked { .. } => {}
             Outcome::Failed(diags) => {
                 // Retried next time, whatever changed or not.
-                if let Some(entry) = manifest.documents.get_mut(&name) {
-                    changed |= !entry.key.is_empty();
-                    entry.key.clear();
+                if let Some(entry) = manifest
+                    .documents
+                    .get_mut(manifest::text_of(&job.input).as_ref())
+                {
+                    changed |= entry.key.take().is_some();
                 }
                 report.failed.push((job.input.clone(), diags));
             }
         }
     }
-    stale_outputs(options, &jobs, &mut manifest, &mut report);
+    // Every document of the manifest is one of this build's: none is gone.
+    if known_documents < entries_before {
+        stale_outputs(options, &jobs, &mut manifest, &mut report);
+    }
     changed |= manifest.documents.len() != entries_before;
     site::write_index(options, &mut report);
     // With nothing built and every stamp as it was, the stamps are the
@@ -679,6 +741,9 @@ pub fn run(options: &BuildOptions) -> Report {
                 .with_hint("проверьте права на папку с результатами")
                 .into(),
         ));
+    } else {
+        // The JSON manifest of an older gostdoc, replaced by this one.
+        let _ = std::fs::remove_file(options.output_dir.join(manifest::JSON_FILE_NAME));
     }
     report
 }
@@ -757,12 +822,12 @@ fn build_one(
     }
     let written: Vec<Output> = files
         .iter()
-        .map(|(path, bytes)| Output::new(path.to_path_buf(), bytes))
+        .map(|(path, bytes)| Output::new(path, bytes))
         .collect();
     // The key is taken from the files as they are now: if one changed while
     // the document rendered, the next build sees a different key and
     // renders again.
-    let key = hasher.key(&rendered.deps).unwrap_or_default();
+    let key = hasher.key(&rendered.deps);
     Outcome::Built {
         outputs,
         entry: Entry {
@@ -795,21 +860,22 @@ fn stale_outputs(
         .documents
         .keys()
         .filter(|name| {
-            let input = Path::new(name.as_str());
+            let input = Path::new(name.as_ref());
             !found.contains(input) && covered(input) && !input.exists()
         })
-        .cloned()
+        .map(|name| name.to_string())
         .collect();
     for name in gone {
-        let outputs: Vec<PathBuf> = manifest.documents[&name]
+        let name = name.as_str();
+        let outputs: Vec<PathBuf> = manifest.documents[name]
             .outputs
             .iter()
-            .map(|o| o.path.clone())
+            .map(|o| o.path().to_path_buf())
             .filter(|p| p.exists())
             .collect();
         if options.prune {
-            for output in &manifest.documents[&name].outputs {
-                let path = &output.path;
+            for output in &manifest.documents[name].outputs {
+                let path = &output.path().to_path_buf();
                 if !path.exists() {
                     continue;
                 }
@@ -833,10 +899,10 @@ fn stale_outputs(
                     )),
                 }
             }
-            manifest.documents.remove(&name);
+            manifest.documents.remove(name);
         } else if outputs.is_empty() {
             // Deleted by hand: nothing left to report.
-            manifest.documents.remove(&name);
+            manifest.documents.remove(name);
         } else {
             report.stale.extend(outputs);
         }
