@@ -70,8 +70,24 @@ type Result<T> = std::result::Result<T, MarkupError>;
 /// never touches the disk.
 pub type FileReader<'a> = &'a dyn Fn(&str) -> std::io::Result<Vec<u8>>;
 
+/// What the document parsed is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// To be laid out: everything the backends need.
+    Layout,
+    /// Only for its errors and warnings (`gostdoc check`): the words no
+    /// line may hyphenate are not marked, since marking splits runs and
+    /// neither adds nor removes a character, an error or a warning.
+    Check,
+}
+
 /// Parses markup text into a document; `files` reads images.
 pub fn parse(markup: &str, files: FileReader) -> Result<Document> {
+    parse_for(markup, files, Purpose::Layout)
+}
+
+/// [`parse`] for a [`Purpose`].
+pub fn parse_for(markup: &str, files: FileReader, purpose: Purpose) -> Result<Document> {
     let xml = roxmltree::Document::parse(markup).map_err(|e| {
         let pos = e.pos();
         MarkupError {
@@ -100,6 +116,7 @@ pub fn parse(markup: &str, files: FileReader) -> Result<Document> {
         files,
         warnings: RefCell::new(Vec::new()),
         text_width: std::cell::Cell::new(Orientation::Portrait.page_mm().0 - 40.0),
+        purpose,
     };
     p.expect_name(root, "document")?;
     let page_numbers = match root.attribute("page-numbers").unwrap_or("from-second") {
@@ -144,6 +161,7 @@ struct Parser<'a, 'input> {
     /// The text width of the section being read, mm: the widest a
     /// paragraph's `width` may be.
     text_width: std::cell::Cell<f32>,
+    purpose: Purpose,
 }
 
 impl Parser<'_, '_> {
@@ -441,7 +459,7 @@ impl Parser<'_, '_> {
             });
         }
         self.inline(node, RunStyle::default(), &mut runs)?;
-        Ok(protect_names(Paragraph {
+        let paragraph = Paragraph {
             align,
             first_line_mm: self.number(node, "indent", default_indent, INDENT_MM, "мм")?,
             left_mm: self.number(node, "left", 0.0, LEFT_MM, "мм")?,
@@ -478,7 +496,11 @@ impl Parser<'_, '_> {
             },
             role,
             runs: collapse(runs),
-        }))
+        };
+        Ok(match self.purpose {
+            Purpose::Layout => protect_names(paragraph),
+            Purpose::Check => paragraph,
+        })
     }
 
     /// The paragraph's place in the structure: `heading="1"` or `"2"`, or
