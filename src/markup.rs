@@ -1073,6 +1073,34 @@ fn is_collapsible(c: char) -> bool {
     matches!(c, ' ' | '\n' | '\t' | '\r')
 }
 
+/// [`is_collapsible`] of a byte: the collapsible characters are ASCII, so
+/// text is split at them byte by byte, without decoding a character.
+fn is_collapsible_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\t' | b'\r')
+}
+
+/// `text.split(…)` at the ASCII bytes `at` accepts: the same pieces as a
+/// split at those characters (an ASCII byte is always a whole character).
+fn ascii_split(text: &str, at: impl Fn(u8) -> bool) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut bytes = text.bytes().enumerate();
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        for (i, b) in bytes.by_ref() {
+            if at(b) {
+                let piece = text.get(start..i);
+                start = i + 1;
+                return piece;
+            }
+        }
+        done = true;
+        text.get(start..)
+    })
+}
+
 fn collapse_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
@@ -1152,7 +1180,7 @@ fn collapse(runs: Vec<Inline>) -> Vec<Inline> {
                 // Copied a word at a time: the words between whitespace
                 // are kept as they are.
                 let mut buf = String::with_capacity(text.len());
-                for (k, word) in text.split(is_collapsible).enumerate() {
+                for (k, word) in ascii_split(&text, is_collapsible_byte).enumerate() {
                     if k > 0 {
                         pending_space = true;
                     }
@@ -1209,6 +1237,15 @@ mod tests {
         assert_eq!(p.runs.len(), 3);
         assert_eq!(p.align, Align::Justify);
         assert_eq!(p.first_line_mm, 12.5);
+    }
+
+    #[test]
+    fn ascii_split_gives_the_pieces_of_a_split() {
+        for text in ["", " ", "а  б\n\tв ", "  слово", "без пробелов", "\r\n"] {
+            let ours: Vec<&str> = ascii_split(text, is_collapsible_byte).collect();
+            let std: Vec<&str> = text.split(is_collapsible).collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
     }
 
     #[test]
