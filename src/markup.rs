@@ -70,8 +70,24 @@ type Result<T> = std::result::Result<T, MarkupError>;
 /// never touches the disk.
 pub type FileReader<'a> = &'a dyn Fn(&str) -> std::io::Result<Vec<u8>>;
 
+/// What the document parsed is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// To be laid out: everything the backends need.
+    Layout,
+    /// Only for its errors and warnings (`gostdoc check`): the words no
+    /// line may hyphenate are not marked, since marking splits runs and
+    /// neither adds nor removes a character, an error or a warning.
+    Check,
+}
+
 /// Parses markup text into a document; `files` reads images.
 pub fn parse(markup: &str, files: FileReader) -> Result<Document> {
+    parse_for(markup, files, Purpose::Layout)
+}
+
+/// [`parse`] for a [`Purpose`].
+pub fn parse_for(markup: &str, files: FileReader, purpose: Purpose) -> Result<Document> {
     let xml = roxmltree::Document::parse(markup).map_err(|e| {
         let pos = e.pos();
         MarkupError {
@@ -100,6 +116,7 @@ pub fn parse(markup: &str, files: FileReader) -> Result<Document> {
         files,
         warnings: RefCell::new(Vec::new()),
         text_width: std::cell::Cell::new(Orientation::Portrait.page_mm().0 - 40.0),
+        purpose,
     };
     p.expect_name(root, "document")?;
     let page_numbers = match root.attribute("page-numbers").unwrap_or("from-second") {
@@ -144,6 +161,7 @@ struct Parser<'a, 'input> {
     /// The text width of the section being read, mm: the widest a
     /// paragraph's `width` may be.
     text_width: std::cell::Cell<f32>,
+    purpose: Purpose,
 }
 
 impl Parser<'_, '_> {
@@ -441,7 +459,7 @@ impl Parser<'_, '_> {
             });
         }
         self.inline(node, RunStyle::default(), &mut runs)?;
-        Ok(protect_names(Paragraph {
+        let paragraph = Paragraph {
             align,
             first_line_mm: self.number(node, "indent", default_indent, INDENT_MM, "мм")?,
             left_mm: self.number(node, "left", 0.0, LEFT_MM, "мм")?,
@@ -478,7 +496,11 @@ impl Parser<'_, '_> {
             },
             role,
             runs: collapse(runs),
-        }))
+        };
+        Ok(match self.purpose {
+            Purpose::Layout => protect_names(paragraph),
+            Purpose::Check => paragraph,
+        })
     }
 
     /// The paragraph's place in the structure: `heading="1"` or `"2"`, or
@@ -1051,6 +1073,34 @@ fn is_collapsible(c: char) -> bool {
     matches!(c, ' ' | '\n' | '\t' | '\r')
 }
 
+/// [`is_collapsible`] of a byte: the collapsible characters are ASCII, so
+/// text is split at them byte by byte, without decoding a character.
+fn is_collapsible_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\t' | b'\r')
+}
+
+/// `text.split(…)` at the ASCII bytes `at` accepts: the same pieces as a
+/// split at those characters (an ASCII byte is always a whole character).
+fn ascii_split(text: &str, at: impl Fn(u8) -> bool) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut bytes = text.bytes().enumerate();
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        for (i, b) in bytes.by_ref() {
+            if at(b) {
+                let piece = text.get(start..i);
+                start = i + 1;
+                return piece;
+            }
+        }
+        done = true;
+        text.get(start..)
+    })
+}
+
 fn collapse_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
@@ -1130,7 +1180,7 @@ fn collapse(runs: Vec<Inline>) -> Vec<Inline> {
                 // Copied a word at a time: the words between whitespace
                 // are kept as they are.
                 let mut buf = String::with_capacity(text.len());
-                for (k, word) in text.split(is_collapsible).enumerate() {
+                for (k, word) in ascii_split(&text, is_collapsible_byte).enumerate() {
                     if k > 0 {
                         pending_space = true;
                     }
@@ -1187,6 +1237,15 @@ mod tests {
         assert_eq!(p.runs.len(), 3);
         assert_eq!(p.align, Align::Justify);
         assert_eq!(p.first_line_mm, 12.5);
+    }
+
+    #[test]
+    fn ascii_split_gives_the_pieces_of_a_split() {
+        for text in ["", " ", "а  б\n\tв ", "  слово", "без пробелов", "\r\n"] {
+            let ours: Vec<&str> = ascii_split(text, is_collapsible_byte).collect();
+            let std: Vec<&str> = text.split(is_collapsible).collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
     }
 
     #[test]

@@ -65,6 +65,9 @@ pub(crate) struct PersonEntry {
     person: Person,
     names: NameOrder,
     typography: bool,
+    /// The forms already made, by case: a template declines the chair and
+    /// the speakers again at every mention.
+    declined: [std::sync::OnceLock<PersonForms>; Case::ALL.len()],
 }
 
 impl PersonEntry {
@@ -72,6 +75,13 @@ impl PersonEntry {
     /// the model to be a name) win over the rules, and so does its
     /// `position_cases`.
     pub(crate) fn forms(&self, case: Case) -> PersonForms {
+        match self.declined.get(case as usize) {
+            Some(slot) => slot.get_or_init(|| self.decline(case)).clone(),
+            None => self.decline(case),
+        }
+    }
+
+    fn decline(&self, case: Case) -> PersonForms {
         let p = &self.person;
         let tx = |s: &str| {
             if self.typography {
@@ -235,7 +245,7 @@ pub struct AgendaView {
 /// A speech. The template introduces the speaker: СЛУШАЛИ takes the
 /// accusative («Климову О.Н., муниципального координатора МОЦ»),
 /// ВЫСТУПИЛИ the nominative; `sep` then joins the first paragraph.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Clone)]
 pub struct SpeechView {
     /// `heard` or `spoke`.
     pub kind: &'static str,
@@ -666,11 +676,20 @@ fn person(p: &Person, o: &Ctx) -> PersonView {
         NameOrder::SurnameFirst => (n.surname_first(), "surname_first"),
     };
     let mut people = o.people.borrow_mut();
-    people.push(PersonEntry {
-        person: p.clone(),
-        names: o.names,
-        typography: o.typography,
-    });
+    // One handle for each person however often named: the filters then
+    // decline each person once in each case.
+    let id = match people.iter().position(|e| e.person == *p) {
+        Some(id) => id,
+        None => {
+            people.push(PersonEntry {
+                person: p.clone(),
+                names: o.names,
+                typography: o.typography,
+                declined: Default::default(),
+            });
+            people.len() - 1
+        }
+    };
     PersonView {
         name,
         initials_first: n.initials_first(),
@@ -683,7 +702,7 @@ fn person(p: &Person, o: &Ctx) -> PersonView {
         gender: p.gender,
         order,
         position: tx_opt(o, &p.position),
-        id: people.len() - 1,
+        id,
     }
 }
 
@@ -909,18 +928,29 @@ fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
     // nothing the secretary wrote is ever dropped.
     let by_question = o.course == Course::ByQuestion;
     let loose = |q: Option<usize>| !by_question || q.is_none();
-    let heard_all: Vec<&Speech> = p.heard.iter().filter(|s| loose(s.question)).collect();
-    let heard: Vec<SpeechView> = heard_all
+    // Each speech made once: the lists below repeat them.
+    let heard_views: Vec<SpeechView> = p
+        .heard
         .iter()
         .map(|s| speech(s, o, SpeechKind::Heard))
         .collect();
+    let spoke_views: Vec<SpeechView> = p
+        .spoke
+        .iter()
+        .map(|s| speech(s, o, SpeechKind::Spoke))
+        .collect();
+    let heard: Vec<SpeechView> = heard_views
+        .iter()
+        .filter(|s| loose(s.question))
+        .cloned()
+        .collect();
     let mut heard_groups: Vec<QuestionGroup> = Vec::new();
-    for s in heard_all {
+    for s in &heard {
         match heard_groups.iter_mut().find(|g| g.question == s.question) {
-            Some(g) => g.speeches.push(speech(s, o, SpeechKind::Heard)),
+            Some(g) => g.speeches.push(s.clone()),
             None => heard_groups.push(QuestionGroup {
                 question: s.question,
-                speeches: vec![speech(s, o, SpeechKind::Heard)],
+                speeches: vec![s.clone()],
             }),
         }
     }
@@ -957,17 +987,15 @@ fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
             PartView {
                 number: a.number,
                 title: tx(o, &a.title),
-                heard: p
-                    .heard
+                heard: heard_views
                     .iter()
                     .filter(|s| s.question == q)
-                    .map(|s| speech(s, o, SpeechKind::Heard))
+                    .cloned()
                     .collect(),
-                spoke: p
-                    .spoke
+                spoke: spoke_views
                     .iter()
                     .filter(|s| s.question == q)
-                    .map(|s| speech(s, o, SpeechKind::Spoke))
+                    .cloned()
                     .collect(),
                 decisions: ds,
                 votes: a.votes.map(|v| VotesView::of(v, o.votes)),
@@ -1017,11 +1045,9 @@ fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
             .collect(),
         heard_groups,
         heard,
-        spoke: p
-            .spoke
-            .iter()
+        spoke: spoke_views
+            .into_iter()
             .filter(|s| loose(s.question))
-            .map(|s| speech(s, o, SpeechKind::Spoke))
             .collect(),
         decisions,
         parts,

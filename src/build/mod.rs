@@ -21,7 +21,6 @@ use crate::input::{self, Access, FileKind};
 use crate::template::Templates;
 use crate::{docx, markup, model, pdf, view};
 use manifest::{Dep, Entry, Hasher, Manifest, Output};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 pub use plan::{Plan, plan, templates_dir};
@@ -265,7 +264,13 @@ fn read_document(
     templates: &Templates,
     access: &Access,
 ) -> Result<Read, Diagnostics> {
-    read_model(input, model::load_with(input, access)?, templates, access)
+    read_model(
+        input,
+        model::load_with(input, access)?,
+        templates,
+        access,
+        markup::Purpose::Layout,
+    )
 }
 
 /// [`read_document`] from a model already read.
@@ -274,6 +279,7 @@ fn read_model(
     model: model::Model,
     templates: &Templates,
     access: &Access,
+    purpose: markup::Purpose,
 ) -> Result<Read, Diagnostics> {
     let view = view::build(&model);
     let markup = render_template(&model, &view, templates)?;
@@ -301,7 +307,7 @@ fn read_model(
             std::io::Error::other(message)
         })
     };
-    let document = markup::parse(&markup, &read).map_err(|e| {
+    let document = markup::parse_for(&markup, &read, purpose).map_err(|e| {
         let hint = bad_picture.get().unwrap_or(
             "исправьте шаблон: он выдаёт разметку, которую gostdoc не понимает (см. docs/MARKUP.md)",
         );
@@ -532,24 +538,57 @@ fn in_parallel<T: Send>(
         bar.inc(1);
         result
     };
-    let run = || jobs.par_iter().map(step).collect();
-    let sequential = || jobs.iter().map(step).collect();
-    let results = if jobs.len() <= 1 || threads == Some(1) {
-        // One document is rendered on this thread: starting a pool costs
-        // more than a protocol, and a long document keeps the main heap.
-        sequential()
+    let workers = threads.unwrap_or_else(max_jobs).min(jobs.len());
+    // One document is rendered on this thread: starting a thread costs
+    // more than a protocol, and a long document keeps the main heap.
+    let results = if workers <= 1 {
+        jobs.iter().map(step).collect()
     } else {
-        match rayon::ThreadPoolBuilder::new()
-            .num_threads(threads.unwrap_or(0))
-            .build()
-        {
-            Ok(pool) => pool.install(run),
-            // No threads to be had: one at a time is still a build.
-            Err(_) => sequential(),
-        }
+        shared_out(jobs, workers, &step)
     };
     bar.finish_and_clear();
     results
+}
+
+/// `work` over every job on `workers` threads (this one among them), the
+/// results in the order of the jobs. Each thread takes the next job not
+/// taken yet and, when none is left, ends: a thread pool's workers would
+/// spin looking for work between jobs, a third more CPU than the work
+/// itself for a batch of small documents on two cores.
+fn shared_out<T: Send>(jobs: &[Job], workers: usize, work: &(impl Fn(&Job) -> T + Sync)) -> Vec<T> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let take = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else {
+                return done;
+            };
+            done.push((i, work(job)));
+        }
+    };
+    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(jobs.len()).collect();
+    std::thread::scope(|scope| {
+        // A thread that cannot be started leaves its share to the others:
+        // this thread alone still does every job.
+        let helpers: Vec<_> = (1..workers)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, take).ok())
+            .collect();
+        let mut parts = vec![take()];
+        for helper in helpers {
+            match helper.join() {
+                Ok(part) => parts.push(part),
+                // A document that panicked: as the pool would, pass the
+                // panic on.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        for (i, result) in parts.into_iter().flatten() {
+            slots[i] = Some(result);
+        }
+    });
+    // Every index was taken exactly once, so every slot is full.
+    slots.into_iter().flatten().collect()
 }
 
 /// Builds every document that changed since the last build (every one
@@ -932,7 +971,8 @@ pub fn check(options: &BuildOptions) -> Report {
             Err(_) => Err(()),
         };
         let outcome = match model
-            .and_then(|m| read_model(&job.input, m, &templates, &access))
+            // Parsed for its messages only: `check` lays nothing out.
+            .and_then(|m| read_model(&job.input, m, &templates, &access, markup::Purpose::Check))
             .and_then(|read| checked(&job.input, read, options))
         {
             Ok(checked) => Outcome::Checked {
@@ -1024,6 +1064,7 @@ pub fn check_text(
     access: &Access,
 ) -> Result<Checked, Diagnostics> {
     let model = model::load_text(input, text, access)?;
-    let read = read_model(input, model, templates, access)?;
+    // The preview of `gostdoc serve` lays the document out.
+    let read = read_model(input, model, templates, access, markup::Purpose::Layout)?;
     checked(input, read, options)
 }

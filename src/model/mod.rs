@@ -294,7 +294,7 @@ fn read_source(path: &Path, kind: FileKind, access: &Access) -> Result<String, D
 /// (Windows Notepad) and lone CR (old Mac editors) line ends into LF, so
 /// that lines in messages are the lines the user sees.
 fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostics> {
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let text = text::string_from_utf8(bytes).map_err(|e| {
         let mut d = Diagnostic::error(path, "файл не в кодировке UTF-8");
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = String::from_utf8_lossy(valid).into_owned();

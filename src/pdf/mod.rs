@@ -476,7 +476,16 @@ pub fn check_image(data: &[u8]) -> Result<(), String> {
 pub fn missing_characters(doc: &Document, opts: &PdfOptions) -> Vec<String> {
     let face = opts.fonts.face(0);
     let mut missing: Vec<char> = Vec::new();
+    // Latin, Cyrillic and the common marks are looked up once each: a
+    // document repeats a few dozen characters thousands of times.
+    let mut seen = [false; 0x800];
     for c in doc.plain_text().chars() {
+        if let Some(seen) = seen.get_mut(c as usize) {
+            if *seen {
+                continue;
+            }
+            *seen = true;
+        }
         if !c.is_control() && face.advance(c).is_none() && !missing.contains(&c) {
             missing.push(c);
         }

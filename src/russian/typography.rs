@@ -465,42 +465,53 @@ const SHORT_WORDS: [&str; 19] = [
 ];
 
 /// Joins each short word to the next one with a no-break space, in one
-/// pass («и в школе» → «и\u{a0}в\u{a0}школе»).
+/// pass («и в школе» → «и\u{a0}в\u{a0}школе»). Only the spaces after a
+/// short word change: the text between them is copied a piece at a time,
+/// and a text with no short word is copied whole.
 fn bind_short_words(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut words = text.split(' ').peekable();
-    while let Some(word) = words.next() {
-        out.push_str(word);
-        if words.peek().is_none() {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut word_start = 0;
+    for space in memchr::memchr_iter(b' ', text.as_bytes()) {
+        let word = &text[word_start..space];
+        word_start = space + 1;
+        if !word.is_empty() && ends_with_short_word(word) {
+            if out.is_empty() {
+                out.reserve(text.len() + 16);
+            }
+            out.push_str(&text[copied..space]);
+            out.push('\u{a0}');
+            copied = space + 1;
+        }
+    }
+    if copied == 0 {
+        return text.to_owned();
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Does `word` (a piece between spaces) end with a short word: the part
+/// after its last no-break space, opening bracket or quote, slash, or
+/// line break or tab (the markup collapses a line break to a space, so
+/// «строка\nВ школе» would leave «В» free at a line's end)? Read from the
+/// end, three characters at most: a long table has hundreds of thousands
+/// of words, and only a short tail matters.
+fn ends_with_short_word(word: &str) -> bool {
+    let mut start = word.len();
+    let mut letters = 0;
+    for (i, c) in word.char_indices().rev() {
+        if matches!(c, '\u{a0}' | '(' | '«' | '„' | '/' | '\n' | '\t') {
             break;
         }
-        // The word after the last no-break space, opening bracket or
-        // quote, slash, or line break or tab: the markup collapses a line
-        // break to a space, so «строка\nВ школе» would leave «В» free at
-        // a line's end.
-        // Read from the end, three characters at most: a long table has
-        // hundreds of thousands of words, and only a short tail matters.
-        let mut start = word.len();
-        let mut letters = 0;
-        for (i, c) in word.char_indices().rev() {
-            if matches!(c, '\u{a0}' | '(' | '«' | '„' | '/' | '\n' | '\t') {
-                break;
-            }
-            letters += 1;
-            if letters > 2 {
-                break;
-            }
-            start = i;
+        letters += 1;
+        if letters > 2 {
+            return false;
         }
-        let last = &word[start..];
-        let short = letters <= 2 && !last.is_empty() && is_short_word(last);
-        out.push(if short && !word.is_empty() {
-            '\u{a0}'
-        } else {
-            ' '
-        });
+        start = i;
     }
-    out
+    let last = &word[start..];
+    !last.is_empty() && is_short_word(last)
 }
 
 /// Is `word` (two characters at most) one of [`SHORT_WORDS`], in any
@@ -1049,6 +1060,76 @@ mod spans_tests {
                 spans_char_by_char(&text),
                 "{text:?}"
             );
+        }
+    }
+}
+
+/// The word-by-word `bind_short_words` this pass had before, kept to check
+/// the piecewise one against.
+#[cfg(test)]
+fn bind_short_words_by_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut words = text.split(' ').peekable();
+    while let Some(word) = words.next() {
+        out.push_str(word);
+        if words.peek().is_none() {
+            break;
+        }
+        let mut start = word.len();
+        let mut letters = 0;
+        for (i, c) in word.char_indices().rev() {
+            if matches!(c, '\u{a0}' | '(' | '«' | '„' | '/' | '\n' | '\t') {
+                break;
+            }
+            letters += 1;
+            if letters > 2 {
+                break;
+            }
+            start = i;
+        }
+        let last = &word[start..];
+        let short = letters <= 2 && !last.is_empty() && is_short_word(last);
+        out.push(if short && !word.is_empty() {
+            '\u{a0}'
+        } else {
+            ' '
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod piecewise {
+    use super::*;
+
+    #[test]
+    fn short_words_bound_as_word_by_word() {
+        let mut texts: Vec<String> = [
+            "",
+            " ",
+            "  ",
+            "и в школе",
+            "И В ШКОЛЕ",
+            " в начале и в конце в",
+            "два  пробела и  ещё",
+            "(в скобках) «и кавычках» „а тут“ /с чертой",
+            "строка\nВ школе\tи на\u{a0}к доске",
+            "слово без коротких",
+            "во-первых, по плану до 2021 от нас за ними из дома у окна",
+            "ab cd в",
+            "ёё ЁЁ ё Ё",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        for w in SHORT_WORDS {
+            texts.push(format!("{w} слово"));
+            texts.push(format!("x{w} слово"));
+            texts.push(format!("«{w} слово"));
+            texts.push(format!("{} слово {w}", w.to_uppercase()));
+        }
+        for t in &texts {
+            assert_eq!(bind_short_words(t), bind_short_words_by_words(t), "{t:?}");
         }
     }
 }
