@@ -204,7 +204,8 @@ fn assemble(
         normalize::normalize_part(bytes, plan).map_err(DocxError::Xml)
     };
     let lang = package::language(&doc.meta);
-    let mut parts: Vec<(String, Vec<u8>)> = Vec::with_capacity(20);
+    let guess = xml.document.len() + tables.iter().map(Vec::len).sum::<usize>();
+    let mut zip = package::Package::new(guess / 3 + 1024);
     let mut content_types = String::from_utf8_lossy(&xml.content_type).into_owned();
     package::insert_before_close(&mut content_types, "</Types>", package::THEME_CONTENT_TYPE);
     let mut package_rels = String::from_utf8_lossy(&xml.rels).into_owned();
@@ -212,13 +213,14 @@ fn assemble(
         package::remove_references(&mut content_types, unused);
         package::remove_references(&mut package_rels, unused);
     }
-    parts.push(("[Content_Types].xml".into(), content_types.into_bytes()));
-    parts.push(("_rels/.rels".into(), package_rels.into_bytes()));
-    parts.push(("docProps/app.xml".into(), xml.doc_props.app));
-    parts.push((
-        "docProps/core.xml".into(),
-        package::core_xml(&doc.meta, lang).into_bytes(),
-    ));
+    let zipped = |r: Result<(), String>| r.map_err(DocxError::Zip);
+    zipped(zip.part("[Content_Types].xml", content_types.as_bytes()))?;
+    zipped(zip.part("_rels/.rels", package_rels.as_bytes()))?;
+    zipped(zip.part("docProps/app.xml", &xml.doc_props.app))?;
+    zipped(zip.part(
+        "docProps/core.xml",
+        package::core_xml(&doc.meta, lang).as_bytes(),
+    ))?;
 
     // docx-rs names every picture *.png; JPEG data gets its own extension so
     // that the content type matches the bytes.
@@ -243,10 +245,7 @@ fn assemble(
         }
         media.push((format!("word/media/{id}.{ext}"), data));
     }
-    parts.push((
-        "word/_rels/document.xml.rels".into(),
-        document_rels.into_bytes(),
-    ));
+    zipped(zip.part("word/_rels/document.xml.rels", document_rels.as_bytes()))?;
     // Scanned for only when the builder put them in: the seeds have none.
     if marks.soft_hyphens {
         for table in tables.iter_mut() {
@@ -268,36 +267,43 @@ fn assemble(
     if marks.soft_hyphens {
         soft_hyphen_elements(&mut body);
     }
-    let mut document =
-        normalize::normalize_with_tables(&body, Some(plan), tables).map_err(DocxError::Xml)?;
-    // The fixed copy replaces it: a long document's body is megabytes.
+    // The fixed body goes to the compressor piece by piece: a long
+    // document's is megabytes. An anchored picture's run is inside one
+    // paragraph, so it is never cut between two pieces.
+    let mut failed = None;
+    zip.streamed_part("word/document.xml", |part| {
+        let mut out = |piece: &[u8]| {
+            if anchors.is_empty() {
+                part.write(piece)
+            } else {
+                part.write(&anchors.splice(piece.to_vec()))
+            }
+        };
+        normalize::normalize_with_tables(&body, Some(plan), tables, &mut out)
+            .inspect_err(|e| failed = Some(DocxError::Xml(e.clone())))
+    })
+    .map_err(|e| failed.take().unwrap_or(DocxError::Zip(e)))?;
     drop(body);
-    if !anchors.is_empty() {
-        document = anchors.splice(document);
-    }
-    parts.push(("word/document.xml".into(), document));
-    parts.push((
-        "word/styles.xml".into(),
-        package::styles_xml(&doc.style, lang).into_bytes(),
-    ));
-    parts.push((
-        "word/settings.xml".into(),
-        package::settings_xml(lang).into_bytes(),
-    ));
-    parts.push(("word/fontTable.xml".into(), xml.font_table));
-    parts.push((
-        "word/theme/theme1.xml".into(),
-        package::theme_xml(&doc.style).into_bytes(),
-    ));
+    zipped(zip.part(
+        "word/styles.xml",
+        package::styles_xml(&doc.style, lang).as_bytes(),
+    ))?;
+    zipped(zip.part("word/settings.xml", package::settings_xml(lang).as_bytes()))?;
+    zipped(zip.part("word/fontTable.xml", &xml.font_table))?;
+    zipped(zip.part(
+        "word/theme/theme1.xml",
+        package::theme_xml(&doc.style).as_bytes(),
+    ))?;
     for (i, header) in xml.headers.iter().enumerate() {
-        parts.push((format!("word/header{}.xml", i + 1), norm(header, None)?));
+        zipped(zip.part(&format!("word/header{}.xml", i + 1), &norm(header, None)?))?;
         if let Some(rels) = xml.header_rels.get(i) {
-            parts.push((format!("word/_rels/header{}.xml.rels", i + 1), rels.clone()));
+            zipped(zip.part(&format!("word/_rels/header{}.xml.rels", i + 1), rels))?;
         }
     }
-    parts.extend(media);
-    parts.extend(anchors.media.iter().cloned());
-    package::zip_parts(&parts).map_err(DocxError::Zip)
+    for (name, data) in media.iter().chain(anchors.media.iter()) {
+        zipped(zip.part(name, data))?;
+    }
+    zip.finish().map_err(DocxError::Zip)
 }
 
 /// A body element as docx-rs builds it, before it is added to the document.
