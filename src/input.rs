@@ -26,11 +26,12 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// The largest file accepted. A roadmap of 7000 rows is about 4 MB of
-    /// TOML; a coat of arms a few hundred KB.
+    /// The largest file accepted. A roadmap of 7000 rows (1000 pages) is
+    /// about 4 MB of TOML, one of 5000 pages 21.6 MB; a coat of arms a few
+    /// hundred KB.
     pub fn limit(self) -> u64 {
         match self {
-            FileKind::Document => 16 << 20,
+            FileKind::Document => 32 << 20,
             FileKind::Profile | FileKind::Template => 1 << 20,
             FileKind::Image => 20 << 20,
         }

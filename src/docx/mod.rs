@@ -205,7 +205,8 @@ fn assemble(
     };
     let lang = package::language(&doc.meta);
     let guess = xml.document.len() + tables.iter().map(Vec::len).sum::<usize>();
-    let mut zip = package::Package::new(guess / 3 + 1024);
+    // Tables compress 30-fold, prose about 4-fold.
+    let mut zip = package::Package::new((guess / 4).min(1 << 20) + 1024);
     let mut content_types = String::from_utf8_lossy(&xml.content_type).into_owned();
     package::insert_before_close(&mut content_types, "</Types>", package::THEME_CONTENT_TYPE);
     let mut package_rels = String::from_utf8_lossy(&xml.rels).into_owned();
