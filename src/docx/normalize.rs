@@ -335,6 +335,20 @@ pub(crate) fn normalize_part(xml: &[u8], plan: Option<&DocumentPlan>) -> Result<
 /// pieces of about this size.
 const PIECE_BYTES: usize = 64 << 10;
 
+/// A table put in place of its placeholder paragraph (see
+/// [`super::TABLE_MARK`]).
+pub(crate) enum Spliced<'a> {
+    /// Its XML, built whole.
+    Whole(Vec<u8>),
+    /// Built as it is copied, so that a long table is never held whole:
+    /// its start (up to the first row), then one row at a time, then its
+    /// end tag, copied as it is (alone it is no well-formed XML to read).
+    Pieces {
+        pieces: Box<dyn Iterator<Item = Result<Vec<u8>, String>> + 'a>,
+        tail: Vec<u8>,
+    },
+}
+
 /// Normalises `word/document.xml`, putting each table's XML (see
 /// [`super::TABLE_MARK`]) in place of its placeholder paragraph, and hands
 /// the result to `out` piece by piece, each ending where a paragraph
@@ -343,7 +357,7 @@ const PIECE_BYTES: usize = 64 << 10;
 pub(crate) fn normalize_with_tables(
     xml: &[u8],
     plan: Option<&DocumentPlan>,
-    tables: &mut [Vec<u8>],
+    tables: &mut [Spliced<'_>],
     out: &mut dyn FnMut(&[u8]) -> Result<(), String>,
 ) -> Result<(), String> {
     let mut writer = Writer::new(Vec::with_capacity(PIECE_BYTES + PIECE_BYTES / 4));
@@ -377,7 +391,7 @@ fn pump(
     xml: &[u8],
     writer: &mut Writer<Vec<u8>>,
     state: &mut State<'_>,
-    tables: &mut [Vec<u8>],
+    tables: &mut [Spliced<'_>],
     hand_over: &mut dyn FnMut(&mut Vec<u8>) -> Result<(), String>,
 ) -> Result<(), String> {
     let mut reader = Reader::from_reader(xml);
@@ -425,11 +439,19 @@ fn pump(
                 Some(index) => {
                     let table = tables
                         .get_mut(index)
-                        .map(std::mem::take)
+                        .map(|t| std::mem::replace(t, Spliced::Whole(Vec::new())))
                         .ok_or("placeholder of a missing table")?;
                     writer.get_mut().truncate(paragraph_at);
                     skip_to_paragraph_end(&mut reader)?;
-                    pump(&table, writer, state, tables, hand_over)?;
+                    match table {
+                        Spliced::Whole(xml) => pump(&xml, writer, state, tables, hand_over)?,
+                        Spliced::Pieces { pieces, tail } => {
+                            for piece in pieces {
+                                pump(&piece?, writer, state, tables, hand_over)?;
+                            }
+                            writer.get_mut().extend_from_slice(&tail);
+                        }
+                    }
                 }
                 None => writer
                     .write_event(Event::Text(text))
