@@ -207,6 +207,9 @@ fn read_checked(
     if meta.len() > limit {
         return Err(too_large());
     }
+    if kind == FileKind::Document && meta.len() >= crate::format::LONG_DOCUMENT_BYTES {
+        crate::format::return_large_buffers();
+    }
     let file = open_without_blocking(&canonical).map_err(|e| io_error(kind, path, &e))?;
     // The size may change between the check and the read (a growing file,
     // a file swapped for a device): never read more than the limit.
