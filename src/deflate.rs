@@ -37,13 +37,27 @@ pub fn zlib(data: &[u8], level: u32) -> Vec<u8> {
     out
 }
 
+/// Lends this thread's compressor, reset and set to `level` for raw
+/// deflate, to a caller that feeds it in pieces (the DOCX's long body).
+pub fn with_raw<R>(level: u32, f: impl FnOnce(&mut Compress) -> R) -> R {
+    COMPRESSOR.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut held) => {
+            let (compressor, current) = &mut *held;
+            compressor.reset();
+            if *current != level && compressor.set_level(Compression::new(level)).is_ok() {
+                *current = level;
+            }
+            f(compressor)
+        }
+        // Lent already (a stream compressed while another is fed): a
+        // compressor of its own, rather than a panic.
+        Err(_) => f(&mut Compress::new(Compression::new(level), false)),
+    })
+}
+
 /// Appends the raw deflate data of `data` to `out`.
 fn append_raw(data: &[u8], level: u32, out: &mut Vec<u8>) {
-    COMPRESSOR.with_borrow_mut(|(compressor, current)| {
-        compressor.reset();
-        if *current != level && compressor.set_level(Compression::new(level)).is_ok() {
-            *current = level;
-        }
+    with_raw(level, |compressor| {
         loop {
             let read = compressor.total_in() as usize;
             // Compressing into a Vec with spare room cannot fail; were it
@@ -120,6 +134,10 @@ mod tests {
     #[test]
     fn raw_streams_equal_a_fresh_compressors_and_levels_can_alternate() {
         let mut out = Vec::new();
+        // Nested in a lent compressor, as the DOCX's long body could be.
+        let mut nested = Vec::new();
+        with_raw(1, |_| raw_into(b"nested", 6, &mut nested));
+        assert_eq!(nested, fresh(b"nested", 6, false));
         for level in [6, 1, 2, 1, 6] {
             for data in samples() {
                 raw_into(&data, level, &mut out);

@@ -26,11 +26,12 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// The largest file accepted. A roadmap of 7000 rows is about 4 MB of
-    /// TOML; a coat of arms a few hundred KB.
+    /// The largest file accepted. A roadmap of 7000 rows (1000 pages) is
+    /// about 4 MB of TOML, one of 5000 pages 21.6 MB; a coat of arms a few
+    /// hundred KB.
     pub fn limit(self) -> u64 {
         match self {
-            FileKind::Document => 16 << 20,
+            FileKind::Document => 32 << 20,
             FileKind::Profile | FileKind::Template => 1 << 20,
             FileKind::Image => 20 << 20,
         }
@@ -205,6 +206,9 @@ fn read_checked(
     };
     if meta.len() > limit {
         return Err(too_large());
+    }
+    if kind == FileKind::Document && meta.len() >= crate::format::LONG_DOCUMENT_BYTES {
+        crate::format::return_large_buffers();
     }
     let file = open_without_blocking(&canonical).map_err(|e| io_error(kind, path, &e))?;
     // The size may change between the check and the read (a growing file,

@@ -149,9 +149,10 @@ pub fn parse_for(markup: &str, files: FileReader, purpose: Purpose) -> Result<Do
     })
 }
 
-/// The most elements a document's markup may have: 2.5 times the
-/// largest real document, and well under a gigabyte to lay out.
-pub const MAX_ELEMENTS: usize = 200_000;
+/// The most elements a document's markup may have: a 5000-page roadmap
+/// has about 400,000, and this many tiny ones take about 2.5 GB to lay
+/// out.
+pub const MAX_ELEMENTS: usize = 500_000;
 
 struct Parser<'a, 'input> {
     xml: &'a roxmltree::Document<'input>,

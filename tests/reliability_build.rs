@@ -326,12 +326,12 @@ fn a_named_pipe_and_a_device_are_refused_without_waiting() {
 fn an_oversized_document_is_refused_with_its_size() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = std::fs::read(seed_input("003")).unwrap();
-    text.extend(std::iter::repeat_n(b'#', 17 << 20));
+    text.extend(std::iter::repeat_n(b'#', 33 << 20));
     write_temp(dir.path(), "data/big.toml", &text);
     let out = gostdoc(dir.path(), &["check", "data"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("файл документа «data/big.toml» слишком велик: больше 16 МБ"),
+        stderr(&out).contains("файл документа «data/big.toml» слишком велик: больше 32 МБ"),
         "{}",
         stderr(&out)
     );
@@ -682,7 +682,7 @@ fn a_template_printing_a_million_paragraphs_is_stopped_before_the_layout() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("в разметке 1000002 элементов, а больше 200000 не бывает"),
+        err.contains("в разметке 1000002 элементов, а больше 500000 не бывает"),
         "{err}"
     );
 }

@@ -422,7 +422,7 @@ fn a_template_printing_without_end_stops_at_16_mb_naming_the_template() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains(
-            "ошибка в шаблоне templates/protocol.xml: вывод превысил 16 МБ и остановлен: шаблон, \
+            "ошибка в шаблоне templates/protocol.xml: вывод превысил 32 МБ и остановлен: шаблон, \
              вероятно, повторяет текст в цикле без конца; проверьте циклы {% for %} и range(end=…)"
         ),
         "{err}"

@@ -116,17 +116,10 @@ fn mm_to_emu(mm: f32) -> u32 {
 /// same bytes.
 pub fn render(doc: &Document) -> Result<Vec<u8>, DocxError> {
     let (last, others) = doc.sections.split_last().ok_or(DocxError::NoSections)?;
-    let mut builder = Builder {
-        style: &doc.style,
-        plan: DocumentPlan::default(),
-        images: 0,
-        tables: Vec::new(),
-        marks: Marks::default(),
-        anchors: requisites::Anchors::default(),
-        // Laid out only when there is a QR code: LibreOffice must find it
-        // at the corner our PDF chose.
-        qr_at: crate::pdf::requisites::qr_position(doc).map(|(_, at)| at),
-    };
+    // The QR code is laid out only when there is one: LibreOffice must
+    // find it at the corner our PDF chose.
+    let qr_at = crate::pdf::requisites::qr_position(doc).map(|(_, at)| at);
+    let mut builder = Builder::new(&doc.style, qr_at);
 
     let mut docx = dx::Docx::new();
     for section in others {
@@ -170,7 +163,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocxError> {
         doc,
         xml,
         &builder.plan,
-        &mut builder.tables,
+        builder.tables,
         marks,
         &builder.anchors,
     )
@@ -192,11 +185,11 @@ fn section_headers(numbered: bool, index: usize) -> SectionHeaders {
 
 /// Normalises the XML parts, replaces the ones gostdoc writes itself, and
 /// zips everything in a fixed order.
-fn assemble(
-    doc: &Document,
+fn assemble<'d>(
+    doc: &'d Document,
     xml: dx::XMLDocx,
     plan: &DocumentPlan,
-    tables: &mut [Vec<u8>],
+    tables: Vec<Built<'d>>,
     marks: Marks,
     anchors: &requisites::Anchors,
 ) -> Result<Vec<u8>, DocxError> {
@@ -204,7 +197,13 @@ fn assemble(
         normalize::normalize_part(bytes, plan).map_err(DocxError::Xml)
     };
     let lang = package::language(&doc.meta);
-    let mut parts: Vec<(String, Vec<u8>)> = Vec::with_capacity(20);
+    let whole = tables.iter().map(|t| match t {
+        Built::Whole(xml) => xml.len(),
+        Built::Later(_) => 0,
+    });
+    let guess = xml.document.len() + whole.sum::<usize>();
+    // Tables compress 30-fold, prose about 4-fold.
+    let mut zip = package::Package::new((guess / 4).min(1 << 20) + 1024);
     let mut content_types = String::from_utf8_lossy(&xml.content_type).into_owned();
     package::insert_before_close(&mut content_types, "</Types>", package::THEME_CONTENT_TYPE);
     let mut package_rels = String::from_utf8_lossy(&xml.rels).into_owned();
@@ -212,13 +211,14 @@ fn assemble(
         package::remove_references(&mut content_types, unused);
         package::remove_references(&mut package_rels, unused);
     }
-    parts.push(("[Content_Types].xml".into(), content_types.into_bytes()));
-    parts.push(("_rels/.rels".into(), package_rels.into_bytes()));
-    parts.push(("docProps/app.xml".into(), xml.doc_props.app));
-    parts.push((
-        "docProps/core.xml".into(),
-        package::core_xml(&doc.meta, lang).into_bytes(),
-    ));
+    let zipped = |r: Result<(), String>| r.map_err(DocxError::Zip);
+    zipped(zip.part("[Content_Types].xml", content_types.as_bytes()))?;
+    zipped(zip.part("_rels/.rels", package_rels.as_bytes()))?;
+    zipped(zip.part("docProps/app.xml", &xml.doc_props.app))?;
+    zipped(zip.part(
+        "docProps/core.xml",
+        package::core_xml(&doc.meta, lang).as_bytes(),
+    ))?;
 
     // docx-rs names every picture *.png; JPEG data gets its own extension so
     // that the content type matches the bytes.
@@ -243,16 +243,20 @@ fn assemble(
         }
         media.push((format!("word/media/{id}.{ext}"), data));
     }
-    parts.push((
-        "word/_rels/document.xml.rels".into(),
-        document_rels.into_bytes(),
-    ));
+    zipped(zip.part("word/_rels/document.xml.rels", document_rels.as_bytes()))?;
     // Scanned for only when the builder put them in: the seeds have none.
-    if marks.soft_hyphens {
-        for table in tables.iter_mut() {
-            soft_hyphen_elements(table);
-        }
-    }
+    let mut tables: Vec<normalize::Spliced<'d>> = tables
+        .into_iter()
+        .map(|table| match table {
+            Built::Whole(mut xml) => {
+                if marks.soft_hyphens {
+                    soft_hyphen_elements(&mut xml);
+                }
+                normalize::Spliced::Whole(xml)
+            }
+            Built::Later(later) => later.pieces(&doc.style),
+        })
+        .collect();
     // docx-rs wraps every anchored picture square; ours (the coat of
     // arms) has text above and below it only.
     let mut body = if marks.anchors {
@@ -268,36 +272,43 @@ fn assemble(
     if marks.soft_hyphens {
         soft_hyphen_elements(&mut body);
     }
-    let mut document =
-        normalize::normalize_with_tables(&body, Some(plan), tables).map_err(DocxError::Xml)?;
-    // The fixed copy replaces it: a long document's body is megabytes.
+    // The fixed body goes to the compressor piece by piece: a long
+    // document's is megabytes. An anchored picture's run is inside one
+    // paragraph, so it is never cut between two pieces.
+    let mut failed = None;
+    zip.streamed_part("word/document.xml", |part| {
+        let mut out = |piece: &[u8]| {
+            if anchors.is_empty() {
+                part.write(piece)
+            } else {
+                part.write(&anchors.splice(piece.to_vec()))
+            }
+        };
+        normalize::normalize_with_tables(&body, Some(plan), &mut tables, &mut out)
+            .inspect_err(|e| failed = Some(DocxError::Xml(e.clone())))
+    })
+    .map_err(|e| failed.take().unwrap_or(DocxError::Zip(e)))?;
     drop(body);
-    if !anchors.is_empty() {
-        document = anchors.splice(document);
-    }
-    parts.push(("word/document.xml".into(), document));
-    parts.push((
-        "word/styles.xml".into(),
-        package::styles_xml(&doc.style, lang).into_bytes(),
-    ));
-    parts.push((
-        "word/settings.xml".into(),
-        package::settings_xml(lang).into_bytes(),
-    ));
-    parts.push(("word/fontTable.xml".into(), xml.font_table));
-    parts.push((
-        "word/theme/theme1.xml".into(),
-        package::theme_xml(&doc.style).into_bytes(),
-    ));
+    zipped(zip.part(
+        "word/styles.xml",
+        package::styles_xml(&doc.style, lang).as_bytes(),
+    ))?;
+    zipped(zip.part("word/settings.xml", package::settings_xml(lang).as_bytes()))?;
+    zipped(zip.part("word/fontTable.xml", &xml.font_table))?;
+    zipped(zip.part(
+        "word/theme/theme1.xml",
+        package::theme_xml(&doc.style).as_bytes(),
+    ))?;
     for (i, header) in xml.headers.iter().enumerate() {
-        parts.push((format!("word/header{}.xml", i + 1), norm(header, None)?));
+        zipped(zip.part(&format!("word/header{}.xml", i + 1), &norm(header, None)?))?;
         if let Some(rels) = xml.header_rels.get(i) {
-            parts.push((format!("word/_rels/header{}.xml.rels", i + 1), rels.clone()));
+            zipped(zip.part(&format!("word/_rels/header{}.xml.rels", i + 1), rels))?;
         }
     }
-    parts.extend(media);
-    parts.extend(anchors.media.iter().cloned());
-    package::zip_parts(&parts).map_err(DocxError::Zip)
+    for (name, data) in media.iter().chain(anchors.media.iter()) {
+        zipped(zip.part(name, data))?;
+    }
+    zip.finish().map_err(DocxError::Zip)
 }
 
 /// A body element as docx-rs builds it, before it is added to the document.
@@ -433,14 +444,36 @@ struct Builder<'d> {
     style: &'d TextStyle,
     plan: DocumentPlan,
     images: usize,
-    /// The XML of each table, spliced in place of its placeholder.
-    tables: Vec<Vec<u8>>,
+    /// Each table, spliced in place of its placeholder.
+    tables: Vec<Built<'d>>,
     /// What [`assemble`] must rewrite in the XML docx-rs writes.
     marks: Marks,
     /// The QR code and the electronic-signature marks, spliced in last.
     anchors: requisites::Anchors,
     /// Where the QR code goes on its page (mm from the top left corner).
     qr_at: Option<(f32, f32)>,
+}
+
+/// A table as the builder leaves it.
+enum Built<'d> {
+    /// Its XML.
+    Whole(Vec<u8>),
+    /// To be built as it is copied.
+    Later(Later<'d>),
+}
+
+impl<'d> Builder<'d> {
+    fn new(style: &'d TextStyle, qr_at: Option<(f32, f32)>) -> Builder<'d> {
+        Builder {
+            style,
+            plan: DocumentPlan::default(),
+            images: 0,
+            tables: Vec::new(),
+            marks: Marks::default(),
+            anchors: requisites::Anchors::default(),
+            qr_at,
+        }
+    }
 }
 
 /// What the builder put in that docx-rs cannot write as it should.
@@ -452,8 +485,8 @@ struct Marks {
     anchors: bool,
 }
 
-impl Builder<'_> {
-    fn section_children(&mut self, section: &Section) -> Result<Vec<Child>, DocxError> {
+impl<'d> Builder<'d> {
+    fn section_children(&mut self, section: &'d Section) -> Result<Vec<Child>, DocxError> {
         let ctx = Ctx {
             size_pt: self.style.body_pt,
             width: text_width(section),
@@ -465,7 +498,7 @@ impl Builder<'_> {
     /// Lays out blocks. A page break becomes `pageBreakBefore` on the next
     /// paragraph, so that no empty line is left at the top of the new page;
     /// before a table or at the end it becomes a paragraph with a page break.
-    fn blocks(&mut self, blocks: &[Block], ctx: Ctx) -> Result<Vec<Child>, DocxError> {
+    fn blocks(&mut self, blocks: &'d [Block], ctx: Ctx) -> Result<Vec<Child>, DocxError> {
         let mut out = Vec::with_capacity(blocks.len());
         let mut break_pending = false;
         let mut anchor_pending: Option<dx::Run> = None;
@@ -493,8 +526,12 @@ impl Builder<'_> {
                     }
                 }
                 Block::Table(t) => {
-                    let xml = self.table(t)?;
-                    self.tables.push(xml);
+                    let table = if text_only(t) {
+                        Built::Later(self.table_later(t)?)
+                    } else {
+                        Built::Whole(self.table(t)?)
+                    };
+                    self.tables.push(table);
                     out.push(Child::Table(self.tables.len() - 1));
                 }
                 Block::Signature(s) => out.extend(
@@ -593,8 +630,41 @@ impl Builder<'_> {
     }
 
     /// The table's XML. Each row is written as soon as it is built, so only
-    /// one row of docx-rs elements is alive at a time.
-    fn table(&mut self, table: &Table) -> Result<Vec<u8>, DocxError> {
+    /// the XML is held, never the docx-rs elements of the whole table.
+    fn table(&mut self, table: &'d Table) -> Result<Vec<u8>, DocxError> {
+        let mut shell = self.shell(table)?;
+        let mut xml = std::mem::take(&mut shell.head);
+        for (r, (row, slots)) in table.rows.iter().zip(table.slots()).enumerate() {
+            // Recorded before the cells so that the order matches the `w:tr`
+            // start tags, nested tables included.
+            self.plan.header_rows.push(row.header);
+            check_spans(row, r, shell.grid.len())?;
+            xml.extend_from_slice(&self.row(table, &shell, r, &slots)?);
+        }
+        xml.extend_from_slice(&shell.tail);
+        // Held until the normaliser copies it: a long table's spare room
+        // would be megabytes.
+        xml.shrink_to_fit();
+        Ok(xml)
+    }
+
+    /// A table whose cells hold text only, to be built row by row as the
+    /// normaliser copies it ([`normalize::Spliced::Pieces`]): a 1000-page
+    /// roadmap's table is 14.6 MB of XML, never held whole this way. Its
+    /// rows are checked and its header rows recorded now, as [`Self::table`]
+    /// does; building its cells changes nothing but [`Marks::soft_hyphens`],
+    /// which the rows' builder looks after.
+    fn table_later(&mut self, table: &'d Table) -> Result<Later<'d>, DocxError> {
+        let shell = self.shell(table)?;
+        for (r, row) in table.rows.iter().enumerate() {
+            self.plan.header_rows.push(row.header);
+            check_spans(row, r, shell.grid.len())?;
+        }
+        Ok(Later { table, shell })
+    }
+
+    /// The table's XML around its rows, and what every row needs.
+    fn shell(&self, table: &Table) -> Result<Shell, DocxError> {
         if table.columns_mm.is_empty() {
             return Err(DocxError::BadTable("не заданы ширины столбцов".into()));
         }
@@ -605,11 +675,6 @@ impl Builder<'_> {
             .collect();
         let total: usize = grid.iter().sum();
         let padding = mm_to_twips(CELL_PADDING_MM);
-        let inner = Ctx {
-            size_pt: self.style.table_pt,
-            width: 0,
-            cell_mm: None,
-        };
         // Header rows that end a merged header cell keep the height the
         // PDF gives them on every page they repeat on.
         let merged_header = table
@@ -645,86 +710,93 @@ impl Builder<'_> {
                     .margin_left(padding as usize, dx::WidthType::Dxa)
                     .margin_right(padding as usize, dx::WidthType::Dxa),
             );
-        // The rows go before the table's closing tag, appended to the
-        // shell's XML as each is built: no second copy of the table.
-        let mut xml = dx::BuildXML::build(&shell);
-        let close = find_last(&xml, b"</w:tbl>")
+        // The rows go before the table's closing tag.
+        let mut head = dx::BuildXML::build(&shell);
+        let close = find_last(&head, b"</w:tbl>")
             .ok_or_else(|| DocxError::Xml("docx-rs не закрыл таблицу".into()))?;
-        let tail = xml.split_off(close);
-        for (r, (row, slots)) in table.rows.iter().zip(table.slots()).enumerate() {
-            // Recorded before the cells so that the order matches the `w:tr`
-            // start tags, nested tables included.
-            self.plan.header_rows.push(row.header);
-            if row.cells.iter().map(|c| c.colspan.max(1)).sum::<usize>() > grid.len() {
-                return Err(DocxError::BadTable(format!(
-                    "в строке {} ячейки занимают больше {} столбцов",
-                    r + 1,
-                    grid.len()
-                )));
+        let tail = head.split_off(close);
+        Ok(Shell {
+            head,
+            tail,
+            grid,
+            padding,
+            header_heights,
+        })
+    }
+
+    /// The XML of row `r` of `table`, its cells in `slots`.
+    fn row(
+        &mut self,
+        table: &'d Table,
+        shell: &Shell,
+        r: usize,
+        slots: &[Slot],
+    ) -> Result<Vec<u8>, DocxError> {
+        let row = &table.rows[r];
+        let grid = &shell.grid;
+        let padding = shell.padding;
+        let inner = Ctx {
+            size_pt: self.style.table_pt,
+            width: 0,
+            cell_mm: None,
+        };
+        // The empty paragraphs the DOCX adds keep with the next row too.
+        let keep = row.keeps_with_next();
+        let mut cells = Vec::with_capacity(slots.len());
+        for slot in slots {
+            let span = slot.colspan;
+            let width: usize = grid[slot.column..slot.column + span].iter().sum();
+            let mut tc = dx::TableCell::new().width(width, dx::WidthType::Dxa);
+            if span > 1 {
+                tc = tc.grid_span(span);
             }
-            // The empty paragraphs the DOCX adds keep with the next row too.
-            let keep = row.keeps_with_next();
-            let mut cells = Vec::with_capacity(slots.len());
-            for slot in slots {
-                let span = slot.colspan;
-                let width: usize = grid[slot.column..slot.column + span].iter().sum();
-                let mut tc = dx::TableCell::new().width(width, dx::WidthType::Dxa);
-                if span > 1 {
-                    tc = tc.grid_span(span);
-                }
-                if slot.continued {
-                    // A row below a merged cell holds its continuation:
-                    // an empty cell Word and LibreOffice join to it.
-                    tc = tc
-                        .vertical_merge(dx::VMergeType::Continue)
-                        .add_paragraph(empty_paragraph(self.style.table_pt).keep_next(keep));
-                    cells.push(tc);
-                    continue;
-                }
-                let cell = &row.cells[slot.cell];
-                if !slot.last {
-                    tc = tc.vertical_merge(dx::VMergeType::Restart);
-                }
-                let to = (slot.column + span).min(table.columns_mm.len());
-                let cell_ctx = Ctx {
-                    width: width as i32 - 2 * padding,
-                    cell_mm: Some(
-                        table.columns_mm[slot.column.min(to)..to]
-                            .iter()
-                            .map(|w| w.max(0.0))
-                            .sum(),
-                    ),
-                    ..inner
-                };
-                let children = self.blocks(&cell.blocks, cell_ctx)?;
-                // A cell must end with a paragraph (Word refuses it otherwise).
-                let ends_with_para = matches!(children.last(), Some(Child::Para(_)));
-                for child in children {
-                    tc = match child {
-                        Child::Para(p) => tc.add_paragraph(*p),
-                        Child::Table(index) => tc.add_paragraph(table_placeholder(index)),
-                    };
-                }
-                if !ends_with_para {
-                    tc = tc.add_paragraph(empty_paragraph(self.style.table_pt).keep_next(keep));
-                }
+            if slot.continued {
+                // A row below a merged cell holds its continuation:
+                // an empty cell Word and LibreOffice join to it.
+                tc = tc
+                    .vertical_merge(dx::VMergeType::Continue)
+                    .add_paragraph(empty_paragraph(self.style.table_pt).keep_next(keep));
                 cells.push(tc);
+                continue;
             }
-            // A table nested in a cell stays a placeholder here; the
-            // normaliser puts it in when it copies this table.
-            let mut tr = dx::TableRow::new(cells).cant_split();
-            if let Some(&(_, mm)) = header_heights.iter().find(|(k, _)| *k == r) {
-                tr = tr
-                    .row_height(mm_to_twips(mm) as f32)
-                    .height_rule(dx::HeightRule::AtLeast);
+            let cell = &row.cells[slot.cell];
+            if !slot.last {
+                tc = tc.vertical_merge(dx::VMergeType::Restart);
             }
-            xml.extend_from_slice(&dx::BuildXML::build(&tr));
+            let to = (slot.column + span).min(table.columns_mm.len());
+            let cell_ctx = Ctx {
+                width: width as i32 - 2 * padding,
+                cell_mm: Some(
+                    table.columns_mm[slot.column.min(to)..to]
+                        .iter()
+                        .map(|w| w.max(0.0))
+                        .sum(),
+                ),
+                ..inner
+            };
+            let children = self.blocks(&cell.blocks, cell_ctx)?;
+            // A cell must end with a paragraph (Word refuses it otherwise).
+            let ends_with_para = matches!(children.last(), Some(Child::Para(_)));
+            for child in children {
+                tc = match child {
+                    Child::Para(p) => tc.add_paragraph(*p),
+                    Child::Table(index) => tc.add_paragraph(table_placeholder(index)),
+                };
+            }
+            if !ends_with_para {
+                tc = tc.add_paragraph(empty_paragraph(self.style.table_pt).keep_next(keep));
+            }
+            cells.push(tc);
         }
-        xml.extend_from_slice(&tail);
-        // Held until the normaliser copies it: a long table's spare room
-        // would be megabytes.
-        xml.shrink_to_fit();
-        Ok(xml)
+        // A table nested in a cell stays a placeholder here; the
+        // normaliser puts it in when it copies this table.
+        let mut tr = dx::TableRow::new(cells).cant_split();
+        if let Some(&(_, mm)) = shell.header_heights.iter().find(|(k, _)| *k == r) {
+            tr = tr
+                .row_height(mm_to_twips(mm) as f32)
+                .height_rule(dx::HeightRule::AtLeast);
+        }
+        Ok(dx::BuildXML::build(&tr))
     }
 
     fn image(&mut self, img: &Image, size_pt: f32) -> Result<dx::Paragraph, DocxError> {
@@ -765,6 +837,83 @@ impl Builder<'_> {
             .dist_b(mm_to_emu(gap_mm) as i32);
         Ok(dx::Run::new().add_image(pic))
     }
+}
+
+/// A row whose cells take more columns than the table has is refused.
+fn check_spans(row: &Row, r: usize, columns: usize) -> Result<(), DocxError> {
+    if row.cells.iter().map(|c| c.colspan.max(1)).sum::<usize>() > columns {
+        return Err(DocxError::BadTable(format!(
+            "в строке {} ячейки занимают больше {} столбцов",
+            r + 1,
+            columns
+        )));
+    }
+    Ok(())
+}
+
+/// A table's XML around its rows, and what its rows need.
+struct Shell {
+    /// Up to the first row.
+    head: Vec<u8>,
+    /// After the last row: the end tag.
+    tail: Vec<u8>,
+    /// Column widths, twips.
+    grid: Vec<usize>,
+    /// Cell padding, twips.
+    padding: i32,
+    /// Header rows that end a merged header cell, with their height, mm.
+    header_heights: Vec<(usize, f32)>,
+}
+
+/// A table built when the normaliser copies it ([`Builder::table_later`]).
+struct Later<'d> {
+    table: &'d Table,
+    shell: Shell,
+}
+
+impl<'d> Later<'d> {
+    /// The table's pieces for the normaliser: its start, then each row
+    /// built as it is asked for, by a builder of its own.
+    fn pieces(self, style: &'d TextStyle) -> normalize::Spliced<'d> {
+        let Later { table, mut shell } = self;
+        let head = std::mem::take(&mut shell.head);
+        let tail = std::mem::take(&mut shell.tail);
+        let mut builder = Builder::new(style, None);
+        let rows = table
+            .slots()
+            .into_iter()
+            .enumerate()
+            .map(move |(r, slots)| {
+                let mut xml = builder
+                    .row(table, &shell, r, &slots)
+                    .map_err(|e| e.to_string())?;
+                if builder.marks.soft_hyphens {
+                    soft_hyphen_elements(&mut xml);
+                }
+                Ok(xml)
+            });
+        normalize::Spliced::Pieces {
+            pieces: Box::new(std::iter::once(Ok(head)).chain(rows)),
+            tail,
+        }
+    }
+}
+
+/// The table's cells hold only what changes no builder state but the
+/// marks: no pictures, signatures, QR codes or nested tables.
+fn text_only(table: &Table) -> bool {
+    table.rows.iter().flat_map(|r| &r.cells).all(|c| {
+        c.blocks.iter().all(|b| {
+            matches!(
+                b,
+                Block::Paragraph(_)
+                    | Block::List(_)
+                    | Block::Spread(_)
+                    | Block::RequisiteBox(_)
+                    | Block::PageBreak
+            )
+        })
+    })
 }
 
 fn page_break_paragraph(size_pt: f32) -> dx::Paragraph {

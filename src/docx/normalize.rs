@@ -325,37 +325,74 @@ struct State<'p> {
 
 /// Normalises one XML part. `plan` is given for `word/document.xml` only.
 pub(crate) fn normalize_part(xml: &[u8], plan: Option<&DocumentPlan>) -> Result<Vec<u8>, String> {
-    normalize_with_tables(xml, plan, &mut [])
-}
-
-/// Normalises `word/document.xml`, putting each table's XML (see
-/// [`super::TABLE_MARK`]) in place of its placeholder paragraph. The tables
-/// are normalised as they are copied, and each is freed once copied, so the
-/// body is never held twice.
-pub(crate) fn normalize_with_tables(
-    xml: &[u8],
-    plan: Option<&DocumentPlan>,
-    tables: &mut [Vec<u8>],
-) -> Result<Vec<u8>, String> {
-    let extra: usize = tables.iter().map(Vec::len).sum();
-    let mut writer = Writer::new(Vec::with_capacity(xml.len() + extra));
-    let mut state = State {
-        plan,
-        row: 0,
-        section: 0,
-        current_row_header: false,
-        doc_pr_id: 0,
-    };
-    pump(xml, &mut writer, &mut state, tables)?;
+    let mut writer = Writer::new(Vec::with_capacity(xml.len()));
+    let mut state = State::new(plan);
+    pump(xml, &mut writer, &mut state, &mut [], &mut |_| Ok(()))?;
     Ok(writer.into_inner())
 }
 
-/// Reads `xml` event by event and writes it fixed.
+/// What the normaliser has written and will not take back goes out in
+/// pieces of about this size.
+const PIECE_BYTES: usize = 64 << 10;
+
+/// A table put in place of its placeholder paragraph (see
+/// [`super::TABLE_MARK`]).
+pub(crate) enum Spliced<'a> {
+    /// Its XML, built whole.
+    Whole(Vec<u8>),
+    /// Built as it is copied, so that a long table is never held whole:
+    /// its start (up to the first row), then one row at a time, then its
+    /// end tag, copied as it is (alone it is no well-formed XML to read).
+    Pieces {
+        pieces: Box<dyn Iterator<Item = Result<Vec<u8>, String>> + 'a>,
+        tail: Vec<u8>,
+    },
+}
+
+/// Normalises `word/document.xml`, putting each table's XML (see
+/// [`super::TABLE_MARK`]) in place of its placeholder paragraph, and hands
+/// the result to `out` piece by piece, each ending where a paragraph
+/// starts: the body is never held whole. The tables are normalised as
+/// they are copied, and each is freed once copied.
+pub(crate) fn normalize_with_tables(
+    xml: &[u8],
+    plan: Option<&DocumentPlan>,
+    tables: &mut [Spliced<'_>],
+    out: &mut dyn FnMut(&[u8]) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut writer = Writer::new(Vec::with_capacity(PIECE_BYTES + PIECE_BYTES / 4));
+    let mut state = State::new(plan);
+    let mut hand_over = |buffer: &mut Vec<u8>| {
+        out(buffer)?;
+        buffer.clear();
+        Ok(())
+    };
+    pump(xml, &mut writer, &mut state, tables, &mut hand_over)?;
+    hand_over(writer.get_mut())
+}
+
+impl<'p> State<'p> {
+    fn new(plan: Option<&'p DocumentPlan>) -> State<'p> {
+        State {
+            plan,
+            row: 0,
+            section: 0,
+            current_row_header: false,
+            doc_pr_id: 0,
+        }
+    }
+}
+
+/// Reads `xml` event by event and writes it fixed. Where a paragraph
+/// starts and more than [`PIECE_BYTES`] are written, `hand_over` may take
+/// them (and leave the buffer empty): a placeholder only ever cuts the
+/// output back to the start of its own paragraph.
 fn pump(
     xml: &[u8],
     writer: &mut Writer<Vec<u8>>,
     state: &mut State<'_>,
-    tables: &mut [Vec<u8>],
+    tables: &mut [Spliced<'_>],
+    hand_over: &mut dyn FnMut(&mut Vec<u8>) -> Result<(), String>,
 ) -> Result<(), String> {
     let mut reader = Reader::from_reader(xml);
     // Where the paragraph being copied starts in the output: a placeholder
@@ -367,6 +404,9 @@ fn pump(
             Event::Eof => break,
             Event::Start(start) => {
                 if start.name().into_inner() == b"w:p" {
+                    if writer.get_ref().len() >= PIECE_BYTES {
+                        hand_over(writer.get_mut())?;
+                    }
                     paragraph_at = writer.get_ref().len();
                 }
                 // Owned only when buffered: most tags are copied as read.
@@ -399,11 +439,19 @@ fn pump(
                 Some(index) => {
                     let table = tables
                         .get_mut(index)
-                        .map(std::mem::take)
+                        .map(|t| std::mem::replace(t, Spliced::Whole(Vec::new())))
                         .ok_or("placeholder of a missing table")?;
                     writer.get_mut().truncate(paragraph_at);
                     skip_to_paragraph_end(&mut reader)?;
-                    pump(&table, writer, state, tables)?;
+                    match table {
+                        Spliced::Whole(xml) => pump(&xml, writer, state, tables, hand_over)?,
+                        Spliced::Pieces { pieces, tail } => {
+                            for piece in pieces {
+                                pump(&piece?, writer, state, tables, hand_over)?;
+                            }
+                            writer.get_mut().extend_from_slice(&tail);
+                        }
+                    }
                 }
                 None => writer
                     .write_event(Event::Text(text))

@@ -194,37 +194,181 @@ pub(crate) fn theme_xml(style: &TextStyle) -> String {
     )
 }
 
-/// Zips the parts in the given order with fixed times and permissions.
+/// The zip being written: parts are added in the order they are listed,
+/// with fixed times and permissions.
 ///
 /// Every part is deflated by one compressor per thread, reset between
 /// parts: a new compressor per part (what the zip crate does) cost more
 /// than the compression of a protocol's small parts, and its fresh
 /// buffers a page fault per page in a one-document process. rawzip writes
 /// the container around the bytes compressed here.
-pub(crate) fn zip_parts(parts: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
-    let total: usize = parts.iter().map(|(_, data)| data.len()).sum();
-    let mut archive = rawzip::ZipArchiveWriter::new(Vec::with_capacity(total / 3 + 1024));
-    let mut compressed = Vec::new();
-    for (name, data) in parts {
-        deflate_part(data, &mut compressed)?;
-        let (mut entry, _) = archive
-            .new_file(name.as_str())
-            .compression_method(rawzip::CompressionMethod::DEFLATE)
-            .last_modified(ZIP_TIME)
-            .unix_permissions(0o100_644)
-            .start()
+pub(crate) struct Package {
+    archive: rawzip::ZipArchiveWriter<Vec<u8>>,
+    compressed: Vec<u8>,
+}
+
+impl Package {
+    /// An empty package; `capacity` is a guess of its size.
+    pub(crate) fn new(capacity: usize) -> Package {
+        Package {
+            archive: rawzip::ZipArchiveWriter::new(Vec::with_capacity(capacity)),
+            compressed: Vec::new(),
+        }
+    }
+
+    /// Adds a part held whole.
+    pub(crate) fn part(&mut self, name: &str, data: &[u8]) -> Result<(), String> {
+        deflate_part(data, &mut self.compressed)?;
+        let mut entry = new_entry(&mut self.archive, name)?;
+        entry
+            .write_all(&self.compressed)
             .map_err(|e| e.to_string())?;
-        entry.write_all(&compressed).map_err(|e| e.to_string())?;
         let crc = rawzip::crc32(data);
         entry
             .finish(rawzip::DataDescriptorOutput::new(crc, data.len() as u64))
             .map_err(|e| e.to_string())?;
+        Ok(())
     }
-    let mut bytes = archive.finish().map_err(|e| e.to_string())?;
-    // The guess above is generous for long tables, which compress 30-fold;
-    // the bytes are held until the PDF is written too.
-    bytes.shrink_to_fit();
-    Ok(bytes)
+
+    /// Adds a part that `fill` writes piece by piece, so that a long
+    /// document's body is compressed as it is made instead of being held
+    /// whole (14.6 MB for a 1000-page roadmap). Up to [`WHOLE_PART_BYTES`]
+    /// it is still held and compressed at once, as [`Package::part`] does:
+    /// the fast level's compressor starts its final block only when told
+    /// the input ends, so a part compressed in pieces differs from the
+    /// same part compressed whole by a block boundary. Documents of up to
+    /// about a hundred pages keep the bytes they had.
+    pub(crate) fn streamed_part(
+        &mut self,
+        name: &str,
+        fill: impl FnOnce(&mut PartWriter<'_, '_>) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let mut entry = new_entry(&mut self.archive, name)?;
+        let (crc, size) = crate::deflate::with_raw(1, |compressor| {
+            let mut part = PartWriter {
+                compressor,
+                entry: &mut entry,
+                held: Vec::new(),
+                streaming: false,
+                out: {
+                    let mut out = std::mem::take(&mut self.compressed);
+                    out.clear();
+                    out
+                },
+                crc: rawzip::Crc32::new(),
+                size: 0,
+            };
+            fill(&mut part)?;
+            part.finish()
+        })?;
+        entry
+            .finish(rawzip::DataDescriptorOutput::new(crc, size))
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    /// The bytes of the zip.
+    pub(crate) fn finish(self) -> Result<Vec<u8>, String> {
+        let mut bytes = self.archive.finish().map_err(|e| e.to_string())?;
+        // The guess of the capacity is generous for long tables, which
+        // compress 30-fold; the bytes are held until the PDF is written too.
+        bytes.shrink_to_fit();
+        Ok(bytes)
+    }
+}
+
+/// Starts the entry of a part in `archive`.
+fn new_entry<'z>(
+    archive: &'z mut rawzip::ZipArchiveWriter<Vec<u8>>,
+    name: &str,
+) -> Result<rawzip::ZipEntryWriter<'z, Vec<u8>>, String> {
+    let (entry, _) = archive
+        .new_file(name)
+        .compression_method(rawzip::CompressionMethod::DEFLATE)
+        .last_modified(ZIP_TIME)
+        .unix_permissions(0o100_644)
+        .start()
+        .map_err(|e| e.to_string())?;
+    Ok(entry)
+}
+
+/// A part held whole up to this size and compressed in pieces beyond it
+/// ([`Package::streamed_part`]): larger than the body of any document of
+/// `data/` and `examples/`, whose bytes stay as they were.
+pub(crate) const WHOLE_PART_BYTES: usize = 2 << 20;
+
+/// Compressed bytes gathered before they go to the zip.
+const OUT_CHUNK: usize = 64 << 10;
+
+/// Writes one part of [`Package::streamed_part`].
+pub(crate) struct PartWriter<'a, 'z> {
+    compressor: &'a mut flate2::Compress,
+    entry: &'a mut rawzip::ZipEntryWriter<'z, Vec<u8>>,
+    /// The part so far, while it may still be compressed whole.
+    held: Vec<u8>,
+    /// The part outgrew [`WHOLE_PART_BYTES`]: pieces go to the compressor.
+    streaming: bool,
+    out: Vec<u8>,
+    crc: rawzip::Crc32,
+    size: u64,
+}
+
+impl PartWriter<'_, '_> {
+    /// Appends `bytes` to the part.
+    pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<(), String> {
+        self.crc.update(bytes);
+        self.size += bytes.len() as u64;
+        if self.streaming {
+            return self.compress(bytes, flate2::FlushCompress::None);
+        }
+        self.held.extend_from_slice(bytes);
+        if self.held.len() > WHOLE_PART_BYTES {
+            self.streaming = true;
+            let held = std::mem::take(&mut self.held);
+            self.compress(&held, flate2::FlushCompress::None)?;
+        }
+        Ok(())
+    }
+
+    /// Compresses `data` into the entry.
+    fn compress(&mut self, mut data: &[u8], flush: flate2::FlushCompress) -> Result<(), String> {
+        let finish = flush == flate2::FlushCompress::Finish;
+        loop {
+            if self.out.capacity() - self.out.len() < 1024 {
+                self.drain()?;
+                self.out.reserve(OUT_CHUNK);
+            }
+            let before = self.compressor.total_in();
+            let status = self
+                .compressor
+                .compress_vec(data, &mut self.out, flush)
+                .map_err(|e| e.to_string())?;
+            data = &data[(self.compressor.total_in() - before) as usize..];
+            if finish && status == flate2::Status::StreamEnd {
+                return self.drain();
+            }
+            if !finish && data.is_empty() {
+                return Ok(());
+            }
+        }
+    }
+
+    fn drain(&mut self) -> Result<(), String> {
+        self.entry.write_all(&self.out).map_err(|e| e.to_string())?;
+        self.out.clear();
+        Ok(())
+    }
+
+    /// Ends the part: its CRC and size.
+    fn finish(mut self) -> Result<(u32, u64), String> {
+        if self.streaming {
+            self.compress(&[], flate2::FlushCompress::Finish)?;
+        } else {
+            deflate_with(self.compressor, &self.held, &mut self.out)?;
+            self.drain()?;
+        }
+        Ok((self.crc.checksum(), self.size))
+    }
 }
 
 /// The time of every entry: 1980-01-01, the first a zip can hold, so
@@ -241,4 +385,27 @@ const ZIP_TIME: rawzip::time::UtcDateTime =
 fn deflate_part(data: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
     crate::deflate::raw_into(data, 1, out);
     Ok(())
+}
+
+/// [`deflate_part`] with a given compressor, reset first.
+fn deflate_with(
+    compressor: &mut flate2::Compress,
+    data: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    use flate2::FlushCompress;
+    compressor.reset();
+    out.clear();
+    out.reserve(data.len() / 2 + 64);
+    loop {
+        let read = compressor.total_in() as usize;
+        let status = compressor
+            .compress_vec(&data[read..], out, FlushCompress::Finish)
+            .map_err(|e| e.to_string())?;
+        if status == flate2::Status::StreamEnd {
+            return Ok(());
+        }
+        // The output is full: room for as much again.
+        out.reserve(out.capacity().max(1024));
+    }
 }

@@ -443,3 +443,30 @@ fn every_part_is_typed_and_referenced_parts_exist() {
         }
     }
 }
+
+#[test]
+fn a_body_longer_than_a_whole_part_is_compressed_in_pieces_and_reads_back() {
+    // Rows enough for the body to pass the size held whole: it goes to the
+    // compressor piece by piece, and the zip reader checks its CRC.
+    let mut doc = sample();
+    let row = |n: usize| Row {
+        header: false,
+        cells: vec![
+            Cell::from_text(&n.to_string()),
+            Cell::from_text(&format!("Мероприятие № {n} по плану работы")),
+        ],
+    };
+    let rows: Vec<Row> = (0..3000).map(row).collect();
+    doc.sections[0].blocks.push(Block::Table(Table {
+        columns_mm: vec![15.0, 120.0],
+        rows,
+    }));
+    let docx = render(&doc).unwrap();
+    let xml = part(&docx, "word/document.xml");
+    assert!(xml.len() > super::package::WHOLE_PART_BYTES);
+    assert!(xml.ends_with("</w:document>"));
+    for n in [0, 1499, 2999] {
+        assert!(xml.contains(&format!("Мероприятие № {n} по плану работы")));
+    }
+    assert_eq!(render(&doc).unwrap(), docx);
+}
