@@ -57,21 +57,26 @@ pub fn with_raw<R>(level: u32, f: impl FnOnce(&mut Compress) -> R) -> R {
 
 /// Appends the raw deflate data of `data` to `out`.
 fn append_raw(data: &[u8], level: u32, out: &mut Vec<u8>) {
-    with_raw(level, |compressor| {
-        loop {
-            let read = compressor.total_in() as usize;
-            // Compressing into a Vec with spare room cannot fail; were it
-            // to, the stream would end short and a reader would say so.
-            let status = compressor
-                .compress_vec(&data[read..], out, FlushCompress::Finish)
-                .unwrap_or(Status::StreamEnd);
-            if status == Status::StreamEnd {
-                return;
-            }
-            // The output is full: room for as much again.
-            out.reserve(out.capacity().max(1024));
+    with_raw(level, |compressor| finish_into(compressor, data, out));
+}
+
+/// Feeds `data` to `compressor` and ends its stream, appending the
+/// compressed bytes to `out`.
+pub fn finish_into(compressor: &mut Compress, data: &[u8], out: &mut Vec<u8>) {
+    let start = compressor.total_in();
+    loop {
+        let read = (compressor.total_in() - start) as usize;
+        // Compressing into a Vec with spare room cannot fail; were it
+        // to, the stream would end short and a reader would say so.
+        let status = compressor
+            .compress_vec(&data[read..], out, FlushCompress::Finish)
+            .unwrap_or(Status::StreamEnd);
+        if status == Status::StreamEnd {
+            return;
         }
-    })
+        // The output is full: room for as much again.
+        out.reserve(out.capacity().max(1024));
+    }
 }
 
 /// The two bytes zlib writes before the data: deflate with a 32 KB window

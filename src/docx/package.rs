@@ -364,7 +364,10 @@ impl PartWriter<'_, '_> {
         if self.streaming {
             self.compress(&[], flate2::FlushCompress::Finish)?;
         } else {
-            deflate_with(self.compressor, &self.held, &mut self.out)?;
+            self.compressor.reset();
+            self.out.clear();
+            self.out.reserve(self.held.len() / 2 + 64);
+            crate::deflate::finish_into(self.compressor, &self.held, &mut self.out);
             self.drain()?;
         }
         Ok((self.crc.checksum(), self.size))
@@ -385,27 +388,4 @@ const ZIP_TIME: rawzip::time::UtcDateTime =
 fn deflate_part(data: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
     crate::deflate::raw_into(data, 1, out);
     Ok(())
-}
-
-/// [`deflate_part`] with a given compressor, reset first.
-fn deflate_with(
-    compressor: &mut flate2::Compress,
-    data: &[u8],
-    out: &mut Vec<u8>,
-) -> Result<(), String> {
-    use flate2::FlushCompress;
-    compressor.reset();
-    out.clear();
-    out.reserve(data.len() / 2 + 64);
-    loop {
-        let read = compressor.total_in() as usize;
-        let status = compressor
-            .compress_vec(&data[read..], out, FlushCompress::Finish)
-            .map_err(|e| e.to_string())?;
-        if status == flate2::Status::StreamEnd {
-            return Ok(());
-        }
-        // The output is full: room for as much again.
-        out.reserve(out.capacity().max(1024));
-    }
 }

@@ -206,20 +206,14 @@ pub(crate) fn compress_streams(lo: &mut lopdf::Document) {
 
 /// zlib-compresses bytes at the default level (6).
 pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
-    deflate_at(data, 6)
+    crate::deflate::zlib(data, 6)
 }
 
 /// zlib-compresses bytes at level 2: for font programs, which deflate to
 /// about two thirds at any level (level 6 saves 2 % of their bytes for 40 %
 /// more time; level 1, zlib-rs's "quick" with fixed codes, gives 14 % more).
 pub(crate) fn deflate_fast(data: &[u8]) -> Vec<u8> {
-    deflate_at(data, 2)
-}
-
-/// zlib-compresses bytes at a level, with the compressor the DOCX uses too
-/// (`crate::deflate`).
-fn deflate_at(data: &[u8], level: u32) -> Vec<u8> {
-    crate::deflate::zlib(data, level)
+    crate::deflate::zlib(data, 2)
 }
 
 #[cfg(test)]
