@@ -9,6 +9,7 @@
 mod normalize;
 mod package;
 mod requisites;
+mod rows;
 
 use std::fmt;
 
@@ -884,16 +885,26 @@ impl<'d> Later<'d> {
             .into_iter()
             .enumerate()
             .map(move |(r, slots)| {
-                let mut xml = builder
-                    .row(table, &shell, r, &slots)
-                    .map_err(|e| e.to_string())?;
+                // Most rows are written in their final form at once; the
+                // rest are built by docx-rs and normalised.
+                let mut xml = Vec::new();
+                let ready = rows::write_row(table, &shell, r, &slots, style.table_pt, &mut xml);
+                if !ready {
+                    xml = builder
+                        .row(table, &shell, r, &slots)
+                        .map_err(|e| e.to_string())?;
+                }
                 if builder.marks.soft_hyphens {
                     soft_hyphen_elements(&mut xml);
                 }
-                Ok(xml)
+                Ok(if ready {
+                    normalize::Piece::Row(xml)
+                } else {
+                    normalize::Piece::Raw(xml)
+                })
             });
         normalize::Spliced::Pieces {
-            pieces: Box::new(std::iter::once(Ok(head)).chain(rows)),
+            pieces: Box::new(std::iter::once(Ok(normalize::Piece::Raw(head))).chain(rows)),
             tail,
         }
     }
@@ -1061,11 +1072,7 @@ fn long_words(text: &str) -> Vec<(&str, bool)> {
     // A letter takes at least a byte, so a text with no stretch between
     // spaces longer than the limit in bytes has no long word: the usual
     // case, found without looking letters up in Unicode's tables.
-    if text
-        .split(|c: char| c.is_ascii_whitespace())
-        .all(|w| w.len() <= HYPHENATE_MAX_LETTERS)
-        && !has_month(text)
-    {
+    if longest_stretch(text) <= HYPHENATE_MAX_LETTERS && !has_month(text) {
         return vec![(text, false)];
     }
     let mut out = Vec::new();
@@ -1097,12 +1104,27 @@ fn long_words(text: &str) -> Vec<(&str, bool)> {
     out
 }
 
+/// The longest stretch of bytes between ASCII whitespace.
+fn longest_stretch(text: &str) -> usize {
+    let (mut longest, mut run) = (0, 0);
+    for b in text.bytes() {
+        if b.is_ascii_whitespace() {
+            run = 0;
+        } else {
+            run += 1;
+            longest = longest.max(run);
+        }
+    }
+    longest
+}
+
 /// A quick look for a month's name: every genitive month has one of
 /// these letter pairs, so most runs are passed over without splitting.
 fn has_month(text: &str) -> bool {
-    ["ря", "ля", "рта", "мая", "июн", "ста"]
-        .iter()
-        .any(|p| text.contains(p))
+    use std::sync::LazyLock;
+    static PAIRS: LazyLock<[memchr::memmem::Finder<'static>; 6]> =
+        LazyLock::new(|| ["ря", "ля", "рта", "мая", "июн", "ста"].map(memchr::memmem::Finder::new));
+    PAIRS.iter().any(|p| p.find(text.as_bytes()).is_some())
 }
 
 fn styled_run(text: &str, style: RunStyle, size: usize) -> dx::Run {

@@ -344,9 +344,17 @@ pub(crate) enum Spliced<'a> {
     /// its start (up to the first row), then one row at a time, then its
     /// end tag, copied as it is (alone it is no well-formed XML to read).
     Pieces {
-        pieces: Box<dyn Iterator<Item = Result<Vec<u8>, String>> + 'a>,
+        pieces: Box<dyn Iterator<Item = Result<Piece, String>> + 'a>,
         tail: Vec<u8>,
     },
+}
+
+/// A piece of a table built as it is copied.
+pub(crate) enum Piece {
+    /// XML as docx-rs writes it, to be normalised.
+    Raw(Vec<u8>),
+    /// One row already in its final form (see `super::rows`), copied as it is.
+    Row(Vec<u8>),
 }
 
 /// Normalises `word/document.xml`, putting each table's XML (see
@@ -447,7 +455,15 @@ fn pump(
                         Spliced::Whole(xml) => pump(&xml, writer, state, tables, hand_over)?,
                         Spliced::Pieces { pieces, tail } => {
                             for piece in pieces {
-                                pump(&piece?, writer, state, tables, hand_over)?;
+                                match piece? {
+                                    Piece::Raw(xml) => {
+                                        pump(&xml, writer, state, tables, hand_over)?
+                                    }
+                                    Piece::Row(xml) => {
+                                        copy_row(&xml, writer.get_mut(), hand_over)?;
+                                        state.row += 1;
+                                    }
+                                }
                             }
                             writer.get_mut().extend_from_slice(&tail);
                         }
@@ -460,6 +476,30 @@ fn pump(
             other => writer.write_event(other).map_err(|e| e.to_string())?,
         }
     }
+    Ok(())
+}
+
+/// Copies a row written in its final form, handing the output over where
+/// [`pump`] would have: at the first paragraph start past [`PIECE_BYTES`].
+/// The compressor's blocks depend on where its input is cut, so the
+/// pieces must be cut where they always were for the bytes to stay.
+fn copy_row(
+    row: &[u8],
+    buffer: &mut Vec<u8>,
+    hand_over: &mut dyn FnMut(&mut Vec<u8>) -> Result<(), String>,
+) -> Result<(), String> {
+    const PARAGRAPH: &[u8] = b"<w:p>";
+    let mut done = 0;
+    if buffer.len() + row.len() >= PIECE_BYTES {
+        for at in memchr::memmem::find_iter(row, PARAGRAPH) {
+            if buffer.len() + (at - done) >= PIECE_BYTES {
+                buffer.extend_from_slice(&row[done..at]);
+                done = at;
+                hand_over(buffer)?;
+            }
+        }
+    }
+    buffer.extend_from_slice(&row[done..]);
     Ok(())
 }
 

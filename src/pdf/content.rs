@@ -41,6 +41,17 @@ impl CharSet {
         }
     }
 
+    fn contains(&self, c: char) -> bool {
+        let cp = c as usize;
+        if cp < TABLE_END {
+            self.bits
+                .get(cp / 64)
+                .is_some_and(|word| word & (1 << (cp % 64)) != 0)
+        } else {
+            self.other.contains(&c)
+        }
+    }
+
     fn iter(&self) -> impl Iterator<Item = char> + '_ {
         let table = self
             .bits
@@ -78,8 +89,11 @@ impl UsedChars {
                 let set = &mut used[usize::from(face_index)];
                 for p in pieces {
                     if let Piece::Str(s) = p {
-                        for c in s.chars().filter(|&c| face.advance(c).is_some()) {
-                            set.insert(c);
+                        for c in s.chars() {
+                            // Seen before: the face was asked then.
+                            if !set.contains(c) && face.advance(c).is_some() {
+                                set.insert(c);
+                            }
                         }
                     }
                 }
@@ -518,8 +532,10 @@ fn show_text(out: &mut Vec<u8>, pieces: &[Piece], face: &Face, codes: &GlyphCode
             Piece::Str(s) => {
                 out.push(b'<');
                 for c in s.chars() {
-                    if face.advance(c).is_some() {
-                        hex(out, codes.code(c));
+                    // Only characters the face has were given a code.
+                    let code = codes.code(c);
+                    if code != 0 || face.advance(c).is_some() {
+                        hex(out, code);
                         continue;
                     }
                     out.extend_from_slice(b">] TJ\n/Span <</ActualText <FEFF");
@@ -555,16 +571,35 @@ fn real(out: &mut Vec<u8>, v: f32) {
         out.push(b'-');
     }
     let abs = scaled.unsigned_abs();
-    let (int, mut frac) = (abs / 1000, abs % 1000);
-    let _ = write!(out, "{int}");
-    if frac != 0 {
-        out.push(b'.');
-        let mut digits = 3;
-        while frac % 10 == 0 {
-            frac /= 10;
-            digits -= 1;
+    let (int, frac) = (abs / 1000, abs % 1000);
+    // Digits by hand: `write!` costs more than the rest of the stream.
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = int;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
         }
-        let _ = write!(out, "{frac:0digits$}");
+    }
+    out.extend_from_slice(&digits[at..]);
+    if frac != 0 {
+        let decimals = [
+            b'.',
+            b'0' + (frac / 100) as u8,
+            b'0' + (frac / 10 % 10) as u8,
+            b'0' + (frac % 10) as u8,
+        ];
+        let zeros = if frac % 100 == 0 {
+            2
+        } else if frac % 10 == 0 {
+            1
+        } else {
+            0
+        };
+        out.extend_from_slice(&decimals[..4 - zeros]);
     }
 }
 
@@ -587,5 +622,10 @@ mod tests {
         assert_eq!(real_str(841.8898), "841.89");
         assert_eq!(real_str(0.001), "0.001");
         assert_eq!(real_str(-3.0), "-3");
+        assert_eq!(real_str(0.1), "0.1");
+        assert_eq!(real_str(1.05), "1.05");
+        assert_eq!(real_str(-1234.5678), "-1234.568");
+        assert_eq!(real_str(1000.0), "1000");
+        assert_eq!(real_str(0.01), "0.01");
     }
 }
