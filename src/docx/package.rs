@@ -218,12 +218,19 @@ impl Package {
 
     /// Adds a part held whole.
     pub(crate) fn part(&mut self, name: &str, data: &[u8]) -> Result<(), String> {
-        deflate_part(data, &mut self.compressed)?;
+        let crc = match cached_part(data, &mut self.compressed) {
+            Some(crc) => crc,
+            None => {
+                deflate_part(data, &mut self.compressed)?;
+                let crc = rawzip::crc32(data);
+                remember_part(data, &self.compressed, crc);
+                crc
+            }
+        };
         let mut entry = new_entry(&mut self.archive, name)?;
         entry
             .write_all(&self.compressed)
             .map_err(|e| e.to_string())?;
-        let crc = rawzip::crc32(data);
         entry
             .finish(rawzip::DataDescriptorOutput::new(crc, data.len() as u64))
             .map_err(|e| e.to_string())?;
@@ -275,6 +282,66 @@ impl Package {
         bytes.shrink_to_fit();
         Ok(bytes)
     }
+}
+
+/// A small part compressed before, with its CRC: most parts (styles,
+/// settings, theme, relationships, headers) are the same in every
+/// document of a batch, and deflate gives the same bytes for the same
+/// input, so they are compressed once per thread.
+struct CachedPart {
+    data: Box<[u8]>,
+    compressed: Box<[u8]>,
+    crc: u32,
+    /// Times it was found: a part met once (core.xml, which holds the
+    /// title) is the first to make room.
+    hits: u32,
+}
+
+/// Parts kept per thread, and the largest one kept.
+const CACHED_PARTS: usize = 16;
+const CACHED_PART_BYTES: usize = 16 << 10;
+
+thread_local! {
+    static PARTS: std::cell::RefCell<Vec<CachedPart>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The compressed bytes of `data` into `out` and its CRC, when a part
+/// with the same bytes was compressed before on this thread.
+fn cached_part(data: &[u8], out: &mut Vec<u8>) -> Option<u32> {
+    if data.len() > CACHED_PART_BYTES {
+        return None;
+    }
+    PARTS.with(|parts| {
+        let mut parts = parts.try_borrow_mut().ok()?;
+        let part = parts.iter_mut().find(|p| *p.data == *data)?;
+        part.hits = part.hits.saturating_add(1);
+        out.clear();
+        out.extend_from_slice(&part.compressed);
+        Some(part.crc)
+    })
+}
+
+/// Keeps a small part's compressed bytes for the next document.
+fn remember_part(data: &[u8], compressed: &[u8], crc: u32) {
+    if data.len() > CACHED_PART_BYTES {
+        return;
+    }
+    PARTS.with(|parts| {
+        let Ok(mut parts) = parts.try_borrow_mut() else {
+            return;
+        };
+        let part = CachedPart {
+            data: data.into(),
+            compressed: compressed.into(),
+            crc,
+            hits: 0,
+        };
+        if parts.len() < CACHED_PARTS {
+            parts.push(part);
+        } else if let Some(least) = parts.iter_mut().min_by_key(|p| p.hits) {
+            *least = part;
+        }
+    })
 }
 
 /// Starts the entry of a part in `archive`.

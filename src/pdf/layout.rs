@@ -853,7 +853,9 @@ fn set_line_as(
     };
     let start_x = x;
     let mut draws = Vec::new();
-    let mut text = String::new();
+    // Room for the line's letters at two bytes each (Cyrillic), so that
+    // the buffer grows seldom; each piece is copied out at its own length.
+    let mut text = String::with_capacity(2 * slice.len() + 1);
     let mut pieces: Vec<Piece> = Vec::new();
     let mut run_x = x;
     let mut style = slice.first().map_or(0, |c| c.style & !NO_HYPHEN);
