@@ -126,6 +126,9 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocxError> {
     for section in others {
         let mut children = builder.section_children(section)?;
         let props = section_property(section);
+        if let Some(last) = children.last_mut() {
+            last.build(&mut builder.marks);
+        }
         match children.last_mut() {
             // The section's properties go in its last paragraph, so no empty
             // paragraph is added that could spill onto a page of its own.
@@ -137,10 +140,10 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocxError> {
                 empty_paragraph(doc.style.body_pt).section_property(props),
             ))),
         }
-        docx = push_children(docx, children);
+        docx = push_children(docx, children, &mut builder.tables, &mut builder.marks);
     }
     let children = builder.section_children(last)?;
-    docx = push_children(docx, children);
+    docx = push_children(docx, children, &mut builder.tables, &mut builder.marks);
     let (w, h, orient) = page_size(last.orientation);
     docx = docx
         .page_size(w, h)
@@ -199,7 +202,7 @@ fn assemble<'d>(
     };
     let lang = package::language(&doc.meta);
     let whole = tables.iter().map(|t| match t {
-        Built::Whole(xml) => xml.len(),
+        Built::Whole(xml) | Built::Ready(xml) => xml.len(),
         Built::Later(_) => 0,
     });
     let guess = xml.document.len() + whole.sum::<usize>();
@@ -254,6 +257,13 @@ fn assemble<'d>(
                     soft_hyphen_elements(&mut xml);
                 }
                 normalize::Spliced::Whole(xml)
+            }
+            // In the body, where the marks would have been made.
+            Built::Ready(mut xml) => {
+                if marks.soft_hyphens {
+                    soft_hyphen_elements(&mut xml);
+                }
+                normalize::Spliced::Ready(xml)
             }
             Built::Later(later) => later.pieces(&doc.style),
         })
@@ -313,22 +323,66 @@ fn assemble<'d>(
 }
 
 /// A body element as docx-rs builds it, before it is added to the document.
-enum Child {
+enum Child<'d> {
     /// Boxed: docx-rs elements are large (a paragraph is over 2 KB).
     Para(Box<dx::Paragraph>),
     /// A table already written as XML, by its index in [`Builder::tables`];
     /// the document holds a placeholder paragraph in its place.
     Table(usize),
+    /// A paragraph of the body to be written straight in its final XML
+    /// ([`rows::paragraph`]), as [`paragraph`] would build it with these
+    /// arguments; built by docx-rs instead when something must be added
+    /// to it (the section's properties).
+    Direct {
+        p: &'d Paragraph,
+        ctx: Ctx,
+        label: Option<&'d str>,
+    },
 }
 
-fn push_children(mut docx: dx::Docx, children: Vec<Child>) -> dx::Docx {
-    for child in children {
+impl Child<'_> {
+    /// Makes a direct paragraph a docx-rs one.
+    fn build(&mut self, marks: &mut Marks) {
+        if let Child::Direct { p, ctx, label } = *self {
+            *self = Child::Para(Box::new(paragraph(p, ctx, label, 0, marks)));
+        }
+    }
+}
+
+/// Adds the children to the document. Direct paragraphs in a row are
+/// written to one piece of XML, which a placeholder paragraph stands for
+/// as a table does ([`Built::Ready`]).
+fn push_children<'d>(
+    mut docx: dx::Docx,
+    children: Vec<Child<'d>>,
+    tables: &mut Vec<Built<'d>>,
+    marks: &mut Marks,
+) -> dx::Docx {
+    let mut ready: Vec<u8> = Vec::new();
+    let flush = |docx: dx::Docx, ready: &mut Vec<u8>, tables: &mut Vec<Built<'d>>| {
+        if ready.is_empty() {
+            return docx;
+        }
+        tables.push(Built::Ready(std::mem::take(ready)));
+        docx.add_paragraph(table_placeholder(tables.len() - 1))
+    };
+    for mut child in children {
+        if let Child::Direct { p, ctx, label } = child {
+            if rows::paragraph(p, ctx, label, &mut ready) {
+                continue;
+            }
+            child.build(marks);
+        }
+        docx = flush(docx, &mut ready, tables);
         docx = match child {
             Child::Para(p) => docx.add_paragraph(*p),
             Child::Table(index) => docx.add_paragraph(table_placeholder(index)),
+            Child::Direct { p, ctx, label } => {
+                docx.add_paragraph(paragraph(p, ctx, label, 0, marks))
+            }
         };
     }
-    docx
+    flush(docx, &mut ready, tables)
 }
 
 /// Tables are written to XML row by row as they are built, and the
@@ -459,6 +513,8 @@ struct Builder<'d> {
 enum Built<'d> {
     /// Its XML.
     Whole(Vec<u8>),
+    /// Paragraphs of the body in their final XML ([`Child::Direct`]).
+    Ready(Vec<u8>),
     /// To be built as it is copied.
     Later(Later<'d>),
 }
@@ -487,7 +543,7 @@ struct Marks {
 }
 
 impl<'d> Builder<'d> {
-    fn section_children(&mut self, section: &'d Section) -> Result<Vec<Child>, DocxError> {
+    fn section_children(&mut self, section: &'d Section) -> Result<Vec<Child<'d>>, DocxError> {
         let ctx = Ctx {
             size_pt: self.style.body_pt,
             width: text_width(section),
@@ -499,8 +555,13 @@ impl<'d> Builder<'d> {
     /// Lays out blocks. A page break becomes `pageBreakBefore` on the next
     /// paragraph, so that no empty line is left at the top of the new page;
     /// before a table or at the end it becomes a paragraph with a page break.
-    fn blocks(&mut self, blocks: &'d [Block], ctx: Ctx) -> Result<Vec<Child>, DocxError> {
+    fn blocks(&mut self, blocks: &'d [Block], ctx: Ctx) -> Result<Vec<Child<'d>>, DocxError> {
         let mut out = Vec::with_capacity(blocks.len());
+        // Paragraphs of the body are written straight to their XML unless
+        // something goes into them: a QR code (into the first paragraph
+        // of the blocks), a page break or the coat of arms (into the
+        // paragraph after it). Table cells keep docx-rs.
+        let direct = ctx.cell_mm.is_none() && !blocks.iter().any(|b| matches!(b, Block::Qr(_)));
         let mut break_pending = false;
         let mut anchor_pending: Option<dx::Run> = None;
         for block in blocks {
@@ -514,15 +575,28 @@ impl<'d> Builder<'d> {
                     continue;
                 }
                 Block::Paragraph(p) => {
-                    let para = paragraph(p, ctx, None, 0, &mut self.marks);
-                    out.push(Child::Para(Box::new(para)))
+                    if direct && !break_pending && anchor_pending.is_none() {
+                        out.push(Child::Direct {
+                            p,
+                            ctx,
+                            label: None,
+                        });
+                    } else {
+                        let para = paragraph(p, ctx, None, 0, &mut self.marks);
+                        out.push(Child::Para(Box::new(para)))
+                    }
                 }
                 Block::List(list) => {
+                    let direct = direct && !break_pending && anchor_pending.is_none();
                     for item in &list.items {
                         for (i, p) in item.paragraphs.iter().enumerate() {
                             let label = (i == 0).then_some(item.label.as_str());
-                            let para = paragraph(p, ctx, label, 0, &mut self.marks);
-                            out.push(Child::Para(Box::new(para)));
+                            if direct {
+                                out.push(Child::Direct { p, ctx, label });
+                            } else {
+                                let para = paragraph(p, ctx, label, 0, &mut self.marks);
+                                out.push(Child::Para(Box::new(para)));
+                            }
                         }
                     }
                 }
@@ -547,7 +621,7 @@ impl<'d> Builder<'d> {
                         let run = dx::Run::new().add_text(text);
                         match out.iter_mut().find_map(|c| match c {
                             Child::Para(p) => Some(p),
-                            Child::Table(_) => None,
+                            Child::Table(_) | Child::Direct { .. } => None,
                         }) {
                             Some(p) => p.children.insert(0, dx::ParagraphChild::Run(Box::new(run))),
                             None => out.push(Child::Para(Box::new(
@@ -777,11 +851,14 @@ impl<'d> Builder<'d> {
             };
             let children = self.blocks(&cell.blocks, cell_ctx)?;
             // A cell must end with a paragraph (Word refuses it otherwise).
-            let ends_with_para = matches!(children.last(), Some(Child::Para(_)));
-            for child in children {
+            let ends_with_para =
+                matches!(children.last(), Some(Child::Para(_) | Child::Direct { .. }));
+            for mut child in children {
+                child.build(&mut self.marks);
                 tc = match child {
                     Child::Para(p) => tc.add_paragraph(*p),
                     Child::Table(index) => tc.add_paragraph(table_placeholder(index)),
+                    Child::Direct { .. } => tc,
                 };
             }
             if !ends_with_para {

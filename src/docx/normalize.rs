@@ -340,6 +340,9 @@ const PIECE_BYTES: usize = 64 << 10;
 pub(crate) enum Spliced<'a> {
     /// Its XML, built whole.
     Whole(Vec<u8>),
+    /// Paragraphs already in their final form (see `super::rows`),
+    /// copied as they are.
+    Ready(Vec<u8>),
     /// Built as it is copied, so that a long table is never held whole:
     /// its start (up to the first row), then one row at a time, then its
     /// end tag, copied as it is (alone it is no well-formed XML to read).
@@ -453,6 +456,7 @@ fn pump(
                     skip_to_paragraph_end(&mut reader)?;
                     match table {
                         Spliced::Whole(xml) => pump(&xml, writer, state, tables, hand_over)?,
+                        Spliced::Ready(xml) => copy_row(&xml, writer.get_mut(), hand_over)?,
                         Spliced::Pieces { pieces, tail } => {
                             for piece in pieces {
                                 match piece? {

@@ -145,10 +145,15 @@ fn size_elements(out: &mut Vec<u8>, size: usize) {
     out.extend_from_slice(b"\"/>");
 }
 
-/// A paragraph as [`super::paragraph`] builds it in a table cell; `false`
-/// when the PDF breaks a word of it at soft hyphens (left to docx-rs, as
-/// are the marks that go with them).
-fn paragraph(p: &Paragraph, ctx: Ctx, label: Option<&str>, out: &mut Vec<u8>) -> bool {
+/// A paragraph as [`super::paragraph`] builds it (with no shift); `false`,
+/// having written nothing, when it has a rule below or the PDF breaks a
+/// word of it at soft hyphens (left to docx-rs, as are the marks that go
+/// with them).
+pub(super) fn paragraph(p: &Paragraph, ctx: Ctx, label: Option<&str>, out: &mut Vec<u8>) -> bool {
+    // The rule below is docx-rs's to write.
+    if p.rule_below {
+        return false;
+    }
     let size_pt = p.size_pt.unwrap_or(ctx.size_pt);
     let size = half_points(size_pt);
     if let Some(cell_mm) = ctx.cell_mm.filter(|_| !p.hyphenated()) {
