@@ -1157,7 +1157,7 @@ fn long_words(text: &str) -> Vec<(&str, bool)> {
     // and its length in letters.
     let (mut piece, mut word, mut letters) = (0, 0, 0);
     for (at, c) in text.char_indices().chain([(text.len(), ' ')]) {
-        if c.is_alphabetic() {
+        if is_letter(c) {
             if letters == 0 {
                 word = at;
             }
@@ -1179,6 +1179,16 @@ fn long_words(text: &str) -> Vec<(&str, bool)> {
         out.push((&text[piece..], false));
     }
     out
+}
+
+/// `char::is_alphabetic`, with Latin and Russian letters answered
+/// without Unicode's tables (every letter of a protocol asks).
+fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | 'А'..='я' | 'ё' | 'Ё' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphabetic(),
+    }
 }
 
 /// The longest stretch of bytes between ASCII whitespace.

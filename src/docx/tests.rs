@@ -608,3 +608,11 @@ fn rows_written_directly_match_docx_rs() {
     // centred word too wide for its cell go to docx-rs.
     assert!(direct > 10 && left > 3, "{direct} written, {left} left");
 }
+
+/// The quick letter test answers as `char::is_alphabetic`.
+#[test]
+fn letters_are_told_as_unicode_tells_them() {
+    for c in (0u32..0x3000).filter_map(char::from_u32) {
+        assert_eq!(is_letter(c), c.is_alphabetic(), "U+{:04X}", c as u32);
+    }
+}
