@@ -22,7 +22,7 @@
 //! line by rendering once more with markers in the template's text.
 
 use crate::input::{self, Access, FileKind};
-use crate::view::{People, PersonEntry, View};
+use crate::view::{BlockView, People, PersonEntry, TableRowView, View};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -345,9 +345,8 @@ impl Templates {
     /// with the markup being written, they made the peak of the build.
     pub fn render_view(&self, view: View) -> Result<String, TemplateError> {
         let (name, tera) = self.template_of(view.kind)?;
-        let context = context_of(&view).map_err(|message| self.fail(&name, message))?;
         let people = view.people.clone();
-        drop(view);
+        let context = context_consuming(view).map_err(|message| self.fail(&name, message))?;
         self.render_context(&name, tera, context, people)
     }
 
@@ -504,6 +503,122 @@ impl std::fmt::Display for TemplateLine {
 /// The Tera context of a view: every field but the people.
 fn context_of(view: &View) -> Result<tera::Context, String> {
     tera::Context::from_serialize(view).map_err(|e| tera_message(&e))
+}
+
+/// [`context_of`] a view it consumes. The rows of its tables, most of a
+/// long document's view, are taken out first and converted a row at a
+/// time, each row freed once converted: the whole view and the whole
+/// context are never alive together (a 7000-row roadmap's context is
+/// about 32 MB, its view 8 MB). The context is the same as
+/// [`context_of`]'s.
+fn context_consuming(mut view: View) -> Result<tera::Context, String> {
+    let appendices = (view.protocol.iter_mut()).flat_map(|p| p.appendices.iter_mut());
+    let appendices = appendices.chain(view.act.iter_mut().flat_map(|a| a.appendices.iter_mut()));
+    let mut tables: Vec<Vec<TableRowView>> = Vec::new();
+    for appendix in appendices {
+        for block in &mut appendix.body {
+            if let BlockView::Table(table) = block {
+                tables.push(std::mem::take(&mut table.rows));
+            }
+        }
+    }
+    let value = tera::Value::try_from_serializable(&view).map_err(|e| tera_message(&e))?;
+    drop(view);
+    let mut top = value.into_map().unwrap_or_default();
+    if tables.iter().any(|rows| !rows.is_empty()) {
+        // Put back in the order taken: the protocol's appendices, then the act's.
+        let mut tables = tables.into_iter();
+        for family in ["protocol", "act"] {
+            with_key(&mut top, family, |doc| {
+                with_map(doc, |doc| {
+                    with_key(doc, "appendices", |appendices| {
+                        with_array(appendices, |appendix| {
+                            with_map(appendix, |appendix| {
+                                with_key(appendix, "body", |body| {
+                                    with_array(body, |block| put_rows(block, &mut tables))
+                                })
+                            })
+                        })
+                    })
+                })
+            })?;
+        }
+    }
+    let mut context = tera::Context::new();
+    for (key, value) in top {
+        if let Some(key) = key.as_str() {
+            context.insert_value(key.to_owned(), value);
+        }
+    }
+    Ok(context)
+}
+
+/// A block of the context with its table's rows put back, converted a
+/// row at a time; any other block as it is.
+fn put_rows(
+    block: tera::Value,
+    tables: &mut impl Iterator<Item = Vec<TableRowView>>,
+) -> Result<tera::Value, String> {
+    let kind = block
+        .as_map()
+        .and_then(|b| b.get(&tera::value::Key::from("kind")))
+        .and_then(tera::Value::as_str);
+    if kind != Some("table") {
+        return Ok(block);
+    }
+    let rows = tables.next().unwrap_or_default();
+    with_map(block, |table| {
+        let mut converted = Vec::with_capacity(rows.len());
+        for row in rows {
+            converted.push(tera::Value::try_from_serializable(&row).map_err(|e| tera_message(&e))?);
+        }
+        table.insert(tera::value::Key::from("rows"), tera::Value::from(converted));
+        Ok(())
+    })
+}
+
+/// `value` changed by `change`, when a map; as it is otherwise.
+fn with_map(
+    value: tera::Value,
+    change: impl FnOnce(&mut tera::Map) -> Result<(), String>,
+) -> Result<tera::Value, String> {
+    if !value.is_map() {
+        return Ok(value);
+    }
+    let mut map = value.into_map().unwrap_or_default();
+    change(&mut map)?;
+    Ok(tera::Value::from(map))
+}
+
+/// `value` with each item changed by `change`, when an array; as it is
+/// otherwise.
+fn with_array(
+    value: tera::Value,
+    change: impl FnMut(tera::Value) -> Result<tera::Value, String>,
+) -> Result<tera::Value, String> {
+    let Some(items) = value.as_array().map(<[tera::Value]>::to_vec) else {
+        return Ok(value);
+    };
+    // Dropped first, so that each item is held once and changed in place.
+    drop(value);
+    let items = items
+        .into_iter()
+        .map(change)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(tera::Value::from(items))
+}
+
+/// The value at `key` of `map` changed by `change`, when there is one.
+fn with_key(
+    map: &mut tera::Map,
+    key: &'static str,
+    change: impl FnOnce(tera::Value) -> Result<tera::Value, String>,
+) -> Result<(), String> {
+    let key = tera::value::Key::from(key);
+    if let Some(value) = map.remove(&key) {
+        map.insert(key, change(value)?);
+    }
+    Ok(())
 }
 
 /// Tera's message with its whole cause chain (Tera 2 puts the code frame
@@ -1050,6 +1165,30 @@ fn offset_of(text: &str, line: u32, column: u32) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The context made by consuming a view, its tables' rows converted
+    /// a row at a time, renders the same markup as the one serialized
+    /// whole, for every starter (the plan's has a table with section rows
+    /// and a cell spanning rows).
+    #[test]
+    fn a_consumed_view_renders_as_the_whole_one() {
+        let templates = Templates::load_for_documents(None).unwrap();
+        let access = Access::new(None);
+        for (name, text) in [
+            ("plan.toml", include_str!("starters/plan.toml")),
+            ("protocol.toml", include_str!("starters/protocol.toml")),
+            ("prikaz.toml", include_str!("starters/prikaz.toml")),
+            ("resolution.toml", include_str!("starters/resolution.toml")),
+        ] {
+            let model = crate::model::load_text(Path::new(name), text, &access).unwrap();
+            let whole = templates.render(&crate::view::build(&model)).unwrap();
+            let consumed = templates.render_view(crate::view::build(&model)).unwrap();
+            assert_eq!(whole, consumed, "{name}");
+            if name == "plan.toml" {
+                assert!(whole.contains("<row"), "the plan's table is rendered");
+            }
+        }
+    }
 
     /// A kind is a row of the kind table, a template and a starter: this
     /// says which line to add when the template is forgotten here.
