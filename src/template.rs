@@ -22,7 +22,7 @@
 //! line by rendering once more with markers in the template's text.
 
 use crate::input::{self, Access, FileKind};
-use crate::view::{People, PersonEntry, View};
+use crate::view::{BlockView, People, PersonEntry, TableRowView, View};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -139,21 +139,49 @@ fn new_tera() -> tera::Tera {
 /// spent a tenth of its instructions there.
 fn escape_xml(input: &str, out: &mut dyn Write) -> std::io::Result<()> {
     let bytes = input.as_bytes();
+    // A long value (a paragraph) is searched with memchr's vector search,
+    // each search kept until passed, so that it is searched once: most
+    // have none of the five bytes, and a byte at a time was 2 % of a
+    // `check`. A short one is looked at a byte at a time, faster for it.
+    let mut amp_lt_gt = None;
+    let mut quotes = None;
+    let mut next_special = |from: usize| -> Option<usize> {
+        if bytes.len() < 32 {
+            return bytes[from..]
+                .iter()
+                .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+                .map(|at| from + at);
+        }
+        if amp_lt_gt.is_none_or(|at| at < from) {
+            amp_lt_gt = Some(
+                memchr::memchr3(b'&', b'<', b'>', &bytes[from..])
+                    .map_or(usize::MAX, |at| from + at),
+            );
+        }
+        if quotes.is_none_or(|at| at < from) {
+            quotes = Some(
+                memchr::memchr2(b'"', b'\'', &bytes[from..]).map_or(usize::MAX, |at| from + at),
+            );
+        }
+        let at = amp_lt_gt
+            .unwrap_or(usize::MAX)
+            .min(quotes.unwrap_or(usize::MAX));
+        (at != usize::MAX).then_some(at)
+    };
     let mut copied = 0;
-    for (i, byte) in bytes.iter().enumerate() {
-        let entity: &[u8] = match byte {
+    while let Some(at) = next_special(copied) {
+        let entity: &[u8] = match bytes[at] {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
             b'>' => b"&gt;",
             b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
+            _ => b"&#39;",
         };
-        if copied < i {
-            out.write_all(&bytes[copied..i])?;
+        if copied < at {
+            out.write_all(&bytes[copied..at])?;
         }
         out.write_all(entity)?;
-        copied = i + 1;
+        copied = at + 1;
     }
     if copied < bytes.len() {
         out.write_all(&bytes[copied..])?;
@@ -333,22 +361,48 @@ impl Templates {
     /// Renders the template of the view's document kind into markup,
     /// within the [`Limits`].
     pub fn render(&self, view: &View) -> Result<String, TemplateError> {
-        let name = format!("{}.xml", view.kind);
-        let fail = |message| TemplateError {
-            origin: self.origin(&name),
-            message,
-        };
+        let (name, tera) = self.template_of(view.kind)?;
+        let context = context_of(view).map_err(|message| self.fail(&name, message))?;
+        self.render_context(&name, tera, context, view.people.clone())
+    }
+
+    /// [`Templates::render`] of a view the caller is done with: the view
+    /// is dropped as soon as the context is made from it, before the
+    /// render, and the context as soon as the render ends. A 1000-page
+    /// roadmap's context is about 29 MB and its view several more: alive
+    /// with the markup being written, they made the peak of the build.
+    pub fn render_view(&self, view: View) -> Result<String, TemplateError> {
+        let (name, tera) = self.template_of(view.kind)?;
+        let people = view.people.clone();
+        let context = context_consuming(view).map_err(|message| self.fail(&name, message))?;
+        self.render_context(&name, tera, context, people)
+    }
+
+    /// The template's name for a document kind, and the Tera that renders it.
+    fn template_of(&self, kind: &str) -> Result<(String, Arc<tera::Tera>), TemplateError> {
+        let name = format!("{kind}.xml");
         let tera = self.tera_for(&name)?;
-        let context = tera::Context::from_serialize(view).map_err(|e| fail(tera_message(&e)))?;
-        bounded_render(
-            tera,
-            &name,
-            context,
-            view.people.clone(),
-            self.limits,
-            self.thread(),
-        )
-        .map_err(fail)
+        Ok((name, tera))
+    }
+
+    fn fail(&self, name: &str, message: String) -> TemplateError {
+        TemplateError {
+            origin: self.origin(name),
+            message,
+        }
+    }
+
+    /// Renders `name` with `context` within the [`Limits`]; the context is
+    /// dropped before the markup is returned.
+    fn render_context(
+        &self,
+        name: &str,
+        tera: Arc<tera::Tera>,
+        context: tera::Context,
+        people: People,
+    ) -> Result<String, TemplateError> {
+        bounded_render(tera, name, context, people, self.limits, self.thread())
+            .map_err(|message| self.fail(name, message))
     }
 
     /// Where in the templates a position of the markup comes from: the
@@ -472,6 +526,127 @@ impl std::fmt::Display for TemplateLine {
         }
         Ok(())
     }
+}
+
+/// The Tera context of a view: every field but the people.
+fn context_of(view: &View) -> Result<tera::Context, String> {
+    tera::Context::from_serialize(view).map_err(|e| tera_message(&e))
+}
+
+/// [`context_of`] a view it consumes. The rows of its tables, most of a
+/// long document's view, are taken out first and converted a row at a
+/// time, each row freed once converted: the whole view and the whole
+/// context are never alive together (a 7000-row roadmap's context is
+/// about 32 MB, its view 8 MB). The context is the same as
+/// [`context_of`]'s.
+fn context_consuming(mut view: View) -> Result<tera::Context, String> {
+    let appendices = (view.protocol.iter_mut()).flat_map(|p| p.appendices.iter_mut());
+    let appendices = appendices.chain(view.act.iter_mut().flat_map(|a| a.appendices.iter_mut()));
+    let mut tables: Vec<Vec<TableRowView>> = Vec::new();
+    for appendix in appendices {
+        for block in &mut appendix.body {
+            if let BlockView::Table(table) = block {
+                tables.push(std::mem::take(&mut table.rows));
+            }
+        }
+    }
+    let value = tera::Value::try_from_serializable(&view).map_err(|e| tera_message(&e))?;
+    drop(view);
+    let mut top = value.into_map().unwrap_or_default();
+    if tables.iter().any(|rows| !rows.is_empty()) {
+        // Put back in the order taken: the protocol's appendices, then the act's.
+        let mut tables = tables.into_iter();
+        for family in ["protocol", "act"] {
+            with_key(&mut top, family, |doc| {
+                with_map(doc, |doc| {
+                    with_key(doc, "appendices", |appendices| {
+                        with_array(appendices, |appendix| {
+                            with_map(appendix, |appendix| {
+                                with_key(appendix, "body", |body| {
+                                    with_array(body, |block| put_rows(block, &mut tables))
+                                })
+                            })
+                        })
+                    })
+                })
+            })?;
+        }
+    }
+    let mut context = tera::Context::new();
+    for (key, value) in top {
+        if let Some(key) = key.as_str() {
+            context.insert_value(key.to_owned(), value);
+        }
+    }
+    Ok(context)
+}
+
+/// A block of the context with its table's rows put back, converted a
+/// row at a time; any other block as it is.
+fn put_rows(
+    block: tera::Value,
+    tables: &mut impl Iterator<Item = Vec<TableRowView>>,
+) -> Result<tera::Value, String> {
+    let kind = block
+        .as_map()
+        .and_then(|b| b.get(&tera::value::Key::from("kind")))
+        .and_then(tera::Value::as_str);
+    if kind != Some("table") {
+        return Ok(block);
+    }
+    let rows = tables.next().unwrap_or_default();
+    with_map(block, |table| {
+        let mut converted = Vec::with_capacity(rows.len());
+        for row in rows {
+            converted.push(tera::Value::try_from_serializable(&row).map_err(|e| tera_message(&e))?);
+        }
+        table.insert(tera::value::Key::from("rows"), tera::Value::from(converted));
+        Ok(())
+    })
+}
+
+/// `value` changed by `change`, when a map; as it is otherwise.
+fn with_map(
+    value: tera::Value,
+    change: impl FnOnce(&mut tera::Map) -> Result<(), String>,
+) -> Result<tera::Value, String> {
+    if !value.is_map() {
+        return Ok(value);
+    }
+    let mut map = value.into_map().unwrap_or_default();
+    change(&mut map)?;
+    Ok(tera::Value::from(map))
+}
+
+/// `value` with each item changed by `change`, when an array; as it is
+/// otherwise.
+fn with_array(
+    value: tera::Value,
+    change: impl FnMut(tera::Value) -> Result<tera::Value, String>,
+) -> Result<tera::Value, String> {
+    let Some(items) = value.as_array().map(<[tera::Value]>::to_vec) else {
+        return Ok(value);
+    };
+    // Dropped first, so that each item is held once and changed in place.
+    drop(value);
+    let items = items
+        .into_iter()
+        .map(change)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(tera::Value::from(items))
+}
+
+/// The value at `key` of `map` changed by `change`, when there is one.
+fn with_key(
+    map: &mut tera::Map,
+    key: &'static str,
+    change: impl FnOnce(tera::Value) -> Result<tera::Value, String>,
+) -> Result<(), String> {
+    let key = tera::value::Key::from(key);
+    if let Some(value) = map.remove(&key) {
+        map.insert(key, change(value)?);
+    }
+    Ok(())
 }
 
 /// Tera's message with its whole cause chain (Tera 2 puts the code frame
@@ -724,14 +899,19 @@ fn bounded_render(
         cancelled: Arc::new(AtomicBool::new(false)),
     };
     let outcome = match thread {
-        Thread::Calling => Ok(render_here(
-            &tera,
-            name,
-            &context,
-            people,
-            limits.output_bytes,
-            budget.clone(),
-        )),
+        Thread::Calling => {
+            let outcome = render_here(
+                &tera,
+                name,
+                &context,
+                people,
+                limits.output_bytes,
+                budget.clone(),
+            );
+            // Freed before the markup is checked and handed on.
+            drop(context);
+            Ok(outcome)
+        }
         Thread::Render => {
             let (reply, receive) = std::sync::mpsc::channel();
             dispatch(Job {
@@ -1014,6 +1194,30 @@ fn offset_of(text: &str, line: u32, column: u32) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// The context made by consuming a view, its tables' rows converted
+    /// a row at a time, renders the same markup as the one serialized
+    /// whole, for every starter (the plan's has a table with section rows
+    /// and a cell spanning rows).
+    #[test]
+    fn a_consumed_view_renders_as_the_whole_one() {
+        let templates = Templates::load_for_documents(None).unwrap();
+        let access = Access::new(None);
+        for (name, text) in [
+            ("plan.toml", include_str!("starters/plan.toml")),
+            ("protocol.toml", include_str!("starters/protocol.toml")),
+            ("prikaz.toml", include_str!("starters/prikaz.toml")),
+            ("resolution.toml", include_str!("starters/resolution.toml")),
+        ] {
+            let model = crate::model::load_text(Path::new(name), text, &access).unwrap();
+            let whole = templates.render(&crate::view::build(&model)).unwrap();
+            let consumed = templates.render_view(crate::view::build(&model)).unwrap();
+            assert_eq!(whole, consumed, "{name}");
+            if name == "plan.toml" {
+                assert!(whole.contains("<row"), "the plan's table is rendered");
+            }
+        }
+    }
+
     /// A kind is a row of the kind table, a template and a starter: this
     /// says which line to add when the template is forgotten here.
     #[test]
@@ -1165,6 +1369,9 @@ mod tests {
             "&",
             "a<",
             ">b",
+            "длинный текст без особых знаков, длиннее тридцати двух байт",
+            "длинный <текст> & \"кавычки\" и 'апострофы' && << >> '' \"\" в конце&",
+            "&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&'\"",
         ] {
             let mut ours = Vec::new();
             let mut teras = Vec::new();

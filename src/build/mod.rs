@@ -270,20 +270,34 @@ fn read_document(
         templates,
         access,
         markup::Purpose::Layout,
+        &|| model::load_with(input, access).ok(),
     )
 }
 
-/// [`read_document`] from a model already read.
+/// [`read_document`] from a model already read. `reload` reads the same
+/// model again, only to say at which template line a markup error comes
+/// from: the model and its view are dropped before the render, as a long
+/// document's would otherwise stay alive with its markup and the tree
+/// parsed from it.
 fn read_model(
     input: &Path,
-    model: model::Model,
+    mut model: model::Model,
     templates: &Templates,
     access: &Access,
     purpose: markup::Purpose,
+    reload: &dyn Fn() -> Option<model::Model>,
 ) -> Result<Read, Diagnostics> {
     let view = view::build(&model);
-    let markup = render_template(&model, &view, templates)?;
     let kind = view.kind;
+    let (html, pdfa) = (model.options.html, model.options.pdfa);
+    let source = model.source.clone();
+    let inputs = std::mem::take(&mut model.inputs);
+    let warnings = std::mem::take(&mut model.warnings);
+    let layout_warnings = std::mem::take(&mut model.layout_warnings);
+    drop(model);
+    let markup = templates
+        .render_view(view)
+        .map_err(|e| Diagnostic::error(&source, e.to_string()))?;
     // Images named in the markup are read relative to the document's folder
     // (a coat of arms next to the data or its profile), only from the
     // user's folders; each one read is a dependency of the document.
@@ -313,7 +327,11 @@ fn read_model(
         );
         // Said at the template's own line when it can be found: the line
         // of the generated markup means nothing to the template's author.
-        let message = match templates.locate(&view, &markup, e.line, e.column) {
+        // The view is made again for it (errors only).
+        let at = reload().and_then(|model| {
+            templates.locate(&view::build(&model), &markup, e.line, e.column)
+        });
+        let message = match at {
             Some(at) => format!(
                 "шаблон {}, строка {}{}: {}\n{}",
                 at.origin,
@@ -326,13 +344,13 @@ fn read_model(
         };
         Diagnostic::error(input, message).with_hint(hint)
     })?;
-    let mut deps: Vec<Dep> = model.inputs.iter().map(|p| Dep::file(p)).collect();
+    drop(markup);
+    let mut deps: Vec<Dep> = inputs.iter().map(|p| Dep::file(p)).collect();
     deps.extend(images.into_inner().iter().map(|p| Dep::file(p)));
     deps.extend(Templates::used_by(kind).into_iter().map(Dep::template));
     deps.sort();
     deps.dedup();
-    let layout_warnings = model
-        .layout_warnings
+    let layout_warnings = layout_warnings
         .into_iter()
         .chain(
             document
@@ -344,10 +362,10 @@ fn read_model(
     Ok(Read {
         document,
         deps,
-        warnings: model.warnings,
+        warnings,
         layout_warnings,
-        html: model.options.html,
-        pdfa: model.options.pdfa,
+        html,
+        pdfa,
     })
 }
 
@@ -972,7 +990,17 @@ pub fn check(options: &BuildOptions) -> Report {
         };
         let outcome = match model
             // Parsed for its messages only: `check` lays nothing out.
-            .and_then(|m| read_model(&job.input, m, &templates, &access, markup::Purpose::Check))
+            .and_then(|m| {
+                let reload = || model::load_with(&job.input, &access).ok();
+                read_model(
+                    &job.input,
+                    m,
+                    &templates,
+                    &access,
+                    markup::Purpose::Check,
+                    &reload,
+                )
+            })
             .and_then(|read| checked(&job.input, read, options))
         {
             Ok(checked) => Outcome::Checked {
@@ -1065,6 +1093,14 @@ pub fn check_text(
 ) -> Result<Checked, Diagnostics> {
     let model = model::load_text(input, text, access)?;
     // The preview of `gostdoc serve` lays the document out.
-    let read = read_model(input, model, templates, access, markup::Purpose::Layout)?;
+    let reload = || model::load_text(input, text, access).ok();
+    let read = read_model(
+        input,
+        model,
+        templates,
+        access,
+        markup::Purpose::Layout,
+        &reload,
+    )?;
     checked(input, read, options)
 }
