@@ -106,16 +106,9 @@ struct Source {
 
 /// The set of templates used by a build: the built-ins, with any overrides.
 pub struct Templates {
-    /// The parsed templates, one slot per document kind's template (in
-    /// [`Templates::sources`] order): the built-in ones are parsed only
-    /// when a document of that kind is first rendered, with the shared
-    /// components (parsing them all is a tenth of a one-document process,
-    /// and a build with nothing to do renders nothing). Overrides are
-    /// parsed at once, so that an error in one is reported before any
-    /// document, as it always was.
-    compiled: Vec<OnceLock<Result<Arc<tera::Tera>, TemplateError>>>,
-    /// Every template, in [`BUILTIN`] order.
-    sources: Vec<Source>,
+    /// The sources and their parsed forms, shared with a thread that
+    /// parses ahead ([`Templates::parse_ahead`]).
+    parsed: Arc<Parsed>,
     /// Template name → XXH3 of its source, for incremental builds.
     hashes: Vec<(String, u128)>,
     limits: Limits,
@@ -123,6 +116,45 @@ pub struct Templates {
     /// built the first time a markup error needs it. `None` when they do
     /// not compile (a marker landed where Tera does not expect text).
     traced: OnceLock<Option<Arc<tera::Tera>>>,
+}
+
+/// The templates' sources and the slots they are parsed into.
+struct Parsed {
+    /// The parsed templates, one slot per document kind's template (in
+    /// [`Parsed::sources`] order): the built-in ones are parsed only
+    /// when a document of that kind is first rendered (or ahead of it,
+    /// [`Templates::parse_ahead`]), with the shared components (parsing
+    /// them all is a tenth of a one-document process, and a build with
+    /// nothing to do renders nothing). Overrides are parsed at once, so
+    /// that an error in one is reported before any document, as it always
+    /// was.
+    compiled: Vec<OnceLock<Result<Arc<tera::Tera>, TemplateError>>>,
+    /// Every template, in [`BUILTIN`] order.
+    sources: Vec<Source>,
+}
+
+impl Parsed {
+    /// The parsed templates that render `name`: for a built-in kind, its
+    /// own template with the shared components, parsed on first use (a
+    /// second caller meanwhile waits for the first one's result).
+    fn tera_for(&self, name: &str) -> Result<Arc<tera::Tera>, TemplateError> {
+        let index = self.sources.iter().position(|s| s.name == name);
+        // An unknown name: Tera itself says it has no such template.
+        let Some(index) = index else {
+            return parse(&self.sources.iter().collect::<Vec<_>>()).map(Arc::new);
+        };
+        self.compiled[index]
+            .get_or_init(|| {
+                let mut wanted: Vec<&Source> = self
+                    .sources
+                    .iter()
+                    .filter(|s| s.name == COMPONENTS && s.name != name)
+                    .collect();
+                wanted.push(&self.sources[index]);
+                parse(&wanted).map(Arc::new)
+            })
+            .clone()
+    }
 }
 
 /// A new Tera with our filters, our `range` and our escaping.
@@ -203,7 +235,7 @@ impl Templates {
     /// Built-in ones are parsed when first used; overrides at once.
     pub fn load_for_documents(dir: Option<&Path>) -> Result<Templates, TemplateError> {
         let templates = Self::load_where(dir, |name| !EXTRACT_ONLY.contains(&name))?;
-        if templates.sources.iter().any(|s| s.file.is_some()) {
+        if templates.parsed.sources.iter().any(|s| s.file.is_some()) {
             templates.parsed_now()
         } else {
             Ok(templates)
@@ -212,8 +244,8 @@ impl Templates {
 
     /// Every template parsed into one Tera now, its error returned.
     fn parsed_now(self) -> Result<Templates, TemplateError> {
-        let all = Arc::new(parse(&self.sources.iter().collect::<Vec<_>>())?);
-        for slot in &self.compiled {
+        let all = Arc::new(parse(&self.parsed.sources.iter().collect::<Vec<_>>())?);
+        for slot in &self.parsed.compiled {
             let _ = slot.set(Ok(all.clone()));
         }
         Ok(self)
@@ -259,40 +291,47 @@ impl Templates {
             });
         }
         Ok(Templates {
-            compiled: sources.iter().map(|_| OnceLock::new()).collect(),
-            sources,
+            parsed: Arc::new(Parsed {
+                compiled: sources.iter().map(|_| OnceLock::new()).collect(),
+                sources,
+            }),
             hashes,
             limits: Limits::default(),
             traced: OnceLock::new(),
         })
     }
 
-    /// The parsed templates that render `name`: for a built-in kind, its
-    /// own template with the shared components, parsed on first use.
+    /// The parsed templates that render `name` ([`Parsed::tera_for`]).
     fn tera_for(&self, name: &str) -> Result<Arc<tera::Tera>, TemplateError> {
-        let index = self.sources.iter().position(|s| s.name == name);
-        // An unknown name: Tera itself says it has no such template.
-        let Some(index) = index else {
-            return parse(&self.sources.iter().collect::<Vec<_>>()).map(Arc::new);
-        };
-        self.compiled[index]
-            .get_or_init(|| {
-                let mut wanted: Vec<&Source> = self
-                    .sources
-                    .iter()
-                    .filter(|s| s.name == COMPONENTS && s.name != name)
-                    .collect();
-                wanted.push(&self.sources[index]);
-                parse(&wanted).map(Arc::new)
-            })
-            .clone()
+        self.parsed.tera_for(name)
+    }
+
+    /// Parses the templates of the document kinds `kinds` gives (keys,
+    /// `protocol`) on a thread of their own, so that they are ready when
+    /// the first document of each kind reaches its template: for a build
+    /// of a few documents, on a core that would otherwise wait. `kinds`
+    /// runs on that thread too (it may read files). A kind already parsed,
+    /// or unknown, costs nothing; a render meanwhile waits for the parse
+    /// under way rather than starting its own, and an error is the same
+    /// either way (the render returns it). The thread is not waited for:
+    /// a build that ends first (its documents failed) leaves it to the
+    /// end of the process.
+    pub fn parse_ahead(&self, kinds: impl FnOnce() -> Vec<&'static str> + Send + 'static) {
+        let parsed = self.parsed.clone();
+        let _ = std::thread::Builder::new()
+            .name("templates".into())
+            .spawn(move || {
+                for kind in kinds() {
+                    let _ = parsed.tera_for(&format!("{kind}.xml"));
+                }
+            });
     }
 
     /// Where renders run: a render thread as soon as any template is the
     /// user's (the built-in ones import none of the user's, but an
     /// override of the components is imported by them all).
     fn thread(&self) -> Thread {
-        if self.sources.iter().any(|s| s.file.is_some()) {
+        if self.parsed.sources.iter().any(|s| s.file.is_some()) {
             Thread::Render
         } else {
             Thread::Calling
@@ -319,7 +358,7 @@ impl Templates {
 
     /// Where a template came from, for messages.
     pub fn origin(&self, name: &str) -> String {
-        match self.sources.iter().find(|s| s.name == name) {
+        match self.parsed.sources.iter().find(|s| s.name == name) {
             Some(s) => s.origin(),
             None => format!("встроенный шаблон {name}"),
         }
@@ -327,7 +366,7 @@ impl Templates {
 
     /// Files the templates were read from (for fingerprints).
     pub fn override_files(&self) -> impl Iterator<Item = &Path> {
-        self.sources.iter().filter_map(|s| s.file.as_deref())
+        self.parsed.sources.iter().filter_map(|s| s.file.as_deref())
     }
 
     /// Renders the template of the view's document kind into markup,
@@ -374,7 +413,7 @@ impl Templates {
             .traced
             .get_or_init(|| {
                 let mut tera = new_tera();
-                for (i, s) in self.sources.iter().enumerate() {
+                for (i, s) in self.parsed.sources.iter().enumerate() {
                     tera.add_raw_template(&s.name, &instrument(&s.text, i))
                         .ok()?;
                 }
@@ -398,7 +437,7 @@ impl Templates {
         }
         let at = offset_of(&clean, line, column)?;
         let mark = marks.iter().rev().find(|m| m.at <= at)?;
-        let source = self.sources.get(mark.template)?;
+        let source = self.parsed.sources.get(mark.template)?;
         let text = &source.text;
         let before = text.get(..mark.offset)?;
         let line_no = before.matches('\n').count() + 1;
@@ -964,7 +1003,7 @@ fn raw_block_len(rest: &str) -> Option<usize> {
 struct Mark {
     /// Byte offset in the output without markers.
     at: usize,
-    /// Index of the template in [`Templates::sources`].
+    /// Index of the template in [`Parsed::sources`].
     template: usize,
     /// Byte offset in that template's source.
     offset: usize,
@@ -1036,17 +1075,24 @@ mod tests {
     #[test]
     fn built_in_templates_are_parsed_only_for_the_kinds_rendered() {
         let templates = Templates::load_for_documents(None).unwrap();
-        assert!(templates.compiled.iter().all(|slot| slot.get().is_none()));
+        assert!(
+            templates
+                .parsed
+                .compiled
+                .iter()
+                .all(|slot| slot.get().is_none())
+        );
         templates.tera_for("protocol.xml").unwrap();
         let parsed: Vec<&str> = templates
+            .parsed
             .sources
             .iter()
-            .zip(&templates.compiled)
+            .zip(&templates.parsed.compiled)
             .filter(|(_, slot)| slot.get().is_some())
             .map(|(s, _)| s.name.as_str())
             .collect();
         assert_eq!(parsed, ["protocol.xml"]);
-        for source in &templates.sources {
+        for source in &templates.parsed.sources {
             let tera = templates.tera_for(&source.name).unwrap();
             assert!(
                 tera.get_template_names().any(|n| n == source.name),
