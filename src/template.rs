@@ -109,6 +109,12 @@ pub struct Templates {
     /// The sources and their parsed forms, shared with a thread that
     /// parses ahead ([`Templates::parse_ahead`]).
     parsed: Arc<Parsed>,
+    /// Keeps the thread that parsed ahead waiting with its share of
+    /// [`Templates::parsed`] until these templates are dropped (after
+    /// `parsed`, so that its share is the last): the parsed templates are
+    /// then freed there, not by the build (a tenth of a protocol's
+    /// instructions, at the end of a one-document process).
+    ahead: Option<std::sync::mpsc::Sender<()>>,
     /// Template name → XXH3 of its source, for incremental builds.
     hashes: Vec<(String, u128)>,
     limits: Limits,
@@ -295,6 +301,7 @@ impl Templates {
                 compiled: sources.iter().map(|_| OnceLock::new()).collect(),
                 sources,
             }),
+            ahead: None,
             hashes,
             limits: Limits::default(),
             traced: OnceLock::new(),
@@ -315,16 +322,24 @@ impl Templates {
     /// under way rather than starting its own, and an error is the same
     /// either way (the render returns it). The thread is not waited for:
     /// a build that ends first (its documents failed) leaves it to the
-    /// end of the process.
-    pub fn parse_ahead(&self, kinds: impl FnOnce() -> Vec<&'static str> + Send + 'static) {
+    /// end of the process. It frees the parsed templates when these are
+    /// dropped ([`Templates::ahead`]).
+    pub fn parse_ahead(&mut self, kinds: impl FnOnce() -> Vec<&'static str> + Send + 'static) {
         let parsed = self.parsed.clone();
-        let _ = std::thread::Builder::new()
+        let (keep, dropped) = std::sync::mpsc::channel::<()>();
+        let started = std::thread::Builder::new()
             .name("templates".into())
             .spawn(move || {
                 for kind in kinds() {
                     let _ = parsed.tera_for(&format!("{kind}.xml"));
                 }
+                // Nothing is ever sent: this returns when `keep` is dropped.
+                let _ = dropped.recv();
+                drop(parsed);
             });
+        if started.is_ok() {
+            self.ahead = Some(keep);
+        }
     }
 
     /// Where renders run: a render thread as soon as any template is the

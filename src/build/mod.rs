@@ -600,7 +600,7 @@ fn shared_out<T: Send>(jobs: &[Job], workers: usize, work: &(impl Fn(&Job) -> T 
 /// with `force`), in parallel, and records what each was built from.
 pub fn run(options: &BuildOptions) -> Report {
     let Setup {
-        templates,
+        mut templates,
         plan,
         access,
         notes,
@@ -616,10 +616,7 @@ pub fn run(options: &BuildOptions) -> Report {
         .map(Manifest::parse)
         .unwrap_or_default();
     let previous_files = std::mem::take(&mut manifest.files);
-    let hasher = Hasher::new(options.setup_hash(), &templates, &previous_files);
     let jobs = plan.jobs;
-    // Each document and its profile, pictures.
-    hasher.expect(jobs.len() + 16);
     let entries_before = manifest.documents.len();
     let previous: Vec<(&Job, Option<&Entry>)> = jobs
         .iter()
@@ -643,6 +640,9 @@ pub fn run(options: &BuildOptions) -> Report {
             .collect();
         templates.parse_ahead(move || ahead::kinds_of(&files));
     }
+    let hasher = Hasher::new(options.setup_hash(), &templates, &previous_files);
+    // Each document and its profile, pictures.
+    hasher.expect(jobs.len() + 16);
     // What the system is asked about each document is most of a build
     // with nothing to do, so it is asked on two threads: another one
     // asks whether each document's outputs are there with the sizes
