@@ -633,6 +633,7 @@ pub fn run(options: &BuildOptions) -> Report {
     // this one reads them, and parses their templates instead.
     let unbuilt = previous.len() - known_documents;
     if (1..crate::format::threads_allowed()).contains(&unbuilt) {
+        crate::format::grow_heaps_by_the_megabyte();
         let files: Vec<PathBuf> = previous
             .iter()
             .filter(|(_, entry)| entry.is_none())
