@@ -633,13 +633,21 @@ pub fn run(options: &BuildOptions) -> Report {
     // this one reads them, and parses their templates instead.
     let unbuilt = previous.len() - known_documents;
     if (1..crate::format::threads_allowed()).contains(&unbuilt) {
-        crate::format::grow_heaps_by_the_megabyte();
         let files: Vec<PathBuf> = previous
             .iter()
             .filter(|(_, entry)| entry.is_none())
             .map(|(job, _)| job.input.clone())
             .collect();
-        templates.parse_ahead(move || ahead::kinds_of(&files));
+        // Not for a long document: a millisecond is nothing to it, and the
+        // second heap and the pads would add a megabyte to its peak.
+        let short = |file: &PathBuf| {
+            file.metadata()
+                .is_ok_and(|m| m.len() < crate::format::LONG_DOCUMENT_BYTES)
+        };
+        if files.iter().all(short) {
+            crate::format::grow_heaps_by_the_megabyte();
+            templates.parse_ahead(move || ahead::kinds_of(&files));
+        }
     }
     let hasher = Hasher::new(options.setup_hash(), &templates, &previous_files);
     // Each document and its profile, pictures.
