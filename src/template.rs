@@ -106,15 +106,8 @@ struct Source {
 
 /// The set of templates used by a build: the built-ins, with any overrides.
 pub struct Templates {
-    /// The sources and their parsed forms, shared with a thread that
-    /// parses ahead ([`Templates::parse_ahead`]).
-    parsed: Arc<Parsed>,
-    /// Keeps the thread that parsed ahead waiting with its share of
-    /// [`Templates::parsed`] until these templates are dropped (after
-    /// `parsed`, so that its share is the last): the parsed templates are
-    /// then freed there, not by the build (a tenth of a protocol's
-    /// instructions, at the end of a one-document process).
-    ahead: Option<std::sync::mpsc::Sender<()>>,
+    /// The sources and their parsed forms.
+    parsed: Parsed,
     /// Template name → XXH3 of its source, for incremental builds.
     hashes: Vec<(String, u128)>,
     limits: Limits,
@@ -128,8 +121,8 @@ pub struct Templates {
 struct Parsed {
     /// The parsed templates, one slot per document kind's template (in
     /// [`Parsed::sources`] order): the built-in ones are parsed only
-    /// when a document of that kind is first rendered (or ahead of it,
-    /// [`Templates::parse_ahead`]), with the shared components (parsing
+    /// when a document of that kind is first rendered, with the shared
+    /// components, or taken from [`BUILT_IN`] (parsing
     /// them all is a tenth of a one-document process, and a build with
     /// nothing to do renders nothing). Overrides are parsed at once, so
     /// that an error in one is reported before any document, as it always
@@ -149,8 +142,20 @@ impl Parsed {
         let Some(index) = index else {
             return parse(&self.sources.iter().collect::<Vec<_>>()).map(Arc::new);
         };
+        let built_in = |name: &str| {
+            self.sources
+                .iter()
+                .find(|s| s.name == name)
+                .is_some_and(|s| s.file.is_none())
+        };
         self.compiled[index]
             .get_or_init(|| {
+                if built_in(name)
+                    && built_in(COMPONENTS)
+                    && let Some(parsed) = parsed_built_in(name)
+                {
+                    return parsed;
+                }
                 let mut wanted: Vec<&Source> = self
                     .sources
                     .iter()
@@ -161,6 +166,55 @@ impl Parsed {
             })
             .clone()
     }
+}
+
+/// The built-in template of each document kind parsed with the built-in
+/// components (in [`BUILTIN`] order), for the whole process: parsed once
+/// whichever [`Templates`] asks first, possibly ahead of any
+/// ([`parse_built_in_ahead`]), never freed (a build's end does not spend a
+/// tenth of a protocol's instructions taking them apart, and `watch`
+/// parses them once).
+static BUILT_IN: [OnceLock<Result<Arc<tera::Tera>, TemplateError>>; BUILTIN.len()] =
+    [const { OnceLock::new() }; BUILTIN.len()];
+
+/// The built-in template `name` parsed with the built-in components, from
+/// [`BUILT_IN`]; `None` for a name that is not a built-in one.
+fn parsed_built_in(name: &str) -> Option<Result<Arc<tera::Tera>, TemplateError>> {
+    let index = BUILTIN.iter().position(|(n, _)| *n == name)?;
+    let parsed = BUILT_IN[index].get_or_init(|| {
+        let source = |(name, text): &(&str, &str)| Source {
+            name: (*name).to_string(),
+            text: (*text).to_string(),
+            file: None,
+        };
+        let mut wanted: Vec<Source> = BUILTIN
+            .iter()
+            .filter(|(n, _)| *n == COMPONENTS && *n != name)
+            .map(source)
+            .collect();
+        wanted.push(source(&BUILTIN[index]));
+        parse(&wanted.iter().collect::<Vec<_>>()).map(Arc::new)
+    });
+    Some(parsed.clone())
+}
+
+/// Parses the built-in templates of the document kinds `kinds` gives
+/// (keys, `protocol`) on a thread of their own, so that they are ready
+/// when the first document of each kind reaches its template: for a build
+/// of a few documents, on a core that would otherwise wait. `kinds` runs
+/// on that thread too (it may read files). A kind already parsed, or
+/// unknown, costs nothing; a render meanwhile waits for the parse under
+/// way rather than starting its own, and an error is the same either way.
+/// The thread is not waited for: a process that ends first leaves it to
+/// its end.
+pub fn parse_built_in_ahead(kinds: impl FnOnce() -> Vec<&'static str> + Send + 'static) {
+    let _ = std::thread::Builder::new()
+        .name("templates".into())
+        .spawn(move || {
+            for kind in kinds() {
+                let _ = parsed_built_in(&format!("{kind}.xml"));
+            }
+        });
 }
 
 /// A new Tera with our filters, our `range` and our escaping.
@@ -297,11 +351,10 @@ impl Templates {
             });
         }
         Ok(Templates {
-            parsed: Arc::new(Parsed {
+            parsed: Parsed {
                 compiled: sources.iter().map(|_| OnceLock::new()).collect(),
                 sources,
-            }),
-            ahead: None,
+            },
             hashes,
             limits: Limits::default(),
             traced: OnceLock::new(),
@@ -311,35 +364,6 @@ impl Templates {
     /// The parsed templates that render `name` ([`Parsed::tera_for`]).
     fn tera_for(&self, name: &str) -> Result<Arc<tera::Tera>, TemplateError> {
         self.parsed.tera_for(name)
-    }
-
-    /// Parses the templates of the document kinds `kinds` gives (keys,
-    /// `protocol`) on a thread of their own, so that they are ready when
-    /// the first document of each kind reaches its template: for a build
-    /// of a few documents, on a core that would otherwise wait. `kinds`
-    /// runs on that thread too (it may read files). A kind already parsed,
-    /// or unknown, costs nothing; a render meanwhile waits for the parse
-    /// under way rather than starting its own, and an error is the same
-    /// either way (the render returns it). The thread is not waited for:
-    /// a build that ends first (its documents failed) leaves it to the
-    /// end of the process. It frees the parsed templates when these are
-    /// dropped ([`Templates::ahead`]).
-    pub fn parse_ahead(&mut self, kinds: impl FnOnce() -> Vec<&'static str> + Send + 'static) {
-        let parsed = self.parsed.clone();
-        let (keep, dropped) = std::sync::mpsc::channel::<()>();
-        let started = std::thread::Builder::new()
-            .name("templates".into())
-            .spawn(move || {
-                for kind in kinds() {
-                    let _ = parsed.tera_for(&format!("{kind}.xml"));
-                }
-                // Nothing is ever sent: this returns when `keep` is dropped.
-                let _ = dropped.recv();
-                drop(parsed);
-            });
-        if started.is_ok() {
-            self.ahead = Some(keep);
-        }
     }
 
     /// Where renders run: a render thread as soon as any template is the

@@ -1,7 +1,7 @@
 //! Work a build of a few documents starts ahead, on a core that would
-//! otherwise wait: parsing the templates of its documents' kinds (a tenth
-//! of a one-document process) while this thread reads the data, the
-//! profile and the manifest.
+//! otherwise wait: parsing the built-in templates of its documents' kinds
+//! (a tenth of a one-document process) while the first thread reads the
+//! data and the profile.
 //!
 //! Which kinds those are is guessed from the `kind = "…"` line of each
 //! file, without parsing it: a wrong guess only parses a template for
@@ -12,6 +12,14 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use crate::model::DocKind;
+
+/// True for an input file that does not make a long document
+/// ([`crate::format::LONG_DOCUMENT_BYTES`]): for a long one, a
+/// millisecond is nothing, and a second heap and its pads add to its peak.
+pub(super) fn is_short(file: &std::path::Path) -> bool {
+    file.metadata()
+        .is_ok_and(|m| m.len() < crate::format::LONG_DOCUMENT_BYTES)
+}
 
 /// Bytes of a file looked at for its kind: `kind` comes first in every
 /// starter, after a few lines of comments.

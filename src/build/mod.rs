@@ -600,7 +600,7 @@ fn shared_out<T: Send>(jobs: &[Job], workers: usize, work: &(impl Fn(&Job) -> T 
 /// with `force`), in parallel, and records what each was built from.
 pub fn run(options: &BuildOptions) -> Report {
     let Setup {
-        mut templates,
+        templates,
         plan,
         access,
         notes,
@@ -629,24 +629,23 @@ pub fn run(options: &BuildOptions) -> Report {
         .collect();
     let known_documents = previous.iter().filter(|(_, e)| e.is_some()).count();
     // Documents that will surely render (new or forced): when they are
-    // fewer than the threads a build may use, a core would wait while
-    // this one reads them, and parses their templates instead.
-    let unbuilt = previous.len() - known_documents;
-    if (1..crate::format::threads_allowed()).contains(&unbuilt) {
-        let files: Vec<PathBuf> = previous
-            .iter()
-            .filter(|(_, entry)| entry.is_none())
-            .map(|(job, _)| job.input.clone())
-            .collect();
-        // Not for a long document: a millisecond is nothing to it, and the
-        // second heap and the pads would add a megabyte to its peak.
-        let short = |file: &PathBuf| {
-            file.metadata()
-                .is_ok_and(|m| m.len() < crate::format::LONG_DOCUMENT_BYTES)
-        };
-        if files.iter().all(short) {
-            crate::format::grow_heaps_by_the_megabyte();
-            templates.parse_ahead(move || ahead::kinds_of(&files));
+    // fewer than the threads a build may use, and none is long, a second
+    // thread works beside this one (their built-in templates parsed
+    // ahead, their backends side by side in `format::render`), and both
+    // heaps grow in large steps (set before that thread starts).
+    let unbuilt: Vec<PathBuf> = previous
+        .iter()
+        .filter(|(_, entry)| entry.is_none())
+        .map(|(job, _)| job.input.clone())
+        .collect();
+    if (1..crate::format::threads_allowed()).contains(&unbuilt.len())
+        && unbuilt.iter().all(|file| ahead::is_short(file))
+    {
+        crate::format::grow_heaps_by_the_megabyte();
+        // Overrides were parsed with the templates, and would not use the
+        // built-in ones.
+        if templates.override_files().next().is_none() {
+            crate::template::parse_built_in_ahead(move || ahead::kinds_of(&unbuilt));
         }
     }
     let hasher = Hasher::new(options.setup_hash(), &templates, &previous_files);
