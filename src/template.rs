@@ -106,16 +106,8 @@ struct Source {
 
 /// The set of templates used by a build: the built-ins, with any overrides.
 pub struct Templates {
-    /// The parsed templates, one slot per document kind's template (in
-    /// [`Templates::sources`] order): the built-in ones are parsed only
-    /// when a document of that kind is first rendered, with the shared
-    /// components (parsing them all is a tenth of a one-document process,
-    /// and a build with nothing to do renders nothing). Overrides are
-    /// parsed at once, so that an error in one is reported before any
-    /// document, as it always was.
-    compiled: Vec<OnceLock<Result<Arc<tera::Tera>, TemplateError>>>,
-    /// Every template, in [`BUILTIN`] order.
-    sources: Vec<Source>,
+    /// The sources and their parsed forms.
+    parsed: Parsed,
     /// Template name → XXH3 of its source, for incremental builds.
     hashes: Vec<(String, u128)>,
     limits: Limits,
@@ -123,6 +115,106 @@ pub struct Templates {
     /// built the first time a markup error needs it. `None` when they do
     /// not compile (a marker landed where Tera does not expect text).
     traced: OnceLock<Option<Arc<tera::Tera>>>,
+}
+
+/// The templates' sources and the slots they are parsed into.
+struct Parsed {
+    /// The parsed templates, one slot per document kind's template (in
+    /// [`Parsed::sources`] order): the built-in ones are parsed only
+    /// when a document of that kind is first rendered, with the shared
+    /// components, or taken from [`BUILT_IN`] (parsing
+    /// them all is a tenth of a one-document process, and a build with
+    /// nothing to do renders nothing). Overrides are parsed at once, so
+    /// that an error in one is reported before any document, as it always
+    /// was.
+    compiled: Vec<OnceLock<Result<Arc<tera::Tera>, TemplateError>>>,
+    /// Every template, in [`BUILTIN`] order.
+    sources: Vec<Source>,
+}
+
+impl Parsed {
+    /// The parsed templates that render `name`: for a built-in kind, its
+    /// own template with the shared components, parsed on first use (a
+    /// second caller meanwhile waits for the first one's result).
+    fn tera_for(&self, name: &str) -> Result<Arc<tera::Tera>, TemplateError> {
+        let index = self.sources.iter().position(|s| s.name == name);
+        // An unknown name: Tera itself says it has no such template.
+        let Some(index) = index else {
+            return parse(&self.sources.iter().collect::<Vec<_>>()).map(Arc::new);
+        };
+        let built_in = |name: &str| {
+            self.sources
+                .iter()
+                .find(|s| s.name == name)
+                .is_some_and(|s| s.file.is_none())
+        };
+        self.compiled[index]
+            .get_or_init(|| {
+                if built_in(name)
+                    && built_in(COMPONENTS)
+                    && let Some(parsed) = parsed_built_in(name)
+                {
+                    return parsed;
+                }
+                let mut wanted: Vec<&Source> = self
+                    .sources
+                    .iter()
+                    .filter(|s| s.name == COMPONENTS && s.name != name)
+                    .collect();
+                wanted.push(&self.sources[index]);
+                parse(&wanted).map(Arc::new)
+            })
+            .clone()
+    }
+}
+
+/// The built-in template of each document kind parsed with the built-in
+/// components (in [`BUILTIN`] order), for the whole process: parsed once
+/// whichever [`Templates`] asks first, possibly ahead of any
+/// ([`parse_built_in_ahead`]), never freed (a build's end does not spend a
+/// tenth of a protocol's instructions taking them apart, and `watch`
+/// parses them once).
+static BUILT_IN: [OnceLock<Result<Arc<tera::Tera>, TemplateError>>; BUILTIN.len()] =
+    [const { OnceLock::new() }; BUILTIN.len()];
+
+/// The built-in template `name` parsed with the built-in components, from
+/// [`BUILT_IN`]; `None` for a name that is not a built-in one.
+fn parsed_built_in(name: &str) -> Option<Result<Arc<tera::Tera>, TemplateError>> {
+    let index = BUILTIN.iter().position(|(n, _)| *n == name)?;
+    let parsed = BUILT_IN[index].get_or_init(|| {
+        let source = |(name, text): &(&str, &str)| Source {
+            name: (*name).to_string(),
+            text: (*text).to_string(),
+            file: None,
+        };
+        let mut wanted: Vec<Source> = BUILTIN
+            .iter()
+            .filter(|(n, _)| *n == COMPONENTS && *n != name)
+            .map(source)
+            .collect();
+        wanted.push(source(&BUILTIN[index]));
+        parse(&wanted.iter().collect::<Vec<_>>()).map(Arc::new)
+    });
+    Some(parsed.clone())
+}
+
+/// Parses the built-in templates of the document kinds `kinds` gives
+/// (keys, `protocol`) on a thread of their own, so that they are ready
+/// when the first document of each kind reaches its template: for a build
+/// of a few documents, on a core that would otherwise wait. `kinds` runs
+/// on that thread too (it may read files). A kind already parsed, or
+/// unknown, costs nothing; a render meanwhile waits for the parse under
+/// way rather than starting its own, and an error is the same either way.
+/// The thread is not waited for: a process that ends first leaves it to
+/// its end.
+pub fn parse_built_in_ahead(kinds: impl FnOnce() -> Vec<&'static str> + Send + 'static) {
+    let _ = std::thread::Builder::new()
+        .name("templates".into())
+        .spawn(move || {
+            for kind in kinds() {
+                let _ = parsed_built_in(&format!("{kind}.xml"));
+            }
+        });
 }
 
 /// A new Tera with our filters, our `range` and our escaping.
@@ -231,7 +323,7 @@ impl Templates {
     /// Built-in ones are parsed when first used; overrides at once.
     pub fn load_for_documents(dir: Option<&Path>) -> Result<Templates, TemplateError> {
         let templates = Self::load_where(dir, |name| !EXTRACT_ONLY.contains(&name))?;
-        if templates.sources.iter().any(|s| s.file.is_some()) {
+        if templates.parsed.sources.iter().any(|s| s.file.is_some()) {
             templates.parsed_now()
         } else {
             Ok(templates)
@@ -240,8 +332,8 @@ impl Templates {
 
     /// Every template parsed into one Tera now, its error returned.
     fn parsed_now(self) -> Result<Templates, TemplateError> {
-        let all = Arc::new(parse(&self.sources.iter().collect::<Vec<_>>())?);
-        for slot in &self.compiled {
+        let all = Arc::new(parse(&self.parsed.sources.iter().collect::<Vec<_>>())?);
+        for slot in &self.parsed.compiled {
             let _ = slot.set(Ok(all.clone()));
         }
         Ok(self)
@@ -287,40 +379,26 @@ impl Templates {
             });
         }
         Ok(Templates {
-            compiled: sources.iter().map(|_| OnceLock::new()).collect(),
-            sources,
+            parsed: Parsed {
+                compiled: sources.iter().map(|_| OnceLock::new()).collect(),
+                sources,
+            },
             hashes,
             limits: Limits::default(),
             traced: OnceLock::new(),
         })
     }
 
-    /// The parsed templates that render `name`: for a built-in kind, its
-    /// own template with the shared components, parsed on first use.
+    /// The parsed templates that render `name` ([`Parsed::tera_for`]).
     fn tera_for(&self, name: &str) -> Result<Arc<tera::Tera>, TemplateError> {
-        let index = self.sources.iter().position(|s| s.name == name);
-        // An unknown name: Tera itself says it has no such template.
-        let Some(index) = index else {
-            return parse(&self.sources.iter().collect::<Vec<_>>()).map(Arc::new);
-        };
-        self.compiled[index]
-            .get_or_init(|| {
-                let mut wanted: Vec<&Source> = self
-                    .sources
-                    .iter()
-                    .filter(|s| s.name == COMPONENTS && s.name != name)
-                    .collect();
-                wanted.push(&self.sources[index]);
-                parse(&wanted).map(Arc::new)
-            })
-            .clone()
+        self.parsed.tera_for(name)
     }
 
     /// Where renders run: a render thread as soon as any template is the
     /// user's (the built-in ones import none of the user's, but an
     /// override of the components is imported by them all).
     fn thread(&self) -> Thread {
-        if self.sources.iter().any(|s| s.file.is_some()) {
+        if self.parsed.sources.iter().any(|s| s.file.is_some()) {
             Thread::Render
         } else {
             Thread::Calling
@@ -347,7 +425,7 @@ impl Templates {
 
     /// Where a template came from, for messages.
     pub fn origin(&self, name: &str) -> String {
-        match self.sources.iter().find(|s| s.name == name) {
+        match self.parsed.sources.iter().find(|s| s.name == name) {
             Some(s) => s.origin(),
             None => format!("встроенный шаблон {name}"),
         }
@@ -355,7 +433,7 @@ impl Templates {
 
     /// Files the templates were read from (for fingerprints).
     pub fn override_files(&self) -> impl Iterator<Item = &Path> {
-        self.sources.iter().filter_map(|s| s.file.as_deref())
+        self.parsed.sources.iter().filter_map(|s| s.file.as_deref())
     }
 
     /// Renders the template of the view's document kind into markup,
@@ -428,7 +506,7 @@ impl Templates {
             .traced
             .get_or_init(|| {
                 let mut tera = new_tera();
-                for (i, s) in self.sources.iter().enumerate() {
+                for (i, s) in self.parsed.sources.iter().enumerate() {
                     tera.add_raw_template(&s.name, &instrument(&s.text, i))
                         .ok()?;
                 }
@@ -452,7 +530,7 @@ impl Templates {
         }
         let at = offset_of(&clean, line, column)?;
         let mark = marks.iter().rev().find(|m| m.at <= at)?;
-        let source = self.sources.get(mark.template)?;
+        let source = self.parsed.sources.get(mark.template)?;
         let text = &source.text;
         let before = text.get(..mark.offset)?;
         let line_no = before.matches('\n').count() + 1;
@@ -1144,7 +1222,7 @@ fn raw_block_len(rest: &str) -> Option<usize> {
 struct Mark {
     /// Byte offset in the output without markers.
     at: usize,
-    /// Index of the template in [`Templates::sources`].
+    /// Index of the template in [`Parsed::sources`].
     template: usize,
     /// Byte offset in that template's source.
     offset: usize,
@@ -1240,17 +1318,24 @@ mod tests {
     #[test]
     fn built_in_templates_are_parsed_only_for_the_kinds_rendered() {
         let templates = Templates::load_for_documents(None).unwrap();
-        assert!(templates.compiled.iter().all(|slot| slot.get().is_none()));
+        assert!(
+            templates
+                .parsed
+                .compiled
+                .iter()
+                .all(|slot| slot.get().is_none())
+        );
         templates.tera_for("protocol.xml").unwrap();
         let parsed: Vec<&str> = templates
+            .parsed
             .sources
             .iter()
-            .zip(&templates.compiled)
+            .zip(&templates.parsed.compiled)
             .filter(|(_, slot)| slot.get().is_some())
             .map(|(s, _)| s.name.as_str())
             .collect();
         assert_eq!(parsed, ["protocol.xml"]);
-        for source in &templates.sources {
+        for source in &templates.parsed.sources {
             let tera = templates.tera_for(&source.name).unwrap();
             assert!(
                 tera.get_template_names().any(|n| n == source.name),

@@ -10,6 +10,7 @@
 //!
 //! This is the only module that writes files.
 
+mod ahead;
 pub mod manifest;
 mod plan;
 mod site;
@@ -470,7 +471,7 @@ struct Setup {
 /// threads than cores only add memory; `-j 100000` would ask the system
 /// for a hundred thousand threads.
 fn max_jobs() -> usize {
-    std::thread::available_parallelism().map_or(4, |n| n.get())
+    crate::format::cores().unwrap_or(4)
 }
 
 /// The templates and the documents of a build, or why there are none:
@@ -560,6 +561,7 @@ fn in_parallel<T: Send>(
     // One document is rendered on this thread: starting a thread costs
     // more than a protocol, and a long document keeps the main heap.
     let results = if workers <= 1 {
+        let _busy = crate::format::Busy::enter();
         jobs.iter().map(step).collect()
     } else {
         shared_out(jobs, workers, &step)
@@ -576,6 +578,9 @@ fn in_parallel<T: Send>(
 fn shared_out<T: Send>(jobs: &[Job], workers: usize, work: &(impl Fn(&Job) -> T + Sync)) -> Vec<T> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let take = || {
+        // Counted while it has documents: a document's backends take a
+        // second thread only from a core no worker uses.
+        let _busy = crate::format::Busy::enter();
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -622,16 +627,14 @@ pub fn run(options: &BuildOptions) -> Report {
         Ok(found) => found,
         Err(failure) => return failed_to_start(failure),
     };
+    let _limit = crate::format::ThreadLimit::set(threads);
     let manifest_bytes = Manifest::read(&options.output_dir);
     let mut manifest = manifest_bytes
         .as_deref()
         .map(Manifest::parse)
         .unwrap_or_default();
     let previous_files = std::mem::take(&mut manifest.files);
-    let hasher = Hasher::new(options.setup_hash(), &templates, &previous_files);
     let jobs = plan.jobs;
-    // Each document and its profile, pictures.
-    hasher.expect(jobs.len() + 16);
     let entries_before = manifest.documents.len();
     let previous: Vec<(&Job, Option<&Entry>)> = jobs
         .iter()
@@ -643,6 +646,29 @@ pub fn run(options: &BuildOptions) -> Report {
         })
         .collect();
     let known_documents = previous.iter().filter(|(_, e)| e.is_some()).count();
+    // Documents that will surely render (new or forced): when they are
+    // fewer than the threads a build may use, and none is long, a second
+    // thread works beside this one (their built-in templates parsed
+    // ahead, their backends side by side in `format::render`), and both
+    // heaps grow in large steps (set before that thread starts).
+    let unbuilt: Vec<PathBuf> = previous
+        .iter()
+        .filter(|(_, entry)| entry.is_none())
+        .map(|(job, _)| job.input.clone())
+        .collect();
+    if (1..crate::format::threads_allowed()).contains(&unbuilt.len())
+        && unbuilt.iter().all(|file| ahead::is_short(file))
+    {
+        crate::format::grow_heaps_by_the_megabyte();
+        // Overrides were parsed with the templates, and would not use the
+        // built-in ones.
+        if templates.override_files().next().is_none() {
+            crate::template::parse_built_in_ahead(move || ahead::kinds_of(&unbuilt));
+        }
+    }
+    let hasher = Hasher::new(options.setup_hash(), &templates, &previous_files);
+    // Each document and its profile, pictures.
+    hasher.expect(jobs.len() + 16);
     // What the system is asked about each document is most of a build
     // with nothing to do, so it is asked on two threads: another one
     // asks whether each document's outputs are there with the sizes

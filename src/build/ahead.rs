@@ -1,0 +1,97 @@
+//! Work a build of a few documents starts ahead, on a core that would
+//! otherwise wait: parsing the built-in templates of its documents' kinds
+//! (a tenth of a one-document process) while the first thread reads the
+//! data and the profile.
+//!
+//! Which kinds those are is guessed from the `kind = "…"` line of each
+//! file, without parsing it: a wrong guess only parses a template for
+//! nothing, and a missed one leaves the parse to the render, as without
+//! this. The kind the document is built as is always the model's.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use crate::model::DocKind;
+
+/// True for an input file that does not make a long document
+/// ([`crate::format::LONG_DOCUMENT_BYTES`]): for a long one, a
+/// millisecond is nothing, and a second heap and its pads add to its peak.
+pub(super) fn is_short(file: &std::path::Path) -> bool {
+    file.metadata()
+        .is_ok_and(|m| m.len() < crate::format::LONG_DOCUMENT_BYTES)
+}
+
+/// Bytes of a file looked at for its kind: `kind` comes first in every
+/// starter, after a few lines of comments.
+const LOOK_AT: u64 = 16 << 10;
+
+/// The template keys (`protocol`) of the kinds the files name, each once,
+/// in the files' order.
+pub(super) fn kinds_of(files: &[PathBuf]) -> Vec<&'static str> {
+    let mut kinds = Vec::new();
+    for file in files {
+        let mut head = Vec::new();
+        let read = std::fs::File::open(file).and_then(|f| f.take(LOOK_AT).read_to_end(&mut head));
+        if read.is_err() {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&head);
+        if let Some(kind) = kind_named(&text)
+            && !kinds.contains(&kind)
+        {
+            kinds.push(kind);
+        }
+    }
+    kinds
+}
+
+/// The template key of the kind a TOML text names in a top-level
+/// `kind = "…"` (before its first table), in any spelling the model
+/// accepts; `None` when there is no such line or the kind is unknown.
+fn kind_named(text: &str) -> Option<&'static str> {
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            return None;
+        }
+        let Some(rest) = line.strip_prefix("kind") else {
+            continue;
+        };
+        let Some(value) = rest.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let name = value[1..].split(quote).next()?;
+        return DocKind::from_name(name).map(DocKind::template);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kind_line_names_the_template_in_any_accepted_spelling() {
+        let text = "# Протокол\n\nkind = \"protocol\"\nprofile = \"p.toml\"\n";
+        assert_eq!(kind_named(text), Some("protocol"));
+        assert_eq!(kind_named("kind='prikaz'"), Some("prikaz"));
+        assert_eq!(
+            kind_named("kind = \"постановление\" # вид"),
+            Some(DocKind::Postanovlenie.template())
+        );
+    }
+
+    #[test]
+    fn no_guess_without_a_top_level_kind_line() {
+        assert_eq!(
+            kind_named("title = \"x\"\n[options]\nkind = \"protocol\""),
+            None
+        );
+        assert_eq!(kind_named("kind = \"протокол совещания?\""), None);
+        assert_eq!(kind_named("kinds = 1\n"), None);
+        assert_eq!(kind_named("kind = protocol"), None);
+        assert_eq!(kind_named(""), None);
+    }
+}
