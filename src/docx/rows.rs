@@ -346,23 +346,9 @@ fn text_element(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(b"</w:t>");
 }
 
-/// A decimal integer.
+/// A decimal integer (itoa: `write!` costs more than the row around it).
 fn push_int(out: &mut Vec<u8>, n: i64) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    let mut v = n.unsigned_abs();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        out.push(b'-');
-    }
-    out.extend_from_slice(&buf[at..]);
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 #[cfg(test)]

@@ -572,19 +572,8 @@ fn real(out: &mut Vec<u8>, v: f32) {
     }
     let abs = scaled.unsigned_abs();
     let (int, frac) = (abs / 1000, abs % 1000);
-    // Digits by hand: `write!` costs more than the rest of the stream.
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = int;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
+    // itoa, not `write!`: formatting costs more than the rest of the stream.
+    out.extend_from_slice(itoa::Buffer::new().format(int).as_bytes());
     if frac != 0 {
         let decimals = [
             b'.',
