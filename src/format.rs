@@ -13,9 +13,6 @@
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use crate::document::Document;
 use crate::{docx, html, pdf};
 
@@ -179,7 +176,8 @@ pub fn render(
     // before the DOCX holds its body twice ([`run_order`]).
     let (layout_only, tree_readers): (Vec<usize>, Vec<usize>) =
         order.iter().partition(|&&i| !wanted[i].reads_tree);
-    let side_by_side = !long && !layout_only.is_empty() && !tree_readers.is_empty() && core_idle();
+    let side_by_side =
+        !long && !layout_only.is_empty() && !tree_readers.is_empty() && crate::threads::core_idle();
     let done = if side_by_side {
         let tree = Laid {
             document: laid.document.take(),
@@ -246,7 +244,7 @@ fn render_beside(
     std::thread::scope(|scope| {
         let beside = std::thread::Builder::new()
             .spawn_scoped(scope, || {
-                let _busy = Busy::enter();
+                let _busy = crate::threads::Busy::enter();
                 render_tree()
             })
             .ok();
@@ -264,68 +262,6 @@ fn render_beside(
         }
         done
     })
-}
-
-/// Threads rendering documents now, in the whole process: a build's
-/// workers, and a document's second thread ([`render`]).
-static BUSY: AtomicUsize = AtomicUsize::new(0);
-
-/// One thread counted in [`BUSY`] while this lives.
-pub struct Busy(());
-
-impl Busy {
-    /// Counts this thread as rendering until the value is dropped.
-    pub fn enter() -> Busy {
-        BUSY.fetch_add(1, Ordering::Relaxed);
-        Busy(())
-    }
-}
-
-impl Drop for Busy {
-    fn drop(&mut self) {
-        BUSY.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-/// The cores this process may run on, asked once (the system's answer
-/// takes a few reads of /proc and /sys); `None` when the system does not
-/// say.
-pub fn cores() -> Option<usize> {
-    static CORES: OnceLock<Option<usize>> = OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().ok().map(|n| n.get()))
-}
-
-/// The most threads a build lets render at once (`-j`), [`usize::MAX`]
-/// for as many as there are cores.
-static ALLOWED: AtomicUsize = AtomicUsize::new(usize::MAX);
-
-/// A build's `-j` in force while this lives: with `-j 1`, a document
-/// renders on one thread.
-pub struct ThreadLimit(usize);
-
-impl ThreadLimit {
-    /// At most `threads` threads (`None`: every core) until dropped.
-    pub fn set(threads: Option<usize>) -> ThreadLimit {
-        ThreadLimit(ALLOWED.swap(threads.unwrap_or(usize::MAX), Ordering::Relaxed))
-    }
-}
-
-impl Drop for ThreadLimit {
-    fn drop(&mut self) {
-        ALLOWED.store(self.0, Ordering::Relaxed);
-    }
-}
-
-/// The threads a build may render on now: every core, or fewer (`-j`).
-pub fn threads_allowed() -> usize {
-    cores().unwrap_or(1).min(ALLOWED.load(Ordering::Relaxed))
-}
-
-/// True when fewer threads render than a build may use: a batch on every
-/// core has none to spare, and a second thread would only add its cost.
-/// The calling thread counts as rendering even when no build counted it.
-pub fn core_idle() -> bool {
-    BUSY.load(Ordering::Relaxed).max(1) < threads_allowed()
 }
 
 /// Table rows and blocks from which a document counts as long (a

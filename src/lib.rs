@@ -24,6 +24,7 @@
 //! | the JSON Schema of the input, for editors; a ready folder (`gostdoc init`) | [`schema`], [`init`] | `gostdoc.schema.json`, a project folder |
 //! | the QR code of ГОСТ Р 7.0.97-2025: the symbol and its PNG (placed on the page by `pdf::requisites`, for both backends) | [`qr`] | a QR symbol |
 //! | deflate for both backends (zip entries, PDF streams): one compressor per thread | [`deflate`] | compressed bytes |
+//! | how many threads render now and whether a core is free for a document's second thread (`-j` in force) | [`threads`] | |
 //!
 //! [`russian`] holds the language: cases of names and positions, dates in
 //! words, plural agreement, typography. Templates use it through Tera
@@ -65,5 +66,6 @@ pub mod russian;
 pub mod schema;
 pub mod serve;
 pub mod template;
+pub mod threads;
 pub mod view;
 pub mod watch;

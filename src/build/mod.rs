@@ -471,7 +471,7 @@ struct Setup {
 /// threads than cores only add memory; `-j 100000` would ask the system
 /// for a hundred thousand threads.
 fn max_jobs() -> usize {
-    crate::format::cores().unwrap_or(4)
+    crate::threads::cores().unwrap_or(4)
 }
 
 /// The templates and the documents of a build, or why there are none:
@@ -561,7 +561,7 @@ fn in_parallel<T: Send>(
     // One document is rendered on this thread: starting a thread costs
     // more than a protocol, and a long document keeps the main heap.
     let results = if workers <= 1 {
-        let _busy = crate::format::Busy::enter();
+        let _busy = crate::threads::Busy::enter();
         jobs.iter().map(step).collect()
     } else {
         shared_out(jobs, workers, &step)
@@ -580,7 +580,7 @@ fn shared_out<T: Send>(jobs: &[Job], workers: usize, work: &(impl Fn(&Job) -> T 
     let take = || {
         // Counted while it has documents: a document's backends take a
         // second thread only from a core no worker uses.
-        let _busy = crate::format::Busy::enter();
+        let _busy = crate::threads::Busy::enter();
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -627,7 +627,7 @@ pub fn run(options: &BuildOptions) -> Report {
         Ok(found) => found,
         Err(failure) => return failed_to_start(failure),
     };
-    let _limit = crate::format::ThreadLimit::set(threads);
+    let _limit = crate::threads::ThreadLimit::set(threads);
     let manifest_bytes = Manifest::read(&options.output_dir);
     let mut manifest = manifest_bytes
         .as_deref()
@@ -656,7 +656,7 @@ pub fn run(options: &BuildOptions) -> Report {
         .filter(|(_, entry)| entry.is_none())
         .map(|(job, _)| job.input.clone())
         .collect();
-    if (1..crate::format::threads_allowed()).contains(&unbuilt.len())
+    if (1..crate::threads::threads_allowed()).contains(&unbuilt.len())
         && unbuilt.iter().all(|file| ahead::is_short(file))
     {
         crate::format::grow_heaps_by_the_megabyte();
