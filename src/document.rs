@@ -1030,29 +1030,36 @@ impl Document {
     /// Tests compare it with the seed documents.
     pub fn plain_text(&self) -> String {
         let mut out = String::new();
-        for section in &self.sections {
-            blocks_text(&section.blocks, &mut out);
-        }
+        self.text_pieces(&mut |s| out.push_str(s));
         out
+    }
+
+    /// The text of [`Document::plain_text`], piece by piece, without
+    /// building it: the PDF hashes a 1000-page roadmap's text for its ID,
+    /// which as one string would be 5 MB at the layout's peak.
+    pub fn text_pieces(&self, out: &mut impl FnMut(&str)) {
+        for section in &self.sections {
+            blocks_text(&section.blocks, out);
+        }
     }
 }
 
-fn blocks_text(blocks: &[Block], out: &mut String) {
+fn blocks_text(blocks: &[Block], out: &mut impl FnMut(&str)) {
     for block in blocks {
         match block {
             Block::Paragraph(p) => {
-                out.push_str(&p.text());
-                out.push('\n');
+                out(&p.text());
+                out("\n");
             }
             Block::List(list) => {
                 for item in &list.items {
                     for (i, p) in item.paragraphs.iter().enumerate() {
                         if i == 0 {
-                            out.push_str(&item.label);
-                            out.push(' ');
+                            out(&item.label);
+                            out(" ");
                         }
-                        out.push_str(&p.text());
-                        out.push('\n');
+                        out(&p.text());
+                        out("\n");
                     }
                 }
             }
@@ -1069,16 +1076,16 @@ fn blocks_text(blocks: &[Block], out: &mut String) {
                         runs: line.clone(),
                         ..Paragraph::plain()
                     };
-                    out.push_str(&p.text());
-                    out.push('\n');
+                    out(&p.text());
+                    out("\n");
                 }
-                out.push_str(&s.name);
-                out.push('\n');
+                out(&s.name);
+                out("\n");
             }
             Block::RequisiteBox(b) => {
                 for p in &b.paragraphs {
-                    out.push_str(&p.text());
-                    out.push('\n');
+                    out(&p.text());
+                    out("\n");
                 }
             }
             Block::Spread(s) => {
@@ -1094,8 +1101,8 @@ fn blocks_text(blocks: &[Block], out: &mut String) {
                     .map(|r| part(r))
                     .filter(|t| !t.is_empty())
                     .collect();
-                out.push_str(&parts.join(" "));
-                out.push('\n');
+                out(&parts.join(" "));
+                out("\n");
             }
             Block::PageBreak | Block::Image(_) | Block::Qr(_) => {}
         }

@@ -13,7 +13,7 @@ use std::io::Write;
 
 use super::PageLayout;
 use super::fonts::{FACES, Face, FontSet};
-use super::layout::{Draw, Piece};
+use super::layout::{Draw, Piece, Run};
 use super::linebreak::{PT, SPACED, SPACED_PT};
 use super::tags::{ARTIFACT, LABEL, Mark, StructTree};
 
@@ -81,20 +81,16 @@ impl UsedChars {
         let mut used: [CharSet; FACES] = Default::default();
         for page in pages {
             for d in &page.draws {
-                let Draw::Text { style, pieces, .. } = d else {
+                let Draw::Text { style, text, .. } = d else {
                     continue;
                 };
                 let face_index = style & 3;
                 let face = fonts.face(face_index);
                 let set = &mut used[usize::from(face_index)];
-                for p in pieces {
-                    if let Piece::Str(s) = p {
-                        for c in s.chars() {
-                            // Seen before: the face was asked then.
-                            if !set.contains(c) && face.advance(c).is_some() {
-                                set.insert(c);
-                            }
-                        }
+                for c in text.text().chars() {
+                    // Seen before: the face was asked then.
+                    if !set.contains(c) && face.advance(c).is_some() {
+                        set.insert(c);
                     }
                 }
             }
@@ -263,7 +259,7 @@ pub(crate) fn page_stream(page: PageLayout, res: &Resources) -> (Vec<u8>, Vec<u3
                 y,
                 style,
                 size,
-                mut pieces,
+                mut text,
             } => {
                 if let Some(m) = &mut marking
                     && !in_text
@@ -306,28 +302,19 @@ pub(crate) fn page_stream(page: PageLayout, res: &Resources) -> (Vec<u8>, Vec<u3
                     if carry > 0 {
                         // The end of a letter-spaced word («постановляе|т»):
                         // inside the span the spaced part opened.
-                        let head = split_head(&mut pieces, carry);
-                        show_text(&mut out, &[Piece::Str(head)], face, codes, size);
+                        let head = text.split_head(carry);
+                        show_text(&mut out, [Piece::Str(&head)], face, codes, size);
                         out.extend_from_slice(b"EMC\n");
                     }
                     let next = if style & SPACED != 0 {
-                        word_continues(&pieces, &draws[i + 1..])
+                        word_continues(&text, &draws[i + 1..])
                     } else {
                         String::new()
                     };
                     m.carry = next.chars().count();
-                    show_marked_text(
-                        &mut out,
-                        &mut pieces,
-                        face,
-                        codes,
-                        size,
-                        style,
-                        hyphen,
-                        &next,
-                    );
+                    show_marked_text(&mut out, &mut text, face, codes, size, style, hyphen, &next);
                 } else {
-                    show_text(&mut out, &pieces, face, codes, size);
+                    show_text(&mut out, text.pieces(), face, codes, size);
                 }
             }
             Draw::Rule {
@@ -430,7 +417,7 @@ pub(crate) fn page_stream(page: PageLayout, res: &Resources) -> (Vec<u8>, Vec<u3
 #[allow(clippy::too_many_arguments)]
 fn show_marked_text(
     out: &mut Vec<u8>,
-    pieces: &mut [Piece],
+    run: &mut Run,
     face: &Face,
     codes: &GlyphCodes,
     size: f32,
@@ -438,27 +425,17 @@ fn show_marked_text(
     hyphen: bool,
     continued: &str,
 ) {
-    let last = pieces.iter_mut().rev().find_map(|p| match p {
-        Piece::Str(s) => Some(s),
-        Piece::Gap(_) => None,
-    });
-    let hyphen = hyphen && last.is_some_and(|s| s.ends_with('-') && s.pop().is_some());
+    let hyphen = hyphen && run.pop_if('-');
     if style & SPACED != 0 {
-        let mut text: String = pieces
-            .iter()
-            .filter_map(|p| match p {
-                Piece::Str(s) => Some(s.as_str()),
-                Piece::Gap(_) => None,
-            })
-            .collect();
+        let mut text = run.text().to_owned();
         if hyphen {
             text.push('\u{ad}');
         }
         text.push_str(continued);
         actual_text(out, &text);
-        show_text(out, pieces, face, codes, size);
+        show_text(out, run.pieces(), face, codes, size);
         if hyphen {
-            show_text(out, &[Piece::Str("-".into())], face, codes, size);
+            show_text(out, [Piece::Str("-")], face, codes, size);
         }
         // A word that goes on in the next draw closes the span there.
         if continued.is_empty() {
@@ -466,10 +443,10 @@ fn show_marked_text(
         }
         return;
     }
-    show_text(out, pieces, face, codes, size);
+    show_text(out, run.pieces(), face, codes, size);
     if hyphen {
         actual_text(out, "\u{ad}");
-        show_text(out, &[Piece::Str("-".into())], face, codes, size);
+        show_text(out, [Piece::Str("-")], face, codes, size);
         out.extend_from_slice(b"EMC\n");
     }
 }
@@ -478,33 +455,24 @@ fn show_marked_text(
 /// the start of the next text draw: the markup sets a spaced word's last
 /// letter unspaced («п о с т а н о в л я е т:»), and the span that makes
 /// it one word must take that letter in.
-fn word_continues(pieces: &[Piece], after: &[Draw]) -> String {
-    let ends_in_letter = pieces.iter().rev().find_map(|p| match p {
-        Piece::Str(s) => Some(s.chars().next_back().is_some_and(char::is_alphabetic)),
-        Piece::Gap(_) => None,
-    });
-    if ends_in_letter != Some(true) {
+fn word_continues(run: &Run, after: &[Draw]) -> String {
+    if !run
+        .text()
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphabetic)
+    {
         return String::new();
     }
     let next = after.iter().find_map(|d| match d {
-        Draw::Text { pieces, .. } => Some(Some(pieces)),
+        Draw::Text { text, .. } => Some(Some(text)),
         Draw::Mark(Mark::Hyphen) => None,
         _ => Some(None),
     });
-    match next.flatten().and_then(|p| p.first()) {
+    match next.flatten().and_then(|t| t.pieces().next()) {
         Some(Piece::Str(s)) => s.chars().take_while(|c| c.is_alphabetic()).collect(),
         _ => String::new(),
     }
-}
-
-/// Takes the first `n` characters off the first piece.
-fn split_head(pieces: &mut [Piece], n: usize) -> String {
-    let Some(Piece::Str(s)) = pieces.first_mut() else {
-        return String::new();
-    };
-    let at = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
-    let rest = s.split_off(at);
-    std::mem::replace(s, rest)
 }
 
 /// Opens a `/Span` whose `/ActualText` is `text` (UTF-16BE).
@@ -519,7 +487,13 @@ fn actual_text(out: &mut Vec<u8>, text: &str) {
 /// Shows a run of text as one `TJ` array. A character the face lacks is
 /// drawn as glyph 0 (`.notdef`) inside a span whose `/ActualText` is the
 /// character, so copying and searching still find it.
-fn show_text(out: &mut Vec<u8>, pieces: &[Piece], face: &Face, codes: &GlyphCodes, size: f32) {
+fn show_text<'a>(
+    out: &mut Vec<u8>,
+    pieces: impl IntoIterator<Item = Piece<'a>>,
+    face: &Face,
+    codes: &GlyphCodes,
+    size: f32,
+) {
     out.push(b'[');
     for p in pieces {
         match p {

@@ -26,7 +26,7 @@ pub(crate) enum Draw {
         y: f32,
         style: u8,
         size: f32,
-        pieces: Vec<Piece>,
+        text: Run,
     },
     /// A straight rule.
     Rule {
@@ -50,13 +50,126 @@ pub(crate) enum Draw {
     Mark(super::tags::Mark),
 }
 
-/// Part of a text draw.
-#[derive(Clone, Debug)]
-pub(crate) enum Piece {
+/// Part of a text draw, as the writers read it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Piece<'a> {
     /// Characters set one after another.
-    Str(String),
+    Str(&'a str),
     /// Extra horizontal space, mm (justification).
     Gap(f32),
+}
+
+/// The characters of a text draw, in one string: a justified line adds
+/// the same extra space after each of its spaces, so one width says where
+/// every gap goes. A 1000-page roadmap held a string per word before (a
+/// million small blocks, more in the allocator's headers than in text).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Run {
+    text: Box<str>,
+    /// Extra space after each space of `text[..gapped]`, mm; 0 for none.
+    gap: f32,
+    /// Bytes of `text` whose spaces are widened: what the line breaker set,
+    /// not a space the tagged PDF appends after it.
+    gapped: u32,
+}
+
+impl Run {
+    /// `text`, each of its spaces widened by `gap` mm when `gap` > 0.
+    pub(crate) fn new(text: &str, gap: f32) -> Run {
+        Run {
+            text: text.into(),
+            gap: if gap > 0.0 { gap } else { 0.0 },
+            gapped: u32::try_from(text.len()).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// All the characters.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The characters and gaps in order: a string up to and including each
+    /// widened space, then its gap; never an empty string.
+    pub(crate) fn pieces(&self) -> Pieces<'_> {
+        Pieces {
+            text: &self.text,
+            gapped: if self.gap > 0.0 {
+                (self.gapped as usize).min(self.text.len())
+            } else {
+                0
+            },
+            gap: self.gap,
+            at: 0,
+            gap_next: false,
+        }
+    }
+
+    /// Appends a character after the widened part (a space the tagged PDF
+    /// reads after a line's last word, drawn where nothing shows it).
+    pub(crate) fn push(&mut self, c: char) {
+        let mut text = std::mem::take(&mut self.text).into_string();
+        text.push(c);
+        self.text = text.into_boxed_str();
+    }
+
+    /// Removes the last character when it is `c`; true when it was.
+    pub(crate) fn pop_if(&mut self, c: char) -> bool {
+        if !self.text.ends_with(c) {
+            return false;
+        }
+        let mut text = std::mem::take(&mut self.text).into_string();
+        text.pop();
+        self.gapped = self
+            .gapped
+            .min(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        self.text = text.into_boxed_str();
+        true
+    }
+
+    /// Takes the first `n` characters off, at most the first piece.
+    pub(crate) fn split_head(&mut self, n: usize) -> String {
+        let first = match self.pieces().next() {
+            Some(Piece::Str(s)) => s,
+            _ => return String::new(),
+        };
+        let at = first.char_indices().nth(n).map_or(first.len(), |(i, _)| i);
+        let head = self.text[..at].to_owned();
+        self.text = self.text[at..].into();
+        self.gapped = self
+            .gapped
+            .saturating_sub(u32::try_from(at).unwrap_or(u32::MAX));
+        head
+    }
+}
+
+/// The pieces of a [`Run`].
+pub(crate) struct Pieces<'a> {
+    text: &'a str,
+    /// Spaces before this byte are followed by a gap.
+    gapped: usize,
+    gap: f32,
+    at: usize,
+    gap_next: bool,
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = Piece<'a>;
+
+    fn next(&mut self) -> Option<Piece<'a>> {
+        if std::mem::take(&mut self.gap_next) {
+            return Some(Piece::Gap(self.gap));
+        }
+        let rest = self.text.get(self.at..).filter(|r| !r.is_empty())?;
+        let end = match self.text[self.at..self.gapped.max(self.at)].find(' ') {
+            Some(i) => {
+                self.gap_next = true;
+                i + 1
+            }
+            None => rest.len(),
+        };
+        self.at += end;
+        Some(Piece::Str(&rest[..end]))
+    }
 }
 
 impl Draw {
@@ -854,27 +967,18 @@ fn set_line_as(
     let start_x = x;
     let mut draws = Vec::new();
     // Room for the line's letters at two bytes each (Cyrillic), so that
-    // the buffer grows seldom; each piece is copied out at its own length.
+    // the buffer grows seldom; each run is copied out at its own length.
     let mut text = String::with_capacity(2 * slice.len() + 1);
-    let mut pieces: Vec<Piece> = Vec::new();
     let mut run_x = x;
     let mut style = slice.first().map_or(0, |c| c.style & !NO_HYPHEN);
-    let flush = |draws: &mut Vec<Draw>,
-                 pieces: &mut Vec<Piece>,
-                 text: &mut String,
-                 style: u8,
-                 run_x: f32,
-                 end_x: f32| {
+    let flush = |draws: &mut Vec<Draw>, text: &mut String, style: u8, run_x: f32, end_x: f32| {
         if !text.is_empty() {
-            pieces.push(Piece::Str(exact(text)));
-        }
-        if pieces.iter().any(|p| matches!(p, Piece::Str(_))) {
             draws.push(Draw::Text {
                 x: run_x,
                 y: asc,
                 style,
                 size,
-                pieces: exact_pieces(pieces),
+                text: Run::new(text, extra),
             });
             if style & UNDERLINE != 0 {
                 let y = asc + 0.1 * size * PT;
@@ -887,21 +991,19 @@ fn set_line_as(
                 });
             }
         }
-        pieces.clear();
+        text.clear();
     };
     for ch in slice {
         // Hyphenation is no matter of drawing: a name in `<nh>` is
         // drawn in one piece with the text around it.
         if ch.style & !NO_HYPHEN != style {
-            flush(&mut draws, &mut pieces, &mut text, style, run_x, x);
+            flush(&mut draws, &mut text, style, run_x, x);
             style = ch.style & !NO_HYPHEN;
             run_x = x;
         }
         text.push(ch.c);
         x += ch.w;
         if ch.c == ' ' && extra > 0.0 {
-            pieces.push(Piece::Str(exact(&mut text)));
-            pieces.push(Piece::Gap(extra));
             x += extra;
         }
     }
@@ -909,7 +1011,7 @@ fn set_line_as(
         text.push('-');
         x += line.width - slice.iter().map(|c| c.w).sum::<f32>();
     }
-    flush(&mut draws, &mut pieces, &mut text, style, run_x, x);
+    flush(&mut draws, &mut text, style, run_x, x);
     draws.shrink_to_fit();
     let lines = if record {
         let plain: String =
@@ -930,22 +1032,6 @@ fn set_line_as(
         lines,
         cells: Vec::new(),
     }
-}
-
-/// The text gathered so far, as a string of its own length; `text` is
-/// emptied and keeps its buffer for the next piece.
-fn exact(text: &mut String) -> String {
-    let piece = text.as_str().to_owned();
-    text.clear();
-    piece
-}
-
-/// The pieces gathered so far, in a vector of their own length: a long
-/// document holds every line's pieces until the writer takes the page.
-fn exact_pieces(pieces: &mut Vec<Piece>) -> Vec<Piece> {
-    let mut taken = std::mem::take(pieces);
-    taken.shrink_to_fit();
-    taken
 }
 
 /// A page being filled.

@@ -479,17 +479,19 @@ pub fn missing_characters(doc: &Document, opts: &PdfOptions) -> Vec<String> {
     // Latin, Cyrillic and the common marks are looked up once each: a
     // document repeats a few dozen characters thousands of times.
     let mut seen = [false; 0x800];
-    for c in doc.plain_text().chars() {
-        if let Some(seen) = seen.get_mut(c as usize) {
-            if *seen {
-                continue;
+    doc.text_pieces(&mut |piece| {
+        for c in piece.chars() {
+            if let Some(seen) = seen.get_mut(c as usize) {
+                if *seen {
+                    continue;
+                }
+                *seen = true;
             }
-            *seen = true;
+            if !c.is_control() && face.advance(c).is_none() && !missing.contains(&c) {
+                missing.push(c);
+            }
         }
-        if !c.is_control() && face.advance(c).is_none() && !missing.contains(&c) {
-            missing.push(c);
-        }
-    }
+    });
     missing
         .into_iter()
         .map(|c| missing_warning(c, face.label()))

@@ -301,7 +301,7 @@ fn extent(fonts: &FontSet, d: &Draw) -> Option<(f32, f32, f32, f32)> {
             y,
             style,
             size,
-            pieces,
+            text,
         } => {
             let face = fonts.face(style & 3);
             let spacing = if style & SPACED != 0 {
@@ -310,7 +310,7 @@ fn extent(fonts: &FontSet, d: &Draw) -> Option<(f32, f32, f32, f32)> {
                 0.0
             };
             let mut w = 0.0;
-            for p in pieces {
+            for p in text.pieces() {
                 match p {
                     super::layout::Piece::Str(s) => {
                         w += s

@@ -16,7 +16,7 @@ use std::fmt::Write;
 
 use super::Layout;
 use super::fonts::{FontSet, NOTDEF_ADVANCE_EM};
-use super::layout::{Draw, Piece};
+use super::layout::{Draw, Piece, Run};
 use super::linebreak::{PT, SPACED, SPACED_PT};
 use crate::document::ImageFormat;
 
@@ -47,8 +47,8 @@ pub fn pages(layout: &Layout, fonts: &FontSet) -> Vec<String> {
                         y,
                         style,
                         size,
-                        pieces,
-                    } => text(&mut out, fonts, *x, *y, *style, *size, pieces),
+                        text: run,
+                    } => text(&mut out, fonts, *x, *y, *style, *size, run),
                     Draw::Rule {
                         x1,
                         y1,
@@ -83,7 +83,7 @@ pub fn pages(layout: &Layout, fonts: &FontSet) -> Vec<String> {
 
 /// One text run: a `<text>` of the run's face and size, a `<tspan>` per
 /// piece of characters at the x the layout gives it.
-fn text(out: &mut String, fonts: &FontSet, x: f32, y: f32, style: u8, size: f32, pieces: &[Piece]) {
+fn text(out: &mut String, fonts: &FontSet, x: f32, y: f32, style: u8, size: f32, run: &Run) {
     let face_index = style & 3;
     let face = fonts.face(face_index);
     let spacing = if style & SPACED != 0 {
@@ -102,7 +102,7 @@ fn text(out: &mut String, fonts: &FontSet, x: f32, y: f32, style: u8, size: f32,
     }
     out.push('>');
     let mut at = x;
-    for piece in pieces {
+    for piece in run.pieces() {
         match piece {
             Piece::Gap(mm) => at += mm,
             Piece::Str(s) => {

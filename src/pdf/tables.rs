@@ -216,6 +216,13 @@ pub(crate) fn table<'a>(
             } else {
                 frame(&mut content, &frames, r, row.header, total, height);
             }
+            if !flow.record_lines {
+                // The writer reads no cell boxes (a 1000-page roadmap
+                // holds every row until its page is known), and the
+                // draws are kept at their own length.
+                content.cells = Vec::new();
+            }
+            content.draws.shrink_to_fit();
             if row.header {
                 headers.push(out.len());
                 header_height += height;

@@ -307,13 +307,11 @@ impl Flow<'_> {
         } else if chars
             .get(line.end)
             .is_some_and(|c| c.c == ' ' || c.c == '\n')
-            && let Draw::Text { pieces, .. } = &mut content.draws[last]
-            && let Some(super::layout::Piece::Str(s)) = pieces
-                .iter_mut()
-                .rev()
-                .find(|p| matches!(p, super::layout::Piece::Str(_)))
+            && let Draw::Text { text, .. } = &mut content.draws[last]
         {
-            s.push(' ');
+            // The line's last run: it ends in a character, not a gap
+            // (trailing spaces are not set), so the space goes at its end.
+            text.push(' ');
         }
     }
 
@@ -339,16 +337,13 @@ impl Flow<'_> {
             return;
         }
         let last = content.draws.iter_mut().rev().find_map(|d| match d {
-            Draw::Text { pieces, .. } => pieces.iter_mut().rev().find_map(|p| match p {
-                super::layout::Piece::Str(s) => Some(s),
-                _ => None,
-            }),
+            Draw::Text { text, .. } => Some(text),
             _ => None,
         });
-        if let Some(s) = last
-            && !s.ends_with(' ')
+        if let Some(text) = last
+            && !text.text().ends_with(' ')
         {
-            s.push(' ');
+            text.push(' ');
         }
     }
 

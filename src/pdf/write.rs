@@ -303,6 +303,7 @@ pub(crate) fn document_id(doc: &Document) -> String {
         hasher.update(part.as_bytes());
         hasher.update(b"\n");
     }
-    hasher.update(doc.plain_text().as_bytes());
+    // The same bytes as the whole text, fed piece by piece.
+    doc.text_pieces(&mut |piece| hasher.update(piece.as_bytes()));
     format!("{:032x}", hasher.digest128())
 }
