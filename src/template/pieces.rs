@@ -111,7 +111,9 @@ impl Templates {
         if !long || self.thread() != Thread::Calling {
             return InPieces::Whole(Box::new(view));
         }
-        let started = Instant::now();
+        // The time limit bounds the template's renders, as for a whole
+        // render: the slices' renders are added up, their parsing is not.
+        let mut rendering = self.limits.time;
         // Every table in the order the templates print them (a protocol's
         // appendices, then an act's), the long ones' rows taken out.
         let held: Vec<Option<Held>> = tables(&mut view)
@@ -125,9 +127,11 @@ impl Templates {
             })
             .collect();
         let people = view.people.clone();
+        let started = Instant::now();
         let Ok(markup) = self.render_view(view) else {
             return InPieces::Again;
         };
+        rendering = rendering.saturating_sub(started.elapsed());
         let mut bytes = markup.len();
         let mut elements = elements_in(&markup);
         let Ok(mut document) = parse(&markup) else {
@@ -175,8 +179,9 @@ impl Templates {
                 drop(slice);
                 let limits = Limits {
                     output_bytes: self.limits.output_bytes,
-                    time: self.limits.time.saturating_sub(started.elapsed()),
+                    time: rendering,
                 };
+                let started = Instant::now();
                 let Ok(markup) = bounded_render(
                     tera.clone(),
                     ROWS_TEMPLATE,
@@ -187,6 +192,7 @@ impl Templates {
                 ) else {
                     return InPieces::Again;
                 };
+                rendering = rendering.saturating_sub(started.elapsed());
                 let Some(rows_bytes) = rows_bytes(&markup) else {
                     return InPieces::Again;
                 };
