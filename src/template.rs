@@ -29,6 +29,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+mod pieces;
+pub use pieces::InPieces;
+
 /// The built-in templates, by name.
 /// `components.xml` comes first: the others use its components.
 pub const BUILTIN: &[(&str, &str)] = &[

@@ -19,7 +19,7 @@ mod write;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::Document;
 use crate::input::{self, Access, FileKind};
-use crate::template::Templates;
+use crate::template::{InPieces, Templates};
 use crate::{docx, markup, model, pdf, view};
 use manifest::{Dep, Entry, Hasher, Manifest, Output};
 use std::path::{Path, PathBuf};
@@ -296,9 +296,6 @@ fn read_model(
     let warnings = std::mem::take(&mut model.warnings);
     let layout_warnings = std::mem::take(&mut model.layout_warnings);
     drop(model);
-    let markup = templates
-        .render_view(view)
-        .map_err(|e| Diagnostic::error(&source, e.to_string()))?;
     // Images named in the markup are read relative to the document's folder
     // (a coat of arms next to the data or its profile), only from the
     // user's folders; each one read is a dependency of the document.
@@ -322,30 +319,55 @@ fn read_model(
             std::io::Error::other(message)
         })
     };
-    let document = markup::parse_for(&markup, &read, purpose).map_err(|e| {
-        let hint = bad_picture.get().unwrap_or(
-            "исправьте шаблон: он выдаёт разметку, которую gostdoc не понимает (см. docs/MARKUP.md)",
-        );
-        // Said at the template's own line when it can be found: the line
-        // of the generated markup means nothing to the template's author.
-        // The view is made again for it (errors only).
-        let at = reload().and_then(|model| {
-            templates.locate(&view::build(&model), &markup, e.line, e.column)
-        });
-        let message = match at {
-            Some(at) => format!(
-                "шаблон {}, строка {}{}: {}\n{}",
-                at.origin,
-                at.line,
-                at.column.map(|c| format!(", столбец {c}")).unwrap_or_default(),
-                e.message,
-                at.frame()
-            ),
-            None => format!("шаблон {}: {e}", templates.origin(&format!("{kind}.xml"))),
-        };
-        Diagnostic::error(input, message).with_hint(hint)
-    })?;
-    drop(markup);
+    // The document rendered and parsed whole: any template but the
+    // built-in ones, a document without a long table, or whatever the
+    // render in pieces below found wrong, which this render reports.
+    let whole = |view: view::View| -> Result<Document, Diagnostics> {
+        let markup = templates
+            .render_view(view)
+            .map_err(|e| Diagnostic::error(&source, e.to_string()))?;
+        let document = markup::parse_for(&markup, &read, purpose).map_err(|e| {
+            let hint = bad_picture.get().unwrap_or(
+                "исправьте шаблон: он выдаёт разметку, которую gostdoc не понимает (см. docs/MARKUP.md)",
+            );
+            // Said at the template's own line when it can be found: the line
+            // of the generated markup means nothing to the template's author.
+            // The view is made again for it (errors only).
+            let at = reload().and_then(|model| {
+                templates.locate(&view::build(&model), &markup, e.line, e.column)
+            });
+            let message = match at {
+                Some(at) => format!(
+                    "шаблон {}, строка {}{}: {}\n{}",
+                    at.origin,
+                    at.line,
+                    at.column.map(|c| format!(", столбец {c}")).unwrap_or_default(),
+                    e.message,
+                    at.frame()
+                ),
+                None => format!("шаблон {}: {e}", templates.origin(&format!("{kind}.xml"))),
+            };
+            Diagnostic::error(input, message).with_hint(hint)
+        })?;
+        drop(markup);
+        Ok(document)
+    };
+    // A long table's rows are rendered and parsed a slice at a time.
+    let document = match templates.render_in_pieces(view, &|m| markup::parse_for(m, &read, purpose))
+    {
+        InPieces::Document(document) => document,
+        InPieces::Whole(view) => whole(*view)?,
+        InPieces::Again => match reload() {
+            Some(model) => whole(view::build(&model))?,
+            None => {
+                return Err(Diagnostic::error(
+                    input,
+                    "файл изменился во время сборки: соберите его ещё раз",
+                )
+                .into());
+            }
+        },
+    };
     let mut deps: Vec<Dep> = inputs.iter().map(|p| Dep::file(p)).collect();
     deps.extend(images.into_inner().iter().map(|p| Dep::file(p)));
     deps.extend(Templates::used_by(kind).into_iter().map(Dep::template));
