@@ -127,10 +127,29 @@ impl Hyphens {
     /// Character offsets inside `letters` (lowercased) where a hyphen may go.
     fn points(&mut self, letters: &[Ch]) -> Option<&[u16]> {
         self.word.clear();
+        let mut count = 0;
         for c in letters {
-            self.word.extend(c.c.to_lowercase());
+            // Russian and Latin letters without Unicode's case tables.
+            let lower = match c.c {
+                'A'..='Z' | 'А'..='Я' => char::from_u32(c.c as u32 + 0x20),
+                'Ё' => Some('ё'),
+                'a'..='z' | 'а'..='я' | 'ё' => Some(c.c),
+                _ => None,
+            };
+            match lower {
+                Some(l) => {
+                    self.word.push(l);
+                    count += 1;
+                }
+                None => {
+                    for l in c.c.to_lowercase() {
+                        self.word.push(l);
+                        count += 1;
+                    }
+                }
+            }
         }
-        if self.word.chars().count() != letters.len() {
+        if count != letters.len() {
             return None;
         }
         if !self.known.contains_key(self.word.as_str()) {
