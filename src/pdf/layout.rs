@@ -74,12 +74,15 @@ pub(crate) struct Run {
 }
 
 impl Run {
-    /// `text`, each of its spaces widened by `gap` mm when `gap` > 0.
-    pub(crate) fn new(text: &str, gap: f32) -> Run {
+    /// `text`, each of its spaces widened by `gap` mm when `gap` > 0. The
+    /// string becomes the run's without a copy when its capacity is its
+    /// length.
+    pub(crate) fn new(text: String, gap: f32) -> Run {
+        let gapped = u32::try_from(text.len()).unwrap_or(u32::MAX);
         Run {
-            text: text.into(),
+            text: text.into_boxed_str(),
             gap: if gap > 0.0 { gap } else { 0.0 },
-            gapped: u32::try_from(text.len()).unwrap_or(u32::MAX),
+            gapped,
         }
     }
 
@@ -955,7 +958,12 @@ fn set_line_as(
     header: bool,
 ) -> Content {
     let slice = &chars[line.start..line.end];
-    let spaces = slice.iter().filter(|c| c.c == ' ').count();
+    // Only a justified line that is not a paragraph's last needs its spaces.
+    let spaces = if align == Align::Justify && !line.last {
+        slice.iter().filter(|c| c.c == ' ').count()
+    } else {
+        0
+    };
     let slack = avail - line.width;
     let (mut x, extra) = match align {
         Align::Left => (x0, 0.0),
@@ -965,13 +973,15 @@ fn set_line_as(
         Align::Justify => (x0, 0.0),
     };
     let start_x = x;
-    let mut draws = Vec::new();
-    // Room for the line's letters at two bytes each (Cyrillic), so that
-    // the buffer grows seldom; each run is copied out at its own length.
-    let mut text = String::with_capacity(2 * slice.len() + 1);
+    // Nearly every line is one run of one style: one draw, and one string
+    // made at its exact length that becomes the run's text without a copy
+    // (a run cut off by a change of style is copied out at its length).
+    let mut draws = Vec::with_capacity(1);
+    let bytes = slice.iter().map(|c| c.c.len_utf8()).sum::<usize>() + usize::from(line.hyphen);
+    let mut text = String::with_capacity(bytes);
     let mut run_x = x;
     let mut style = slice.first().map_or(0, |c| c.style & !NO_HYPHEN);
-    let flush = |draws: &mut Vec<Draw>, text: &mut String, style: u8, run_x: f32, end_x: f32| {
+    let flush = |draws: &mut Vec<Draw>, text: String, style: u8, run_x: f32, end_x: f32| {
         if !text.is_empty() {
             draws.push(Draw::Text {
                 x: run_x,
@@ -991,13 +1001,13 @@ fn set_line_as(
                 });
             }
         }
-        text.clear();
     };
     for ch in slice {
         // Hyphenation is no matter of drawing: a name in `<nh>` is
         // drawn in one piece with the text around it.
         if ch.style & !NO_HYPHEN != style {
-            flush(&mut draws, &mut text, style, run_x, x);
+            flush(&mut draws, text.clone(), style, run_x, x);
+            text.clear();
             style = ch.style & !NO_HYPHEN;
             run_x = x;
         }
@@ -1011,7 +1021,7 @@ fn set_line_as(
         text.push('-');
         x += line.width - slice.iter().map(|c| c.w).sum::<f32>();
     }
-    flush(&mut draws, &mut text, style, run_x, x);
+    flush(&mut draws, text, style, run_x, x);
     draws.shrink_to_fit();
     let lines = if record {
         let plain: String =

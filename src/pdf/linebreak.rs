@@ -127,10 +127,29 @@ impl Hyphens {
     /// Character offsets inside `letters` (lowercased) where a hyphen may go.
     fn points(&mut self, letters: &[Ch]) -> Option<&[u16]> {
         self.word.clear();
+        let mut count = 0;
         for c in letters {
-            self.word.extend(c.c.to_lowercase());
+            // Russian and Latin letters without Unicode's case tables.
+            let lower = match c.c {
+                'A'..='Z' | 'А'..='Я' => char::from_u32(c.c as u32 + 0x20),
+                'Ё' => Some('ё'),
+                'a'..='z' | 'а'..='я' | 'ё' => Some(c.c),
+                _ => None,
+            };
+            match lower {
+                Some(l) => {
+                    self.word.push(l);
+                    count += 1;
+                }
+                None => {
+                    for l in c.c.to_lowercase() {
+                        self.word.push(l);
+                        count += 1;
+                    }
+                }
+            }
         }
-        if self.word.chars().count() != letters.len() {
+        if count != letters.len() {
             return None;
         }
         if !self.known.contains_key(self.word.as_str()) {
@@ -564,6 +583,47 @@ pub(crate) fn measure_chars(
     let scale = size_pt * PT;
     // At most one character a byte: one allocation for the run.
     out.reserve(text.len());
+    // The width of `c`, and whether the face has it.
+    let mut measure = |c: char| match face.advance(c) {
+        Some(adv) => (adv * scale + extra, true),
+        None => {
+            if !missing.iter().any(|m| m.0 == c) {
+                missing.push((c, style & 3));
+            }
+            (NOTDEF_ADVANCE_EM * scale + extra, false)
+        }
+    };
+    if text.len() < SEEN_FROM_BYTES {
+        each_char(text, style, out, |c| measure(c).0);
+        return;
+    }
+    // The widths met in this run: a run of Russian text uses a few dozen
+    // letters over and over, and this table answers faster than the face.
+    // ASCII has a slot each, the Cyrillic block too; other characters
+    // share them, the key telling whose width a slot holds.
+    let mut seen = [(u32::MAX, 0.0f32); 256];
+    each_char(text, style, out, |c| {
+        let cp = c as u32;
+        let slot = if cp < 0x80 { cp } else { 0x80 | (cp & 0x7F) } as usize;
+        if seen[slot].0 == cp {
+            return seen[slot].1;
+        }
+        let (w, found) = measure(c);
+        if found {
+            seen[slot] = (cp, w);
+        }
+        w
+    });
+}
+
+/// Shorter runs are measured without [`measure_chars`]'s table of widths
+/// met: setting it up would cost more than it saves.
+const SEEN_FROM_BYTES: usize = 32;
+
+/// The characters of `text` with their widths (`width`), appended to
+/// `out`: a tab is a space, a line feed a forced break of no width, other
+/// control characters are dropped.
+fn each_char(text: &str, style: u8, out: &mut Vec<Ch>, mut width: impl FnMut(char) -> f32) {
     for c in text.chars() {
         if c == '\n' {
             out.push(Ch { c, style, w: 0.0 });
@@ -573,19 +633,10 @@ pub(crate) fn measure_chars(
         if c.is_control() {
             continue;
         }
-        let adv = match face.advance(c) {
-            Some(a) => a,
-            None => {
-                if !missing.iter().any(|m| m.0 == c) {
-                    missing.push((c, style & 3));
-                }
-                NOTDEF_ADVANCE_EM
-            }
-        };
         out.push(Ch {
             c,
             style,
-            w: adv * scale + extra,
+            w: width(c),
         });
     }
 }
