@@ -123,6 +123,8 @@ pub struct Output {
 pub struct Laid {
     document: Option<Document>,
     pdf: Option<pdf::Prepared>,
+    /// A document of hundreds of pages ([`is_long`]).
+    long: bool,
 }
 
 /// Why a document could not be rendered: the backend's label and reason.
@@ -158,6 +160,7 @@ pub fn render(
     let mut laid = Laid {
         document: None,
         pdf: None,
+        long,
     };
     let order = run_order(&wanted);
     if wanted.iter().any(|b| b.needs_layout) {
@@ -182,6 +185,7 @@ pub fn render(
         let tree = Laid {
             document: laid.document.take(),
             pdf: None,
+            long,
         };
         render_beside(&wanted, &layout_only, laid, &tree_readers, tree)?
     } else {
@@ -217,8 +221,24 @@ fn run_backends(
             reason,
         })?;
         done.push((i, output));
+        if laid.long {
+            give_back_freed_memory();
+        }
     }
     Ok(done)
+}
+
+/// Returns to the system the pages a finished backend freed: glibc keeps
+/// them resident for the heap's reuse, and a long document's next backend
+/// (the DOCX after the PDF has freed its 1000 pages of layout) allocates
+/// in a different pattern, so they would stay idle while it adds its own.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only hands free pages of the heaps back to the
+    // kernel; it is thread-safe and touches no live allocation.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// The backends that write from the layout on this thread, and those
