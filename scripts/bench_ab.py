@@ -10,23 +10,24 @@ minute to minute, binaries measured in turn see the same drift, so their
 ratio is steadier than figures taken one binary after the other.
 
 Prints, for each binary, the median wall time, CPU time (user + system,
-from os.wait4) and minor page faults, then the ratios of the second
-binary to the first. Python 3 standard library only.
+from os.wait4) and minor page faults, then the ratios of the others to
+the first. A failing run stops the script with its message. Python 3
+standard library only (the runner is scripts/bench_targets.py's).
 """
 import os
 import statistics
-import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the repository
+from bench_targets import run_with_usage  # noqa: E402
 
 
 def run_once(binary, args, folder):
-    started = time.perf_counter()
-    child = subprocess.Popen([binary] + args, cwd=folder,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(child.pid, 0)
-    child.returncode = 0  # reaped by wait4
-    wall = time.perf_counter() - started
+    """One run: wall ms, CPU ms (user + system), minor page faults. A
+    failing run stops the script, so that a binary that did nothing never
+    looks fast."""
+    wall, usage = run_with_usage([binary] + args, folder)
     return wall * 1000, (usage.ru_utime + usage.ru_stime) * 1000, usage.ru_minflt
 
 

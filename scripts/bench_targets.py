@@ -46,17 +46,25 @@ GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
 def run(args, cwd):
     """Runs one process; returns (wall s, CPU s). Fails loudly, so that a
     tool that did nothing never looks fast."""
+    wall, usage = run_with_usage(args, cwd)
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def run_with_usage(args, cwd):
+    """Runs one process; returns (wall s, its resource usage from wait4).
+    Stops the script with the child's message when it fails."""
     # stderr to a file, not a pipe: `check` prints warnings for a thousand
     # documents, more than a pipe holds while the child is waited for.
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - start
         err.seek(0)
-        if os.waitstatus_to_exitcode(status) != 0:
+        if proc.returncode != 0:
             sys.exit(f"{' '.join(args)} failed:\n{err.read().decode(errors='replace')}")
-    return wall, usage.ru_utime + usage.ru_stime
+    return wall, usage
 
 
 def peak_mb(args, cwd):

@@ -123,8 +123,6 @@ pub struct Output {
 pub struct Laid {
     document: Option<Document>,
     pdf: Option<pdf::Prepared>,
-    /// A document of hundreds of pages ([`is_long`]).
-    long: bool,
 }
 
 /// Why a document could not be rendered: the backend's label and reason.
@@ -160,7 +158,6 @@ pub fn render(
     let mut laid = Laid {
         document: None,
         pdf: None,
-        long,
     };
     let order = run_order(&wanted);
     if wanted.iter().any(|b| b.needs_layout) {
@@ -185,11 +182,10 @@ pub fn render(
         let tree = Laid {
             document: laid.document.take(),
             pdf: None,
-            long,
         };
         render_beside(&wanted, &layout_only, laid, &tree_readers, tree)?
     } else {
-        run_backends(&wanted, &order, &mut laid)?
+        run_backends(&wanted, &order, &mut laid, long)?
     };
     let mut outputs: Vec<Option<Output>> = vec![None; wanted.len()];
     for (i, output) in done {
@@ -204,11 +200,13 @@ pub fn render(
 
 /// The backends `order` (indices into `wanted`) one after the other on
 /// this thread, each output with its index; the tree goes as soon as no
-/// backend left reads it.
+/// backend left reads it, and after each backend of a `long` document the
+/// memory it freed goes back to the system.
 fn run_backends(
     wanted: &[&Backend],
     order: &[usize],
     laid: &mut Laid,
+    long: bool,
 ) -> Result<Vec<(usize, Output)>, Failed> {
     let mut done = Vec::with_capacity(order.len());
     for (k, &i) in order.iter().enumerate() {
@@ -221,7 +219,7 @@ fn run_backends(
             reason,
         })?;
         done.push((i, output));
-        if laid.long {
+        if long {
             give_back_freed_memory();
         }
     }
@@ -259,7 +257,7 @@ fn render_beside(
         let mut tree = tree
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        run_backends(wanted, tree_readers, &mut tree)
+        run_backends(wanted, tree_readers, &mut tree, false)
     };
     std::thread::scope(|scope| {
         let beside = std::thread::Builder::new()
@@ -268,7 +266,8 @@ fn render_beside(
                 render_tree()
             })
             .ok();
-        let mut done = run_backends(wanted, layout_only, &mut laid);
+        // Side by side only for short documents: nothing to give back.
+        let mut done = run_backends(wanted, layout_only, &mut laid, false);
         let others = match beside {
             Some(thread) => match thread.join() {
                 Ok(others) => others,
