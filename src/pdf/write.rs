@@ -25,7 +25,7 @@ const FONT_IDS: [&str; FACES] = ["GDAAAA", "GDAAAB", "GDAAAC", "GDAAAD"];
 pub(crate) fn write(
     meta: &Meta,
     id: String,
-    layout: Layout,
+    mut layout: Layout,
     fonts: &FontSet,
     structure: Option<StructTree>,
     warnings: &mut Vec<String>,
@@ -44,10 +44,49 @@ pub(crate) fn write(
     }
 
     let image_ids = add_images(&mut pdf, &layout.images, structure.is_some(), warnings);
-    let pages = layout
+    let image_names: Vec<Option<String>> = image_ids
+        .iter()
+        .map(|id| id.as_ref().map(|id| id.0.clone()))
+        .collect();
+    // Only the faces that are used, so no empty subset is embedded.
+    let used = UsedChars::of(&layout.pages, fonts);
+    let sizes: Vec<(f32, f32)> = layout
         .pages
         .iter()
-        .map(|page| PdfPage::new(Mm(page.width_mm), Mm(page.height_mm), Vec::new()))
+        .map(|page| (page.width_mm, page.height_mm))
+        .collect();
+    // A long document's pages become their compressed streams before
+    // printpdf and lopdf build the page objects (5 KB a page), so that
+    // the two are never held together with the layout: its codes are
+    // taken from a scratch document first (the font programs are cached,
+    // so embedding again below only writes the dictionaries). A short
+    // one is not worth the second embedding. The bytes are the same.
+    let early = (sizes.len() >= PAGES_FOR_TWO_THREADS).then(|| {
+        let codes: [GlyphCodes; FACES] = std::array::from_fn(|i| {
+            if !used.uses(i) {
+                return GlyphCodes::none();
+            }
+            let mut scratch = lopdf::Document::new();
+            embed::embed(
+                &mut scratch,
+                fonts.face(i as u8),
+                FONT_IDS[i],
+                used.chars(i),
+            )
+            .codes
+        });
+        let resources = content::Resources {
+            font_names: &FONT_IDS,
+            codes: &codes,
+            fonts,
+            images: &image_names,
+            tags: structure.as_ref(),
+        };
+        compressed_streams(std::mem::take(&mut layout.pages), &resources)
+    });
+    let pages = sizes
+        .iter()
+        .map(|&(width, height)| PdfPage::new(Mm(width), Mm(height), Vec::new()))
         .collect();
     pdf.with_pages(pages);
 
@@ -61,8 +100,6 @@ pub(crate) fn write(
     let mut lo = printpdf::serialize::to_lopdf_doc(&pdf, &opts, &mut pdf_warnings);
     drop(pdf);
 
-    // Only the faces that are used, so no empty subset is embedded.
-    let used = UsedChars::of(&layout.pages, fonts);
     let mut font_map = lopdf::Dictionary::new();
     let mut programs = Vec::new();
     let codes: [GlyphCodes; FACES] = std::array::from_fn(|i| {
@@ -74,24 +111,21 @@ pub(crate) fn write(
         programs.push((font.descriptor, font.glyph_count));
         font.codes
     });
+    drop(used);
     set_page_fonts(&mut lo, font_map);
-    let image_names: Vec<Option<String>> = image_ids
-        .iter()
-        .map(|id| id.as_ref().map(|id| id.0.clone()))
-        .collect();
-    let resources = content::Resources {
-        font_names: &FONT_IDS,
-        codes: &codes,
-        fonts,
-        images: &image_names,
-        tags: structure.as_ref(),
-    };
+    let streams = early.unwrap_or_else(|| {
+        let resources = content::Resources {
+            font_names: &FONT_IDS,
+            codes: &codes,
+            fonts,
+            images: &image_names,
+            tags: structure.as_ref(),
+        };
+        compressed_streams(layout.pages, &resources)
+    });
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
     let mut mcids = Vec::new();
-    for (&page_id, (stream, page_mcids)) in page_ids
-        .iter()
-        .zip(compressed_streams(layout.pages, &resources))
-    {
+    for (&page_id, (stream, page_mcids)) in page_ids.iter().zip(streams) {
         set_page_content(&mut lo, page_id, stream);
         mcids.push(page_mcids);
     }
@@ -168,7 +202,11 @@ fn compressed_streams(
 ) -> Vec<(Vec<u8>, Vec<u32>)> {
     let stream = |page| {
         let (stream, mcids) = content::page_stream(page, resources);
-        (compact::deflate(&stream), mcids)
+        let mut compressed = compact::deflate(&stream);
+        // The compressor reserved half the page's operators; a long
+        // document holds every page's stream until the file is written.
+        compressed.shrink_to_fit();
+        (compressed, mcids)
     };
     if pages.len() < PAGES_FOR_TWO_THREADS {
         return pages.into_iter().map(stream).collect();
