@@ -194,7 +194,7 @@ fn misplaced_section<S: Schema>(
 
 /// True when the source has a backslash or a C1 control character
 /// (U+0080–U+009F, `C2 80`–`C2 9F` in UTF-8).
-fn may_hide_control_characters(source: &str) -> bool {
+pub(super) fn may_hide_control_characters(source: &str) -> bool {
     // memchr's vector search: a pair of bytes at a time was 2 % of a
     // `check`. `C2` starts «», § and the no-break space too, a few times
     // a file, so each one found is looked at.

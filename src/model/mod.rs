@@ -14,6 +14,7 @@ pub mod date;
 mod errors;
 pub mod kind;
 mod lint;
+mod long_table;
 pub mod options;
 pub mod person;
 pub mod protocol;
@@ -209,7 +210,12 @@ pub fn load_text(path: &Path, text: &str, access: &Access) -> Result<Model, Diag
 }
 
 fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Diagnostics> {
-    let raw: RawDocument = parse_toml(path, &text)?;
+    // A long table's rows a slice at a time; the whole parse otherwise,
+    // and for whatever that reading does not expect.
+    let raw: RawDocument = match long_table::parse(path, &text) {
+        Some(raw) => raw,
+        None => parse_toml(path, &text)?,
+    };
     let mut v = Validator {
         file: path.to_path_buf(),
         source: text,
