@@ -365,6 +365,7 @@ impl BuildArgs {
 }
 
 fn main() -> ExitCode {
+    start_parsing_templates(&std::env::args_os().skip(1).collect::<Vec<_>>());
     console::use_utf8();
     let cli = match parse_cli() {
         Ok(cli) => cli,
@@ -855,6 +856,127 @@ fn finish_without_notes(
     }
 }
 
+/// Starts parsing the built-in templates of the first document's kind
+/// ([`gostdoc::template::parse_early`]) when the command line (without
+/// the program's name) asks to render documents with them on more than
+/// one thread: `build`, `check` or `watch`, without `--templates`, `-j`
+/// or `--help`. Read before clap parses the command line, which is a
+/// tenth of a one-document build, so that the parse starts first; the
+/// kind is found on the parsing thread. A `build` without `--force`
+/// whose output folder has a manifest most likely has little to render:
+/// no thread is started (the build starts one when it knows what it
+/// renders, as before). A command line this misreads only costs a guess.
+fn start_parsing_templates(args: &[std::ffi::OsString]) {
+    let mut words = args.iter().map(|a| a.as_encoded_bytes());
+    let Some(command) = words.find(|a| !a.starts_with(b"-")) else {
+        return;
+    };
+    if !matches!(command, b"build" | b"check" | b"watch") {
+        return;
+    }
+    let rest: Vec<std::ffi::OsString> = args
+        .iter()
+        .skip_while(|a| a.as_encoded_bytes() != command)
+        .skip(1)
+        .cloned()
+        .collect();
+    let has = |prefix: &[u8]| {
+        rest.iter()
+            .any(|a| a.as_encoded_bytes().starts_with(prefix))
+    };
+    let help = rest.iter().any(|a| a == "-h" || a == "--help");
+    if help || has(b"--templates") || has(b"-j") || has(b"--jobs") {
+        return;
+    }
+    if command != b"check" && !has(b"--force") && has_manifest(&output_folder(&rest)) {
+        return;
+    }
+    // `check` writes no PDF; a build of any format most likely does.
+    let meanwhile = if command == b"check" {
+        || ()
+    } else {
+        gostdoc::pdf::warm_up
+    };
+    gostdoc::template::parse_early(
+        move || {
+            let inputs = input_paths(&rest);
+            // A `templates/` folder beside the documents overrides the
+            // built-in templates.
+            let options = BuildOptions::new(inputs.clone(), PathBuf::new());
+            if build::templates_dir(&options).is_some() {
+                return None;
+            }
+            let first = first_document(&inputs)?;
+            build::kinds_of(&[first]).first().copied()
+        },
+        meanwhile,
+    );
+}
+
+/// True when `folder` holds a build's manifest.
+fn has_manifest(folder: &Path) -> bool {
+    [build::manifest::FILE_NAME, build::manifest::JSON_FILE_NAME]
+        .iter()
+        .any(|name| folder.join(name).exists())
+}
+
+/// The output folder `-o`/`--output` names in `args`, `output` without.
+fn output_folder(args: &[std::ffi::OsString]) -> PathBuf {
+    let mut folder = PathBuf::from("output");
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        let bytes = word.as_encoded_bytes();
+        if bytes == b"-o" || bytes == b"--output" {
+            if let Some(value) = words.next() {
+                folder = PathBuf::from(value);
+            }
+        } else if let Some(value) = word.to_str().and_then(|w| w.strip_prefix("--output=")) {
+            folder = PathBuf::from(value);
+        }
+    }
+    folder
+}
+
+/// Options of `build`, `check` and `watch` followed by a value.
+const OPTIONS_WITH_VALUES: [&str; 7] = [
+    "-o",
+    "--output",
+    "--format",
+    "--fonts",
+    "--allow-outside",
+    "--color",
+    "--message-format",
+];
+
+/// The paths among `args`, `data` when there are none.
+fn input_paths(args: &[std::ffi::OsString]) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        if OPTIONS_WITH_VALUES.iter().any(|o| word == *o) {
+            words.next();
+        } else if !word.as_encoded_bytes().starts_with(b"-") {
+            paths.push(PathBuf::from(word));
+        }
+    }
+    default_inputs(paths)
+}
+
+/// The first TOML file among `paths` (a folder: any TOML file directly in
+/// it).
+fn first_document(paths: &[PathBuf]) -> Option<PathBuf> {
+    let is_toml = |p: &Path| p.extension().is_some_and(|e| e == "toml");
+    paths.iter().find_map(|path| {
+        if is_toml(path) && path.is_file() {
+            return Some(path.clone());
+        }
+        std::fs::read_dir(path)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| is_toml(p) && p.is_file())
+    })
+}
+
 /// Parses the command line. Help and version go to stdout with clap's
 /// English words in Russian; a mistake is said in Russian
 /// ([`gostdoc::cli::error_message`]) on stderr, with exit code 2.
@@ -1060,5 +1182,40 @@ fn new_file(kind: DocKind, file: &std::path::Path) -> ExitCode {
             eprintln!("{}: не удалось записать файл: {e}", file.display());
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<std::ffi::OsString> {
+        line.split_whitespace().map(Into::into).collect()
+    }
+
+    #[test]
+    fn the_paths_of_a_command_line_skip_option_values() {
+        assert_eq!(input_paths(&args("--force")), vec![PathBuf::from("data")]);
+        assert_eq!(
+            input_paths(&args("-o out --format docx,pdf a.toml --pdfa b")),
+            vec![PathBuf::from("a.toml"), PathBuf::from("b")]
+        );
+        assert_eq!(output_folder(&args("data")), PathBuf::from("output"));
+        assert_eq!(output_folder(&args("data -o out")), PathBuf::from("out"));
+        assert_eq!(output_folder(&args("--output=x data")), PathBuf::from("x"));
+    }
+
+    #[test]
+    fn the_first_document_is_a_toml_file_named_or_in_a_folder_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        std::fs::write(data.join("notes.txt"), "").unwrap();
+        assert_eq!(first_document(std::slice::from_ref(&data)), None);
+        std::fs::write(data.join("a.toml"), "kind = \"protocol\"\n").unwrap();
+        assert_eq!(
+            first_document(&[dir.path().join("missing"), data.clone()]),
+            Some(data.join("a.toml"))
+        );
     }
 }
