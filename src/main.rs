@@ -861,8 +861,11 @@ fn finish_without_notes(
 /// the program's name) asks to render documents with them on more than
 /// one thread: `build`, `check` or `watch`, without `--templates`, `-j`
 /// or `--help`. Read before clap parses the command line, which is a
-/// tenth of a one-document build, so that the parse starts first; the
-/// kind is found on the parsing thread. A `build` without `--force`
+/// tenth of a one-document build, so that the parse starts first. The
+/// documents are found as the build will find them ([`build::plan`]):
+/// the first one's kind is read and parsed on the new thread, and for a
+/// few short ones the heaps grow a megabyte at a time from now on, as the
+/// build would set it only after the parse began. A `build` without `--force`
 /// whose output folder has a manifest most likely has little to render:
 /// no thread is started (the build starts one when it knows what it
 /// renders, as before). A command line this misreads only costs a guess.
@@ -897,18 +900,29 @@ fn start_parsing_templates(args: &[std::ffi::OsString]) {
     } else {
         gostdoc::pdf::warm_up
     };
+    let inputs = input_paths(&rest);
+    // A `templates/` folder beside the documents overrides the built-in
+    // templates.
+    if build::templates_dir(&BuildOptions::new(inputs.clone(), PathBuf::new())).is_some() {
+        return;
+    }
+    let jobs = build::plan(&inputs, &output_folder(&rest)).jobs;
+    let Some(first) = jobs.first().map(|job| job.input.clone()) else {
+        return;
+    };
+    // As the build will decide for a few short documents, but before
+    // the parsing thread's heap is made, which would otherwise grow a
+    // page at a time (glibc applies the pad to a thread's first heap).
+    let short = |job: &build::Job| {
+        job.input
+            .metadata()
+            .is_ok_and(|m| m.len() < gostdoc::format::LONG_DOCUMENT_BYTES)
+    };
+    if jobs.len() < gostdoc::threads::threads_allowed() && jobs.iter().all(short) {
+        gostdoc::format::grow_heaps_by_the_megabyte();
+    }
     gostdoc::template::parse_early(
-        move || {
-            let inputs = input_paths(&rest);
-            // A `templates/` folder beside the documents overrides the
-            // built-in templates.
-            let options = BuildOptions::new(inputs.clone(), PathBuf::new());
-            if build::templates_dir(&options).is_some() {
-                return None;
-            }
-            let first = first_document(&inputs)?;
-            build::kinds_of(&[first]).first().copied()
-        },
+        move || build::kinds_of(&[first]).first().copied(),
         meanwhile,
     );
 }
@@ -960,21 +974,6 @@ fn input_paths(args: &[std::ffi::OsString]) -> Vec<PathBuf> {
         }
     }
     default_inputs(paths)
-}
-
-/// The first TOML file among `paths` (a folder: any TOML file directly in
-/// it).
-fn first_document(paths: &[PathBuf]) -> Option<PathBuf> {
-    let is_toml = |p: &Path| p.extension().is_some_and(|e| e == "toml");
-    paths.iter().find_map(|path| {
-        if is_toml(path) && path.is_file() {
-            return Some(path.clone());
-        }
-        std::fs::read_dir(path)
-            .ok()?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| is_toml(p) && p.is_file())
-    })
 }
 
 /// Parses the command line. Help and version go to stdout with clap's
@@ -1203,19 +1202,5 @@ mod tests {
         assert_eq!(output_folder(&args("data")), PathBuf::from("output"));
         assert_eq!(output_folder(&args("data -o out")), PathBuf::from("out"));
         assert_eq!(output_folder(&args("--output=x data")), PathBuf::from("x"));
-    }
-
-    #[test]
-    fn the_first_document_is_a_toml_file_named_or_in_a_folder_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        std::fs::create_dir(&data).unwrap();
-        std::fs::write(data.join("notes.txt"), "").unwrap();
-        assert_eq!(first_document(std::slice::from_ref(&data)), None);
-        std::fs::write(data.join("a.toml"), "kind = \"protocol\"\n").unwrap();
-        assert_eq!(
-            first_document(&[dir.path().join("missing"), data.clone()]),
-            Some(data.join("a.toml"))
-        );
     }
 }
