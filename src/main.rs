@@ -894,8 +894,8 @@ fn start_parsing_templates(args: &[std::ffi::OsString]) {
     if command != b"check" && !has(b"--force") && has_manifest(&output_folder(&rest)) {
         return;
     }
-    // `check` writes no PDF; a build of any format most likely does.
-    let meanwhile = if command == b"check" {
+    // `check` writes no PDF, nor a build whose formats leave it out.
+    let meanwhile = if command == b"check" || !writes_pdf(&rest) {
         || ()
     } else {
         gostdoc::pdf::warm_up
@@ -925,6 +925,21 @@ fn start_parsing_templates(args: &[std::ffi::OsString]) {
         move || build::kinds_of(&[first]).first().copied(),
         meanwhile,
     );
+}
+
+/// True unless `--format` in `args` leaves the PDF out (it is one of the
+/// default formats).
+fn writes_pdf(args: &[std::ffi::OsString]) -> bool {
+    let mut formats = None;
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        if word == "--format" {
+            formats = words.next().and_then(|w| w.to_str());
+        } else if let Some(value) = word.to_str().and_then(|w| w.strip_prefix("--format=")) {
+            formats = Some(value);
+        }
+    }
+    formats.is_none_or(|f| f.split(',').any(|f| f.trim().eq_ignore_ascii_case("pdf")))
 }
 
 /// True when `folder` holds a build's manifest.
@@ -1202,5 +1217,8 @@ mod tests {
         assert_eq!(output_folder(&args("data")), PathBuf::from("output"));
         assert_eq!(output_folder(&args("data -o out")), PathBuf::from("out"));
         assert_eq!(output_folder(&args("--output=x data")), PathBuf::from("x"));
+        assert!(writes_pdf(&args("data")));
+        assert!(writes_pdf(&args("--format docx,pdf data")));
+        assert!(!writes_pdf(&args("--format=docx data")));
     }
 }
