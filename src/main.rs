@@ -864,8 +864,8 @@ fn finish_without_notes(
 /// tenth of a one-document build, so that the parse starts first. The
 /// documents are found as the build will find them ([`build::plan`]):
 /// the first one's kind is read and parsed on the new thread, and for a
-/// few short ones the heaps grow a megabyte at a time from now on, as the
-/// build would set it only after the parse began. A `build` without `--force`
+/// few the heaps grow a megabyte at a time from now on, as the build
+/// would set it only after the parse began. Not when one is long. A `build` without `--force`
 /// whose output folder has a manifest most likely has little to render:
 /// no thread is started (the build starts one when it knows what it
 /// renders, as before). A command line this misreads only costs a guess.
@@ -910,15 +910,21 @@ fn start_parsing_templates(args: &[std::ffi::OsString]) {
     let Some(first) = jobs.first().map(|job| job.input.clone()) else {
         return;
     };
-    // As the build will decide for a few short documents, but before
-    // the parsing thread's heap is made, which would otherwise grow a
-    // page at a time (glibc applies the pad to a thread's first heap).
+    // Not for a long document, as the build does not parse ahead for
+    // one: a millisecond is nothing to it, and a second heap adds to its
+    // peak (the 1000-page roadmap's by a megabyte).
     let short = |job: &build::Job| {
         job.input
             .metadata()
             .is_ok_and(|m| m.len() < gostdoc::format::LONG_DOCUMENT_BYTES)
     };
-    if jobs.len() < gostdoc::threads::threads_allowed() && jobs.iter().all(short) {
+    if !jobs.iter().all(short) {
+        return;
+    }
+    // As the build will decide for a few documents, but before the
+    // parsing thread's heap is made, which would otherwise grow a page at
+    // a time (glibc applies the pad to a thread's first heap).
+    if jobs.len() < gostdoc::threads::threads_allowed() {
         gostdoc::format::grow_heaps_by_the_megabyte();
     }
     gostdoc::template::parse_early(
