@@ -18,15 +18,12 @@ const NBSP: &str = "\u{a0}";
 
 /// Regexes compiled once per process.
 struct Rules {
-    spaced_dash: Regex,
     number_range: Regex,
 }
 
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
     let re = |s: &str| Regex::new(s).expect("typography regex");
     Rules {
-        // « - », « -- », « — » (any spaces) between words.
-        spaced_dash: re(r"[ \u{a0}]+(?:--?|—|–)[ \u{a0}]+"),
         // 2020-2021, 6-7: two numbers only, not a date or a phone number.
         number_range: re(
             r#"(^|[ \t\n\u{a0}(«„"/])([0-9]{1,4})-([0-9]{1,4})($|[ \t\n\u{a0})»“",;:.!?])"#,
@@ -46,6 +43,8 @@ mod as_regexes {
     /// not the rule's («Климова О. сказала»).
     pub(super) const INITIALS_AFTER: &str =
         r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)[ \u{a0}]([А-ЯЁ])\.(?:[ \u{a0}]?([А-ЯЁ])\.)?";
+    /// « - », « -- », « — » (any spaces) between words.
+    pub(super) const SPACED_DASH: &str = r"[ \u{a0}]+(?:--?|—|–)[ \u{a0}]+";
     /// «г. Славск», «ул.Ленина».
     pub(super) const CITY: &str =
         r#"(^|[ \t\n\u{a0}(«„"'—–\-/,;:])(г|п|с|д|ул|пос|пгт|ст)\.[ \u{a0}]?([А-ЯЁ])"#;
@@ -69,8 +68,10 @@ pub fn apply(text: &str) -> String {
     // need two or three of them, and a long table has thousands of texts.
     let mut s = quotes(text);
     let found = Triggers::of(&s);
-    if found.spaced_dash {
-        s = replaced(&r.spaced_dash, s, "\u{a0}— ");
+    if found.spaced_dash
+        && let Some(changed) = replace_each(&s, spaced_dash_at)
+    {
+        s = changed;
     }
     // The regexes (regex-lite: compiled in microseconds, but slower to
     // search) run only where a scan finds the place one of them would
@@ -131,8 +132,11 @@ impl Triggers {
             digit_space: false,
             space: false,
         };
-        for (i, &byte) in b.iter().enumerate() {
-            match byte {
+        // Only these bytes matter: a space, the second byte of a no-break
+        // space, the last of «№». Found by memchr's vector search rather
+        // than a match on every byte (a long table has thousands of texts).
+        for i in memchr::memchr3_iter(b' ', 0xA0, 0x96, b) {
+            match b[i] {
                 b' ' => {
                     found.space = true;
                     found.digit_space |= i > 0 && b[i - 1].is_ascii_digit();
@@ -361,6 +365,37 @@ fn initials_before_at(s: &str, i: usize) -> Option<(usize, String)> {
         }
     }
     None
+}
+
+/// `spaced_dash` at byte `i`: « - », « -- », « – », « — » (a run of spaces
+/// or no-break spaces on each side) → «\u{a0}— ». The run before is taken
+/// whole, as the regex's greedy `[ \u{a0}]+`; `--?` tries two hyphens,
+/// then one.
+fn spaced_dash_at(s: &str, i: usize) -> Option<(usize, String)> {
+    let spaces_end = |mut at: usize| {
+        while let Some(n) = space_at(s, at) {
+            at += n;
+        }
+        at
+    };
+    let dash = spaces_end(i);
+    if dash == i {
+        return None;
+    }
+    let rest = &s[dash..];
+    let lengths: &[usize] = if rest.starts_with("--") {
+        &[2, 1]
+    } else if rest.starts_with('-') {
+        &[1]
+    } else if rest.starts_with(['—', '–']) {
+        &[3]
+    } else {
+        &[]
+    };
+    lengths.iter().find_map(|&len| {
+        let end = spaces_end(dash + len);
+        (end > dash + len).then(|| (end, "\u{a0}— ".to_owned()))
+    })
 }
 
 /// `initials_after` at byte `i`: «Климова О. Н.» → «Климова\u{a0}О.Н.».
@@ -817,8 +852,8 @@ mod hand_written_rules_tests {
                 .get(3)
                 .map_or(String::new(), |m| format!("{}.", m.as_str()));
             replacement
-                .replace("{1}", &c[1])
-                .replace("{2}", &c[2])
+                .replace("{1}", c.get(1).map_or("", |m| m.as_str()))
+                .replace("{2}", c.get(2).map_or("", |m| m.as_str()))
                 .replace("{second}", &second)
                 .replace("{3}", c.get(3).map_or("", |m| m.as_str()))
                 .replace("{4}", c.get(4).map_or("", |m| m.as_str()))
@@ -830,7 +865,7 @@ mod hand_written_rules_tests {
     /// through the regex and the hand-written rule: the same every time.
     #[test]
     fn hand_written_rules_do_what_the_regexes_did() {
-        let alphabet: Vec<char> = "АОНКЁгпсдулостаяё. \u{a0}.-«\"(,Б\tx1".chars().collect();
+        let alphabet: Vec<char> = "АОНКЁгпсдулостаяё. \u{a0}.-«\"(,Б\tx1—– ".chars().collect();
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = || {
             seed ^= seed << 13;
@@ -839,7 +874,8 @@ mod hand_written_rules_tests {
             seed
         };
         type Rule = fn(&str, usize) -> Option<(usize, String)>;
-        let rules: [(&str, &str, Rule); 3] = [
+        let rules: [(&str, &str, Rule); 4] = [
+            (as_regexes::SPACED_DASH, "\u{a0}— ", spaced_dash_at),
             (
                 as_regexes::INITIALS_BEFORE,
                 "{1}{2}.{second}\u{a0}{4}",
@@ -859,6 +895,7 @@ mod hand_written_rules_tests {
             "Климова О. сказала".into(),
             "г. Славск, ул.Ленина, пос. Южный, 2021 г. Решили".into(),
             "«А.Б.В» и А.Б.Вова".into(),
+            "слово - слово -- слово — слово\u{a0}–\u{a0}слово --x - -".into(),
         ];
         for _ in 0..20_000 {
             let len = (next() % 14) as usize;
