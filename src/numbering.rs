@@ -497,18 +497,18 @@ pub fn prepare_in(
 /// `build` would assign (the numbers file is not written). A numbers file
 /// that cannot be read is an error.
 pub fn check(inputs: &[PathBuf], access: &Access) -> Vec<(PathBuf, Diagnostics)> {
-    check_known(inputs, access, &Known::new())
+    check_known(folders(inputs), access, &Known::new())
 }
 
-/// [`check`], taking what `known` holds of a document instead of
-/// reading it again.
+/// [`check`] of `folders` (what [`folders`] gives for the inputs), taking
+/// what `known` holds of a document instead of reading it again.
 pub fn check_known(
-    inputs: &[PathBuf],
+    folders: Vec<PathBuf>,
     access: &Access,
     known: &Known,
 ) -> Vec<(PathBuf, Diagnostics)> {
     let mut out = Vec::new();
-    for folder in folders(inputs) {
+    for folder in folders {
         let found = match read_folder(&folder, access, true, known, &|_| None) {
             Ok(Some(found)) => found,
             Ok(None) => continue,
