@@ -497,18 +497,18 @@ pub fn prepare_in(
 /// `build` would assign (the numbers file is not written). A numbers file
 /// that cannot be read is an error.
 pub fn check(inputs: &[PathBuf], access: &Access) -> Vec<(PathBuf, Diagnostics)> {
-    check_known(inputs, access, &Known::new())
+    check_known(folders(inputs), access, &Known::new())
 }
 
-/// [`check`], taking what `known` holds of a document instead of
-/// reading it again.
+/// [`check`] of `folders` (what [`folders`] gives for the inputs), taking
+/// what `known` holds of a document instead of reading it again.
 pub fn check_known(
-    inputs: &[PathBuf],
+    folders: Vec<PathBuf>,
     access: &Access,
     known: &Known,
 ) -> Vec<(PathBuf, Diagnostics)> {
     let mut out = Vec::new();
-    for folder in folders(inputs) {
+    for folder in folders {
         let found = match read_folder(&folder, access, true, known, &|_| None) {
             Ok(Some(found)) => found,
             Ok(None) => continue,
@@ -540,16 +540,30 @@ pub fn check_known(
     out
 }
 
+/// The text of `path` up to the end of the line holding byte `end`: all
+/// a message at a span ending there shows (its line and column, and that
+/// line). The number is near the top of a document, so most of a long
+/// file is neither decoded nor scanned (`check` of a folder of copies says
+/// a warning at each of them). `None` when the file is shorter than `end`
+/// or that part of it is not UTF-8 (changed since it was read).
+fn source_through(path: &Path, end: usize) -> Option<String> {
+    let mut bytes = std::fs::read(path).ok()?;
+    if end > bytes.len() {
+        return None;
+    }
+    let line_end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
+    bytes.truncate(line_end);
+    String::from_utf8(bytes).ok()
+}
+
 /// The duplicate and gap warnings of numbered documents (in date order),
 /// grouped by the file they are said at.
 fn warnings(numbered: &[(&Member, &PathBuf, String)]) -> Vec<(PathBuf, Vec<Diagnostic>)> {
     let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
     let mut say = |member: &Member, path: &PathBuf, message: String| {
-        let source = std::fs::read_to_string(path).unwrap_or_default();
-        let d = if member.span.end <= source.len() {
-            Diagnostic::at(path, &source, member.span.clone(), message)
-        } else {
-            Diagnostic::error(path, message)
+        let d = match source_through(path, member.span.end) {
+            Some(source) => Diagnostic::at(path, &source, member.span.clone(), message),
+            None => Diagnostic::error(path, message),
         };
         by_file
             .entry(path.clone())

@@ -1064,6 +1064,12 @@ pub fn check(options: &BuildOptions) -> Report {
         failed: plan.rejected,
         ..Report::default()
     };
+    // The folders of the documents, from the jobs when one folder was given
+    // (as the build does), not by searching it again.
+    let numbering_folders = match options.inputs.as_slice() {
+        [folder] if folder.is_dir() => crate::numbering::folders_of_jobs(&jobs),
+        inputs => crate::numbering::folders(inputs),
+    };
     let mut known = crate::numbering::Known::with_capacity(jobs.len());
     for (job, (outcome, numbered)) in jobs.into_iter().zip(outcomes) {
         known.insert(job.input.clone(), numbered);
@@ -1083,7 +1089,7 @@ pub fn check(options: &BuildOptions) -> Report {
     // The control files of the folders (`_контроль.toml`): one that cannot
     // be read fails the check, as the register would miss its marks; a
     // mark for a missing point is a warning, as the documents are sound.
-    let numbering = crate::numbering::check_known(&options.inputs, &access, &known);
+    let numbering = crate::numbering::check_known(numbering_folders, &access, &known);
     for (file, diagnostics) in crate::control::check(&options.inputs)
         .into_iter()
         .chain(numbering)
