@@ -1044,6 +1044,67 @@ impl Document {
     }
 }
 
+impl Document {
+    /// Feeds every run of text with its face (bold, italic) to `out`; a
+    /// list's label and a signature's name, which carry no style of their
+    /// own, come as plain text. The PDF guesses from it the characters
+    /// each embedded face needs before a long document is laid out.
+    pub fn styled_text(&self, out: &mut impl FnMut(&str, bool, bool)) {
+        for section in &self.sections {
+            blocks_styled(&section.blocks, out);
+        }
+    }
+}
+
+fn runs_styled(runs: &[Inline], out: &mut impl FnMut(&str, bool, bool)) {
+    for run in runs {
+        if let Inline::Text { text, style } = run {
+            out(text, style.bold, style.italic);
+        }
+    }
+}
+
+fn blocks_styled(blocks: &[Block], out: &mut impl FnMut(&str, bool, bool)) {
+    for block in blocks {
+        match block {
+            Block::Paragraph(p) => runs_styled(&p.runs, out),
+            Block::List(list) => {
+                for item in &list.items {
+                    out(&item.label, false, false);
+                    out(" ", false, false);
+                    for p in &item.paragraphs {
+                        runs_styled(&p.runs, out);
+                    }
+                }
+            }
+            Block::Table(t) => {
+                for row in &t.rows {
+                    for cell in &row.cells {
+                        blocks_styled(&cell.blocks, out);
+                    }
+                }
+            }
+            Block::Signature(s) => {
+                for line in &s.position {
+                    runs_styled(line, out);
+                }
+                out(&s.name, false, false);
+            }
+            Block::RequisiteBox(b) => {
+                for p in &b.paragraphs {
+                    runs_styled(&p.runs, out);
+                }
+            }
+            Block::Spread(s) => {
+                for part in [&s.left, &s.center, &s.right] {
+                    runs_styled(part, out);
+                }
+            }
+            Block::PageBreak | Block::Image(_) | Block::Qr(_) => {}
+        }
+    }
+}
+
 fn blocks_text(blocks: &[Block], out: &mut impl FnMut(&str)) {
     for block in blocks {
         match block {

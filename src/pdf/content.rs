@@ -69,6 +69,11 @@ impl CharSet {
     fn is_empty(&self) -> bool {
         self.other.is_empty() && self.bits.iter().all(|&word| word == 0)
     }
+
+    /// True when every character of `self` is in `other`.
+    fn is_subset(&self, other: &CharSet) -> bool {
+        self.iter().all(|c| other.contains(c))
+    }
 }
 
 /// The characters each face draws (only those the face has a glyph for:
@@ -78,24 +83,75 @@ pub(crate) struct UsedChars([CharSet; FACES]);
 impl UsedChars {
     /// Collects the characters of every page.
     pub(crate) fn of(pages: &[PageLayout], fonts: &FontSet) -> UsedChars {
-        let mut used: [CharSet; FACES] = Default::default();
+        let mut used = UsedChars(Default::default());
         for page in pages {
-            for d in &page.draws {
-                let Draw::Text { style, text, .. } = d else {
-                    continue;
-                };
-                let face_index = style & 3;
-                let face = fonts.face(face_index);
-                let set = &mut used[usize::from(face_index)];
-                for c in text.text().chars() {
-                    // Seen before: the face was asked then.
-                    if !set.contains(c) && face.advance(c).is_some() {
-                        set.insert(c);
-                    }
-                }
+            used.add_page(page, fonts);
+        }
+        used
+    }
+
+    /// Adds the characters of one page.
+    pub(crate) fn add_page(&mut self, page: &PageLayout, fonts: &FontSet) {
+        for d in &page.draws {
+            let Draw::Text { style, text, .. } = d else {
+                continue;
+            };
+            self.add(fonts, style & 3, text.text());
+        }
+    }
+
+    /// Adds the characters of `text` that face `face_index` has.
+    fn add(&mut self, fonts: &FontSet, face_index: u8, text: &str) {
+        let face = fonts.face(face_index);
+        let set = &mut self.0[usize::from(face_index & 3)];
+        for c in text.chars() {
+            // Seen before: the face was asked then.
+            if !set.contains(c) && face.advance(c).is_some() {
+                set.insert(c);
             }
         }
-        UsedChars(used)
+    }
+
+    /// The characters a document's pages will draw, guessed from its tree
+    /// before the layout, for a long document whose pages are encoded as
+    /// soon as they are laid out: each run's characters in its face (a
+    /// line break, a tab as the space it becomes, a soft hyphen as
+    /// nothing), the hyphen in the regular face and the digits of the
+    /// page numbers. The layout checks the guess against what the pages
+    /// drew ([`UsedChars::within`]) and lays a document out again whole
+    /// when a page drew more (a hyphen in a bold word, say).
+    pub(crate) fn guessed(
+        doc: &crate::document::Document,
+        fonts: &FontSet,
+        numbered: bool,
+    ) -> Self {
+        let mut used = UsedChars(Default::default());
+        let mut text = String::new();
+        doc.styled_text(&mut |piece, bold, italic| {
+            text.clear();
+            text.extend(piece.chars().filter_map(|c| match c {
+                '\t' => Some(' '),
+                '\u{ad}' => None,
+                c if c.is_control() => None,
+                c => Some(c),
+            }));
+            used.add(fonts, super::fonts::face_index(bold, italic), &text);
+        });
+        // The regular face sets the body, which hyphenates; a bold or
+        // italic word broken at a line's end is rare, and is caught.
+        if used.uses(0) {
+            used.add(fonts, 0, "-");
+        }
+        if numbered {
+            used.add(fonts, 0, "0123456789");
+        }
+        used
+    }
+
+    /// True when every character `self` holds `other` holds too, in the
+    /// same face.
+    pub(crate) fn within(&self, other: &UsedChars) -> bool {
+        self.0.iter().zip(&other.0).all(|(a, b)| a.is_subset(b))
     }
 
     /// True when the face draws any text.

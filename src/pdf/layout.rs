@@ -368,6 +368,9 @@ pub(crate) struct Flow<'a> {
     pub(crate) keep_whole: Vec<KeepWhole>,
     /// The structure tree of a tagged PDF, `None` when not tagging.
     pub(crate) tags: Option<super::tags::StructTree>,
+    /// Cuts the section's items into pages as a long table comes
+    /// ([`Flow::flush`]); `None` where items are laid out apart (a cell).
+    pub(crate) pager: Option<Pager<'a>>,
 }
 
 /// Context of a run of blocks.
@@ -399,6 +402,19 @@ struct Para<'p> {
 }
 
 impl<'a> Flow<'a> {
+    /// Paginates the section's items laid out so far (`out`), so that a
+    /// streaming pager hands on the pages they close.
+    pub(crate) fn flush(&mut self, out: &mut [Item]) {
+        // Only a streaming pager places items early: the whole layout
+        // places them once they are all known (a merged cell's last row
+        // is marked only after it is laid out).
+        if let Some(pager) = &mut self.pager
+            && pager.sink.is_some()
+        {
+            pager.flush(out, &self.headers, &self.merged, &self.growing);
+        }
+    }
+
     /// The line's content, without its [`PlacedLine`] unless recorded.
     fn recorded(&self, mut content: Content) -> Content {
         if !self.record_lines {
@@ -459,12 +475,7 @@ impl<'a> Flow<'a> {
                 Block::Table(t) => {
                     let table = self.tables;
                     self.tables += 1;
-                    let start = out.len();
-                    tables::table(self, t, table, ctx, out);
-                    if let Some(first) = out.get_mut(start) {
-                        first.gap += after;
-                        first.keep_prev |= keep;
-                    }
+                    tables::table(self, t, table, ctx, (after, keep), out);
                     after = 0.0;
                     keep = false;
                 }
@@ -1055,222 +1066,369 @@ struct PageState {
     forced: bool,
 }
 
-/// Cuts the items into pages. The items' contents move into the pages;
-/// only header rows repeated on several pages are copied.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn paginate(
-    mut items: Vec<Item>,
-    geometries: &[Geometry],
-    headers: &[Vec<usize>],
-    merged: &mut [tables::Merged],
-    growing: &[tables::GrowingRow],
+/// Cuts the items into pages, as they come: the pages a long document
+/// closes go to its [`Streamer`](super::write::Streamer) at once, so that
+/// their lines are encoded and freed while the layout goes on; otherwise
+/// they are assembled when the last item is placed ([`Pager::finish`]).
+pub(crate) struct Pager<'a> {
+    /// Geometry of each section, pushed as the sections come.
+    pub(crate) geometries: Vec<Geometry>,
     numbered: bool,
+    fonts: &'a FontSet,
+    body_pt: f32,
+    tagged: bool,
+    done: Vec<PageState>,
+    page: PageState,
+    y: f32,
+    /// The next item to place.
+    i: usize,
+    section_started: bool,
+    /// QR codes: the first page of the item's section, and the item.
+    floating: Vec<(usize, usize)>,
+    section_page: usize,
+    /// Pages handed to the sink so far.
+    sent: usize,
+    /// Where closed pages go; `None` keeps every page to the end.
+    pub(crate) sink: Option<super::write::Streamer<'a>>,
+}
+
+/// A long document's pages are handed on from this many closed pages: a
+/// shorter one is assembled whole, as before.
+pub(crate) const PAGES_TO_STREAM: usize = 16;
+
+impl<'a> Pager<'a> {
+    pub(crate) fn new(numbered: bool, fonts: &'a FontSet, body_pt: f32, tagged: bool) -> Self {
+        let (width, height) = Orientation::Portrait.page_mm();
+        let page = PageState {
+            geo: Geometry {
+                width,
+                height,
+                margins: Margins::PORTRAIT,
+            },
+            placed: Vec::new(),
+            first_item: 0,
+            forced: true,
+        };
+        Pager {
+            geometries: Vec::new(),
+            numbered,
+            fonts,
+            body_pt,
+            tagged,
+            y: page.geo.margins.top,
+            done: Vec::new(),
+            page,
+            i: 0,
+            section_started: false,
+            floating: Vec::new(),
+            section_page: 0,
+            sent: 0,
+            sink: None,
+        }
+    }
+
+    /// Places the items not placed yet; a page may end before the last
+    /// of them, never after.
+    fn place(
+        &mut self,
+        items: &mut [Item],
+        headers: &[Vec<usize>],
+        merged: &[tables::Merged],
+        growing: &[tables::GrowingRow],
+    ) {
+        if self.i == 0
+            && self.done.is_empty()
+            && let Some(&geo) = self.geometries.first()
+        {
+            self.page.geo = geo;
+            self.y = geo.margins.top;
+        }
+        while self.i < items.len() {
+            let i = self.i;
+            let item = &items[i];
+            match item.kind {
+                Kind::Qr { .. } => {
+                    self.floating.retain(|&(_, k)| k != i);
+                    self.floating.push((self.section_page, i));
+                    self.i += 1;
+                    continue;
+                }
+                Kind::Section(s) => {
+                    let geo = self.geometries[s];
+                    if self.section_started || !self.page.placed.is_empty() {
+                        let next = new_page(geo, i + 1, true);
+                        self.done.push(std::mem::replace(&mut self.page, next));
+                    } else {
+                        self.page.geo = geo;
+                    }
+                    self.section_started = true;
+                    self.section_page = self.done.len();
+                    self.y = self.page.geo.margins.top;
+                    self.i += 1;
+                    continue;
+                }
+                Kind::PageBreak => {
+                    let next = new_page(self.page.geo, i + 1, true);
+                    self.done.push(std::mem::replace(&mut self.page, next));
+                    self.y = self.page.geo.margins.top;
+                    self.i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let page = &self.page;
+            let bottom = page.geo.height - page.geo.margins.bottom;
+            let at_top = page.placed.is_empty();
+            let gap = if at_top && !page.forced {
+                0.0
+            } else {
+                item.gap
+            };
+            if let Ok(g) = growing.binary_search_by_key(&i, |g| g.item) {
+                let height =
+                    grown_height(&growing[g], merged, items, &self.done, page, self.y + gap);
+                items[i].height = height;
+            }
+            let item = &items[i];
+            if self.y + gap + item.height <= bottom + 0.01 || at_top {
+                self.page.placed.push((i, self.y + gap));
+                self.y += gap + item.height;
+                self.i += 1;
+                continue;
+            }
+            // Back up to the last item a page may end before.
+            let mut j = i;
+            while j > self.page.first_item && items[j].keep_prev {
+                j -= 1;
+            }
+            if j == self.page.first_item {
+                // Nothing on this page may be separated: break where it overflows.
+                j = i;
+            }
+            let keep = self.page.placed.iter().take_while(|(k, _)| *k < j).count();
+            self.page.placed.truncate(keep);
+            let next = new_page(self.page.geo, j, false);
+            self.done.push(std::mem::replace(&mut self.page, next));
+            self.y = self.page.geo.margins.top;
+            // Repeat the header rows of a table continued on this page.
+            if let Kind::Row {
+                table,
+                header: false,
+            } = items[j].kind
+            {
+                for &h in &headers[table] {
+                    self.page.placed.push((h, self.y));
+                    self.y += items[h].height;
+                }
+            }
+            self.i = j;
+        }
+    }
+
+    /// Places the items that came since the last call and, streaming,
+    /// hands on the pages closed since.
+    pub(crate) fn flush(
+        &mut self,
+        items: &mut [Item],
+        headers: &[Vec<usize>],
+        merged: &[tables::Merged],
+        growing: &[tables::GrowingRow],
+    ) {
+        self.place(items, headers, merged, growing);
+        if self.sink.is_some() && self.done.len() >= PAGES_TO_STREAM {
+            self.send(items, self.done.len());
+        }
+    }
+
+    /// Assembles the closed pages from `self.sent` up to `to` and hands
+    /// them to the sink: each item's content moves into its page, a
+    /// header row's is copied (it repeats on the pages to come).
+    fn send(&mut self, items: &mut [Item], to: usize) {
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
+        let mut take = |_: usize, item: &Item| !matches!(item.kind, Kind::Row { header: true, .. });
+        for n in self.sent..to {
+            let page = assemble(
+                n,
+                &self.done[n],
+                items,
+                &mut take,
+                Vec::new(),
+                &mut [],
+                self.numbered && n > 0,
+                &[],
+                self.fonts,
+                self.body_pt,
+                false,
+            );
+            // Its items are gone; only the count of pages is still read.
+            self.done[n].placed = Vec::new();
+            sink.page(page);
+        }
+        self.sent = to;
+    }
+
+    /// Places the last items and closes the last page. Streaming, the
+    /// remaining pages go to the sink, and the layout returned has no
+    /// pages; otherwise it holds them all.
+    pub(crate) fn finish(
+        mut self,
+        mut items: Vec<Item>,
+        headers: &[Vec<usize>],
+        merged: &mut [tables::Merged],
+        growing: &[tables::GrowingRow],
+    ) -> (Layout, Option<super::write::Streamer<'a>>) {
+        self.place(&mut items, headers, merged, growing);
+        let geo = self.page.geo;
+        let page = std::mem::replace(&mut self.page, new_page(geo, 0, false));
+        self.done.push(page);
+        // Drop a trailing empty page left by a final page break.
+        if self.done.len() > 1 && self.done.last().is_some_and(|p| p.placed.is_empty()) {
+            self.done.pop();
+        }
+        let empty = Layout {
+            pages: Vec::new(),
+            images: Vec::new(),
+            keep_whole: Vec::new(),
+        };
+        if self.sent > 0 {
+            self.send(&mut items, self.done.len());
+            return (empty, self.sink.take());
+        }
+        let done = &self.done;
+        // How many more times each item is placed: its last placement takes
+        // the content instead of copying it.
+        let mut uses = vec![0u32; items.len()];
+        for page in done {
+            for &(k, _) in &page.placed {
+                uses[k] += 1;
+            }
+        }
+        let mut extra = merged_content(&mut items, done, merged, growing);
+        // Tagged PDF: which items were placed already (header rows repeat).
+        let mut placed_before = vec![false; if self.tagged { items.len() } else { 0 }];
+        let mut take = |k: usize, _: &Item| {
+            uses[k] -= 1;
+            uses[k] == 0
+        };
+        let mut pages = Vec::with_capacity(done.len());
+        for (n, page) in done.iter().enumerate() {
+            let extras = extra.get_mut(n).map(std::mem::take).unwrap_or_default();
+            pages.push(assemble(
+                n,
+                page,
+                &mut items,
+                &mut take,
+                extras,
+                &mut placed_before,
+                self.numbered && n > 0,
+                &self.floating,
+                self.fonts,
+                self.body_pt,
+                self.tagged,
+            ));
+        }
+        (Layout { pages, ..empty }, self.sink.take())
+    }
+}
+
+/// Page `n` of the document from its placed items. `take` says whether an
+/// item's content moves into the page (its last placement) or is copied.
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    n: usize,
+    page: &PageState,
+    items: &mut [Item],
+    take: &mut dyn FnMut(usize, &Item) -> bool,
+    mut extras: Vec<Placed>,
+    placed_before: &mut [bool],
+    numbered: bool,
+    floating: &[(usize, usize)],
     fonts: &FontSet,
     body_pt: f32,
     tagged: bool,
-) -> Layout {
-    let mut done: Vec<PageState> = Vec::new();
-    let mut page = PageState {
-        geo: geometries.first().copied().unwrap_or(Geometry {
-            width: Orientation::Portrait.page_mm().0,
-            height: Orientation::Portrait.page_mm().1,
-            margins: Margins::PORTRAIT,
-        }),
-        placed: Vec::new(),
-        first_item: 0,
-        forced: true,
-    };
-    let mut y = page.geo.margins.top;
-    let mut i = 0;
-    let mut section_started = false;
-    // QR codes: the item and the first page of its section, where it goes.
-    let mut floating: Vec<(usize, usize)> = Vec::new();
-    let mut section_page = 0;
-    while i < items.len() {
-        let item = &items[i];
-        match item.kind {
-            Kind::Qr { .. } => {
-                floating.retain(|&(_, k)| k != i);
-                floating.push((section_page, i));
-                i += 1;
-                continue;
-            }
-            Kind::Section(s) => {
-                let geo = geometries[s];
-                if section_started || !page.placed.is_empty() {
-                    let next = new_page(geo, i + 1, true);
-                    done.push(std::mem::replace(&mut page, next));
-                } else {
-                    page.geo = geo;
-                }
-                section_started = true;
-                section_page = done.len();
-                y = page.geo.margins.top;
-                i += 1;
-                continue;
-            }
-            Kind::PageBreak => {
-                let next = new_page(page.geo, i + 1, true);
-                done.push(std::mem::replace(&mut page, next));
-                y = page.geo.margins.top;
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        let bottom = page.geo.height - page.geo.margins.bottom;
-        let at_top = page.placed.is_empty();
-        let gap = if at_top && !page.forced {
-            0.0
+) -> PageLayout {
+    let mut content = Content::default();
+    // Inserted last first, so that the earlier places stay where
+    // they are.
+    extras.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).reverse());
+    for &(k, top) in &page.placed {
+        let base = (content.draws.len(), content.lines.len());
+        if take(k, &items[k]) {
+            let taken = std::mem::take(&mut items[k].content);
+            content.append_owned(taken, page.geo.margins.left, top);
         } else {
-            item.gap
+            content.append(&items[k].content, page.geo.margins.left, top);
+        }
+        // A merged cell's text goes among the row's cells, in reading
+        // order, as the DOCX holds it.
+        if !extras.is_empty() {
+            for (_, at, e) in extras.iter_mut().filter(|(key, _, _)| *key == k) {
+                let mut e = std::mem::take(e);
+                e.shift_all(page.geo.margins.left);
+                content.insert(
+                    e,
+                    (base.0.saturating_add(at.0), base.1.saturating_add(at.1)),
+                );
+            }
+        }
+        // A header row's text belongs to its first place; its copies
+        // on later pages are artifacts.
+        if tagged && std::mem::replace(&mut placed_before[k], true) {
+            super::tags::as_artifacts(&mut content.draws[base.0..]);
+        }
+    }
+    if numbered {
+        let number = (n + 1).to_string();
+        let mut chars = Vec::new();
+        let mut missing = Vec::new();
+        linebreak::measure_chars(fonts, &number, 0, body_pt, &mut chars, &mut missing);
+        let w: f32 = chars.iter().map(|c| c.w).sum();
+        let width = page.geo.text_width();
+        let line = linebreak::Line {
+            start: 0,
+            end: chars.len(),
+            hyphen: false,
+            last: true,
+            width: w,
+            refused: None,
         };
-        if let Ok(g) = growing.binary_search_by_key(&i, |g| g.item) {
-            let height = grown_height(&growing[g], merged, &items, &done, &page, y + gap);
-            items[i].height = height;
+        let set = set_line(
+            &chars,
+            &line,
+            Align::Center,
+            0.0,
+            width,
+            ascent(fonts, body_pt),
+            body_pt,
+            false,
+        );
+        if tagged {
+            let artifact = super::tags::Mark::Node(super::tags::ARTIFACT);
+            content.draws.push(Draw::Mark(artifact));
         }
-        let item = &items[i];
-        if y + gap + item.height <= bottom + 0.01 || at_top {
-            page.placed.push((i, y + gap));
-            y += gap + item.height;
-            i += 1;
-            continue;
-        }
-        // Back up to the last item a page may end before.
-        let mut j = i;
-        while j > page.first_item && items[j].keep_prev {
-            j -= 1;
-        }
-        if j == page.first_item {
-            // Nothing on this page may be separated: break where it overflows.
-            j = i;
-        }
-        let keep = page.placed.iter().take_while(|(k, _)| *k < j).count();
-        page.placed.truncate(keep);
-        let next = new_page(page.geo, j, false);
-        done.push(std::mem::replace(&mut page, next));
-        y = page.geo.margins.top;
-        // Repeat the header rows of a table continued on this page.
-        if let Kind::Row {
-            table,
-            header: false,
-        } = items[j].kind
-        {
-            for &h in &headers[table] {
-                page.placed.push((h, y));
-                y += items[h].height;
-            }
-        }
-        i = j;
+        content.append(&set, page.geo.margins.left, HEADER_DISTANCE_MM);
     }
-    done.push(page);
-    // Drop a trailing empty page left by a final page break.
-    if done.len() > 1 && done.last().is_some_and(|p| p.placed.is_empty()) {
-        done.pop();
-    }
-
-    // How many more times each item is placed: its last placement takes
-    // the content instead of copying it.
-    let mut uses = vec![0u32; items.len()];
-    for page in &done {
-        for &(k, _) in &page.placed {
-            uses[k] += 1;
-        }
-    }
-    let mut extra = merged_content(&mut items, &done, merged, growing);
-    // Tagged PDF: which items were placed already (header rows repeat).
-    let mut placed_before = vec![false; if tagged { items.len() } else { 0 }];
-    let mut pages = Vec::with_capacity(done.len());
-    for (n, page) in done.iter().enumerate() {
-        let mut content = Content::default();
-        let mut extras = extra.get_mut(n).map(std::mem::take).unwrap_or_default();
-        // Inserted last first, so that the earlier places stay where
-        // they are.
-        extras.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).reverse());
-        for &(k, top) in &page.placed {
-            let base = (content.draws.len(), content.lines.len());
-            uses[k] -= 1;
-            if uses[k] == 0 {
-                let taken = std::mem::take(&mut items[k].content);
-                content.append_owned(taken, page.geo.margins.left, top);
-            } else {
-                content.append(&items[k].content, page.geo.margins.left, top);
-            }
-            // A merged cell's text goes among the row's cells, in reading
-            // order, as the DOCX holds it.
-            if !extras.is_empty() {
-                for (_, at, e) in extras.iter_mut().filter(|(key, _, _)| *key == k) {
-                    let mut e = std::mem::take(e);
-                    e.shift_all(page.geo.margins.left);
-                    content.insert(
-                        e,
-                        (base.0.saturating_add(at.0), base.1.saturating_add(at.1)),
-                    );
-                }
-            }
-            // A header row's text belongs to its first place; its copies
-            // on later pages are artifacts.
-            if tagged && std::mem::replace(&mut placed_before[k], true) {
-                super::tags::as_artifacts(&mut content.draws[base.0..]);
-            }
-        }
-        if numbered && n > 0 {
-            let number = (n + 1).to_string();
-            let mut chars = Vec::new();
-            let mut missing = Vec::new();
-            linebreak::measure_chars(fonts, &number, 0, body_pt, &mut chars, &mut missing);
-            let w: f32 = chars.iter().map(|c| c.w).sum();
-            let width = page.geo.text_width();
-            let line = linebreak::Line {
-                start: 0,
-                end: chars.len(),
-                hyphen: false,
-                last: true,
-                width: w,
-                refused: None,
-            };
-            let set = set_line(
-                &chars,
-                &line,
-                Align::Center,
-                0.0,
-                width,
-                ascent(fonts, body_pt),
-                body_pt,
-                false,
-            );
+    for &(_, k) in floating.iter().filter(|(p, _)| *p == n) {
+        if let Kind::Qr { size_mm, place } = items[k].kind {
+            let at = super::requisites::qr_origin(fonts, size_mm, place, &content.draws, &page.geo);
             if tagged {
+                // A picture of the registration data, not text to read.
                 let artifact = super::tags::Mark::Node(super::tags::ARTIFACT);
                 content.draws.push(Draw::Mark(artifact));
             }
-            content.append(&set, page.geo.margins.left, HEADER_DISTANCE_MM);
+            content.append_owned(std::mem::take(&mut items[k].content), at.0, at.1);
         }
-        for &(_, k) in floating.iter().filter(|(p, _)| *p == n) {
-            if let Kind::Qr { size_mm, place } = items[k].kind {
-                let at =
-                    super::requisites::qr_origin(fonts, size_mm, place, &content.draws, &page.geo);
-                if tagged {
-                    // A picture of the registration data, not text to read.
-                    let artifact = super::tags::Mark::Node(super::tags::ARTIFACT);
-                    content.draws.push(Draw::Mark(artifact));
-                }
-                content.append_owned(std::mem::take(&mut items[k].content), at.0, at.1);
-            }
-        }
-        // Every page is held until the writer takes it: no spare room.
-        content.draws.shrink_to_fit();
-        pages.push(PageLayout {
-            width_mm: page.geo.width,
-            height_mm: page.geo.height,
-            lines: content.lines,
-            cells: content.cells,
-            draws: content.draws,
-        });
     }
-    Layout {
-        pages,
-        images: Vec::new(),
-        keep_whole: Vec::new(),
+    // Every page is held until the writer takes it: no spare room.
+    content.draws.shrink_to_fit();
+    PageLayout {
+        width_mm: page.geo.width,
+        height_mm: page.geo.height,
+        lines: content.lines,
+        cells: content.cells,
+        draws: content.draws,
     }
 }
 

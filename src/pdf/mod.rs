@@ -186,11 +186,16 @@ pub struct Prepared {
     warnings: Vec<String>,
     /// The structure tree of a PDF/A file, `None` for a plain PDF.
     tags: Option<tags::StructTree>,
+    /// A long document's pages, encoded as they were laid out (`layout`
+    /// then has no pages).
+    streamed: Option<Box<write::Streamed>>,
 }
 
-/// Lays the document out for [`Prepared::write`].
+/// Lays the document out for [`Prepared::write`]. A long document that
+/// can be ([`streamable`]) has its pages encoded and compressed as soon
+/// as the layout closes them, so its lines are never held all at once.
 pub fn prepare(doc: &Document, opts: &PdfOptions) -> Result<Prepared, PdfError> {
-    let (layout, warnings, tags) = lay_out(doc, opts, false)?;
+    let (layout, warnings, tags, streamed) = lay_out(doc, opts, false, streamable(doc, opts))?;
     Ok(Prepared {
         meta: doc.meta.clone(),
         id: write::document_id(doc),
@@ -198,6 +203,7 @@ pub fn prepare(doc: &Document, opts: &PdfOptions) -> Result<Prepared, PdfError> 
         fonts: opts.fonts.clone(),
         warnings,
         tags,
+        streamed,
     })
 }
 
@@ -215,6 +221,7 @@ impl Prepared {
             &self.meta,
             self.id,
             self.layout,
+            self.streamed,
             &self.fonts,
             self.tags,
             &mut warnings,
@@ -225,19 +232,57 @@ impl Prepared {
 
 /// Lays the document out on pages without writing it.
 pub fn layout(doc: &Document, opts: &PdfOptions) -> Result<Layout, PdfError> {
-    lay_out(doc, opts, true).map(|(layout, ..)| layout)
+    lay_out(doc, opts, true, false).map(|(layout, ..)| layout)
 }
+
+/// Whether the pages may be handed to the writer as they are laid out:
+/// not in a tagged file (its structure tree is written with the pages),
+/// nor with a picture (named by the writer), a QR code (drawn on its
+/// section's first page once the section is laid out) or a cell merged
+/// across rows (its text is spread over the pages of its rows at the
+/// end). Those documents are laid out whole, as before.
+fn streamable(doc: &Document, opts: &PdfOptions) -> bool {
+    fn blocks_ok(blocks: &[Block]) -> bool {
+        blocks.iter().all(|b| match b {
+            Block::Image(_) | Block::Qr(_) => false,
+            Block::Table(t) => t
+                .rows
+                .iter()
+                .flat_map(|r| &r.cells)
+                .all(|c| c.rowspan <= 1 && blocks_ok(&c.blocks)),
+            _ => true,
+        })
+    }
+    !opts.pdfa && doc.sections.iter().all(|s| blocks_ok(&s.blocks))
+}
+
+/// The layout, its warnings and structure tree, and, when `stream` and
+/// the document is long, its pages already encoded (the layout then has
+/// none); `record_lines` keeps [`PageLayout::lines`] filled.
+type LaidOut = (
+    Layout,
+    Vec<String>,
+    Option<tags::StructTree>,
+    Option<Box<write::Streamed>>,
+);
 
 /// Lays the document out; `record_lines` keeps [`PageLayout::lines`] filled.
 fn lay_out(
     doc: &Document,
     opts: &PdfOptions,
     record_lines: bool,
-) -> Result<(Layout, Vec<String>, Option<tags::StructTree>), PdfError> {
+    stream: bool,
+) -> Result<LaidOut, PdfError> {
     if doc.sections.is_empty() {
         return Err(PdfError::NoSections);
     }
     let fonts = &opts.fonts;
+    let numbered = doc.page_numbers == PageNumbers::TopCenterFromSecond;
+    let tagged = opts.pdfa;
+    let mut pager = layout::Pager::new(numbered, fonts, doc.style.body_pt, tagged);
+    if stream {
+        pager.sink = Some(write::Streamer::new(doc, fonts, numbered));
+    }
     let mut flow = Flow {
         fonts,
         missing: Vec::new(),
@@ -251,13 +296,15 @@ fn lay_out(
         hyphens: Default::default(),
         record_lines,
         keep_whole: Vec::new(),
-        tags: opts.pdfa.then(tags::StructTree::default),
+        tags: tagged.then(tags::StructTree::default),
+        pager: Some(pager),
     };
     let mut items: Vec<Item> = Vec::new();
-    let mut geometries = Vec::with_capacity(doc.sections.len());
     for (s, section) in doc.sections.iter().enumerate() {
         let geo = Geometry::of(section);
-        geometries.push(geo);
+        if let Some(pager) = &mut flow.pager {
+            pager.geometries.push(geo);
+        }
         items.push(Item {
             gap: 0.0,
             height: 0.0,
@@ -275,18 +322,18 @@ fn lay_out(
         };
         flow.blocks(&section.blocks, ctx, &mut items);
     }
-    let numbered = doc.page_numbers == PageNumbers::TopCenterFromSecond;
-    let mut layout = layout::paginate(
-        items,
-        &geometries,
-        &flow.headers,
-        &mut flow.merged,
-        &flow.growing,
-        numbered,
-        fonts,
-        doc.style.body_pt,
-        flow.tags.is_some(),
-    );
+    let Some(pager) = flow.pager.take() else {
+        return Err(PdfError::NoSections);
+    };
+    let (mut layout, sink) = pager.finish(items, &flow.headers, &mut flow.merged, &flow.growing);
+    let streamed = match sink.map(write::Streamer::finish) {
+        // Laid out whole: too short to stream.
+        None | Some(write::Finished::Short) => None,
+        Some(write::Finished::Streamed(streamed)) => Some(streamed),
+        // A page drew a character the guess from the tree missed, so its
+        // stream lacks the glyph: laid out again whole.
+        Some(write::Finished::Missed) => return lay_out(doc, opts, record_lines, false),
+    };
     // Once per character: the secretary fixes the text or the font, not
     // each occurrence. A PDF/A file with such a sign is not PDF/A (the
     // standard forbids showing the empty glyph): the warning says so.
@@ -304,7 +351,7 @@ fn lay_out(
         .collect();
     layout.images = flow.images.into_iter().cloned().collect();
     layout.keep_whole = flow.keep_whole;
-    Ok((layout, warnings, flow.tags))
+    Ok((layout, warnings, flow.tags, streamed))
 }
 
 /// The header rows of `table` where a cell merged across header rows
@@ -337,6 +384,7 @@ pub(crate) fn merged_header_heights(table: &Table, table_pt: f32) -> Vec<(usize,
         record_lines: false,
         keep_whole: Vec::new(),
         tags: None,
+        pager: None,
     };
     let ctx = Ctx {
         size: table_pt,
@@ -347,7 +395,7 @@ pub(crate) fn merged_header_heights(table: &Table, table_pt: f32) -> Vec<(usize,
         header: false,
     };
     let mut items = Vec::new();
-    tables::table(&mut flow, &header, 0, ctx, &mut items);
+    tables::table(&mut flow, &header, 0, ctx, (0.0, false), &mut items);
     flow.grown_headers
 }
 

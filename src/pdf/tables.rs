@@ -78,18 +78,28 @@ pub(crate) struct GrowingRow {
     pub(crate) cells: Vec<FrameCell>,
 }
 
-/// Lays a table out as rows appended to `out`.
+/// Lays a table out as rows appended to `out`; `lead` is the space above
+/// the table and whether it keeps with the block before (its first row's
+/// gap and keep). A table of the page's flow has its rows paginated as
+/// they come ([`Flow::flush`]).
 pub(crate) fn table<'a>(
     flow: &mut Flow<'a>,
     t: &'a Table,
     id: usize,
     ctx: Ctx,
+    lead: (f32, bool),
     out: &mut Vec<Item>,
 ) {
+    let start = out.len();
     let columns: Vec<f32> = t.columns_mm.iter().map(|w| w.max(0.0)).collect();
     let total: f32 = columns.iter().sum();
     let rule_mm = RULE_PT * PT;
-    let mut headers = Vec::new();
+    // The header rows' items, in `flow.headers` as they come: the pager
+    // repeats them on the pages it closes before the table ends.
+    if flow.headers.len() <= id {
+        flow.headers.resize(id + 1, Vec::new());
+    }
+    flow.headers[id] = Vec::new();
     let mut header_height = 0.0;
     let mut first_body = true;
     // Item indices are the page's only in the section's own list: a table
@@ -224,16 +234,21 @@ pub(crate) fn table<'a>(
             }
             content.draws.shrink_to_fit();
             if row.header {
-                headers.push(out.len());
+                flow.headers[id].push(out.len());
                 header_height += height;
             }
             // The first body row stays with the header rows above it; the
             // parts of a split row are separated by page breaks.
             let keep_prev = part == 0
-                && ((!row.header && (kept || (first_body && !headers.is_empty())))
+                && ((!row.header && (kept || (first_body && !flow.headers[id].is_empty())))
                     || (row.header && r > 0));
+            let (gap, keep_prev) = if out.len() == start {
+                (lead.0, keep_prev || lead.1)
+            } else {
+                (0.0, keep_prev)
+            };
             out.push(Item {
-                gap: 0.0,
+                gap,
                 height,
                 keep_prev,
                 kind: Kind::Row {
@@ -242,6 +257,9 @@ pub(crate) fn table<'a>(
                 },
                 content,
             });
+            if !ctx.in_cell {
+                flow.flush(out);
+            }
             part += 1;
             if done {
                 break;
@@ -257,10 +275,6 @@ pub(crate) fn table<'a>(
         }
     }
     flow.tag_close();
-    if flow.headers.len() <= id {
-        flow.headers.resize(id + 1, Vec::new());
-    }
-    flow.headers[id] = headers;
 }
 
 /// Height of a cell's items stacked, mm.

@@ -26,6 +26,7 @@ pub(crate) fn write(
     meta: &Meta,
     id: String,
     mut layout: Layout,
+    streamed: Option<Box<Streamed>>,
     fonts: &FontSet,
     structure: Option<StructTree>,
     warnings: &mut Vec<String>,
@@ -49,40 +50,29 @@ pub(crate) fn write(
         .map(|id| id.as_ref().map(|id| id.0.clone()))
         .collect();
     // Only the faces that are used, so no empty subset is embedded.
-    let used = UsedChars::of(&layout.pages, fonts);
-    let sizes: Vec<(f32, f32)> = layout
-        .pages
-        .iter()
-        .map(|page| (page.width_mm, page.height_mm))
-        .collect();
-    // A long document's pages become their compressed streams before
-    // printpdf and lopdf build the page objects (5 KB a page), so that
-    // the two are never held together with the layout: its codes are
-    // taken from a scratch document first (the font programs are cached,
-    // so embedding again below only writes the dictionaries). A short
-    // one is not worth the second embedding. The bytes are the same.
-    let early = (sizes.len() >= PAGES_FOR_TWO_THREADS).then(|| {
-        let codes: [GlyphCodes; FACES] = std::array::from_fn(|i| {
-            if !used.uses(i) {
-                return GlyphCodes::none();
-            }
-            let mut scratch = lopdf::Document::new();
-            embed::embed(
-                &mut scratch,
-                fonts.face(i as u8),
-                FONT_IDS[i],
-                used.chars(i),
-            )
-            .codes
-        });
-        let resources = content::Resources {
-            font_names: &FONT_IDS,
-            codes: &codes,
-            fonts,
-            images: &image_names,
-            tags: structure.as_ref(),
-        };
-        compressed_streams(std::mem::take(&mut layout.pages), &resources)
+    let (used, sizes, early) = match streamed {
+        // The characters guessed for the pages' codes, which the pages'
+        // own are within.
+        Some(s) => {
+            let s = *s;
+            (s.guessed, s.sizes, Some(s.streams))
+        }
+        None => {
+            let sizes: Vec<(f32, f32)> = layout
+                .pages
+                .iter()
+                .map(|page| (page.width_mm, page.height_mm))
+                .collect();
+            (UsedChars::of(&layout.pages, fonts), sizes, None)
+        }
+    };
+    // A long document laid out whole still has its pages compressed
+    // before printpdf and lopdf build the page objects ([`early_streams`]);
+    // a short one is not worth the second embedding. The bytes are the
+    // same.
+    let early = early.or_else(|| {
+        (sizes.len() >= PAGES_FOR_TWO_THREADS)
+            .then(|| early_streams(&mut layout, fonts, &used, &image_names, structure.as_ref()))
     });
     let pages = sizes
         .iter()
@@ -149,6 +139,185 @@ pub(crate) fn write(
             .build(),
     );
     bytes
+}
+
+/// A long document's streams, compressed before printpdf and lopdf
+/// build the page objects (5 KB a page), so that the two are never held
+/// together with the layout: its codes are taken from a scratch document
+/// first (the font programs are cached, so embedding again only writes
+/// the dictionaries). The bytes are those of a late compression.
+fn early_streams(
+    layout: &mut Layout,
+    fonts: &FontSet,
+    used: &UsedChars,
+    image_names: &[Option<String>],
+    structure: Option<&StructTree>,
+) -> Vec<(Vec<u8>, Vec<u32>)> {
+    let codes = scratch_codes(fonts, used);
+    let resources = content::Resources {
+        font_names: &FONT_IDS,
+        codes: &codes,
+        fonts,
+        images: image_names,
+        tags: structure,
+    };
+    compressed_streams(std::mem::take(&mut layout.pages), &resources)
+}
+
+/// The codes each face's subset of `used` gives, from a scratch embedding.
+fn scratch_codes(fonts: &FontSet, used: &UsedChars) -> [GlyphCodes; FACES] {
+    std::array::from_fn(|i| {
+        if !used.uses(i) {
+            return GlyphCodes::none();
+        }
+        let mut scratch = lopdf::Document::new();
+        embed::embed(
+            &mut scratch,
+            fonts.face(i as u8),
+            FONT_IDS[i],
+            used.chars(i),
+        )
+        .codes
+    })
+}
+
+/// Encodes a long document's pages as the layout closes them
+/// ([`super::layout::Pager`]): each page's stream is written at once and
+/// compressed on a second thread, and the page freed. The glyph codes
+/// come from the characters guessed from the document's tree
+/// ([`UsedChars::guessed`]), taken when the first page comes.
+pub(crate) struct Streamer<'a> {
+    doc: &'a Document,
+    fonts: &'a FontSet,
+    numbered: bool,
+    started: Option<Started>,
+}
+
+/// A streamer's state once the first page came.
+struct Started {
+    guessed: UsedChars,
+    codes: [GlyphCodes; FACES],
+    /// What the pages drew, to check the guess with.
+    drawn: UsedChars,
+    sizes: Vec<(f32, f32)>,
+    /// To the compressing thread; `None` when it could not start.
+    to_worker: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    worker: Option<std::thread::JoinHandle<Vec<Vec<u8>>>>,
+    /// Streams compressed here when there is no second thread.
+    streams: Vec<Vec<u8>>,
+}
+
+/// A long document's pages, encoded and compressed.
+pub(crate) struct Streamed {
+    /// The characters embedded: those the codes were taken from.
+    guessed: UsedChars,
+    /// Each page's size, mm.
+    sizes: Vec<(f32, f32)>,
+    /// Each page's compressed stream (a plain PDF marks no content).
+    streams: Vec<(Vec<u8>, Vec<u32>)>,
+}
+
+/// How the streaming ended.
+pub(crate) enum Finished {
+    /// No page came: the document is laid out whole.
+    Short,
+    /// Every page encoded, with codes for every character it drew.
+    Streamed(Box<Streamed>),
+    /// A page drew a character the guess did not have.
+    Missed,
+}
+
+/// Compressed page streams, written but not yet taken, that a long
+/// document's compressing thread may fall behind by.
+const STREAMS_QUEUED: usize = 8;
+
+impl<'a> Streamer<'a> {
+    pub(crate) fn new(doc: &'a Document, fonts: &'a FontSet, numbered: bool) -> Self {
+        Streamer {
+            doc,
+            fonts,
+            numbered,
+            started: None,
+        }
+    }
+
+    /// Encodes the next page and hands its stream to the compressor.
+    pub(crate) fn page(&mut self, page: super::PageLayout) {
+        let fonts = self.fonts;
+        let started = self.started.get_or_insert_with(|| {
+            let guessed = UsedChars::guessed(self.doc, fonts, self.numbered);
+            let codes = scratch_codes(fonts, &guessed);
+            let (to_worker, from_main) = std::sync::mpsc::sync_channel::<Vec<u8>>(STREAMS_QUEUED);
+            let worker = std::thread::Builder::new()
+                .name("pdf-deflate".into())
+                .spawn(move || from_main.into_iter().map(|s| compress(&s)).collect())
+                .ok();
+            Started {
+                guessed,
+                codes,
+                drawn: UsedChars::of(&[], fonts),
+                sizes: Vec::new(),
+                to_worker: worker.is_some().then_some(to_worker),
+                worker,
+                streams: Vec::new(),
+            }
+        });
+        started.drawn.add_page(&page, fonts);
+        started.sizes.push((page.width_mm, page.height_mm));
+        let resources = content::Resources {
+            font_names: &FONT_IDS,
+            codes: &started.codes,
+            fonts,
+            images: &[],
+            tags: None,
+        };
+        let (stream, _) = content::page_stream(page, &resources);
+        // A worker that stopped (it panicked) leaves the stream to be
+        // compressed here; its panic is raised when it is joined.
+        let stream = match &started.to_worker {
+            Some(to) => match to.send(stream) {
+                Ok(()) => return,
+                Err(e) => e.0,
+            },
+            None => stream,
+        };
+        started.streams.push(compress(&stream));
+    }
+
+    /// The encoded pages, once the layout has handed on the last.
+    pub(crate) fn finish(self) -> Finished {
+        let Some(mut started) = self.started else {
+            return Finished::Short;
+        };
+        drop(started.to_worker.take());
+        if let Some(worker) = started.worker.take() {
+            let mut streams = worker
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            streams.append(&mut started.streams);
+            started.streams = streams;
+        }
+        if !started.drawn.within(&started.guessed) {
+            return Finished::Missed;
+        }
+        Finished::Streamed(Box::new(Streamed {
+            guessed: started.guessed,
+            sizes: started.sizes,
+            streams: started
+                .streams
+                .into_iter()
+                .map(|s| (s, Vec::new()))
+                .collect(),
+        }))
+    }
+}
+
+/// A page's stream compressed, at its own length: a long document holds
+/// every page's stream until the file is written.
+fn compress(stream: &[u8]) -> Vec<u8> {
+    let mut compressed = compact::deflate(stream);
+    compressed.shrink_to_fit();
+    compressed
 }
 
 /// Puts the fonts in the font resources printpdf's pages share (its
@@ -344,4 +513,95 @@ pub(crate) fn document_id(doc: &Document) -> String {
     // The same bytes as the whole text, fed piece by piece.
     doc.text_pieces(&mut |piece| hasher.update(piece.as_bytes()));
     format!("{:032x}", hasher.digest128())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::document::*;
+    use crate::pdf::tests::roadmap;
+    use crate::pdf::{PdfOptions, Prepared, lay_out, prepare};
+
+    /// The PDF of `doc` laid out whole, as a short document is.
+    fn whole(doc: &Document, opts: &PdfOptions) -> Vec<u8> {
+        let (layout, warnings, tags, streamed) = lay_out(doc, opts, false, false).expect("layout");
+        assert!(streamed.is_none());
+        Prepared {
+            meta: doc.meta.clone(),
+            id: super::document_id(doc),
+            layout,
+            fonts: opts.fonts.clone(),
+            warnings,
+            tags,
+            streamed,
+        }
+        .write()
+        .bytes
+    }
+
+    #[test]
+    fn a_long_document_streamed_has_the_bytes_of_its_whole_layout() {
+        let opts = PdfOptions::default();
+        let doc = roadmap(200);
+        let prepared = prepare(&doc, &opts).expect("layout");
+        assert!(prepared.streamed.is_some(), "200 rows are streamed");
+        assert!(prepared.layout.pages.is_empty());
+        assert_eq!(prepared.write().bytes, whole(&doc, &opts));
+    }
+
+    #[test]
+    fn a_character_the_guess_missed_lays_the_document_out_whole() {
+        let opts = PdfOptions::default();
+        let mut doc = roadmap(200);
+        // A bold word too wide for its column breaks with a bold hyphen,
+        // which the guess from the tree leaves out.
+        let bold = RunStyle {
+            bold: true,
+            ..RunStyle::default()
+        };
+        let word = Paragraph {
+            runs: vec![Inline::Text {
+                text: "Делопроизводство".into(),
+                style: bold,
+            }],
+            ..Paragraph::plain()
+        };
+        let Block::Table(table) = &mut doc.sections[0].blocks[0] else {
+            panic!("the roadmap is a table");
+        };
+        let last = table.rows.len() - 1;
+        table.rows[last].cells[0].blocks = vec![Block::Paragraph(word)];
+        let prepared = prepare(&doc, &opts).expect("layout");
+        assert!(prepared.streamed.is_none(), "laid out again whole");
+        assert!(!prepared.layout.pages.is_empty());
+        assert_eq!(prepared.write().bytes, whole(&doc, &opts));
+    }
+
+    #[test]
+    fn sections_breaks_and_blocks_around_a_streamed_table_keep_their_bytes() {
+        let opts = PdfOptions::default();
+        let mut doc = roadmap(120);
+        let second = roadmap(90).sections.remove(0);
+        let text = |t: &str| Block::Paragraph(Paragraph::from_text(t));
+        let first = &mut doc.sections[0].blocks;
+        first.insert(0, text("Перед таблицей, с переносами: делопроизводство"));
+        first.push(text("После таблицы"));
+        first.push(Block::PageBreak);
+        first.push(text("После разрыва страницы"));
+        doc.sections.push(Section {
+            orientation: Orientation::Portrait,
+            margins: Margins::PORTRAIT,
+            ..second
+        });
+        let prepared = prepare(&doc, &opts).expect("layout");
+        assert!(prepared.streamed.is_some());
+        assert_eq!(prepared.write().bytes, whole(&doc, &opts));
+    }
+
+    #[test]
+    fn a_short_document_is_laid_out_whole() {
+        let opts = PdfOptions::default();
+        let prepared = prepare(&roadmap(10), &opts).expect("layout");
+        assert!(prepared.streamed.is_none());
+        assert!(!prepared.layout.pages.is_empty());
+    }
 }
