@@ -1227,42 +1227,4 @@ mod tests {
         assert!(writes_pdf(&args("--format docx,pdf data")));
         assert!(!writes_pdf(&args("--format=docx data")));
     }
-
-    /// The early template parse reads the command line by hand before clap
-    /// does: every option of `build`, `check` and `watch` that takes a value
-    /// must be known to it, or its value would be taken for a document.
-    #[test]
-    fn every_option_with_a_value_is_known_to_the_early_parse() {
-        let cli = Cli::command();
-        let commands = ["build", "check", "watch"].map(|name| {
-            cli.find_subcommand(name)
-                .unwrap_or_else(|| panic!("no subcommand {name}"))
-                .clone()
-        });
-        // Seen before `input_paths`: the early parse gives up on them.
-        let gives_up = ["--templates", "-j", "--jobs"];
-        let mut checked = 0;
-        for command in &commands {
-            for arg in command.get_arguments().chain(cli.get_arguments()) {
-                if arg.is_positional() || !arg.get_action().takes_values() {
-                    continue;
-                }
-                let names = arg
-                    .get_long()
-                    .map(|l| format!("--{l}"))
-                    .into_iter()
-                    .chain(arg.get_short().map(|s| format!("-{s}")));
-                for name in names {
-                    checked += 1;
-                    assert!(
-                        OPTIONS_WITH_VALUES.contains(&name.as_str())
-                            || gives_up.contains(&name.as_str()),
-                        "{name} of `{}` takes a value: add it to OPTIONS_WITH_VALUES",
-                        command.get_name()
-                    );
-                }
-            }
-        }
-        assert!(checked >= OPTIONS_WITH_VALUES.len());
-    }
 }
