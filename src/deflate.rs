@@ -19,12 +19,6 @@ thread_local! {
         RefCell::new((Compress::new(Compression::new(1), false), 1));
 }
 
-/// Sets this thread's compressor up now (380 KB allocated, its tables
-/// cleared), for a thread with time to spare before its first stream.
-pub fn warm_up() {
-    COMPRESSOR.with(|_| ());
-}
-
 /// Raw deflate (a zip entry's method 8) of `data` at `level` into `out`,
 /// which is cleared first.
 pub fn raw_into(data: &[u8], level: u32, out: &mut Vec<u8>) {

@@ -365,7 +365,6 @@ impl BuildArgs {
 }
 
 fn main() -> ExitCode {
-    start_parsing_templates(&std::env::args_os().skip(1).collect::<Vec<_>>());
     console::use_utf8();
     let cli = match parse_cli() {
         Ok(cli) => cli,
@@ -856,147 +855,6 @@ fn finish_without_notes(
     }
 }
 
-/// Starts parsing the built-in templates of the first document's kind
-/// ([`gostdoc::template::parse_early`]) when the command line (without
-/// the program's name) asks to render documents with them on more than
-/// one thread: `build`, `check` or `watch`, without `--templates`, `-j`
-/// or `--help`. Read before clap parses the command line, which is a
-/// tenth of a one-document build, so that the parse starts first. The
-/// documents are found as the build will find them ([`build::plan`]):
-/// the first one's kind is read and parsed on the new thread, and for a
-/// few the heaps grow a megabyte at a time from now on, as the build
-/// would set it only after the parse began. Not when one is long. A `build` without `--force`
-/// whose output folder has a manifest most likely has little to render:
-/// no thread is started (the build starts one when it knows what it
-/// renders, as before). A command line this misreads only costs a guess.
-fn start_parsing_templates(args: &[std::ffi::OsString]) {
-    let mut words = args.iter().map(|a| a.as_encoded_bytes());
-    let Some(command) = words.find(|a| !a.starts_with(b"-")) else {
-        return;
-    };
-    if !matches!(command, b"build" | b"check" | b"watch") {
-        return;
-    }
-    let rest: Vec<std::ffi::OsString> = args
-        .iter()
-        .skip_while(|a| a.as_encoded_bytes() != command)
-        .skip(1)
-        .cloned()
-        .collect();
-    let has = |prefix: &[u8]| {
-        rest.iter()
-            .any(|a| a.as_encoded_bytes().starts_with(prefix))
-    };
-    let help = rest.iter().any(|a| a == "-h" || a == "--help");
-    if help || has(b"--templates") || has(b"-j") || has(b"--jobs") {
-        return;
-    }
-    if command != b"check" && !has(b"--force") && has_manifest(&output_folder(&rest)) {
-        return;
-    }
-    // `check` writes no PDF, nor a build whose formats leave it out.
-    let meanwhile = if command == b"check" || !writes_pdf(&rest) {
-        || ()
-    } else {
-        gostdoc::pdf::warm_up
-    };
-    let inputs = input_paths(&rest);
-    // A `templates/` folder beside the documents overrides the built-in
-    // templates.
-    if build::templates_dir(&BuildOptions::new(inputs.clone(), PathBuf::new())).is_some() {
-        return;
-    }
-    let jobs = build::plan(&inputs, &output_folder(&rest)).jobs;
-    let Some(first) = jobs.first().map(|job| job.input.clone()) else {
-        return;
-    };
-    // Not for a long document, as the build does not parse ahead for
-    // one: a millisecond is nothing to it, and a second heap adds to its
-    // peak (the 1000-page roadmap's by a megabyte).
-    let short = |job: &build::Job| {
-        job.input
-            .metadata()
-            .is_ok_and(|m| m.len() < gostdoc::format::LONG_DOCUMENT_BYTES)
-    };
-    if !jobs.iter().all(short) {
-        return;
-    }
-    // As the build will decide for a few documents, but before the
-    // parsing thread's heap is made, which would otherwise grow a page at
-    // a time (glibc applies the pad to a thread's first heap).
-    if jobs.len() < gostdoc::threads::threads_allowed() {
-        gostdoc::format::grow_heaps_by_the_megabyte();
-    }
-    gostdoc::template::parse_early(
-        move || build::kinds_of(&[first]).first().copied(),
-        meanwhile,
-    );
-}
-
-/// True unless `--format` in `args` leaves the PDF out (it is one of the
-/// default formats).
-fn writes_pdf(args: &[std::ffi::OsString]) -> bool {
-    let mut formats = None;
-    let mut words = args.iter();
-    while let Some(word) = words.next() {
-        if word == "--format" {
-            formats = words.next().and_then(|w| w.to_str());
-        } else if let Some(value) = word.to_str().and_then(|w| w.strip_prefix("--format=")) {
-            formats = Some(value);
-        }
-    }
-    formats.is_none_or(|f| f.split(',').any(|f| f.trim().eq_ignore_ascii_case("pdf")))
-}
-
-/// True when `folder` holds a build's manifest.
-fn has_manifest(folder: &Path) -> bool {
-    [build::manifest::FILE_NAME, build::manifest::JSON_FILE_NAME]
-        .iter()
-        .any(|name| folder.join(name).exists())
-}
-
-/// The output folder `-o`/`--output` names in `args`, `output` without.
-fn output_folder(args: &[std::ffi::OsString]) -> PathBuf {
-    let mut folder = PathBuf::from("output");
-    let mut words = args.iter();
-    while let Some(word) = words.next() {
-        let bytes = word.as_encoded_bytes();
-        if bytes == b"-o" || bytes == b"--output" {
-            if let Some(value) = words.next() {
-                folder = PathBuf::from(value);
-            }
-        } else if let Some(value) = word.to_str().and_then(|w| w.strip_prefix("--output=")) {
-            folder = PathBuf::from(value);
-        }
-    }
-    folder
-}
-
-/// Options of `build`, `check` and `watch` followed by a value.
-const OPTIONS_WITH_VALUES: [&str; 7] = [
-    "-o",
-    "--output",
-    "--format",
-    "--fonts",
-    "--allow-outside",
-    "--color",
-    "--message-format",
-];
-
-/// The paths among `args`, `data` when there are none.
-fn input_paths(args: &[std::ffi::OsString]) -> Vec<PathBuf> {
-    let mut paths = Vec::new();
-    let mut words = args.iter();
-    while let Some(word) = words.next() {
-        if OPTIONS_WITH_VALUES.iter().any(|o| word == *o) {
-            words.next();
-        } else if !word.as_encoded_bytes().starts_with(b"-") {
-            paths.push(PathBuf::from(word));
-        }
-    }
-    default_inputs(paths)
-}
-
 /// Parses the command line. Help and version go to stdout with clap's
 /// English words in Russian; a mistake is said in Russian
 /// ([`gostdoc::cli::error_message`]) on stderr, with exit code 2.
@@ -1202,29 +1060,5 @@ fn new_file(kind: DocKind, file: &std::path::Path) -> ExitCode {
             eprintln!("{}: не удалось записать файл: {e}", file.display());
             ExitCode::FAILURE
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(line: &str) -> Vec<std::ffi::OsString> {
-        line.split_whitespace().map(Into::into).collect()
-    }
-
-    #[test]
-    fn the_paths_of_a_command_line_skip_option_values() {
-        assert_eq!(input_paths(&args("--force")), vec![PathBuf::from("data")]);
-        assert_eq!(
-            input_paths(&args("-o out --format docx,pdf a.toml --pdfa b")),
-            vec![PathBuf::from("a.toml"), PathBuf::from("b")]
-        );
-        assert_eq!(output_folder(&args("data")), PathBuf::from("output"));
-        assert_eq!(output_folder(&args("data -o out")), PathBuf::from("out"));
-        assert_eq!(output_folder(&args("--output=x data")), PathBuf::from("x"));
-        assert!(writes_pdf(&args("data")));
-        assert!(writes_pdf(&args("--format docx,pdf data")));
-        assert!(!writes_pdf(&args("--format=docx data")));
     }
 }

@@ -155,7 +155,7 @@ impl Parsed {
             .get_or_init(|| {
                 if built_in(name)
                     && built_in(COMPONENTS)
-                    && let Some(parsed) = awaited_built_in(name)
+                    && let Some(parsed) = parsed_built_in(name)
                 {
                     return parsed;
                 }
@@ -201,107 +201,22 @@ fn parsed_built_in(name: &str) -> Option<Result<Arc<tera::Tera>, TemplateError>>
     Some(parsed.clone())
 }
 
-/// [`parsed_built_in`] for a render: a render that would wait for the
-/// parse runs [`MEANWHILE`] first.
-fn awaited_built_in(name: &str) -> Option<Result<Arc<tera::Tera>, TemplateError>> {
-    let index = BUILTIN.iter().position(|(n, _)| *n == name)?;
-    if BUILT_IN[index].get().is_none() {
-        while_parsed_elsewhere();
-    }
-    parsed_built_in(name)
-}
-
-/// What [`parse_built_in_ahead`] hands the thread [`parse_early`] started:
-/// the document kinds to parse next.
-type Kinds = Box<dyn FnOnce() -> Vec<&'static str> + Send>;
-
-/// The way to the thread [`parse_early`] started, until a build gives it
-/// the kinds to parse ([`parse_built_in_ahead`]).
-static EARLY: std::sync::Mutex<Option<std::sync::mpsc::Sender<Kinds>>> =
-    std::sync::Mutex::new(None);
-
-/// Starts parsing the built-in templates on a thread of their own at the
-/// start of a command that will most likely render documents, before
-/// the command line is even parsed: parsing a kind's template takes
-/// longer than all a one-document build does before its first render, so
-/// begun when the build knows its documents ([`parse_built_in_ahead`]),
-/// the render waited for it. The kind is `guess`ed on that thread (from
-/// the first document named or found); a wrong guess parses a template
-/// for nothing, on a core that would have waited. The same thread then
-/// parses the kinds [`parse_built_in_ahead`] gives it. The first thread
-/// to need a template before it is parsed runs `meanwhile` (work of its
-/// own it would do later anyway) before it waits. Nothing on one core,
-/// where the thread would only take turns with the build.
-pub fn parse_early(guess: impl FnOnce() -> Option<&'static str> + Send + 'static, meanwhile: fn()) {
-    if crate::threads::cores().unwrap_or(1) < 2 {
-        return;
-    }
-    let _ = MEANWHILE.set(meanwhile);
-    let (sender, receiver) = std::sync::mpsc::channel::<Kinds>();
-    let started = std::thread::Builder::new()
-        .name("templates".into())
-        .spawn(move || {
-            parse_kinds(guess().into_iter().collect());
-            // Waits for a build to say which kinds it renders; a process
-            // that ends first leaves this thread to its end.
-            if let Ok(kinds) = receiver.recv() {
-                parse_kinds(kinds());
-            }
-        });
-    if started.is_ok()
-        && let Ok(mut early) = EARLY.lock()
-    {
-        *early = Some(sender);
-    }
-}
-
-/// What the first thread to need a template still being parsed does
-/// before it waits ([`parse_early`]'s `meanwhile`).
-static MEANWHILE: OnceLock<fn()> = OnceLock::new();
-
-/// Runs [`MEANWHILE`] the first time a thread is about to need a built-in
-/// template not parsed yet, whoever parses it: work that thread would do
-/// later anyway (it costs only when the templates are parsed ahead).
-fn while_parsed_elsewhere() {
-    static DONE: AtomicBool = AtomicBool::new(false);
-    if let Some(work) = MEANWHILE.get()
-        && !DONE.swap(true, Ordering::Relaxed)
-    {
-        work();
-    }
-}
-
-/// Parses the built-in templates of `kinds` (keys, `protocol`).
-fn parse_kinds(kinds: Vec<&'static str>) {
-    for kind in kinds {
-        let _ = parsed_built_in(&format!("{kind}.xml"));
-    }
-}
-
 /// Parses the built-in templates of the document kinds `kinds` gives
 /// (keys, `protocol`) on a thread of their own, so that they are ready
 /// when the first document of each kind reaches its template: for a build
 /// of a few documents, on a core that would otherwise wait. `kinds` runs
-/// on that thread too (it may read files). The thread [`parse_early`]
-/// started, if any, gets them; else a new one. A kind already parsed, or
+/// on that thread too (it may read files). A kind already parsed, or
 /// unknown, costs nothing; a render meanwhile waits for the parse under
 /// way rather than starting its own, and an error is the same either way.
 /// The thread is not waited for: a process that ends first leaves it to
 /// its end.
 pub fn parse_built_in_ahead(kinds: impl FnOnce() -> Vec<&'static str> + Send + 'static) {
-    let early = EARLY.lock().ok().and_then(|mut early| early.take());
-    let kinds: Kinds = Box::new(kinds);
-    let kinds = match early {
-        Some(sender) => match sender.send(kinds) {
-            Ok(()) => return,
-            Err(unsent) => unsent.0,
-        },
-        None => kinds,
-    };
     let _ = std::thread::Builder::new()
         .name("templates".into())
         .spawn(move || {
-            parse_kinds(kinds());
+            for kind in kinds() {
+                let _ = parsed_built_in(&format!("{kind}.xml"));
+            }
         });
 }
 

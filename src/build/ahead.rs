@@ -27,7 +27,7 @@ const LOOK_AT: u64 = 16 << 10;
 
 /// The template keys (`protocol`) of the kinds the files name, each once,
 /// in the files' order.
-pub fn kinds_of(files: &[PathBuf]) -> Vec<&'static str> {
+pub(super) fn kinds_of(files: &[PathBuf]) -> Vec<&'static str> {
     let mut kinds = Vec::new();
     for file in files {
         let mut head = Vec::new();

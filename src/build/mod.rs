@@ -24,7 +24,6 @@ use crate::{docx, markup, model, pdf, view};
 use manifest::{Dep, Entry, Hasher, Manifest, Output};
 use std::path::{Path, PathBuf};
 
-pub use ahead::kinds_of;
 pub use plan::{Plan, plan, templates_dir};
 pub use write::{remove_orphaned_temporaries, write_atomically, write_together};
 

@@ -282,21 +282,6 @@ impl Default for FontSet {
 static LIBERATION: OnceLock<FontSet> = OnceLock::new();
 
 impl FontSet {
-    /// Parses the regular and bold faces now, with the widths of the
-    /// characters every Russian text has (Latin, Cyrillic, «», dashes):
-    /// what the first layout would read, for a thread with time to spare.
-    pub(crate) fn warm_up(&self) {
-        const WARM: [char; 9] = [
-            ' ', '@', '`', '\u{A0}', '\u{400}', 'А', 'а', '\u{440}', '\u{2010}',
-        ];
-        for index in [0, 1] {
-            let face = self.face(face_index(index == 1, false));
-            for c in WARM {
-                let _ = face.glyph(c);
-            }
-        }
-    }
-
     /// Liberation Serif, bundled in the binary (metric-compatible with Times New Roman).
     pub fn liberation() -> FontSet {
         LIBERATION

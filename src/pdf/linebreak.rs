@@ -104,7 +104,7 @@ pub(crate) struct Measure {
 }
 
 /// The Russian dictionary, loaded once from the embedded bytes.
-pub(super) fn dictionary() -> Option<&'static Standard> {
+fn dictionary() -> Option<&'static Standard> {
     static DICT: OnceLock<Option<Standard>> = OnceLock::new();
     DICT.get_or_init(|| {
         let bytes: &[u8] = include_bytes!("../../assets/hyphenation/ru_RU.libreoffice.bincode");

@@ -35,17 +35,6 @@ pub use fonts::FontSet;
 
 use layout::{Ctx, Flow, Geometry, Item, Kind};
 
-/// Loads now what the first PDF of the process would load on its way: the
-/// hyphenation dictionary, the bundled font's common widths and this
-/// thread's compressor (its tables set up and their pages faulted in).
-/// For a thread that would otherwise wait
-/// ([`crate::template::parse_early`]); later PDFs find them ready.
-pub fn warm_up() {
-    let _ = linebreak::dictionary();
-    FontSet::liberation().warm_up();
-    crate::deflate::warm_up();
-}
-
 /// Options of the PDF backend.
 #[derive(Debug, Clone, Default)]
 pub struct PdfOptions {
