@@ -312,8 +312,9 @@ impl<'a> Streamer<'a> {
     }
 }
 
-/// A page's stream compressed, at its own length: a long document holds
-/// every page's stream until the file is written.
+/// A page's stream compressed, at its own length: the compressor reserved
+/// half the page's operators, and a long document holds every page's
+/// stream until the file is written.
 fn compress(stream: &[u8]) -> Vec<u8> {
     let mut compressed = compact::deflate(stream);
     compressed.shrink_to_fit();
@@ -371,11 +372,7 @@ fn compressed_streams(
 ) -> Vec<(Vec<u8>, Vec<u32>)> {
     let stream = |page| {
         let (stream, mcids) = content::page_stream(page, resources);
-        let mut compressed = compact::deflate(&stream);
-        // The compressor reserved half the page's operators; a long
-        // document holds every page's stream until the file is written.
-        compressed.shrink_to_fit();
-        (compressed, mcids)
+        (compress(&stream), mcids)
     };
     if pages.len() < PAGES_FOR_TWO_THREADS {
         return pages.into_iter().map(stream).collect();
