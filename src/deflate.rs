@@ -19,6 +19,11 @@ thread_local! {
         RefCell::new((Compress::new(Compression::new(1), false), 1));
 }
 
+/// Sets this thread's compressor up now rather than at its first stream.
+pub fn warm_up() {
+    COMPRESSOR.with(|_| ());
+}
+
 /// Raw deflate (a zip entry's method 8) of `data` at `level` into `out`,
 /// which is cleared first.
 pub fn raw_into(data: &[u8], level: u32, out: &mut Vec<u8>) {

@@ -341,6 +341,35 @@ pub fn grow_heaps_by_the_megabyte() {
     }
 }
 
+/// What a thread that renders a document needs before long, done while
+/// it waits for the templates another thread parses ([`crate::template`]):
+/// on the main thread of a build of a few documents, a millisecond idle.
+/// Its deflate compressor (380 KB of tables the PDF's streams and fonts
+/// go through), the regular and bold faces and the hyphenation
+/// dictionary. Once per process. (Touching ahead the heap pages the
+/// thread will grow into saved nothing: seed 000's main heap hardly grows
+/// past what reading the document left.)
+pub(crate) fn warm_up_while_waiting() {
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if DONE.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    crate::deflate::warm_up();
+    // Parses the faces, if the model's checks did not already.
+    std::hint::black_box(
+        pdf::text_width_mm("а", 12.0, false) + pdf::text_width_mm("а", 12.0, true),
+    );
+    // The hyphenation dictionary: a word too wide for a 1 mm cell is
+    // hyphenated with it.
+    std::hint::black_box(pdf::soft_hyphens(
+        "делопроизводство",
+        crate::document::RunStyle::default(),
+        12.0,
+        1.0,
+        &crate::document::Paragraph::plain(),
+    ));
+}
+
 /// Indices into `wanted` in the order the backends run: those that write
 /// from the PDF's layout alone first, then those that read the tree. The
 /// PDF writer frees the layout page by page, while the DOCX holds its

@@ -153,11 +153,21 @@ impl Parsed {
         };
         self.compiled[index]
             .get_or_init(|| {
-                if built_in(name)
-                    && built_in(COMPONENTS)
-                    && let Some(parsed) = parsed_built_in(name)
-                {
-                    return parsed;
+                if built_in(name) && built_in(COMPONENTS) {
+                    // The thread parsing ahead is still at it: this
+                    // thread has nothing to do until it is done, so it
+                    // does now what it would do later anyway.
+                    if PARSING_AHEAD.load(Ordering::Relaxed)
+                        && BUILTIN
+                            .iter()
+                            .position(|(n, _)| *n == name)
+                            .is_some_and(|i| BUILT_IN[i].get().is_none())
+                    {
+                        crate::format::warm_up_while_waiting();
+                    }
+                    if let Some(parsed) = parsed_built_in(name) {
+                        return parsed;
+                    }
                 }
                 let mut wanted: Vec<&Source> = self
                     .sources
@@ -196,10 +206,95 @@ fn parsed_built_in(name: &str) -> Option<Result<Arc<tera::Tera>, TemplateError>>
             .map(source)
             .collect();
         wanted.push(source(&BUILTIN[index]));
+        // Only the components this kind calls: a sixth less to parse for
+        // a protocol. Should the search below ever miss a call, Tera
+        // refuses the set and the whole file is parsed.
+        if let [components, own] = &wanted[..] {
+            let pruned = Source {
+                text: components_called(&components.text, &own.text),
+                ..source(&BUILTIN[0])
+            };
+            if let Ok(tera) = parse(&[&pruned, own]) {
+                return Ok(Arc::new(tera));
+            }
+        }
         parse(&wanted.iter().collect::<Vec<_>>()).map(Arc::new)
     });
     Some(parsed.clone())
 }
+
+/// `components` with the definitions `template` does not call, directly
+/// or through another component, blanked: each kept as its line breaks
+/// only, so that the lines of the others stay where they are. A call is
+/// `<name` followed by anything but a letter, digit or underscore: text
+/// that merely looks like one keeps a component it need not.
+fn components_called(components: &str, template: &str) -> String {
+    const OPEN: &str = "component ";
+    // Each definition: its name and the bytes from its opening tag's
+    // `{%` to its closing tag's `%}`.
+    let mut defs: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
+    let mut at = 0;
+    while let Some(found) = components[at..].find(OPEN) {
+        let name_start = at + found + OPEN.len();
+        let name_len = components[name_start..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(0);
+        let name = &components[name_start..name_start + name_len];
+        let tag_start = components[..at + found].rfind("{%");
+        let end_tag = format!("endcomponent {name}");
+        let closed = components[name_start..]
+            .find(&end_tag)
+            .map(|e| name_start + e + end_tag.len())
+            .and_then(|e| components[e..].find("%}").map(|c| e + c + 2));
+        match (name.is_empty(), tag_start, closed) {
+            (false, Some(start), Some(end)) => {
+                defs.push((name, start..end));
+                at = end;
+            }
+            // Not a definition this search understands: nothing blanked.
+            _ => return components.to_string(),
+        }
+    }
+    // The definitions each text calls, found in one pass over its `<`s.
+    let called = |text: &str| -> Vec<usize> {
+        let mut found: Vec<usize> = memchr::memchr_iter(b'<', text.as_bytes())
+            .filter_map(|i| {
+                let rest = &text[i + 1..];
+                let end = rest
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
+                defs.iter().position(|(name, _)| *name == &rest[..end])
+            })
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    };
+    let mut needed = vec![false; defs.len()];
+    let mut queue = called(template);
+    while let Some(i) = queue.pop() {
+        if std::mem::replace(&mut needed[i], true) {
+            continue;
+        }
+        queue.extend(called(&components[defs[i].1.clone()]));
+    }
+    let mut out = String::with_capacity(components.len());
+    let mut copied = 0;
+    for ((_, range), needed) in defs.iter().zip(needed) {
+        if needed {
+            continue;
+        }
+        out.push_str(&components[copied..range.start]);
+        out.extend(components[range.clone()].chars().filter(|&c| c == '\n'));
+        copied = range.end;
+    }
+    out.push_str(&components[copied..]);
+    out
+}
+
+/// Set from the start of [`parse_built_in_ahead`] to the end of its
+/// thread.
+static PARSING_AHEAD: AtomicBool = AtomicBool::new(false);
 
 /// Parses the built-in templates of the document kinds `kinds` gives
 /// (keys, `protocol`) on a thread of their own, so that they are ready
@@ -211,13 +306,20 @@ fn parsed_built_in(name: &str) -> Option<Result<Arc<tera::Tera>, TemplateError>>
 /// The thread is not waited for: a process that ends first leaves it to
 /// its end.
 pub fn parse_built_in_ahead(kinds: impl FnOnce() -> Vec<&'static str> + Send + 'static) {
-    let _ = std::thread::Builder::new()
+    // Set before the thread starts: a render that comes first still
+    // finds the thread's work under way (or about to be).
+    PARSING_AHEAD.store(true, Ordering::Relaxed);
+    let spawned = std::thread::Builder::new()
         .name("templates".into())
         .spawn(move || {
             for kind in kinds() {
                 let _ = parsed_built_in(&format!("{kind}.xml"));
             }
+            PARSING_AHEAD.store(false, Ordering::Relaxed);
         });
+    if spawned.is_err() {
+        PARSING_AHEAD.store(false, Ordering::Relaxed);
+    }
 }
 
 /// A new Tera with our filters, our `range` and our escaping.
@@ -1346,6 +1448,29 @@ mod tests {
                 source.name
             );
         }
+    }
+
+    /// Each kind's template parses with only the components it calls
+    /// (no fallback to the whole file), whose lines stay where they were;
+    /// the protocol does without the act's component.
+    #[test]
+    fn each_kind_parses_with_only_the_components_it_calls() {
+        let components = BUILTIN[0].1;
+        for (name, text) in &BUILTIN[1..] {
+            let pruned = components_called(components, text);
+            assert_eq!(pruned.lines().count(), components.lines().count(), "{name}");
+            let mut tera = new_tera();
+            tera.add_raw_templates([(COMPONENTS, pruned.as_str()), (*name, *text)])
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            if *name == "protocol.xml" {
+                assert!(pruned.len() < components.len());
+                assert!(!pruned.contains("component act("));
+                assert!(pruned.contains("component votes("));
+            }
+        }
+        // A text this search does not understand is kept whole.
+        let odd = "{%- component broken(x) -%}no end";
+        assert_eq!(components_called(odd, ""), odd);
     }
 
     fn tera_with(name: &str, source: &str) -> Arc<tera::Tera> {
