@@ -1199,6 +1199,11 @@ fn collapse(runs: Vec<Inline>) -> Vec<Inline> {
 /// at a time between the places that change (a newline, a tab, two
 /// spaces), and kept as it is, without a copy, when nothing changes:
 /// most runs of a template's markup are words with single spaces.
+/// Two spaces, searched for in every run of text: the searcher is built
+/// once, as `memmem::find` builds one for each search.
+static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+
 fn collapsed(text: String, pending_space: &mut bool, at_line_start: &mut bool) -> Option<String> {
     let bytes = text.as_bytes();
     let Some(start) = bytes.iter().position(|&b| !is_collapsible_byte(b)) else {
@@ -1226,7 +1231,8 @@ fn collapsed(text: String, pending_space: &mut bool, at_line_start: &mut bool) -
                 .map_or(Some(usize::MAX), |at| Some(from + at));
         }
         if double.is_none_or(|at| at < from) {
-            double = memchr::memmem::find(&inner[from..], b"  ")
+            double = DOUBLE_SPACE
+                .find(&inner[from..])
                 .map_or(Some(usize::MAX), |at| Some(from + at));
         }
         let at = newline
