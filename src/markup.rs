@@ -1167,14 +1167,18 @@ fn protect_names(mut p: Paragraph) -> Paragraph {
 /// Collapses whitespace across runs as HTML does: runs of spaces and
 /// newlines become one space, none at the start or end of a line, and
 /// adjacent runs of the same style merge.
-fn collapse(runs: Vec<Inline>) -> Vec<Inline> {
-    let mut out: Vec<Inline> = Vec::new();
+fn collapse(mut runs: Vec<Inline>) -> Vec<Inline> {
+    // In place: each run gives at most one, so the runs kept are written
+    // over those already read (a new vector for each paragraph, grown a
+    // run at a time, was a tenth of the markup's parse).
+    let mut kept = 0;
     let mut pending_space = false;
     let mut at_line_start = true;
-    for run in runs {
-        match run {
+    for i in 0..runs.len() {
+        match std::mem::replace(&mut runs[i], Inline::LineBreak) {
             Inline::LineBreak => {
-                out.push(Inline::LineBreak);
+                runs[kept] = Inline::LineBreak;
+                kept += 1;
                 pending_space = false;
                 at_line_start = true;
             }
@@ -1182,15 +1186,19 @@ fn collapse(runs: Vec<Inline>) -> Vec<Inline> {
                 let Some(piece) = collapsed(text, &mut pending_space, &mut at_line_start) else {
                     continue;
                 };
-                match out.last_mut() {
+                match kept.checked_sub(1).map(|last| &mut runs[last]) {
                     Some(Inline::Text { text: t, style: s }) if *s == style => t.push_str(&piece),
-                    _ => out.push(Inline::Text { text: piece, style }),
+                    _ => {
+                        runs[kept] = Inline::Text { text: piece, style };
+                        kept += 1;
+                    }
                 }
             }
         }
     }
-    out.shrink_to_fit();
-    out
+    runs.truncate(kept);
+    runs.shrink_to_fit();
+    runs
 }
 
 /// One run's text with its whitespace collapsed, given the state the
