@@ -839,9 +839,9 @@ fn speech(s: &Speech, o: &Ctx, kind: SpeechKind) -> SpeechView {
     }
 }
 
-fn flatten_points(
+fn flatten_points<'p>(
     o: &Options,
-    points: &[Point],
+    points: impl IntoIterator<Item = &'p Point>,
     depth: usize,
     labels_deadline: &str,
     deadline_ends_text: bool,
@@ -996,15 +996,11 @@ fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
         }
     }
     let mut decisions = Vec::new();
-    let loose_decisions: Vec<Point> = p
-        .decisions
-        .iter()
-        .filter(|d| loose(d.question))
-        .cloned()
-        .collect();
+    // Borrowed, not copied: the view takes what it prints from them.
+    let loose_decisions = p.decisions.iter().filter(|d| loose(d.question));
     flatten_points(
         o,
-        &loose_decisions,
+        loose_decisions,
         0,
         &labels.deadline,
         true,
