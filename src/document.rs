@@ -1105,11 +1105,21 @@ fn blocks_styled(blocks: &[Block], out: &mut impl FnMut(&str, bool, bool)) {
     }
 }
 
+/// [`Paragraph::text`] of `runs`, a run at a time, without building it.
+fn runs_text(runs: &[Inline], out: &mut impl FnMut(&str)) {
+    for run in runs {
+        match run {
+            Inline::Text { text, .. } => out(text),
+            Inline::LineBreak => out("\n"),
+        }
+    }
+}
+
 fn blocks_text(blocks: &[Block], out: &mut impl FnMut(&str)) {
     for block in blocks {
         match block {
             Block::Paragraph(p) => {
-                out(&p.text());
+                runs_text(&p.runs, out);
                 out("\n");
             }
             Block::List(list) => {
@@ -1119,7 +1129,7 @@ fn blocks_text(blocks: &[Block], out: &mut impl FnMut(&str)) {
                             out(&item.label);
                             out(" ");
                         }
-                        out(&p.text());
+                        runs_text(&p.runs, out);
                         out("\n");
                     }
                 }
@@ -1133,11 +1143,7 @@ fn blocks_text(blocks: &[Block], out: &mut impl FnMut(&str)) {
             }
             Block::Signature(s) => {
                 for line in &s.position {
-                    let p = Paragraph {
-                        runs: line.clone(),
-                        ..Paragraph::plain()
-                    };
-                    out(&p.text());
+                    runs_text(line, out);
                     out("\n");
                 }
                 out(&s.name);
@@ -1145,7 +1151,7 @@ fn blocks_text(blocks: &[Block], out: &mut impl FnMut(&str)) {
             }
             Block::RequisiteBox(b) => {
                 for p in &b.paragraphs {
-                    out(&p.text());
+                    runs_text(&p.runs, out);
                     out("\n");
                 }
             }

@@ -1167,14 +1167,18 @@ fn protect_names(mut p: Paragraph) -> Paragraph {
 /// Collapses whitespace across runs as HTML does: runs of spaces and
 /// newlines become one space, none at the start or end of a line, and
 /// adjacent runs of the same style merge.
-fn collapse(runs: Vec<Inline>) -> Vec<Inline> {
-    let mut out: Vec<Inline> = Vec::new();
+fn collapse(mut runs: Vec<Inline>) -> Vec<Inline> {
+    // In place: each run gives at most one, so the runs kept are written
+    // over those already read (a new vector for each paragraph, grown a
+    // run at a time, was a tenth of the markup's parse).
+    let mut kept = 0;
     let mut pending_space = false;
     let mut at_line_start = true;
-    for run in runs {
-        match run {
+    for i in 0..runs.len() {
+        match std::mem::replace(&mut runs[i], Inline::LineBreak) {
             Inline::LineBreak => {
-                out.push(Inline::LineBreak);
+                runs[kept] = Inline::LineBreak;
+                kept += 1;
                 pending_space = false;
                 at_line_start = true;
             }
@@ -1182,15 +1186,19 @@ fn collapse(runs: Vec<Inline>) -> Vec<Inline> {
                 let Some(piece) = collapsed(text, &mut pending_space, &mut at_line_start) else {
                     continue;
                 };
-                match out.last_mut() {
+                match kept.checked_sub(1).map(|last| &mut runs[last]) {
                     Some(Inline::Text { text: t, style: s }) if *s == style => t.push_str(&piece),
-                    _ => out.push(Inline::Text { text: piece, style }),
+                    _ => {
+                        runs[kept] = Inline::Text { text: piece, style };
+                        kept += 1;
+                    }
                 }
             }
         }
     }
-    out.shrink_to_fit();
-    out
+    runs.truncate(kept);
+    runs.shrink_to_fit();
+    runs
 }
 
 /// One run's text with its whitespace collapsed, given the state the
@@ -1199,6 +1207,11 @@ fn collapse(runs: Vec<Inline>) -> Vec<Inline> {
 /// at a time between the places that change (a newline, a tab, two
 /// spaces), and kept as it is, without a copy, when nothing changes:
 /// most runs of a template's markup are words with single spaces.
+/// Two spaces, searched for in every run of text: the searcher is built
+/// once, as `memmem::find` builds one for each search.
+static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+
 fn collapsed(text: String, pending_space: &mut bool, at_line_start: &mut bool) -> Option<String> {
     let bytes = text.as_bytes();
     let Some(start) = bytes.iter().position(|&b| !is_collapsible_byte(b)) else {
@@ -1226,7 +1239,8 @@ fn collapsed(text: String, pending_space: &mut bool, at_line_start: &mut bool) -
                 .map_or(Some(usize::MAX), |at| Some(from + at));
         }
         if double.is_none_or(|at| at < from) {
-            double = memchr::memmem::find(&inner[from..], b"  ")
+            double = DOUBLE_SPACE
+                .find(&inner[from..])
                 .map_or(Some(usize::MAX), |at| Some(from + at));
         }
         let at = newline

@@ -20,7 +20,7 @@ use crate::model::*;
 use crate::russian::{Case, names, positions};
 use serde::Serialize;
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The whole template context.
 #[derive(Debug, Serialize)]
@@ -65,9 +65,64 @@ pub(crate) struct PersonEntry {
     person: Person,
     names: NameOrder,
     typography: bool,
-    /// The forms already made, by case: a template declines the chair and
-    /// the speakers again at every mention.
+    /// The forms already made: a template declines the chair and the
+    /// speakers again at every mention, and the documents of a folder
+    /// name the same people.
+    made: Arc<Made>,
+}
+
+/// What is made of one person with one name order and typography: the
+/// same in every document that names them (see [`made_for`]).
+#[derive(Debug)]
+struct Made {
+    /// The nominative forms of [`PersonView`] (its `id` aside).
+    view: PersonView,
+    /// The declined forms, by case, each made when first asked for.
     declined: [std::sync::OnceLock<PersonForms>; Case::ALL.len()],
+}
+
+type MadeKey = (Person, NameOrder, bool);
+
+/// The forms of `p` as `o` writes them, made once in a process for each
+/// person, name order and typography: a batch of a folder's documents
+/// names the same people again and again, and their forms (the position
+/// declined by rules, typography applied) were a tenth of `check`.
+/// Bounded: a long `serve` that sees many people starts again.
+fn made_for(p: &Person, o: &Options) -> Arc<Made> {
+    static MADE: Mutex<Option<rustc_hash::FxHashMap<MadeKey, Arc<Made>>>> = Mutex::new(None);
+    let key: MadeKey = (p.clone(), o.names, o.typography);
+    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    let made = made.get_or_insert_with(Default::default);
+    if let Some(found) = made.get(&key) {
+        return Arc::clone(found);
+    }
+    if made.len() >= 4096 {
+        made.clear();
+    }
+    let n = &p.name;
+    let (name, order) = match o.names {
+        NameOrder::InitialsFirst => (n.initials_first(), "initials_first"),
+        NameOrder::SurnameFirst => (n.surname_first(), "surname_first"),
+    };
+    let found = Arc::new(Made {
+        view: PersonView {
+            name,
+            initials_first: n.initials_first(),
+            surname_first: n.surname_first(),
+            full: n.full(),
+            surname: n.surname.clone(),
+            first_name: n.first_name.clone(),
+            patronymic: n.patronymic.clone(),
+            initials: n.initials.clone(),
+            gender: p.gender,
+            order,
+            position: tx_opt(o, &p.position),
+            id: 0,
+        },
+        declined: Default::default(),
+    });
+    made.insert(key, Arc::clone(&found));
+    found
 }
 
 impl PersonEntry {
@@ -75,7 +130,7 @@ impl PersonEntry {
     /// the model to be a name) win over the rules, and so does its
     /// `position_cases`.
     pub(crate) fn forms(&self, case: Case) -> PersonForms {
-        match self.declined.get(case as usize) {
+        match self.made.declined.get(case as usize) {
             Some(slot) => slot.get_or_init(|| self.decline(case)).clone(),
             None => self.decline(case),
         }
@@ -670,39 +725,25 @@ fn capitalize_word(s: &str) -> String {
 }
 
 fn person(p: &Person, o: &Ctx) -> PersonView {
-    let n = &p.name;
-    let (name, order) = match o.names {
-        NameOrder::InitialsFirst => (n.initials_first(), "initials_first"),
-        NameOrder::SurnameFirst => (n.surname_first(), "surname_first"),
-    };
     let mut people = o.people.borrow_mut();
     // One handle for each person however often named: the filters then
     // decline each person once in each case.
-    let id = match people.iter().position(|e| e.person == *p) {
-        Some(id) => id,
+    let (id, made) = match people.iter().position(|e| e.person == *p) {
+        Some(id) => (id, Arc::clone(&people[id].made)),
         None => {
+            let made = made_for(p, o.options);
             people.push(PersonEntry {
                 person: p.clone(),
                 names: o.names,
                 typography: o.typography,
-                declined: Default::default(),
+                made: Arc::clone(&made),
             });
-            people.len() - 1
+            (people.len() - 1, made)
         }
     };
     PersonView {
-        name,
-        initials_first: n.initials_first(),
-        surname_first: n.surname_first(),
-        full: n.full(),
-        surname: n.surname.clone(),
-        first_name: n.first_name.clone(),
-        patronymic: n.patronymic.clone(),
-        initials: n.initials.clone(),
-        gender: p.gender,
-        order,
-        position: tx_opt(o, &p.position),
         id,
+        ..made.view.clone()
     }
 }
 
@@ -798,9 +839,9 @@ fn speech(s: &Speech, o: &Ctx, kind: SpeechKind) -> SpeechView {
     }
 }
 
-fn flatten_points(
+fn flatten_points<'p>(
     o: &Options,
-    points: &[Point],
+    points: impl IntoIterator<Item = &'p Point>,
     depth: usize,
     labels_deadline: &str,
     deadline_ends_text: bool,
@@ -955,15 +996,11 @@ fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
         }
     }
     let mut decisions = Vec::new();
-    let loose_decisions: Vec<Point> = p
-        .decisions
-        .iter()
-        .filter(|d| loose(d.question))
-        .cloned()
-        .collect();
+    // Borrowed, not copied: the view takes what it prints from them.
+    let loose_decisions = p.decisions.iter().filter(|d| loose(d.question));
     flatten_points(
         o,
-        &loose_decisions,
+        loose_decisions,
         0,
         &labels.deadline,
         true,

@@ -72,7 +72,7 @@ impl Validator {
                     item.votes,
                     raw_item.get_ref().votes.as_ref().map(|v| v.span()),
                 ) {
-                    self.warn_votes(v, present, span, &format!("agenda[{i}].votes"));
+                    self.warn_votes(v, present, span, || format!("agenda[{i}].votes"));
                 }
             }
         }
@@ -249,7 +249,8 @@ impl Validator {
     ) {
         for (i, (entry, p)) in raw.iter().zip(points).enumerate() {
             let rp = entry.get_ref();
-            let f = format!("{field}[{i}]");
+            // Formatted only where a warning says it: most points have none.
+            let f = || format!("{field}[{i}]");
             for (deadline, span, name) in [
                 (
                     &p.deadline,
@@ -271,7 +272,7 @@ impl Validator {
                 {
                     self.warn(
                         span,
-                        &format!("{f}.{name}"),
+                        &format!("{}.{name}", f()),
                         format!(
                             "срок {} раньше даты {of_what} {}",
                             last.format("%d.%m.%Y"),
@@ -285,7 +286,7 @@ impl Validator {
                 let at = rp.text.as_ref().map_or(entry.span(), Spanned::span);
                 self.warn(
                     at,
-                    &f,
+                    &f(),
                     format!(
                         "пункт {} пуст: у него нет ни текста, ни подпунктов",
                         p.number
@@ -298,12 +299,15 @@ impl Validator {
             {
                 self.warn(
                     text.span(),
-                    &format!("{f}.text"),
+                    &format!("{}.text", f()),
                     format!("текст пункта {} начинается с номера «{number}»: gostdoc нумерует пункты сам, номер напечатается дважды", p.number),
                     "уберите номер из начала текста",
                 );
             }
-            self.lint_points(&rp.point, &p.points, &format!("{f}.point"), date, of_what);
+            if !rp.point.is_empty() {
+                let sub = format!("{}.point", f());
+                self.lint_points(&rp.point, &p.points, &sub, date, of_what);
+            }
         }
     }
 
@@ -314,14 +318,14 @@ impl Validator {
         (yes, against, abstained): (u32, u32, u32),
         present: u32,
         span: Range<usize>,
-        field: &str,
+        field: impl FnOnce() -> String,
     ) {
         // Each count is bounded by validation; u64 keeps the sum exact.
         let total = u64::from(yes) + u64::from(against) + u64::from(abstained);
         if total > u64::from(present) {
             self.warn(
                 span,
-                field,
+                &field(),
                 format!("голосов {total}, а присутствовало {present}"),
                 "проверьте числа «за», «против», «воздержались» и список присутствовавших (председатель и секретарь считаются один раз, даже если названы и в списке)",
             );
@@ -337,11 +341,15 @@ impl Validator {
     ) {
         for (i, (rp, p)) in raw.iter().zip(points).enumerate() {
             let rp = rp.get_ref();
-            let f = format!("{field}[{i}]");
+            // The field's path is formatted only where it is said: most
+            // points have nothing to warn about.
             if let (Some(v), Some(votes)) = (p.votes, &rp.votes) {
-                self.warn_votes(v, present, votes.span(), &format!("{f}.votes"));
+                self.warn_votes(v, present, votes.span(), || format!("{field}[{i}].votes"));
             }
-            self.lint_votes(&rp.point, &p.points, &format!("{f}.point"), present);
+            if !rp.point.is_empty() {
+                let sub = format!("{field}[{i}].point");
+                self.lint_votes(&rp.point, &p.points, &sub, present);
+            }
         }
     }
 }

@@ -37,9 +37,10 @@ use date::{DateStyle, Deadline};
 use person::{Gender, PersonName};
 use raw::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use text::{TextBlock, parse_blocks};
 use toml::Spanned;
 /// A validated document of either kind.
@@ -135,7 +136,7 @@ pub struct Organization {
 }
 
 /// A person with the forms templates print.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Person {
     /// The parsed name.
     pub name: PersonName,
@@ -248,22 +249,10 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
                     None
                 }
                 Ok(Ok(ptext)) => {
-                    let profile: RawProfile = parse_toml(&profile_path, &ptext)?;
-                    let mut pv = Validator {
-                        file: profile_path.clone(),
-                        source: ptext,
-                        diagnostics: Vec::new(),
-                        layout: Vec::new(),
-                        act_date: None,
-                        people: Vec::new(),
-                        number_written: NumberWritten::None,
-                        signed_on: None,
-                        profile_source: None,
-                    };
-                    pv.collect_people(&profile.people);
-                    v.diagnostics.append(&mut pv.diagnostics);
-                    v.people.extend(pv.people);
-                    v.profile_source = Some((pv.file, pv.source));
+                    let profile = read_profile(&profile_path, ptext)?;
+                    v.diagnostics.extend(profile.diagnostics.iter().cloned());
+                    v.people.extend(profile.people.iter().cloned());
+                    v.profile_source = Some((profile_path.clone(), profile.text.clone()));
                     inputs.push(profile_path.clone());
                     Some((profile, relative_profile))
                 }
@@ -272,6 +261,7 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
         None => None,
     };
     v.collect_people(&raw.people);
+    let profile = profile.as_ref().map(|(p, path)| (&p.raw, path.clone()));
     let mut model = v.validate(raw, profile, inputs);
     if let NumberWritten::Auto(_) = model.number_written {
         // A new number there rebuilds the document.
@@ -287,6 +277,62 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
         model.warnings.sort_by_key(|d| d.position);
         Ok(model)
     }
+}
+
+/// A profile parsed, with what reading its `[[people]]` said and found.
+struct ReadProfile {
+    /// Its text, as read.
+    text: String,
+    raw: RawProfile,
+    /// The problems of its `[[people]]`, said at the profile's lines.
+    diagnostics: Vec<Diagnostic>,
+    people: Vec<Person>,
+}
+
+/// The profile at `path` whose text is `text`, parsed and its people read;
+/// the same one as for the last document that named this file with this
+/// text (a folder of documents shares one profile, which was parsed again
+/// for each of them). Keyed by the path and the whole text, so a profile
+/// changed while `watch` or `serve` runs is read again; what fails to
+/// parse is not kept, and says its error each time.
+fn read_profile(path: &Path, text: String) -> Result<Arc<ReadProfile>, Diagnostics> {
+    type Profiles = HashMap<PathBuf, Arc<ReadProfile>>;
+    static PROFILES: Mutex<Option<Profiles>> = Mutex::new(None);
+    let kept = |profiles: &mut Option<Profiles>| {
+        (profiles.get_or_insert_with(HashMap::new).get(path))
+            .filter(|p| p.text == text)
+            .cloned()
+    };
+    if let Some(found) = kept(&mut PROFILES.lock().unwrap_or_else(|e| e.into_inner())) {
+        return Ok(found);
+    }
+    let raw: RawProfile = parse_toml(path, &text)?;
+    let mut pv = Validator {
+        file: path.to_path_buf(),
+        source: text,
+        diagnostics: Vec::new(),
+        layout: Vec::new(),
+        act_date: None,
+        people: Vec::new(),
+        number_written: NumberWritten::None,
+        signed_on: None,
+        profile_source: None,
+    };
+    pv.collect_people(&raw.people);
+    let read = Arc::new(ReadProfile {
+        text: pv.source,
+        raw,
+        diagnostics: pv.diagnostics,
+        people: pv.people,
+    });
+    let mut profiles = PROFILES.lock().unwrap_or_else(|e| e.into_inner());
+    let profiles = profiles.get_or_insert_with(HashMap::new);
+    // Bounded: a process that sees many profiles keeps only the latest.
+    if profiles.len() >= 64 && !profiles.contains_key(path) {
+        profiles.clear();
+    }
+    profiles.insert(path.to_path_buf(), Arc::clone(&read));
+    Ok(read)
 }
 
 /// Reads a TOML file (a regular file of a bounded size) as text.
@@ -614,7 +660,7 @@ impl Validator {
     fn validate(
         &mut self,
         raw: RawDocument,
-        profile: Option<(RawProfile, PathBuf)>,
+        profile: Option<(&RawProfile, PathBuf)>,
         inputs: Vec<PathBuf>,
     ) -> Model {
         let kind = match &raw.kind {
@@ -646,11 +692,12 @@ impl Validator {
                 DocKind::Protocol
             }
         };
+        let none = RawProfile::default();
         let (profile, profile_path) = match profile {
             Some((p, path)) => (p, Some(path)),
-            None => (RawProfile::default(), None),
+            None => (&none, None),
         };
-        let organization = self.organization(&profile, profile_path.as_deref(), &raw);
+        let organization = self.organization(profile, profile_path.as_deref(), &raw);
         let by_question = raw
             .heard
             .iter()
@@ -676,7 +723,7 @@ impl Validator {
             }
             Family::Act | Family::Approved => Body::Act(Box::new(self.act_document(
                 &raw,
-                &profile,
+                profile,
                 &organization,
                 (&options, &labels),
                 kind,
@@ -814,20 +861,38 @@ impl Validator {
             .enumerate()
             .map(|(i, entry)| {
                 let p = entry.get_ref();
-                let f = format!("{field}[{i}]");
+                // The field's path is formatted only for what the point
+                // has: most have no deadline, no question, no subpoints.
+                let f = || format!("{field}[{i}]");
                 let number = format!("{prefix}{}.", i + 1);
-                let points = self.points(&p.point, &number, &format!("{f}.point"), agenda_len);
+                let points = if p.point.is_empty() {
+                    Vec::new()
+                } else {
+                    self.points(&p.point, &number, &format!("{}.point", f()), agenda_len)
+                };
                 if p.text.is_none() && p.to.is_none() {
                     self.error(
                         entry.span(),
-                        &f,
+                        &f(),
                         "у пункта нет текста".into(),
                         Some("добавьте text = \"…\" (или to = \"…\" с подпунктами)"),
                     );
                 }
+                let question = match &p.question {
+                    Some(_) => self.question(&p.question, &format!("{}.question", f()), agenda_len),
+                    None => None,
+                };
+                let deadline = match &p.deadline {
+                    Some(_) => self.deadline(&p.deadline, &format!("{}.deadline", f())),
+                    None => None,
+                };
+                let group_deadline = match &p.group_deadline {
+                    Some(_) => self.deadline(&p.group_deadline, &format!("{}.group_deadline", f())),
+                    None => None,
+                };
                 Point {
                     number,
-                    question: self.question(&p.question, &format!("{f}.question"), agenda_len),
+                    question,
                     to: p.to.clone(),
                     text: p
                         .text
@@ -835,13 +900,12 @@ impl Validator {
                         .map(|t| parse_blocks(t.get_ref()))
                         .unwrap_or_default(),
                     responsible: p.responsible.clone().map(|l| l.0).unwrap_or_default(),
-                    deadline: self.deadline(&p.deadline, &format!("{f}.deadline")),
-                    group_deadline: self
-                        .deadline(&p.group_deadline, &format!("{f}.group_deadline")),
+                    deadline,
+                    group_deadline,
                     votes: p
                         .votes
                         .as_ref()
-                        .map(|v| self.votes(v, &format!("{f}.votes"))),
+                        .map(|v| self.votes(v, &format!("{}.votes", f()))),
                     points,
                 }
             })
@@ -853,17 +917,22 @@ impl Validator {
         let span = v.span();
         let v = v.get_ref();
         (
-            self.count(v.yes, span.clone(), &format!("{field}.for"), "голосов «за»"),
+            self.count(
+                v.yes,
+                span.clone(),
+                || format!("{field}.for"),
+                "голосов «за»",
+            ),
             self.count(
                 v.against,
                 span.clone(),
-                &format!("{field}.against"),
+                || format!("{field}.against"),
                 "голосов «против»",
             ),
             self.count(
                 v.abstained,
                 span,
-                &format!("{field}.abstained"),
+                || format!("{field}.abstained"),
                 "воздержавшихся",
             ),
         )
@@ -871,11 +940,17 @@ impl Validator {
 
     /// A count of people: a typo of a few extra digits is an error, not a
     /// number printed in the protocol (and summed by the checks).
-    fn count(&mut self, n: u32, span: Range<usize>, field: &str, what: &str) -> u32 {
+    fn count(
+        &mut self,
+        n: u32,
+        span: Range<usize>,
+        field: impl FnOnce() -> String,
+        what: &str,
+    ) -> u32 {
         if n > MAX_PEOPLE {
             self.error(
                 span,
-                field,
+                &field(),
                 format!("число {what} {n} больше допустимого ({MAX_PEOPLE})"),
                 Some("проверьте, не лишние ли здесь цифры"),
             );

@@ -38,7 +38,7 @@ pub enum LabelPlacement {
 }
 
 /// Name order in running text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NameOrder {
     /// «О.Н. Климова».

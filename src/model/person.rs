@@ -7,7 +7,7 @@ use serde::Serialize;
 pub const NBSP: char = '\u{a0}';
 
 /// Grammatical gender, needed for declension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Gender {
     /// Male.
     Male,
@@ -18,7 +18,7 @@ pub enum Gender {
 }
 
 /// A person's name, split into its parts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct PersonName {
     /// «Климова».
     pub surname: String,
@@ -46,32 +46,38 @@ impl PersonName {
     /// Parses «Фамилия Имя Отчество», «Фамилия И.О.», «Фамилия И. О.»,
     /// «И.О. Фамилия», «И.О.Фамилия», or a lone surname.
     pub fn parse(input: &str) -> Result<PersonName, NameError> {
-        let cleaned = input.replace(NBSP, " ");
+        // Copied only when it has a no-break space: every name of every
+        // document is parsed, most with none.
+        let cleaned = if input.contains(NBSP) {
+            std::borrow::Cow::Owned(input.replace(NBSP, " "))
+        } else {
+            std::borrow::Cow::Borrowed(input)
+        };
         let cleaned = cleaned.trim();
         if cleaned.is_empty() {
             return Err(NameError("имя пустое".into()));
         }
         // Split «О.Н.Климова» and «Климова О.Н.» into tokens: each initial
-        // («О.») is its own token, words are tokens.
-        let mut tokens: Vec<String> = Vec::new();
+        // («О.», the letter and its dot) is its own token, words are tokens.
+        let mut tokens: Vec<&str> = Vec::new();
         for word in cleaned.split_whitespace() {
             let mut rest = word;
             while let Some(dot) = rest.find('.') {
                 let head = &rest[..dot];
                 if head.chars().count() == 1 && head.chars().all(is_letter) {
-                    tokens.push(format!("{head}."));
+                    tokens.push(&rest[..=dot]);
                     rest = &rest[dot + 1..];
                 } else {
                     break;
                 }
             }
             if !rest.is_empty() {
-                tokens.push(rest.to_owned());
+                tokens.push(rest);
             }
         }
         let is_initial = |t: &str| t.ends_with('.') && t.chars().count() == 2;
-        let initials: Vec<&String> = tokens.iter().filter(|t| is_initial(t)).collect();
-        let words: Vec<&String> = tokens.iter().filter(|t| !is_initial(t)).collect();
+        let initials: Vec<&str> = tokens.iter().copied().filter(|t| is_initial(t)).collect();
+        let words: Vec<&str> = tokens.iter().copied().filter(|t| !is_initial(t)).collect();
         for w in &words {
             if !w.chars().all(|c| is_letter(c) || c == '-' || c == '\'') {
                 return Err(NameError(format!(
@@ -86,20 +92,21 @@ impl PersonName {
         }
         match (words.len(), initials.len()) {
             (1, 0..=2) => Ok(PersonName {
-                surname: words[0].clone(),
+                surname: words[0].to_owned(),
                 first_name: None,
                 patronymic: None,
-                initials: initials.iter().map(|s| s.as_str()).collect(),
+                initials: initials.concat(),
             }),
             (2 | 3, 0) => {
-                let first = words[1].clone();
+                let first = words[1].to_owned();
                 let patronymic = words.get(2).map(|s| s.to_string());
-                let mut initials = initial_of(&first);
+                let mut initials = String::with_capacity(8);
+                push_initial(&mut initials, &first);
                 if let Some(p) = &patronymic {
-                    initials.push_str(&initial_of(p));
+                    push_initial(&mut initials, p);
                 }
                 Ok(PersonName {
-                    surname: words[0].clone(),
+                    surname: words[0].to_owned(),
                     first_name: Some(first),
                     patronymic,
                     initials,
@@ -150,19 +157,26 @@ impl PersonName {
     }
 }
 
-fn initial_of(word: &str) -> String {
-    let first: String = word.chars().take(1).collect();
-    format!("{first}.")
+/// The first letter of `word` and a dot, after `out`.
+fn push_initial(out: &mut String, word: &str) {
+    out.extend(word.chars().take(1));
+    out.push('.');
 }
 
 fn join(surname: &str, initials: &str, initials_first: bool) -> String {
     if initials.is_empty() {
-        surname.to_owned()
-    } else if initials_first {
-        format!("{initials}{NBSP}{surname}")
-    } else {
-        format!("{surname}{NBSP}{initials}")
+        return surname.to_owned();
     }
+    let (first, second) = if initials_first {
+        (initials, surname)
+    } else {
+        (surname, initials)
+    };
+    let mut out = String::with_capacity(first.len() + NBSP.len_utf8() + second.len());
+    out.push_str(first);
+    out.push(NBSP);
+    out.push_str(second);
+    out
 }
 
 #[cfg(test)]

@@ -339,10 +339,14 @@ impl Validator {
                     .iter()
                     .enumerate()
                     .map(|(j, c)| {
-                        let field = format!("{f}.counts[{j}].count");
                         let n = *c.count.get_ref();
                         (
-                            self.count(n, c.count.span(), &field, "участников"),
+                            self.count(
+                                n,
+                                c.count.span(),
+                                || format!("{f}.counts[{j}].count"),
+                                "участников",
+                            ),
                             c.who.clone(),
                         )
                     })

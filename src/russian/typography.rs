@@ -105,7 +105,7 @@ pub fn apply(text: &str) -> String {
     {
         s = Cow::Owned(changed);
     }
-    if found.digit_space
+    if found.space
         && let Some(changed) = bind_units(&s)
     {
         s = Cow::Owned(changed);
@@ -118,19 +118,17 @@ pub fn apply(text: &str) -> String {
     s.into_owned()
 }
 
-/// What the cheap rules look for, found in one pass over the bytes (a long
-/// table has thousands of texts, each scanned once instead of five
-/// times). Found in the text after the quotes; no later rule makes a
-/// trigger of another appear (they only bind spaces and dashes), so each
-/// flag stays a necessary condition of its rule.
+/// What the cheap rules look for, found in the text after the quotes; no
+/// later rule makes a trigger of another appear (they only bind spaces
+/// and dashes), so each flag stays a necessary condition of its rule.
 struct Triggers {
     /// « -», « —», « –», «\u{a0}-»: where `spaced_dash` can match.
     spaced_dash: bool,
     /// «№».
     numero: bool,
-    /// A digit and a space: where `bind_units` can change the text.
-    digit_space: bool,
-    /// A space: where `bind_short_words` can change the text.
+    /// A space: where `bind_units` and `bind_short_words` can change the
+    /// text (each passes over the spaces itself, and changes nothing
+    /// where it finds nothing to bind).
     space: bool,
 }
 
@@ -140,29 +138,25 @@ impl Triggers {
         let mut found = Triggers {
             spaced_dash: false,
             numero: false,
-            digit_space: false,
-            space: false,
+            space: memchr::memchr(b' ', b).is_some(),
         };
-        // Only these bytes matter: a space, the second byte of a no-break
-        // space, the last of «№». Found by memchr's vector search rather
-        // than a match on every byte (a long table has thousands of texts).
-        for i in memchr::memchr3_iter(b' ', 0xA0, 0x96, b) {
-            match b[i] {
-                b' ' => {
-                    found.space = true;
-                    found.digit_space |= i > 0 && b[i - 1].is_ascii_digit();
-                    let after = &b[i + 1..];
-                    found.spaced_dash |= after.starts_with(b"-")
-                        || after.starts_with("—".as_bytes())
-                        || after.starts_with("–".as_bytes());
-                }
-                // The second byte of «\u{a0}» (C2 A0) before a hyphen.
-                0xA0 => {
-                    found.spaced_dash |= i > 0 && b[i - 1] == 0xC2 && b.get(i + 1) == Some(&b'-');
-                }
-                // The last byte of «№» (E2 84 96).
-                0x96 => found.numero |= b[..i].ends_with(&[0xE2, 0x84]),
-                _ => {}
+        // The dashes and «№» found from their first bytes: a hyphen, or
+        // E2 (the lead byte of «—» E2 80 94, «–» E2 80 93 and «№» E2 84
+        // 96), which few texts have, rather than at each of the many
+        // spaces before them (a long table has thousands of texts).
+        for i in memchr::memchr2_iter(b'-', 0xE2, b) {
+            let before = &b[..i];
+            if b[i] == b'-' {
+                // « -», «\u{a0}-» (C2 A0).
+                found.spaced_dash |= before.ends_with(b" ") || before.ends_with(&[0xC2, 0xA0]);
+                continue;
+            }
+            let after = &b[i + 1..];
+            if after.starts_with(&[0x84, 0x96]) {
+                found.numero = true;
+            } else if after.starts_with(&[0x80, 0x94]) || after.starts_with(&[0x80, 0x93]) {
+                // « —», « –».
+                found.spaced_dash |= before.ends_with(b" ");
             }
         }
         found
@@ -597,7 +591,12 @@ pub fn quotes(text: &str) -> String {
 
 /// [`quotes`], borrowing the text when it has no quote to change.
 fn quoted(text: &str) -> Cow<'_, str> {
-    if !text.contains('"') && !text.contains('«') {
+    // '"', or «'s first byte C2 followed by AB (C2 is also the lead byte
+    // of the no-break space): one search for both.
+    let bytes = text.as_bytes();
+    let has_quote = memchr::memchr2_iter(b'"', 0xC2, bytes)
+        .any(|i| bytes[i] == b'"' || bytes.get(i + 1) == Some(&0xAB));
+    if !has_quote {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
