@@ -217,17 +217,7 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
         Some(raw) => raw,
         None => parse_toml(path, &text)?,
     };
-    let mut v = Validator {
-        file: path.to_path_buf(),
-        source: text,
-        diagnostics: Vec::new(),
-        layout: Vec::new(),
-        act_date: None,
-        people: Vec::new(),
-        number_written: NumberWritten::None,
-        signed_on: None,
-        profile_source: None,
-    };
+    let mut v = Validator::new(path, text);
     let mut inputs = vec![path.to_path_buf()];
     let profile = match &raw.profile {
         Some(p) => {
@@ -307,17 +297,7 @@ fn read_profile(path: &Path, text: String) -> Result<Arc<ReadProfile>, Diagnosti
         return Ok(found);
     }
     let raw: RawProfile = parse_toml(path, &text)?;
-    let mut pv = Validator {
-        file: path.to_path_buf(),
-        source: text,
-        diagnostics: Vec::new(),
-        layout: Vec::new(),
-        act_date: None,
-        people: Vec::new(),
-        number_written: NumberWritten::None,
-        signed_on: None,
-        profile_source: None,
-    };
+    let mut pv = Validator::new(path, text);
     pv.collect_people(&raw.people);
     let read = Arc::new(ReadProfile {
         text: pv.source,
@@ -415,6 +395,22 @@ struct Validator {
 }
 
 impl Validator {
+    /// A validator of the file at `path` whose text is `source`, with
+    /// nothing found yet.
+    fn new(path: &Path, source: String) -> Validator {
+        Validator {
+            file: path.to_path_buf(),
+            source,
+            diagnostics: Vec::new(),
+            layout: Vec::new(),
+            act_date: None,
+            people: Vec::new(),
+            number_written: NumberWritten::None,
+            signed_on: None,
+            profile_source: None,
+        }
+    }
+
     fn error(&mut self, span: Range<usize>, field: &str, message: String, hint: Option<&str>) {
         let mut d = Diagnostic::at(&self.file, &self.source, span, message).with_field(field);
         if let Some(h) = hint {
