@@ -102,9 +102,14 @@ impl UsedChars {
 
     /// Adds the characters of `text` that face `face_index` has.
     fn add(&mut self, fonts: &FontSet, face_index: u8, text: &str) {
+        self.add_chars(fonts, face_index, text.chars());
+    }
+
+    /// [`UsedChars::add`] of characters as they come, without a string.
+    fn add_chars(&mut self, fonts: &FontSet, face_index: u8, chars: impl Iterator<Item = char>) {
         let face = fonts.face(face_index);
         let set = &mut self.0[usize::from(face_index & 3)];
-        for c in text.chars() {
+        for c in chars {
             // Seen before: the face was asked then.
             if !set.contains(c) && face.advance(c).is_some() {
                 set.insert(c);
@@ -126,16 +131,16 @@ impl UsedChars {
         numbered: bool,
     ) -> Self {
         let mut used = UsedChars(Default::default());
-        let mut text = String::new();
+        // Each piece's characters straight into its face's set: a long
+        // table's text is not copied into a string first.
         doc.styled_text(&mut |piece, bold, italic| {
-            text.clear();
-            text.extend(piece.chars().filter_map(|c| match c {
+            let drawn = piece.chars().filter_map(|c| match c {
                 '\t' => Some(' '),
                 '\u{ad}' => None,
                 c if c.is_control() => None,
                 c => Some(c),
-            }));
-            used.add(fonts, super::fonts::face_index(bold, italic), &text);
+            });
+            used.add_chars(fonts, super::fonts::face_index(bold, italic), drawn);
         });
         // The regular face sets the body, which hyphenates; a bold or
         // italic word broken at a line's end is rare, and is caught.
