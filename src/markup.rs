@@ -1201,17 +1201,17 @@ fn collapse(mut runs: Vec<Inline>) -> Vec<Inline> {
     runs
 }
 
+/// Two spaces, searched for in every run of text: the searcher is built
+/// once, as `memmem::find` builds one for each search.
+static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+
 /// One run's text with its whitespace collapsed, given the state the
 /// runs before it left (a space pending, or the line just begun), which
 /// it updates; `None` when it has no word. The text is copied a stretch
 /// at a time between the places that change (a newline, a tab, two
 /// spaces), and kept as it is, without a copy, when nothing changes:
 /// most runs of a template's markup are words with single spaces.
-/// Two spaces, searched for in every run of text: the searcher is built
-/// once, as `memmem::find` builds one for each search.
-static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
-
 fn collapsed(text: String, pending_space: &mut bool, at_line_start: &mut bool) -> Option<String> {
     let bytes = text.as_bytes();
     let Some(start) = bytes.iter().position(|&b| !is_collapsible_byte(b)) else {
