@@ -138,6 +138,56 @@ pub(crate) const UNUSED_PARTS: [&str; 5] = [
     "word/numbering.xml",
 ];
 
+/// The package's lists of parts that [`without_unused_parts`] keeps an
+/// answer for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum List {
+    /// `[Content_Types].xml`.
+    ContentTypes,
+    /// `_rels/.rels`.
+    PackageRels,
+    /// `word/_rels/document.xml.rels`.
+    DocumentRels,
+}
+
+thread_local! {
+    /// The last list of each kind docx-rs wrote on this thread and what
+    /// `fix` made of it.
+    static FIXED_LISTS: std::cell::RefCell<Vec<(List, Vec<u8>, String)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `xml` (a list of parts as docx-rs writes it) as `fix` changes it: our
+/// theme added, the [`UNUSED_PARTS`] removed. docx-rs writes the same
+/// lists for nearly every document of a batch, and the searches of
+/// [`remove_references`] were 2 % of a batch's instructions, so the last
+/// answer for each list is kept per thread and given again for the same
+/// bytes.
+pub(crate) fn without_unused_parts(
+    list: List,
+    xml: &[u8],
+    fix: impl FnOnce(&mut String),
+) -> String {
+    let known = FIXED_LISTS.try_with(|lists| {
+        lists
+            .borrow()
+            .iter()
+            .find(|(l, from, _)| *l == list && from == xml)
+            .map(|(_, _, fixed)| fixed.clone())
+    });
+    if let Ok(Some(fixed)) = known {
+        return fixed;
+    }
+    let mut fixed = String::from_utf8_lossy(xml).into_owned();
+    fix(&mut fixed);
+    let _ = FIXED_LISTS.try_with(|lists| {
+        let mut lists = lists.borrow_mut();
+        lists.retain(|(l, _, _)| *l != list);
+        lists.push((list, xml.to_vec(), fixed.clone()));
+    });
+    fixed
+}
+
 /// Removes from a package XML part (content types, relationships) every
 /// empty element that names `target` in an attribute, e.g. the
 /// `<Override PartName="/word/comments.xml" … />` of a part left out.
