@@ -42,6 +42,62 @@ pub fn zlib(data: &[u8], level: u32) -> Vec<u8> {
     out
 }
 
+/// The zlib stream flate2's `write::ZlibEncoder` writes when `data` is
+/// given to it in one `write_all` and then `finish`ed: how lopdf
+/// compresses its object streams, whose bytes the PDF writer keeps.
+///
+/// Once the data is over 32 KB compressed this can differ from [`zlib`]:
+/// the encoder lends the compressor a 32 KB buffer a call, and zlib-rs's
+/// levels 3–6 forget the match they looked ahead to when a call ends with
+/// its buffer full, so where the calls end changes the data. The same
+/// calls are made here with the same room; the encoder's first buffer
+/// also holds the two header bytes, so the first call has two bytes less.
+pub fn zlib_as_encoder(data: &[u8], level: u32) -> Vec<u8> {
+    /// flate2's buffer between a compressor and its writer (`zio`).
+    const BUFFER: usize = 32 * 1024;
+    let header = zlib_header(level);
+    let mut out = Vec::with_capacity(data.len() / 2 + 64);
+    out.extend_from_slice(&header);
+    with_raw(level, |compressor| {
+        let mut buffer = Vec::with_capacity(BUFFER);
+        // The header's place in the first call's buffer.
+        let mut held = header.len();
+        buffer.resize(held, 0);
+        let start = compressor.total_in();
+        // `write_all`: calls that do not flush, until every byte is taken.
+        loop {
+            let read = (compressor.total_in() - start) as usize;
+            if read >= data.len() {
+                break;
+            }
+            let status = compressor.compress_vec(&data[read..], &mut buffer, FlushCompress::None);
+            let stuck = buffer.len() == held && compressor.total_in() - start == read as u64;
+            out.extend_from_slice(&buffer[held..]);
+            buffer.clear();
+            held = 0;
+            // Neither can happen with room to write to; flate2 would fail.
+            if status.is_err() || stuck {
+                break;
+            }
+        }
+        // `finish`: calls that end the stream, until it has ended.
+        loop {
+            let before = compressor.total_out();
+            let status = compressor.compress_vec(&[], &mut buffer, FlushCompress::Finish);
+            out.extend_from_slice(&buffer[held..]);
+            buffer.clear();
+            held = 0;
+            if !matches!(status, Ok(Status::Ok | Status::BufError))
+                || compressor.total_out() == before
+            {
+                break;
+            }
+        }
+    });
+    out.extend_from_slice(&adler2::adler32_slice(data).to_be_bytes());
+    out
+}
+
 /// Lends this thread's compressor, reset and set to `level` for raw
 /// deflate, to a caller that feeds it in pieces (the DOCX's long body).
 pub fn with_raw<R>(level: u32, f: impl FnOnce(&mut Compress) -> R) -> R {
@@ -102,6 +158,7 @@ fn zlib_header(level: u32) -> [u8; 2] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write as _;
 
     fn samples() -> Vec<Vec<u8>> {
         let text = "Протокол рабочего совещания. ".repeat(300).into_bytes();
@@ -154,6 +211,56 @@ mod tests {
                 assert_eq!(out, fresh(&data, level, false), "level {level}");
             }
         }
+    }
+
+    /// What flate2's zlib encoder writes for `data` in one `write_all`.
+    fn encoded(data: &[u8], level: u32) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), Compression::new(level));
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn streams_as_the_encoder_writes_them_are_its_bytes() {
+        // Dictionaries like a tagged roadmap's structure tree: several
+        // 32 KB buffers of compressed data, where one-shot compression
+        // gives other bytes.
+        let mut tree = Vec::new();
+        let mut x: u32 = 11;
+        for i in 0..60_000u32 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let _ = write!(
+                tree,
+                "<</K [{} 0 R {}]/P {} 0 R/Pg {} 0 R/S/TD>> ",
+                i * 3 + 7,
+                x >> 20,
+                i / 5 + 1,
+                (x >> 8) % 997
+            );
+        }
+        let mut all = samples();
+        all.push(tree.clone());
+        all.push(tree[..40_000].to_vec());
+        let mut noise = all[3].repeat(2);
+        noise.truncate(32_766 + 5);
+        all.push(noise);
+        let mut differs = false;
+        // Levels alternate on the thread's compressor, as they do in a
+        // build (fonts at 2, pages at 6).
+        for level in [6, 2, 6, 1, 9, 6] {
+            for data in &all {
+                let _ = zlib(b"between", 2);
+                assert_eq!(
+                    zlib_as_encoder(data, level),
+                    encoded(data, level),
+                    "level {level}, {} bytes",
+                    data.len()
+                );
+                differs |= zlib(data, level) != encoded(data, level);
+            }
+        }
+        assert!(differs, "the samples should show why the calls are copied");
     }
 
     #[test]

@@ -8,8 +8,8 @@
 //! and cuts pages, [`tables`] lays out rows, [`images`] embeds pictures,
 //! [`content`] encodes each page's drawing operators, [`write`] has
 //! printpdf build the file around them (pages, images, metadata),
-//! [`embed`] adds the font subsets ([`sfnt`] slims them) and [`compact`]
-//! trims it. [`svg`] draws the same pages as SVG for the
+//! [`embed`] adds the font subsets ([`sfnt`] slims them), [`compact`]
+//! trims it and [`save`] writes its bytes. [`svg`] draws the same pages as SVG for the
 //! preview of `gostdoc serve`.
 
 mod compact;
@@ -21,6 +21,7 @@ mod layout;
 mod linebreak;
 mod pdfa;
 pub mod requisites;
+mod save;
 mod sfnt;
 pub mod svg;
 mod tables;

@@ -13,7 +13,7 @@ use crate::document::{Document, Image, Meta};
 use super::content::{self, GlyphCodes, UsedChars};
 use super::fonts::{FACES, FontSet};
 use super::tags::StructTree;
-use super::{Layout, compact, embed, images, pdfa, tags};
+use super::{Layout, compact, embed, images, pdfa, save, tags};
 
 /// Font resource names, also the subset tags of the embedded fonts.
 const FONT_IDS: [&str; FACES] = ["GDAAAA", "GDAAAB", "GDAAAC", "GDAAAD"];
@@ -127,18 +127,9 @@ pub(crate) fn write(
     }
     compact::compact(&mut lo);
     compact::compress_streams(&mut lo);
-    let mut bytes = Vec::new();
     // Object streams and a cross-reference stream (PDF 1.5) compress the
-    // dictionaries as well; writing to a Vec cannot fail.
-    let _ = lo.save_with_options(
-        &mut bytes,
-        lopdf::SaveOptions::builder()
-            .use_object_streams(true)
-            .use_xref_streams(true)
-            .compression_level(6)
-            .build(),
-    );
-    bytes
+    // dictionaries as well: lopdf's bytes, written by [`save`].
+    save::save(lo)
 }
 
 /// A long document's streams, compressed before printpdf and lopdf
