@@ -191,6 +191,18 @@ fn skip_space(b: &[u8], mut at: usize) -> usize {
     at
 }
 
+/// The bytes of an ASCII name: letters, digits, `_`, `-` and `.`; a
+/// name starts with a letter or `_`.
+static NAME_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.');
+        b += 1;
+    }
+    table
+};
+
 /// An ASCII name at `at` and where it ends: what follows is for the
 /// caller to check (a colon or a letter past ASCII, which would go on
 /// with the name in XML, is never what it expects).
@@ -199,12 +211,12 @@ fn name_at(input: &str, at: usize) -> Option<(&str, usize)> {
     if !matches!(b.get(at)?, b'A'..=b'Z' | b'a'..=b'z' | b'_') {
         return None;
     }
-    let mut end = at + 1;
-    while end < b.len()
-        && matches!(b[end], b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.')
-    {
-        end += 1;
-    }
+    let end = at
+        + 1
+        + b[at + 1..]
+            .iter()
+            .take_while(|&&c| NAME_BYTE[c as usize])
+            .count();
     Some((&input[at..end], end))
 }
 
@@ -275,21 +287,42 @@ fn plain_characters(b: &[u8]) -> bool {
         .all(|at| !(b.get(at + 1) == Some(&0xBF) && matches!(b.get(at + 2), Some(0xBE | 0xBF))))
 }
 
-/// An attribute's value as roxmltree gives it: references resolved, a
-/// tab or a newline written in it a space.
-fn attribute_value(raw: &str) -> Option<Cow<'_, str>> {
-    let b = raw.as_bytes();
+/// What an attribute value's byte asks of [`attribute_value`]: nothing
+/// (0), a reference or a tab or newline to resolve (1), or a `<`, which
+/// may not stand in a value (2); the quotes are found by themselves.
+static VALUE_BYTE: [u8; 256] = {
+    let mut table = [0; 256];
+    table[b'&' as usize] = 1;
+    table[b'\t' as usize] = 1;
+    table[b'\n' as usize] = 1;
+    table[b'<' as usize] = 2;
+    table
+};
+
+/// The attribute value that starts at `from`, up to the `quote` that
+/// closes it, as roxmltree gives it (references resolved, a tab or a
+/// newline a space), and where the quote is.
+fn attribute_value(input: &str, from: usize, quote: u8) -> Option<(Cow<'_, str>, usize)> {
+    let b = input.as_bytes();
+    let mut to = from;
     let mut plain = true;
-    for &c in b {
-        match c {
-            b'<' => return None,
-            b'&' | b'\t' | b'\n' => plain = false,
-            _ => {}
+    loop {
+        let c = *b.get(to)?;
+        if c == quote {
+            break;
         }
+        match VALUE_BYTE[c as usize] {
+            0 => {}
+            1 => plain = false,
+            _ => return None,
+        }
+        to += 1;
     }
+    let raw = &input[from..to];
     if plain {
-        return Some(Cow::Borrowed(raw));
+        return Some((Cow::Borrowed(raw), to));
     }
+    let b = raw.as_bytes();
     let mut out = String::with_capacity(raw.len());
     let mut copied = 0;
     let mut at = 0;
@@ -312,7 +345,7 @@ fn attribute_value(raw: &str) -> Option<Cow<'_, str>> {
         }
     }
     out.push_str(&raw[copied..]);
-    Some(Cow::Owned(out))
+    Some((Cow::Owned(out), to))
 }
 
 /// The text from `start` to the next tag, and where that tag begins:
@@ -435,9 +468,7 @@ pub(super) fn read(input: &str, max_elements: usize) -> Option<Tree<'_>> {
                             if quote != b'"' && quote != b'\'' {
                                 return None;
                             }
-                            let from = after + 1;
-                            let to = from + memchr::memchr(quote, &b[from..])?;
-                            let value = attribute_value(&input[from..to])?;
+                            let (value, to) = attribute_value(input, after + 1, quote)?;
                             if attribute == "xmlns"
                                 || tree.attributes[first_attribute..]
                                     .iter()
