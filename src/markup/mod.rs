@@ -320,7 +320,9 @@ impl<'a, N: XmlNode<'a>> Parser<'_, '_, N> {
     }
 
     fn blocks(&self, node: N, allowed: &[&str]) -> Result<Vec<Block>> {
-        let mut out = Vec::new();
+        // A block an element: room for them all at once, instead of a
+        // vector grown and then shrunk (a table cell holds one).
+        let mut out = Vec::with_capacity(node.children().filter(|n| n.is_element()).count());
         for child in node.children() {
             if child.is_text() {
                 if child
