@@ -7,12 +7,14 @@
 //! is kept.
 
 use crate::document::*;
-use roxmltree::Node;
 use std::cell::RefCell;
 use std::ops::RangeInclusive;
 
 use crate::document::{MAX_COLUMN_MM, MIN_COLUMN_MM};
 use crate::russian::typography;
+
+mod reader;
+use reader::XmlNode;
 
 /// First-line indent, mm: negative for a hanging line, never more than
 /// most of a page's text width.
@@ -86,8 +88,29 @@ pub fn parse(markup: &str, files: FileReader) -> Result<Document> {
     parse_for(markup, files, Purpose::Layout)
 }
 
-/// [`parse`] for a [`Purpose`].
+/// [`parse`] for a [`Purpose`]. The markup is read by our own reader
+/// ([`reader`]) when it is the plain XML templates write and reads
+/// without an error; anything else, and any error, is read again by
+/// roxmltree ([`parse_reference`]), which gives the message and its place.
 pub fn parse_for(markup: &str, files: FileReader, purpose: Purpose) -> Result<Document> {
+    parse_fast(markup, files, purpose).map_or_else(|| parse_reference(markup, files, purpose), Ok)
+}
+
+/// The document when our reader reads the markup and it has no error;
+/// `None` otherwise. Only for [`parse_for`] and tests, which compare it
+/// with [`parse_reference`].
+#[doc(hidden)]
+pub fn parse_fast(markup: &str, files: FileReader, purpose: Purpose) -> Option<Document> {
+    let tree = reader::read(markup, MAX_ELEMENTS)?;
+    // Never a message: an error is read again by roxmltree.
+    let nowhere = |_| roxmltree::TextPos::new(0, 0);
+    walk(tree.root(), &nowhere, files, purpose).ok()
+}
+
+/// [`parse_for`] with roxmltree alone, as every markup was read before
+/// our reader.
+#[doc(hidden)]
+pub fn parse_reference(markup: &str, files: FileReader, purpose: Purpose) -> Result<Document> {
     let xml = roxmltree::Document::parse(markup).map_err(|e| {
         let pos = e.pos();
         MarkupError {
@@ -100,7 +123,7 @@ pub fn parse_for(markup: &str, files: FileReader, purpose: Purpose) -> Result<Do
     // needs about 5 KB a paragraph, so 64 MB of tiny paragraphs would ask
     // for 9 GB. The largest real document (a 7000-row roadmap, 1002
     // pages) has about 80,000 elements.
-    let elements = xml.descendants().filter(Node::is_element).count();
+    let elements = xml.descendants().filter(|n| n.is_element()).count();
     if elements > MAX_ELEMENTS {
         return Err(MarkupError {
             line: 1,
@@ -110,9 +133,20 @@ pub fn parse_for(markup: &str, files: FileReader, purpose: Purpose) -> Result<Do
             ),
         });
     }
-    let root = xml.root_element();
+    let position = |node: roxmltree::Node| xml.text_pos_at(node.range().start);
+    walk(xml.root_element(), &position, files, purpose)
+}
+
+/// The document of the markup's root element; `position` is where a
+/// node begins, for messages.
+fn walk<'a, N: XmlNode<'a>>(
+    root: N,
+    position: &dyn Fn(N) -> roxmltree::TextPos,
+    files: FileReader,
+    purpose: Purpose,
+) -> Result<Document> {
     let p = Parser {
-        xml: &xml,
+        position,
         files,
         warnings: RefCell::new(Vec::new()),
         text_width: std::cell::Cell::new(Orientation::Portrait.page_mm().0 - 40.0),
@@ -130,7 +164,7 @@ pub fn parse_for(markup: &str, files: FileReader, purpose: Purpose) -> Result<Do
         }
     };
     let mut sections = Vec::new();
-    for child in root.children().filter(Node::is_element) {
+    for child in root.children().filter(|n| n.is_element()) {
         p.expect_name(child, "section")?;
         sections.push(p.section(child)?);
     }
@@ -154,8 +188,9 @@ pub fn parse_for(markup: &str, files: FileReader, purpose: Purpose) -> Result<Do
 /// out.
 pub const MAX_ELEMENTS: usize = 500_000;
 
-struct Parser<'a, 'input> {
-    xml: &'a roxmltree::Document<'input>,
+struct Parser<'a, 'p, N> {
+    /// Where a node begins in the markup, for messages.
+    position: &'p dyn Fn(N) -> roxmltree::TextPos,
     files: FileReader<'a>,
     /// What was adjusted to fit ([`Document::warnings`]).
     warnings: RefCell<Vec<String>>,
@@ -165,9 +200,9 @@ struct Parser<'a, 'input> {
     purpose: Purpose,
 }
 
-impl Parser<'_, '_> {
-    fn err(&self, node: Node, message: String) -> MarkupError {
-        let pos = self.xml.text_pos_at(node.range().start);
+impl<'a, N: XmlNode<'a>> Parser<'_, '_, N> {
+    fn err(&self, node: N, message: String) -> MarkupError {
+        let pos = (self.position)(node);
         MarkupError {
             line: pos.row,
             column: pos.col,
@@ -175,16 +210,13 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn expect_name(&self, node: Node, name: &str) -> Result<()> {
-        if node.tag_name().name() == name {
+    fn expect_name(&self, node: N, name: &str) -> Result<()> {
+        if node.name() == name {
             Ok(())
         } else {
             Err(self.err(
                 node,
-                format!(
-                    "ожидался элемент <{name}>, а встретился <{}>",
-                    node.tag_name().name()
-                ),
+                format!("ожидался элемент <{name}>, а встретился <{}>", node.name()),
             ))
         }
     }
@@ -194,7 +226,7 @@ impl Parser<'_, '_> {
     /// with negative and absurd sizes that would garble the layout.
     fn number(
         &self,
-        node: Node,
+        node: N,
         attr: &str,
         default: f32,
         range: RangeInclusive<f32>,
@@ -216,7 +248,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn section(&self, node: Node) -> Result<Section> {
+    fn section(&self, node: N) -> Result<Section> {
         let orientation = match node.attribute("orientation").unwrap_or("portrait") {
             "portrait" => Orientation::Portrait,
             "landscape" => Orientation::Landscape,
@@ -287,8 +319,10 @@ impl Parser<'_, '_> {
         ));
     }
 
-    fn blocks(&self, node: Node, allowed: &[&str]) -> Result<Vec<Block>> {
-        let mut out = Vec::new();
+    fn blocks(&self, node: N, allowed: &[&str]) -> Result<Vec<Block>> {
+        // A block an element: room for them all at once, instead of a
+        // vector grown and then shrunk (a table cell holds one).
+        let mut out = Vec::with_capacity(node.children().filter(|n| n.is_element()).count());
         for child in node.children() {
             if child.is_text() {
                 if child
@@ -302,7 +336,7 @@ impl Parser<'_, '_> {
             if !child.is_element() {
                 continue;
             }
-            let name = child.tag_name().name();
+            let name = child.name();
             if !allowed.contains(&name) {
                 return Err(self.err(
                     child,
@@ -360,7 +394,7 @@ impl Parser<'_, '_> {
 
     /// A box; with `lines="as-written"` its lines are the user's, each
     /// meant to fit on one line, and one that does not is a warning.
-    fn requisite_box(&self, node: Node) -> Result<RequisiteBox> {
+    fn requisite_box(&self, node: N) -> Result<RequisiteBox> {
         let b = RequisiteBox {
             width_mm: self.number(node, "width", 75.0, EXTENT_MM, "мм")?,
             paragraphs: self.paragraphs(node)?,
@@ -418,7 +452,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn paragraphs(&self, node: Node) -> Result<Vec<Paragraph>> {
+    fn paragraphs(&self, node: N) -> Result<Vec<Paragraph>> {
         self.blocks(node, &["p"]).map(|bs| {
             bs.into_iter()
                 .filter_map(|b| match b {
@@ -429,7 +463,7 @@ impl Parser<'_, '_> {
         })
     }
 
-    fn paragraph(&self, node: Node) -> Result<Paragraph> {
+    fn paragraph(&self, node: N) -> Result<Paragraph> {
         let align = match node.attribute("align").unwrap_or("justify") {
             "left" => Align::Left,
             "center" => Align::Center,
@@ -507,7 +541,7 @@ impl Parser<'_, '_> {
     /// The paragraph's place in the structure: `heading="1"` or `"2"`, or
     /// `point="1.1."` (the number, which the markup prints before the
     /// text); not both.
-    fn role(&self, node: Node) -> Result<Role> {
+    fn role(&self, node: N) -> Result<Role> {
         match (node.attribute("heading"), node.attribute("point")) {
             (Some(_), Some(_)) => Err(self.err(
                 node,
@@ -529,7 +563,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn inline(&self, node: Node, style: RunStyle, out: &mut Vec<Inline>) -> Result<()> {
+    fn inline(&self, node: N, style: RunStyle, out: &mut Vec<Inline>) -> Result<()> {
         for child in node.children() {
             if child.is_text() {
                 let text = child.text().unwrap_or_default();
@@ -543,7 +577,7 @@ impl Parser<'_, '_> {
                 continue;
             }
             let mut s = style;
-            match child.tag_name().name() {
+            match child.name() {
                 "b" => s.bold = true,
                 "i" => s.italic = true,
                 "u" => s.underline = true,
@@ -567,7 +601,7 @@ impl Parser<'_, '_> {
         Ok(())
     }
 
-    fn list(&self, node: Node) -> Result<List> {
+    fn list(&self, node: N) -> Result<List> {
         let kind = match node.attribute("kind").unwrap_or("bullet") {
             "bullet" => ListKind::Bullet,
             "numbered" => ListKind::Numbered,
@@ -579,7 +613,7 @@ impl Parser<'_, '_> {
             }
         };
         let mut items = Vec::new();
-        for child in node.children().filter(Node::is_element) {
+        for child in node.children().filter(|n| n.is_element()) {
             self.expect_name(child, "item")?;
             let label = match child.attribute("label") {
                 Some(l) => l.to_owned(),
@@ -594,7 +628,7 @@ impl Parser<'_, '_> {
         Ok(List { kind, items })
     }
 
-    fn table(&self, node: Node) -> Result<Table> {
+    fn table(&self, node: N) -> Result<Table> {
         let widths = node.attribute("widths").unwrap_or_default();
         let mut columns_mm = Vec::new();
         for (k, w) in widths.split_whitespace().enumerate() {
@@ -627,10 +661,10 @@ impl Parser<'_, '_> {
             return Err(self.err(node, "у таблицы не указаны ширины столбцов (widths)".into()));
         }
         let columns = columns_mm.len();
-        let row_nodes: Vec<Node> = node.children().filter(Node::is_element).collect();
+        let row_nodes: Vec<N> = node.children().filter(|n| n.is_element()).collect();
         // The last row each grid column is covered to by a merged cell
         // from above (`rowspan`), and where that cell is written.
-        let mut covered: Vec<Option<(usize, Node)>> = vec![None; columns];
+        let mut covered: Vec<Option<(usize, N)>> = vec![None; columns];
         let mut rows = Vec::with_capacity(row_nodes.len());
         for (r, &row) in row_nodes.iter().enumerate() {
             self.expect_name(row, "row")?;
@@ -645,13 +679,13 @@ impl Parser<'_, '_> {
             } else {
                 row_nodes.len() - r
             };
-            let is_covered = |c: usize, covered: &[Option<(usize, Node)>]| {
+            let is_covered = |c: usize, covered: &[Option<(usize, N)>]| {
                 covered[c].is_some_and(|(last, _)| last >= r)
             };
             let merged = (0..columns).filter(|&c| is_covered(c, &covered)).count();
             let mut cells = Vec::new();
             let mut col = 0;
-            for cell in row.children().filter(Node::is_element) {
+            for cell in row.children().filter(|n| n.is_element()) {
                 self.expect_name(cell, "cell")?;
                 while col < columns && is_covered(col, &covered) {
                     col += 1;
@@ -661,7 +695,7 @@ impl Parser<'_, '_> {
                 let end = col + colspan;
                 if let Some(c) = (col..end.min(columns)).find(|&c| is_covered(c, &covered)) {
                     let above = covered[c].map(|(_, n)| n).unwrap_or(cell);
-                    let line = self.xml.text_pos_at(above.range().start).row;
+                    let line = (self.position)(above).row;
                     return Err(self.err(
                         cell,
                         format!(
@@ -711,7 +745,7 @@ impl Parser<'_, '_> {
 
     /// How many columns a cell spans: a whole number from 1 to the
     /// table's columns (a float cast would turn «1e30» into an overflow).
-    fn span(&self, cell: Node, columns: usize) -> Result<usize> {
+    fn span(&self, cell: N, columns: usize) -> Result<usize> {
         let Some(v) = cell.attribute("span") else {
             return Ok(1);
         };
@@ -729,7 +763,7 @@ impl Parser<'_, '_> {
     /// How many rows a cell spans: a whole number from 1 to the rows left
     /// in the table, counting its own (in a header row, to the header rows
     /// left: a header is repeated on every page, the body is not).
-    fn rowspan(&self, cell: Node, remaining: usize, header: bool) -> Result<usize> {
+    fn rowspan(&self, cell: N, remaining: usize, header: bool) -> Result<usize> {
         let Some(v) = cell.attribute("rowspan") else {
             return Ok(1);
         };
@@ -749,12 +783,12 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn signature(&self, node: Node) -> Result<Signature> {
+    fn signature(&self, node: N) -> Result<Signature> {
         let mut position = Vec::new();
         let mut name = None;
         let mut electronic = None;
-        for child in node.children().filter(Node::is_element) {
-            match child.tag_name().name() {
+        for child in node.children().filter(|n| n.is_element()) {
+            match child.name() {
                 "esign" => electronic = Some(self.electronic_mark(child)?),
                 "line" => {
                     let mut runs = Vec::new();
@@ -803,14 +837,14 @@ impl Parser<'_, '_> {
     /// (bold, centred: «ДОКУМЕНТ ПОДПИСАН», «ЭЛЕКТРОННОЙ ПОДПИСЬЮ») and
     /// `<line>` lines (the certificate, its owner, its term), each a line
     /// of its own, never wrapped.
-    fn electronic_mark(&self, node: Node) -> Result<ElectronicMark> {
+    fn electronic_mark(&self, node: N) -> Result<ElectronicMark> {
         let mut mark = ElectronicMark {
             heading: Vec::new(),
             lines: Vec::new(),
         };
-        for child in node.children().filter(Node::is_element) {
+        for child in node.children().filter(|n| n.is_element()) {
             let text = collapse_text(&child.text().unwrap_or_default().replace('\n', " "));
-            match child.tag_name().name() {
+            match child.name() {
                 "head" => mark.heading.push(text),
                 "line" => mark.lines.push(text),
                 other => {
@@ -832,7 +866,7 @@ impl Parser<'_, '_> {
     /// `<qr size="20" place="auto|bottom-right|top-right">text</qr>` (or
     /// `text="…"`): the QR-code requisite; `size` (mm, the square with its quiet zone)
     /// defaults to [`crate::qr::Symbol::default_size_mm`].
-    fn qr(&self, node: Node) -> Result<QrCode> {
+    fn qr(&self, node: N) -> Result<QrCode> {
         // The content keeps line breaks (an attribute's would become spaces).
         let text = node
             .attribute("text")
@@ -861,7 +895,7 @@ impl Parser<'_, '_> {
     }
 
     /// `<spread>`: up to three parts of one line, each at most once.
-    fn spread(&self, node: Node) -> Result<Spread> {
+    fn spread(&self, node: N) -> Result<Spread> {
         let mut parts: [Option<Vec<Inline>>; 3] = [None, None, None];
         for child in node.children() {
             if child.is_text() {
@@ -880,7 +914,7 @@ impl Parser<'_, '_> {
             if !child.is_element() {
                 continue;
             }
-            let name = child.tag_name().name();
+            let name = child.name();
             let k = match name {
                 "left" => 0,
                 "center" => 1,
@@ -983,7 +1017,7 @@ impl Parser<'_, '_> {
         ));
     }
 
-    fn image(&self, node: Node) -> Result<Image> {
+    fn image(&self, node: N) -> Result<Image> {
         let src = node
             .attribute("src")
             .ok_or_else(|| self.err(node, "у <image> нет src".into()))?;
@@ -1024,13 +1058,13 @@ fn keep_together(blocks: &mut [Block]) {
     for i in 0..blocks.len() {
         let next_is_signature = matches!(blocks.get(i + 1), Some(Block::Signature(_)));
         match &mut blocks[i] {
-            Block::Paragraph(p) if next_is_signature || p.text().trim_end().ends_with(':') => {
+            Block::Paragraph(p) if next_is_signature || ends_with_colon(p) => {
                 p.keep_with_next = true;
             }
             Block::List(list) => {
                 for item in &mut list.items {
                     for p in &mut item.paragraphs {
-                        if p.text().trim_end().ends_with(':') {
+                        if ends_with_colon(p) {
                             p.keep_with_next = true;
                         }
                     }
@@ -1048,6 +1082,25 @@ fn keep_together(blocks: &mut [Block]) {
             _ => {}
         }
     }
+}
+
+/// Whether a paragraph's text ends in a colon, whitespace after it
+/// aside: `p.text().trim_end().ends_with(':')` without the text put
+/// together (a tenth of a `check`'s walk of the markup).
+fn ends_with_colon(p: &Paragraph) -> bool {
+    for run in p.runs.iter().rev() {
+        match run {
+            Inline::Text { text, .. } => {
+                let text = text.trim_end();
+                if !text.is_empty() {
+                    return text.ends_with(':');
+                }
+            }
+            // `\n`, which `trim_end` takes away.
+            Inline::LineBreak => {}
+        }
+    }
+    false
 }
 
 /// Marks every paragraph of `blocks` to keep with the next block.
@@ -1427,6 +1480,46 @@ mod tests {
             let ours: Vec<&str> = ascii_split(text, is_collapsible_byte).collect();
             let std: Vec<&str> = text.split(is_collapsible).collect();
             assert_eq!(ours, std, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ends_with_colon_is_the_text_ending_in_a_colon() {
+        let run = |t: &str| Inline::Text {
+            text: t.to_owned(),
+            style: RunStyle::default(),
+        };
+        let pieces = [
+            "",
+            " ",
+            "РЕШИЛИ:",
+            ":",
+            ": ",
+            "а",
+            "\u{a0}",
+            "x:\u{a0}",
+            "\n",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for br in [false, true] {
+                    let mut runs = vec![run(a)];
+                    if br {
+                        runs.push(Inline::LineBreak);
+                    }
+                    runs.push(run(b));
+                    let p = Paragraph {
+                        runs,
+                        ..Paragraph::plain()
+                    };
+                    assert_eq!(
+                        ends_with_colon(&p),
+                        p.text().trim_end().ends_with(':'),
+                        "{:?}",
+                        p.runs
+                    );
+                }
+            }
         }
     }
 
