@@ -702,6 +702,13 @@ pub fn unhyphenated_spans(text: &str) -> Vec<std::ops::Range<usize>> {
             let (_, letters, capitals) = word.get_or_insert((i, 0, 0));
             *letters += usize::from(c.flags & COUNTS_AS_LETTER != 0);
             *capitals += usize::from(c.flags & CAPITAL != 0);
+            i += usize::from(c.len);
+            // The small Russian letters that follow, most of the text,
+            // counted without a look at anything else.
+            let lower = lowercase_russian_run(&text.as_bytes()[i..]);
+            *letters += lower / 2;
+            i += lower;
+            continue;
         } else if let Some(w) = word.take() {
             protect_word(text, w, i, initials, &mut spans);
         }
@@ -770,6 +777,22 @@ impl WordChar {
         } | if is_capital(c) { CAPITAL } else { 0 };
         (c.len_utf8() as u8, flags)
     }
+}
+
+/// The length in bytes of the run of small Russian letters (а–я, ё: 0xD0
+/// 0xB0–0xBF, 0xD1 0x80–0x8F and 0xD1 0x91) `bytes` begins with.
+fn lowercase_russian_run(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while let [lead, next, ..] = bytes[i..] {
+        if !matches!(
+            (lead, next),
+            (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x8F | 0x91)
+        ) {
+            break;
+        }
+        i += 2;
+    }
+    i
 }
 
 /// Adds the word `start..end` to `spans` when it is never to be
