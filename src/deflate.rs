@@ -215,7 +215,6 @@ mod tests {
 
     /// What flate2's zlib encoder writes for `data` in one `write_all`.
     fn encoded(data: &[u8], level: u32) -> Vec<u8> {
-        use std::io::Write;
         let mut e = flate2::write::ZlibEncoder::new(Vec::new(), Compression::new(level));
         e.write_all(data).unwrap();
         e.finish().unwrap()

@@ -209,18 +209,8 @@ fn assemble<'d>(
     // Tables compress 30-fold, prose about 4-fold.
     let mut zip = package::Package::new((guess / 4).min(1 << 20) + 1024);
     let content_types =
-        package::without_unused_parts(package::List::ContentTypes, &xml.content_type, |types| {
-            package::insert_before_close(types, "</Types>", package::THEME_CONTENT_TYPE);
-            for unused in package::UNUSED_PARTS {
-                package::remove_references(types, unused);
-            }
-        });
-    let package_rels =
-        package::without_unused_parts(package::List::PackageRels, &xml.rels, |rels| {
-            for unused in package::UNUSED_PARTS {
-                package::remove_references(rels, unused);
-            }
-        });
+        package::without_unused_parts(package::List::ContentTypes, &xml.content_type);
+    let package_rels = package::without_unused_parts(package::List::PackageRels, &xml.rels);
     let zipped = |r: Result<(), String>| r.map_err(DocxError::Zip);
     zipped(zip.part("[Content_Types].xml", content_types.as_bytes()))?;
     zipped(zip.part("_rels/.rels", package_rels.as_bytes()))?;
@@ -233,13 +223,7 @@ fn assemble<'d>(
     // docx-rs names every picture *.png; JPEG data gets its own extension so
     // that the content type matches the bytes.
     let mut document_rels =
-        package::without_unused_parts(package::List::DocumentRels, &xml.document_rels, |rels| {
-            package::insert_before_close(rels, "</Relationships>", package::THEME_REL);
-            for unused in package::UNUSED_PARTS {
-                let in_word = unused.strip_prefix("word/").unwrap_or(unused);
-                package::remove_references(rels, in_word);
-            }
-        });
+        package::without_unused_parts(package::List::DocumentRels, &xml.document_rels);
     if !anchors.rels.is_empty() {
         package::insert_before_close(&mut document_rels, "</Relationships>", &anchors.rels);
     }

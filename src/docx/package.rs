@@ -138,36 +138,49 @@ pub(crate) const UNUSED_PARTS: [&str; 5] = [
     "word/numbering.xml",
 ];
 
-/// The package's lists of parts that [`without_unused_parts`] keeps an
-/// answer for.
+/// The package's lists of parts that docx-rs writes and
+/// [`without_unused_parts`] fixes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum List {
-    /// `[Content_Types].xml`.
+    /// `[Content_Types].xml`: our theme's type added.
     ContentTypes,
     /// `_rels/.rels`.
     PackageRels,
-    /// `word/_rels/document.xml.rels`.
+    /// `word/_rels/document.xml.rels`: our theme added; the parts named
+    /// without their `word/`.
     DocumentRels,
 }
 
+impl List {
+    /// Adds our theme to the list and removes the [`UNUSED_PARTS`].
+    fn fix(self, xml: &mut String) {
+        match self {
+            List::ContentTypes => insert_before_close(xml, "</Types>", THEME_CONTENT_TYPE),
+            List::PackageRels => {}
+            List::DocumentRels => insert_before_close(xml, "</Relationships>", THEME_REL),
+        }
+        for unused in UNUSED_PARTS {
+            let named = match self {
+                List::DocumentRels => unused.strip_prefix("word/").unwrap_or(unused),
+                List::ContentTypes | List::PackageRels => unused,
+            };
+            remove_references(xml, named);
+        }
+    }
+}
+
 thread_local! {
-    /// The last list of each kind docx-rs wrote on this thread and what
-    /// `fix` made of it.
+    /// The last list of each kind docx-rs wrote on this thread, and fixed.
     static FIXED_LISTS: std::cell::RefCell<Vec<(List, Vec<u8>, String)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// `xml` (a list of parts as docx-rs writes it) as `fix` changes it: our
-/// theme added, the [`UNUSED_PARTS`] removed. docx-rs writes the same
-/// lists for nearly every document of a batch, and the searches of
-/// [`remove_references`] were 2 % of a batch's instructions, so the last
-/// answer for each list is kept per thread and given again for the same
-/// bytes.
-pub(crate) fn without_unused_parts(
-    list: List,
-    xml: &[u8],
-    fix: impl FnOnce(&mut String),
-) -> String {
+/// `xml`, a list of parts as docx-rs writes it, fixed ([`List::fix`]).
+/// docx-rs writes the same lists for nearly every document of a batch,
+/// and the searches of [`remove_references`] were 2 % of a batch's
+/// instructions, so the last answer for each list is kept per thread and
+/// given again for the same bytes.
+pub(crate) fn without_unused_parts(list: List, xml: &[u8]) -> String {
     let known = FIXED_LISTS.try_with(|lists| {
         lists
             .borrow()
@@ -179,7 +192,7 @@ pub(crate) fn without_unused_parts(
         return fixed;
     }
     let mut fixed = String::from_utf8_lossy(xml).into_owned();
-    fix(&mut fixed);
+    list.fix(&mut fixed);
     let _ = FIXED_LISTS.try_with(|lists| {
         let mut lists = lists.borrow_mut();
         lists.retain(|(l, _, _)| *l != list);
@@ -191,7 +204,7 @@ pub(crate) fn without_unused_parts(
 /// Removes from a package XML part (content types, relationships) every
 /// empty element that names `target` in an attribute, e.g. the
 /// `<Override PartName="/word/comments.xml" … />` of a part left out.
-pub(crate) fn remove_references(xml: &mut String, target: &str) {
+fn remove_references(xml: &mut String, target: &str) {
     for quoted in [format!("\"/{target}\""), format!("\"{target}\"")] {
         while let Some(at) = xml.find(&quoted) {
             let (Some(open), Some(close)) = (xml[..at].rfind('<'), xml[at..].find("/>")) else {
