@@ -204,6 +204,11 @@ impl Prepared {
         &self.layout.keep_whole
     }
 
+    /// True when the pages are already encoded (a long document).
+    pub fn is_streamed(&self) -> bool {
+        self.streamed.is_some()
+    }
+
     /// Writes the PDF with the fonts it was laid out with.
     pub fn write(self) -> PdfOutput {
         let mut warnings = self.warnings;
