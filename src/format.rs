@@ -152,7 +152,7 @@ pub fn render(
         .collect();
     let long = is_long(&document);
     if long {
-        return_large_buffers();
+        crate::memory::long_document_ahead();
     }
     let mut document = document;
     let mut laid = Laid {
@@ -222,23 +222,10 @@ fn run_backends(
         })?;
         done.push((i, output));
         if long {
-            give_back_freed_memory();
+            crate::memory::long_document_stage_done();
         }
     }
     Ok(done)
-}
-
-/// Returns to the system the pages a finished backend freed: glibc keeps
-/// them resident for the heap's reuse, and a long document's next backend
-/// (the DOCX after the PDF has freed its 1000 pages of layout) allocates
-/// in a different pattern, so they would stay idle while it adds its own.
-fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only hands free pages of the heaps back to the
-    // kernel; it is thread-safe and touches no live allocation.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// The backends that write from the layout on this thread, and those
@@ -308,40 +295,6 @@ fn is_long(document: &Document) -> bool {
 /// allocator as soon as it reads one, before the markup and the tree are
 /// made.
 pub const LONG_DOCUMENT_BYTES: u64 = 1 << 20;
-
-/// From now on, buffers of 256 KB and more get pages of their own,
-/// returned when freed. glibc raises that bound as large buffers are
-/// freed, so a long document's megabyte buffers (the pages, the table
-/// rows, the files' bytes) end up in the heap, which keeps freed memory
-/// resident. Set only for a long document: for short ones the fixed bound
-/// gives back and takes again the heap's top at every document of a
-/// batch (five times the page faults, 0.3 ms of system time a protocol).
-/// Process-wide and never undone: a batch with one roadmap keeps it.
-pub fn return_large_buffers() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets a parameter of the allocator, which is
-    // thread-safe; a refusal (0) leaves glibc's default.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 << 10);
-    }
-}
-
-/// For a process that renders a few documents: every heap grows and
-/// shrinks a megabyte at a time. Otherwise a thread's heap grows by a
-/// system call per page or two (a document's second thread makes
-/// hundreds), and the main heap gives its top back after a large free
-/// only to take it again. Seed 000 on two cores: 0.3–0.5 ms of its
-/// 7–8 ms, of wall and of CPU time. Process-wide and never undone, and
-/// not for a batch: glibc then stops raising its bound for mapping large
-/// blocks, which a batch's documents need ([`return_large_buffers`]).
-pub fn grow_heaps_by_the_megabyte() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets a parameter of the allocator, which is
-    // thread-safe; a refusal (0) leaves glibc's default.
-    unsafe {
-        libc::mallopt(libc::M_TOP_PAD, 1 << 20);
-    }
-}
 
 /// What a thread that renders a document needs before long, done while
 /// it waits for the templates another thread parses ([`crate::template`]):

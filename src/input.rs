@@ -208,7 +208,7 @@ fn read_checked(
         return Err(too_large());
     }
     if kind == FileKind::Document && meta.len() >= crate::format::LONG_DOCUMENT_BYTES {
-        crate::format::return_large_buffers();
+        crate::memory::long_document_ahead();
     }
     let file = open_without_blocking(&canonical).map_err(|e| io_error(kind, path, &e))?;
     // The size may change between the check and the read (a growing file,

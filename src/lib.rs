@@ -56,6 +56,7 @@ pub mod html;
 pub mod init;
 pub mod input;
 pub mod markup;
+pub mod memory;
 pub mod model;
 pub mod numbering;
 pub mod pdf;

@@ -681,7 +681,7 @@ pub fn run(options: &BuildOptions) -> Report {
     if (1..crate::threads::threads_allowed()).contains(&unbuilt.len())
         && unbuilt.iter().all(|file| ahead::is_short(file))
     {
-        crate::format::grow_heaps_by_the_megabyte();
+        crate::memory::few_documents_ahead();
         // Overrides were parsed with the templates, and would not use the
         // built-in ones.
         if templates.override_files().next().is_none() {
@@ -753,7 +753,7 @@ pub fn run(options: &BuildOptions) -> Report {
     }
     let built = in_parallel(options, threads, &to_build, |job| {
         let outcome = build_one(job, options, &templates, &hasher, &access);
-        release_freed_memory();
+        crate::memory::batch_document_done();
         outcome
     });
     let mut built = built.into_iter();
@@ -852,35 +852,6 @@ pub fn run(options: &BuildOptions) -> Report {
     }
     report
 }
-
-/// Gives memory freed by documents back to the system now and then. glibc
-/// keeps a heap per thread and raises its threshold for mapping large
-/// blocks after each large free, so on two threads a batch of 1000
-/// protocols held 100–180 MB of freed memory.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        use std::cell::Cell;
-        thread_local!(static DOCUMENTS: Cell<u32> = const { Cell::new(0) });
-        let n = DOCUMENTS.with(|c| {
-            c.set(c.get() + 1);
-            c.get()
-        });
-        if n.is_multiple_of(TRIM_EVERY) {
-            // SAFETY: malloc_trim only returns free pages to the system; it
-            // is thread-safe and touches no memory in use.
-            unsafe {
-                libc::malloc_trim(0);
-            }
-        }
-    }
-}
-
-/// Documents a thread renders between two trims: a trim costs about as
-/// much as a document, and every 32 documents the batch of 1000 stays
-/// under 50 MB.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-const TRIM_EVERY: u32 = 32;
 
 /// The manifest's name for an input file.
 fn key_of(input: &Path) -> String {
