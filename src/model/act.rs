@@ -224,7 +224,7 @@ impl Reference {
 impl Validator {
     pub(super) fn act_document(
         &mut self,
-        raw: &RawDocument,
+        raw: &mut RawDocument,
         profile: &RawProfile,
         org: &Organization,
         (options, labels): (&Options, &super::Labels),
@@ -277,7 +277,8 @@ impl Validator {
         let agreed = self.endorsements(&raw.agreed, "agreed");
         let reference = self.reference(raw, org, kind, act.as_ref());
         self.act_date = reference.as_ref().and_then(|r| r.date);
-        let appendices = self.appendix_list(&raw.appendix, kind, reference.as_ref(), options, 0);
+        let appendices =
+            self.appendix_list(&mut raw.appendix, kind, reference.as_ref(), options, 0);
         if act.as_ref().is_some_and(|a| a.appendices_only) && appendices.is_empty() {
             self.error(
                 0..0,
@@ -372,14 +373,14 @@ impl Validator {
     /// The user's appendices, numbered after `before` built ones.
     pub(super) fn appendix_list(
         &mut self,
-        raw: &[Spanned<RawAppendix>],
+        raw: &mut [Spanned<RawAppendix>],
         kind: DocKind,
         reference: Option<&Reference>,
         options: &Options,
         before: usize,
     ) -> Vec<Appendix> {
         let single = raw.len() + before == 1 && !options.number_single_appendix;
-        raw.iter()
+        raw.iter_mut()
             .enumerate()
             .map(|(i, a)| self.appendix(a, i, before, kind, reference, single))
             .collect()
@@ -387,14 +388,15 @@ impl Validator {
 
     fn appendix(
         &mut self,
-        entry: &Spanned<RawAppendix>,
+        entry: &mut Spanned<RawAppendix>,
         i: usize,
         before: usize,
         kind: DocKind,
         reference: Option<&Reference>,
         single: bool,
     ) -> Appendix {
-        let a = entry.get_ref();
+        let entry_span = entry.span();
+        let a = entry.get_mut();
         let f = format!("appendix[{i}]");
         let orientation = self.choice(
             &a.orientation,
@@ -474,7 +476,7 @@ impl Validator {
                     }
                     None => {
                         self.error(
-                            a.grif.as_ref().map(|g| g.span()).unwrap_or(entry.span()),
+                            a.grif.as_ref().map(|g| g.span()).unwrap_or(entry_span.clone()),
                             &format!("{f}.grif"),
                             "гриф ссылается на акт, а акт не указан".into(),
                             Some("добавьте раздел [basis] с видом, датой и номером акта (kind, date, number) или напишите строки грифа сами: label = [\"…\", \"…\"]"),
@@ -494,7 +496,7 @@ impl Validator {
                     }
                     None => {
                         self.error(
-                            a.grif.as_ref().map(|g| g.span()).unwrap_or(entry.span()),
+                            a.grif.as_ref().map(|g| g.span()).unwrap_or(entry_span.clone()),
                             &format!("{f}.approver"),
                             "для грифа «УТВЕРЖДАЮ» не указано, кто утверждает".into(),
                             Some("добавьте approver = { position = \"Директор\", person = \"Иванов И.И.\" }"),
@@ -509,7 +511,11 @@ impl Validator {
                         Some(s) => format!("возможно, имелось в виду «{s}»"),
                         None => "допустимые значения: appendix (приложение), approved (УТВЕРЖДЕН …), approve (УТВЕРЖДАЮ), none".into(),
                     };
-                    let span = a.grif.as_ref().map(|g| g.span()).unwrap_or(entry.span());
+                    let span = a
+                        .grif
+                        .as_ref()
+                        .map(|g| g.span())
+                        .unwrap_or(entry_span.clone());
                     self.error(
                         span,
                         &format!("{f}.grif"),
@@ -526,12 +532,12 @@ impl Validator {
                 blocks: parse_blocks(text.get_ref()),
             });
         }
-        if let Some(t) = &a.table {
+        if let Some(t) = &mut a.table {
             body.push(Block::Table {
                 table: self.table(t, &format!("{f}.table"), orientation),
             });
         }
-        for (j, b) in a.body.iter().enumerate() {
+        for (j, b) in a.body.iter_mut().enumerate() {
             if let Some(block) = self.block(b, &format!("{f}.body[{j}]"), orientation) {
                 body.push(block);
             }
@@ -548,11 +554,12 @@ impl Validator {
 
     fn block(
         &mut self,
-        entry: &Spanned<RawBlock>,
+        entry: &mut Spanned<RawBlock>,
         field: &str,
         orientation: Orientation,
     ) -> Option<Block> {
-        let b = entry.get_ref();
+        let entry_span = entry.span();
+        let b = entry.get_mut();
         let given = [
             b.heading.is_some(),
             b.text.is_some(),
@@ -565,7 +572,7 @@ impl Validator {
         .count();
         if given != 1 {
             self.error(
-                entry.span(),
+                entry_span.clone(),
                 field,
                 "часть приложения должна содержать ровно одно из полей: heading (заголовок), text (текст), items (список), table (таблица) или signature (подпись)".into(),
                 Some("каждую часть пишите отдельным разделом [[appendix.body]]"),
@@ -574,7 +581,7 @@ impl Validator {
         }
         if b.numbered.is_some() && b.items.is_none() {
             self.error(
-                entry.span(),
+                entry_span.clone(),
                 &format!("{field}.numbered"),
                 "numbered относится только к списку (items)".into(),
                 Some("уберите numbered или добавьте items = [\"…\", \"…\"]"),
@@ -594,7 +601,7 @@ impl Validator {
                 items: items.clone(),
             });
         }
-        if let Some(t) = &b.table {
+        if let Some(t) = &mut b.table {
             return Some(Block::Table {
                 table: self.table(t, &format!("{field}.table"), orientation),
             });

@@ -655,7 +655,7 @@ impl Validator {
 
     fn validate(
         &mut self,
-        raw: RawDocument,
+        mut raw: RawDocument,
         profile: Option<(&RawProfile, PathBuf)>,
         inputs: Vec<PathBuf>,
     ) -> Model {
@@ -715,10 +715,10 @@ impl Validator {
         );
         let body = match kind.info().family {
             Family::Protocol => {
-                Body::Protocol(Box::new(self.protocol(&raw, &organization, &options)))
+                Body::Protocol(Box::new(self.protocol(&mut raw, &organization, &options)))
             }
             Family::Act | Family::Approved => Body::Act(Box::new(self.act_document(
-                &raw,
+                &mut raw,
                 profile,
                 &organization,
                 (&options, &labels),

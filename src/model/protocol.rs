@@ -127,7 +127,7 @@ pub struct Protocol {
 impl Validator {
     pub(super) fn protocol(
         &mut self,
-        raw: &RawDocument,
+        raw: &mut RawDocument,
         org: &Organization,
         options: &super::Options,
     ) -> Protocol {
@@ -285,7 +285,7 @@ impl Validator {
         }
         let first = appendices.len();
         let user = self.appendix_list(
-            &raw.appendix,
+            &mut raw.appendix,
             super::DocKind::Protocol,
             Some(&reference),
             options,

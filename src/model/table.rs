@@ -4,8 +4,8 @@
 
 use super::Validator;
 use super::date::Deadline;
-use super::raw::{RawCell, RawColumn, RawTable};
-use super::text::{TextBlock, parse_blocks};
+use super::raw::{RawCell, RawColumn, RawRow, RawTable};
+use super::text::{TextBlock, parse_blocks, parse_blocks_owned};
 use crate::diagnostic::Diagnostic;
 use crate::document::{MAX_COLUMN_MM, MIN_COLUMN_MM, Orientation};
 use crate::russian::numbers::plural;
@@ -87,9 +87,12 @@ impl Table {
 impl Validator {
     /// Validates a table set on a page of `orientation`; `field` is its
     /// dotted path for messages.
+    /// The table's rows are taken out of `t` as they are read: a long
+    /// roadmap's text is then held once, not as raw rows and validated
+    /// rows at the same time.
     pub(super) fn table(
         &mut self,
-        t: &Spanned<RawTable>,
+        t: &mut Spanned<RawTable>,
         field: &str,
         orientation: Orientation,
     ) -> Table {
@@ -122,7 +125,7 @@ impl Validator {
             .clone()
             .unwrap_or_else(|| vec![columns.iter().map(|c| c.title.clone()).collect()]);
         self.narrow_columns(t, field, &columns, &header);
-        let rows = self.rows(raw, field, &columns, numbered);
+        let rows = self.rows(t.get_mut(), field, &columns, numbered);
         Table {
             numbered,
             columns,
@@ -142,7 +145,7 @@ impl Validator {
 
     fn rows(
         &mut self,
-        raw: &RawTable,
+        raw: &mut RawTable,
         field: &str,
         columns: &[Column],
         numbered: bool,
@@ -155,21 +158,43 @@ impl Validator {
         // Sized once: a 35,000-row roadmap's rows grown by doubling left
         // up to half their room unused, 9 MB while the document is read.
         let mut out = Vec::with_capacity(total);
-        for (i, row) in raw.row.iter().enumerate() {
+        for i in 0..total {
             let f = format!("{field}.row[{i}]");
-            match (&row.get_ref().cells, &row.get_ref().section) {
+            // The rows below a cell that spans some, counted before this
+            // row is taken apart (only for such a cell: it is a walk down
+            // the table).
+            let spans = |row: &Spanned<RawRow>| {
+                row.get_ref().cells.as_ref().is_some_and(|c| {
+                    c.get_ref()
+                        .iter()
+                        .any(|c| matches!(c, RawCell::Spanning(_)))
+                })
+            };
+            let rows_below = if spans(&raw.row[i]) {
+                raw.row[i + 1..]
+                    .iter()
+                    .take_while(|r| r.get_ref().cells.is_some())
+                    .count()
+            } else {
+                0
+            };
+            let row_span = raw.row[i].span();
+            let row = raw.row[i].get_mut();
+            match (&mut row.cells, &mut row.section) {
                 (Some(cells), None) => {
+                    let cells_span = cells.span();
+                    let cells = cells.get_mut();
                     let free: Vec<usize> = (first..columns.len())
                         .filter(|&j| covered[j] == 0)
                         .collect();
-                    if cells.get_ref().len() != free.len() {
+                    if cells.len() != free.len() {
                         let spanned = free.len() + first < columns.len();
                         self.error(
-                            cells.span(),
+                            cells_span.clone(),
                             &format!("{f}.cells"),
                             format!(
                                 "в строке {} ячеек, а нужно {}",
-                                cells.get_ref().len(),
+                                cells.len(),
                                 free.len()
                             ),
                             Some(if spanned {
@@ -186,21 +211,17 @@ impl Validator {
                     }
                     n += 1;
                     let mut row_cells = Vec::with_capacity(free.len());
-                    for (k, (cell, &column)) in cells.get_ref().iter().zip(&free).enumerate() {
+                    for (k, (cell, &column)) in cells.iter_mut().zip(&free).enumerate() {
                         let cf = format!("{f}.cells[{k}]");
                         let (blocks, rows) = match cell {
-                            RawCell::Text(t) => (parse_blocks(t), 1),
+                            RawCell::Text(t) => (parse_blocks_owned(std::mem::take(t)), 1),
                             RawCell::Lines(lines) => (lines_blocks(lines), 1),
                             RawCell::Spanning(s) => {
-                                let rows_below = raw.row[i + 1..]
-                                    .iter()
-                                    .take_while(|r| r.get_ref().cells.is_some())
-                                    .count();
                                 let rows = if (1..=rows_below as i64 + 1).contains(&s.rows) {
                                     s.rows as usize
                                 } else {
                                     self.error(
-                                        cells.span(),
+                                        cells_span.clone(),
                                         &format!("{cf}.rows"),
                                         format!(
                                             "ячейка объединяет {} {} (rows = {}), а до конца таблицы или строки-раздела {} {}, считая её собственную",
@@ -223,7 +244,7 @@ impl Validator {
                         };
                         covered[column] = rows - 1;
                         let deadlines = if columns[column].deadline {
-                            self.cell_deadlines(&blocks, cells.span(), &cf, &columns[column])
+                            self.cell_deadlines(&blocks, cells_span.clone(), &cf, &columns[column])
                         } else {
                             Vec::new()
                         };
@@ -241,10 +262,12 @@ impl Validator {
                 }
                 (None, Some(s)) => {
                     covered.iter_mut().for_each(|c| *c = 0);
-                    out.push(TableRow::Section { text: s.clone() });
+                    out.push(TableRow::Section {
+                        text: std::mem::take(s),
+                    });
                 }
                 _ => self.error(
-                    row.span(),
+                    row_span,
                     &f,
                     "строка таблицы должна содержать либо cells (ячейки), либо section (заголовок раздела)".into(),
                     None,

@@ -67,6 +67,21 @@ pub fn parse_blocks(text: &str) -> Vec<TextBlock> {
     blocks
 }
 
+/// [`parse_blocks`] of a text it may keep: one line with nothing to trim
+/// and no bullet, as nearly every table cell is, becomes its paragraph
+/// without a copy.
+pub fn parse_blocks_owned(text: String) -> Vec<TextBlock> {
+    if !text.is_empty()
+        && !text.contains('\n')
+        && text.trim().len() == text.len()
+        && bullet_item(&text).is_none()
+    {
+        vec![TextBlock::Paragraph(text)]
+    } else {
+        parse_blocks(&text)
+    }
+}
+
 fn bullet_item(line: &str) -> Option<&str> {
     ["- ", "– ", "— ", "• "]
         .iter()
@@ -77,6 +92,33 @@ fn bullet_item(line: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_kept_whole_reads_as_the_same_blocks() {
+        for text in [
+            "Отдел образования",
+            " Отдел образования",
+            "Отдел образования ",
+            "Отдел\rобразования\r",
+            "",
+            "   ",
+            "- пункт",
+            "– пункт",
+            "— пункт",
+            "• пункт",
+            "-пункт",
+            "первая строка\nвторая",
+            "первая\r\n\r\nвторая",
+            "\u{a0}неразрывный\u{a0}",
+            "текст\u{2003}",
+        ] {
+            assert_eq!(
+                parse_blocks_owned(text.to_owned()),
+                parse_blocks(text),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn paragraphs_and_lists() {
