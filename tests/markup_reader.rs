@@ -112,18 +112,20 @@ fn in_pieces(path: &std::path::Path, templates: &gostdoc::template::Templates) -
     let Ok(model) = gostdoc::model::load(path) else {
         return 0;
     };
-    let parsed = std::cell::Cell::new(0);
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let parsed = AtomicUsize::new(0);
+    // Shared with the thread that parses the slices.
     let parse = |m: &str| {
         assert!(
             agree(m),
             "our reader declined a slice of {}",
             path.display()
         );
-        parsed.set(parsed.get() + 1);
+        parsed.fetch_add(1, Ordering::Relaxed);
         parse_for(m, &files, Purpose::Check)
     };
-    let _ = templates.render_in_pieces(gostdoc::view::build(&model), &parse);
-    parsed.get()
+    let _ = templates.render_in_pieces(gostdoc::view::build(&model), &parse, &parse);
+    parsed.load(Ordering::Relaxed)
 }
 
 /// A plan with a table long enough to be rendered a slice at a time,

@@ -353,8 +353,16 @@ fn read_model(
         Ok(document)
     };
     // A long table's rows are rendered and parsed a slice at a time.
-    let document = match templates.render_in_pieces(view, &|m| markup::parse_for(m, &read, purpose))
-    {
+    // A slice of a long table's rows names no picture (its cells are
+    // paragraphs and lists): one that did would fail here and be
+    // reported by the whole render.
+    let no_pictures = |_: &str| Err(std::io::Error::other("в строках таблицы нет рисунков"));
+    let parse_rows = |m: &str| markup::parse_for(m, &no_pictures, purpose);
+    let document = match templates.render_in_pieces(
+        view,
+        &|m| markup::parse_for(m, &read, purpose),
+        &parse_rows,
+    ) {
         InPieces::Document(document) => document,
         InPieces::Whole(view) => whole(*view)?,
         InPieces::Again => match reload() {

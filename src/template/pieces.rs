@@ -101,11 +101,16 @@ fn rows_tera() -> Option<Arc<tera::Tera>> {
 impl Templates {
     /// Renders a view and parses its markup with `parse`, the rows of its
     /// long tables a slice at a time (see the module's note); `parse` is
-    /// what the caller would call on the whole markup.
+    /// what the caller would call on the whole markup, `parse_rows` the
+    /// same for the slices' markup, which names no picture. While a core
+    /// is idle, each slice is parsed on a second thread while the next
+    /// one is rendered here: the 7000-row roadmap's 245 M instructions of
+    /// parsing leave the thread that lays it out.
     pub fn render_in_pieces(
         &self,
         mut view: View,
         parse: &dyn Fn(&str) -> Result<Document, MarkupError>,
+        parse_rows: &(dyn Fn(&str) -> Result<Document, MarkupError> + Sync),
     ) -> InPieces {
         let long = tables(&mut view).any(|(t, _)| t.rows.len() >= LONG);
         if !long || self.thread() != Thread::Calling {
@@ -153,67 +158,80 @@ impl Templates {
         }
         let said = document.warnings.clone();
         let mut extra_warnings = false;
-        for (table, held) in parsed.iter_mut().zip(held) {
-            let Some(mut held) = held else { continue };
-            // Parsed without its rows: only its header rows.
-            if table.columns_mm.len() != held.widths.len() || !table.rows.iter().all(|r| r.header) {
-                return InPieces::Again;
-            }
-            table.rows.reserve(held.rows.len());
-            while !held.rows.is_empty() {
-                let end = slice_end(&held.rows);
-                let rest = held.rows.split_off(end);
-                let slice = std::mem::replace(&mut held.rows, rest);
-                let context = SliceContext {
-                    orientation: held.orientation,
-                    t: SliceTable {
-                        widths: &held.widths,
-                        numbered: held.numbered,
-                        header: [],
-                        rows: &slice,
-                    },
-                };
-                let Ok(context) = tera::Context::from_serialize(&context) else {
-                    return InPieces::Again;
-                };
-                drop(slice);
-                let limits = Limits {
-                    output_bytes: self.limits.output_bytes,
-                    time: rendering,
-                };
-                let started = Instant::now();
-                let Ok(markup) = bounded_render(
-                    tera.clone(),
-                    ROWS_TEMPLATE,
-                    context,
-                    people.clone(),
-                    limits,
-                    Thread::Calling,
-                ) else {
-                    return InPieces::Again;
-                };
-                rendering = rendering.saturating_sub(started.elapsed());
-                let Some(rows_bytes) = rows_bytes(&markup) else {
-                    return InPieces::Again;
-                };
-                bytes += rows_bytes;
-                // The slice's own <document>, <section> and <table>.
-                elements += elements_in(&markup).saturating_sub(3);
-                if bytes > self.limits.output_bytes || elements > MAX_ELEMENTS {
-                    return InPieces::Again;
+        let rendered = std::thread::scope(|scope| {
+            let parser = SliceParser::start(scope, parse_rows);
+            for (table, held) in parsed.iter_mut().zip(held) {
+                let Some(mut held) = held else { continue };
+                // Parsed without its rows: only its header rows.
+                if table.columns_mm.len() != held.widths.len()
+                    || !table.rows.iter().all(|r| r.header)
+                {
+                    return None;
                 }
-                let Ok(piece) = parse(&markup) else {
-                    return InPieces::Again;
+                table.rows.reserve(held.rows.len());
+                let mut append = |piece: Result<Document, MarkupError>| -> Option<()> {
+                    let piece = piece.ok()?;
+                    // A table too wide is narrowed with a warning, which the
+                    // whole parse said already; any other one is unexpected.
+                    extra_warnings |= piece.warnings.iter().any(|w| !said.contains(w));
+                    table.rows.extend(rows_of(piece)?);
+                    Some(())
                 };
-                drop(markup);
-                // A table too wide is narrowed with a warning, which the
-                // whole parse said already; any other one is unexpected.
-                extra_warnings |= piece.warnings.iter().any(|w| !said.contains(w));
-                let Some(rows) = rows_of(piece) else {
-                    return InPieces::Again;
-                };
-                table.rows.extend(rows);
+                while !held.rows.is_empty() {
+                    let end = slice_end(&held.rows);
+                    let rest = held.rows.split_off(end);
+                    let slice = std::mem::replace(&mut held.rows, rest);
+                    let context = SliceContext {
+                        orientation: held.orientation,
+                        t: SliceTable {
+                            widths: &held.widths,
+                            numbered: held.numbered,
+                            header: [],
+                            rows: &slice,
+                        },
+                    };
+                    let context = tera::Context::from_serialize(&context).ok()?;
+                    drop(slice);
+                    let limits = Limits {
+                        output_bytes: self.limits.output_bytes,
+                        time: rendering,
+                    };
+                    let started = Instant::now();
+                    let markup = bounded_render(
+                        tera.clone(),
+                        ROWS_TEMPLATE,
+                        context,
+                        people.clone(),
+                        limits,
+                        Thread::Calling,
+                    )
+                    .ok()?;
+                    rendering = rendering.saturating_sub(started.elapsed());
+                    bytes += rows_bytes(&markup)?;
+                    // The slice's own <document>, <section> and <table>.
+                    elements += elements_in(&markup).saturating_sub(3);
+                    if bytes > self.limits.output_bytes || elements > MAX_ELEMENTS {
+                        return None;
+                    }
+                    match &parser {
+                        Some(parser) => {
+                            if let Some(piece) = parser.parse(markup)? {
+                                append(piece)?;
+                            }
+                        }
+                        None => append(parse_rows(&markup))?,
+                    }
+                }
+                if let Some(parser) = &parser {
+                    while parser.waiting.get() > 0 {
+                        append(parser.next_parsed()?)?;
+                    }
+                }
             }
+            Some(())
+        });
+        if rendered.is_none() {
+            return InPieces::Again;
         }
         drop(parsed);
         if extra_warnings {
@@ -238,6 +256,70 @@ fn tables(view: &mut View) -> impl Iterator<Item = (&mut crate::view::TableView,
                 _ => None,
             })
     })
+}
+
+/// What parses a slice's markup: [`crate::markup::parse_for`] with no
+/// pictures to read. Shared with the thread that parses the slices.
+type RowsParser<'a> = dyn Fn(&str) -> Result<Document, MarkupError> + Sync + 'a;
+
+/// Parses slices on a second thread, in the order they are sent, while
+/// the next one is rendered; at most [`SLICES_AHEAD`] slices wait.
+struct SliceParser {
+    to_parser: std::sync::mpsc::SyncSender<String>,
+    parsed: std::sync::mpsc::Receiver<Result<Document, MarkupError>>,
+    waiting: std::cell::Cell<usize>,
+}
+
+/// Slices rendered and not yet taken back parsed.
+const SLICES_AHEAD: usize = 2;
+
+impl SliceParser {
+    /// The parsing thread, when a core is idle and a thread can be had.
+    fn start<'scope, 'env>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        parse_rows: &'env RowsParser<'env>,
+    ) -> Option<SliceParser> {
+        if !crate::threads::core_idle() {
+            return None;
+        }
+        let (to_parser, markups) = std::sync::mpsc::sync_channel::<String>(SLICES_AHEAD);
+        let (to_main, parsed) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("markup-slices".into())
+            .spawn_scoped(scope, move || {
+                let _busy = crate::threads::Busy::enter();
+                for markup in markups {
+                    if to_main.send(parse_rows(&markup)).is_err() {
+                        break;
+                    }
+                }
+            })
+            .ok()?;
+        Some(SliceParser {
+            to_parser,
+            parsed,
+            waiting: std::cell::Cell::new(0),
+        })
+    }
+
+    /// Sends a slice's markup, and gives back the oldest slice parsed once
+    /// [`SLICES_AHEAD`] are waiting; `None` when the thread has stopped.
+    fn parse(&self, markup: String) -> Option<Option<Result<Document, MarkupError>>> {
+        self.to_parser.send(markup).ok()?;
+        self.waiting.set(self.waiting.get() + 1);
+        if self.waiting.get() < SLICES_AHEAD {
+            return Some(None);
+        }
+        self.next_parsed().map(Some)
+    }
+
+    /// The oldest slice waiting, once parsed; `None` when the thread has
+    /// stopped.
+    fn next_parsed(&self) -> Option<Result<Document, MarkupError>> {
+        let piece = self.parsed.recv().ok()?;
+        self.waiting.set(self.waiting.get() - 1);
+        Some(piece)
+    }
 }
 
 /// Where the first slice of `rows` ends: after [`SLICE`] rows, or later,
@@ -324,7 +406,7 @@ mod tests {
         let markup = templates.render_view(crate::view::build(&model)).unwrap();
         let whole = crate::markup::parse(&markup, &no_files).unwrap();
         let parse = |m: &str| crate::markup::parse(m, &no_files);
-        let pieces = templates.render_in_pieces(crate::view::build(&model), &parse);
+        let pieces = templates.render_in_pieces(crate::view::build(&model), &parse, &parse);
         (whole, pieces)
     }
 
@@ -361,7 +443,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:?}"));
         let no_files = |_: &str| Err(std::io::Error::other("no files"));
         let parse = |m: &str| crate::markup::parse(m, &no_files);
-        let pieces = templates.render_in_pieces(crate::view::build(&model), &parse);
+        let pieces = templates.render_in_pieces(crate::view::build(&model), &parse, &parse);
         assert!(matches!(pieces, InPieces::Again));
         let whole = templates.render_view(crate::view::build(&model));
         assert!(whole.unwrap_err().message.contains("вывод превысил"));
