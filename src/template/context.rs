@@ -12,9 +12,10 @@
 //! - a person is made once for each handle (`id`) however often named
 //!   (speaker, signer, chair);
 //! - a speech once, though a protocol lists it under `heard`,
-//!   `heard_groups` and `parts`;
+//!   `heard_groups` and `parts`; a deadline or a vote once for the points
+//!   that share it;
 //! - a short table cell once for each text («в течение года», the same
-//!   responsible in every row of a roadmap);
+//!   responsible in every row of a roadmap), but a row number;
 //! - every empty list is one value;
 //! - the organisation, the options and the heading words once for the
 //!   documents of a batch that have the same (a few kept per thread).
@@ -125,6 +126,10 @@ struct Memo<'a> {
     people: RefCell<Vec<Option<(&'a PersonView, Value)>>>,
     /// The speeches made.
     speeches: RefCell<Vec<(&'a SpeechView, Value)>>,
+    /// The deadlines made (a term shared by several points).
+    deadlines: RefCell<Vec<(&'a DeadlineView, Value)>>,
+    /// The votes made (the same counts after several items).
+    votes: RefCell<Vec<(&'a VotesView, Value)>>,
     /// The short cells made.
     cells: RefCell<rustc_hash::FxHashMap<CellKey<'a>, Value>>,
 }
@@ -132,8 +137,9 @@ struct Memo<'a> {
 /// Handles above this are not remembered (a view's are its people's
 /// indexes, a few dozen).
 const MAX_HANDLE: usize = 4096;
-/// Speeches remembered (each new one is compared with them).
-const MAX_SPEECHES: usize = 256;
+/// Speeches, deadlines or votes remembered (each new one is compared
+/// with them).
+const MAX_KEPT: usize = 64;
 /// Cells with more text than this are not shared: long texts rarely
 /// repeat, short ones (a term, a responsible) often do.
 const SHORT_CELL: usize = 256;
@@ -161,23 +167,12 @@ impl<'a> Memo<'a> {
     }
 
     fn speech(&self, sp: &'a SpeechView) -> Result<Value, String> {
-        let found = (self.speeches.borrow().iter())
-            .find(|(q, _)| same_speech(sp, q))
-            .map(|(_, v)| v.clone());
-        if let Some(v) = found {
-            return Ok(v);
-        }
         // Made with the memo free: its speaker is shared too.
-        let v = value(&F(sp, self))?;
-        let mut speeches = self.speeches.borrow_mut();
-        if speeches.len() < MAX_SPEECHES {
-            speeches.push((sp, v.clone()));
-        }
-        Ok(v)
+        kept_in(&self.speeches, sp, same_speech, || value(&F(sp, self)))
     }
 
     fn cell(&self, c: &'a CellView) -> Result<Option<Value>, String> {
-        if text_len(&c.blocks) > SHORT_CELL {
+        if text_len(&c.blocks) > SHORT_CELL || is_row_number(&c.blocks) {
             return Ok(None);
         }
         if let Some(v) = self.cells.borrow().get(&CellKey(c)) {
@@ -190,6 +185,33 @@ impl<'a> Memo<'a> {
         }
         Ok(Some(v))
     }
+}
+
+/// The value of `item`: one made before for the same, or made by `make`
+/// (and kept, up to [`MAX_KEPT`]).
+fn kept_in<'a, T>(
+    kept: &RefCell<Vec<(&'a T, Value)>>,
+    item: &'a T,
+    same: fn(&T, &T) -> bool,
+    make: impl FnOnce() -> Result<Value, String>,
+) -> Result<Value, String> {
+    let found = (kept.borrow().iter())
+        .find(|(k, _)| same(item, k))
+        .map(|(_, v)| v.clone());
+    if let Some(v) = found {
+        return Ok(v);
+    }
+    let v = make()?;
+    let mut kept = kept.borrow_mut();
+    if kept.len() < MAX_KEPT {
+        kept.push((item, v.clone()));
+    }
+    Ok(v)
+}
+
+/// A row number (digits alone): never repeated in its column.
+fn is_row_number(blocks: &[TextBlock]) -> bool {
+    matches!(blocks, [TextBlock::Paragraph(p)] if p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 thread_local! {
@@ -281,10 +303,24 @@ as_serde!(
     bool,
     f64,
     TextBlock,
-    DeadlineView,
-    VotesView,
     ElectronicView,
 );
+
+impl<'a> Conv<'a> for DeadlineView {
+    fn conv<S: Serializer>(&'a self, m: &Memo<'a>, s: S) -> Result<S::Ok, S::Error> {
+        kept_in(&m.deadlines, self, same_deadline, || value(self))
+            .map_err(S::Error::custom)?
+            .serialize(s)
+    }
+}
+
+impl<'a> Conv<'a> for VotesView {
+    fn conv<S: Serializer>(&'a self, m: &Memo<'a>, s: S) -> Result<S::Ok, S::Error> {
+        kept_in(&m.votes, self, same_votes, || value(self))
+            .map_err(S::Error::custom)?
+            .serialize(s)
+    }
+}
 
 /// A struct's fields, in the order of its declaration; the list names
 /// every field (the destructuring says so).
@@ -602,6 +638,26 @@ fn same_speech(a: &SpeechView, b: &SpeechView) -> bool {
         && *role == b.role
         && *sep == b.sep
         && *rest == b.rest
+}
+
+fn same_deadline(a: &DeadlineView, b: &DeadlineView) -> bool {
+    let DeadlineView { text, dated } = a;
+    *dated == b.dated && *text == b.text
+}
+
+fn same_votes(a: &VotesView, b: &VotesView) -> bool {
+    let VotesView {
+        yes,
+        against,
+        abstained,
+        unanimous,
+        text,
+    } = a;
+    *yes == b.yes
+        && *against == b.against
+        && *abstained == b.abstained
+        && *unanimous == b.unanimous
+        && *text == b.text
 }
 
 fn same_org(a: &Organization, b: &Organization) -> bool {
