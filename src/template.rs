@@ -29,6 +29,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+mod context;
 mod pieces;
 pub use pieces::InPieces;
 
@@ -619,7 +620,7 @@ impl Templates {
             })
             .clone()?;
         let name = format!("{}.xml", view.kind);
-        let context = tera::Context::from_serialize(view).ok()?;
+        let context = context_of(view).ok()?;
         let marked = bounded_render(
             traced,
             &name,
@@ -711,14 +712,11 @@ impl std::fmt::Display for TemplateLine {
     }
 }
 
-/// The Tera context of a view: every field but the people.
-fn context_of(view: &View) -> Result<tera::Context, String> {
-    tera::Context::from_serialize(view).map_err(|e| tera_message(&e))
-}
+use context::context_of;
 
 /// [`context_of`] a view it consumes. The rows of its tables, most of a
-/// long document's view, are taken out first and converted a row at a
-/// time, each row freed once converted: the whole view and the whole
+/// long document's view, are taken out first and converted a slice at a
+/// time, each slice freed once converted: the whole view and the whole
 /// context are never alive together (a 7000-row roadmap's context is
 /// about 32 MB, its view 8 MB). The context is the same as
 /// [`context_of`]'s.
@@ -733,39 +731,37 @@ fn context_consuming(mut view: View) -> Result<tera::Context, String> {
             }
         }
     }
-    let value = tera::Value::try_from_serializable(&view).map_err(|e| tera_message(&e))?;
+    let mut context = context_of(&view)?;
     drop(view);
-    let mut top = value.into_map().unwrap_or_default();
     if tables.iter().any(|rows| !rows.is_empty()) {
         // Put back in the order taken: the protocol's appendices, then the act's.
         let mut tables = tables.into_iter();
         for family in ["protocol", "act"] {
-            with_key(&mut top, family, |doc| {
-                with_map(doc, |doc| {
-                    with_key(doc, "appendices", |appendices| {
-                        with_array(appendices, |appendix| {
-                            with_map(appendix, |appendix| {
-                                with_key(appendix, "body", |body| {
-                                    with_array(body, |block| put_rows(block, &mut tables))
-                                })
+            let Some(doc) = context.remove(family) else {
+                continue;
+            };
+            let doc = with_map(doc, |doc| {
+                with_key(doc, "appendices", |appendices| {
+                    with_array(appendices, |appendix| {
+                        with_map(appendix, |appendix| {
+                            with_key(appendix, "body", |body| {
+                                with_array(body, |block| put_rows(block, &mut tables))
                             })
                         })
                     })
                 })
             })?;
-        }
-    }
-    let mut context = tera::Context::new();
-    for (key, value) in top {
-        if let Some(key) = key.as_str() {
-            context.insert_value(key.to_owned(), value);
+            context.insert_value(family, doc);
         }
     }
     Ok(context)
 }
 
+/// Rows converted together: the cells they repeat are shared.
+const ROWS_AT_A_TIME: usize = 256;
+
 /// A block of the context with its table's rows put back, converted a
-/// row at a time; any other block as it is.
+/// slice at a time; any other block as it is.
 fn put_rows(
     block: tera::Value,
     tables: &mut impl Iterator<Item = Vec<TableRowView>>,
@@ -780,8 +776,13 @@ fn put_rows(
     let rows = tables.next().unwrap_or_default();
     with_map(block, |table| {
         let mut converted = Vec::with_capacity(rows.len());
-        for row in rows {
-            converted.push(tera::Value::try_from_serializable(&row).map_err(|e| tera_message(&e))?);
+        let mut rows = rows.into_iter();
+        loop {
+            let slice: Vec<TableRowView> = rows.by_ref().take(ROWS_AT_A_TIME).collect();
+            if slice.is_empty() {
+                break;
+            }
+            context::rows_into(&slice, &mut converted)?;
         }
         table.insert(tera::value::Key::from("rows"), tera::Value::from(converted));
         Ok(())

@@ -23,7 +23,6 @@ use super::{COMPONENTS, Limits, Source, Templates, Thread, bounded_render, parse
 use crate::document::{Block, Document, Row, Table};
 use crate::markup::{MAX_ELEMENTS, MarkupError};
 use crate::view::{BlockView, TableRowView, View};
-use serde::Serialize;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -56,23 +55,6 @@ struct Held {
     widths: Vec<f64>,
     numbered: bool,
     orientation: &'static str,
-}
-
-/// The context of one slice.
-#[derive(Serialize)]
-struct SliceContext<'a> {
-    orientation: &'static str,
-    t: SliceTable<'a>,
-}
-
-/// A slice of a table as the `table` component reads it: no header rows
-/// (the whole render printed them).
-#[derive(Serialize)]
-struct SliceTable<'a> {
-    widths: &'a [f64],
-    numbered: bool,
-    header: [(); 0],
-    rows: &'a [TableRowView],
 }
 
 /// The built-in components with [`ROWS_TEMPLATE`], parsed once a process
@@ -181,16 +163,13 @@ impl Templates {
                     let end = slice_end(&held.rows);
                     let rest = held.rows.split_off(end);
                     let slice = std::mem::replace(&mut held.rows, rest);
-                    let context = SliceContext {
-                        orientation: held.orientation,
-                        t: SliceTable {
-                            widths: &held.widths,
-                            numbered: held.numbered,
-                            header: [],
-                            rows: &slice,
-                        },
-                    };
-                    let context = tera::Context::from_serialize(&context).ok()?;
+                    let context = super::context::slice_context(
+                        held.orientation,
+                        &held.widths,
+                        held.numbered,
+                        &slice,
+                    )
+                    .ok()?;
                     drop(slice);
                     let limits = Limits {
                         output_bytes: self.limits.output_bytes,
