@@ -25,6 +25,7 @@
 //! | the QR code of ГОСТ Р 7.0.97-2025: the symbol and its PNG (placed on the page by `pdf::requisites`, for both backends) | [`qr`] | a QR symbol |
 //! | deflate for both backends (zip entries, PDF streams): one compressor per thread | [`deflate`] | compressed bytes |
 //! | how many threads render now and whether a core is free for a document's second thread (`-j` in force) | [`threads`] | |
+//! | the memory allocator (mimalloc) and what the build tells it between documents and stages | [`memory`] | |
 //!
 //! [`russian`] holds the language: cases of names and positions, dates in
 //! words, plural agreement, typography. Templates use it through Tera

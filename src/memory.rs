@@ -91,7 +91,7 @@ pub fn long_document_stage_done() {
 ///
 /// glibc keeps a heap per thread and raises its threshold for mapping
 /// large blocks after each large free, so on two threads a batch of 1000
-/// protocols held 100–180 MB of freed memory: every [`TRIM_EVERY`]
+/// protocols held 100–180 MB of freed memory: every 32 (`TRIM_EVERY`)
 /// documents a thread gives it back.
 ///
 /// mimalloc: nothing; it reuses a thread's freed pages for the next
