@@ -57,7 +57,8 @@ requirements() {
   need cmd pdfinfo poppler-utils
   need cmd qpdf qpdf
   # The Windows build, checked here (scripts/windows_check.sh): mingw-w64
-  # links it, wine runs it on data/, and its files must equal ours.
+  # links it (and compiles mimalloc's C for it, as the system's cc does
+  # for Linux), wine runs it on data/, and its files must equal ours.
   need cmd x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
   need cmd wine wine
   need file /usr/lib/wine/wine64 wine64
