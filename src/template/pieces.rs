@@ -141,7 +141,7 @@ impl Templates {
         let said = document.warnings.clone();
         let mut extra_warnings = false;
         let rendered = std::thread::scope(|scope| {
-            let parser = SliceParser::start(scope, parse_rows);
+            let mut parser = SliceParser::start(scope, parse_rows);
             for (table, held) in parsed.iter_mut().zip(held) {
                 let Some(mut held) = held else { continue };
                 // Parsed without its rows: only its header rows.
@@ -192,17 +192,18 @@ impl Templates {
                     if bytes > self.limits.output_bytes || elements > MAX_ELEMENTS {
                         return None;
                     }
-                    match &parser {
+                    match &mut parser {
                         Some(parser) => {
-                            if let Some(piece) = parser.parse(markup)? {
-                                append(piece)?;
+                            parser.send(markup)?;
+                            if parser.waiting >= SLICES_AHEAD {
+                                append(parser.next_parsed()?)?;
                             }
                         }
                         None => append(parse_rows(&markup))?,
                     }
                 }
-                if let Some(parser) = &parser {
-                    while parser.waiting.get() > 0 {
+                if let Some(parser) = &mut parser {
+                    while parser.waiting > 0 {
                         append(parser.next_parsed()?)?;
                     }
                 }
@@ -246,7 +247,8 @@ type RowsParser<'a> = dyn Fn(&str) -> Result<Document, MarkupError> + Sync + 'a;
 struct SliceParser {
     to_parser: std::sync::mpsc::SyncSender<String>,
     parsed: std::sync::mpsc::Receiver<Result<Document, MarkupError>>,
-    waiting: std::cell::Cell<usize>,
+    /// Slices sent and not yet taken back.
+    waiting: usize,
 }
 
 /// Slices rendered and not yet taken back parsed.
@@ -277,26 +279,23 @@ impl SliceParser {
         Some(SliceParser {
             to_parser,
             parsed,
-            waiting: std::cell::Cell::new(0),
+            waiting: 0,
         })
     }
 
-    /// Sends a slice's markup, and gives back the oldest slice parsed once
-    /// [`SLICES_AHEAD`] are waiting; `None` when the thread has stopped.
-    fn parse(&self, markup: String) -> Option<Option<Result<Document, MarkupError>>> {
+    /// Sends a slice's markup to be parsed; `None` when the thread has
+    /// stopped.
+    fn send(&mut self, markup: String) -> Option<()> {
         self.to_parser.send(markup).ok()?;
-        self.waiting.set(self.waiting.get() + 1);
-        if self.waiting.get() < SLICES_AHEAD {
-            return Some(None);
-        }
-        self.next_parsed().map(Some)
+        self.waiting += 1;
+        Some(())
     }
 
     /// The oldest slice waiting, once parsed; `None` when the thread has
     /// stopped.
-    fn next_parsed(&self) -> Option<Result<Document, MarkupError>> {
+    fn next_parsed(&mut self) -> Option<Result<Document, MarkupError>> {
         let piece = self.parsed.recv().ok()?;
-        self.waiting.set(self.waiting.get() - 1);
+        self.waiting -= 1;
         Some(piece)
     }
 }
