@@ -114,6 +114,8 @@ impl Templates {
             })
             .collect();
         let people = view.people.clone();
+        // The model the view was built from is gone (`build::read_model`).
+        crate::memory::long_document_stage_done();
         let started = Instant::now();
         let Ok(markup) = self.render_view(view) else {
             return InPieces::Again;
