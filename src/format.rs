@@ -168,6 +168,9 @@ pub fn render(
         document.keep_whole(prepared.keep_whole());
         layout_held = !prepared.is_streamed();
         laid.pdf = Some(prepared);
+        if long {
+            crate::memory::long_document_stage_done();
+        }
     }
     let order = run_order(&wanted, layout_held);
     laid.document = Some(document);
