@@ -196,6 +196,34 @@ fn a_header_word_wider_than_its_column_is_named() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("слово «измерения»"));
 }
 
+/// A numbered column set for fewer rows: «999» fits 12 mm, «1000» would
+/// break inside the number; the warning names the last number and the
+/// width that fits it, and a table that fits says nothing.
+#[test]
+fn a_row_number_wider_than_its_column_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let columns = "  { title = \"№ п/п\", width = 12, numbered = true },\n  { title = \"Мероприятие\", width = 120 },";
+    let rows = |n: usize| "[[appendix.table.row]]\ncells = [\"Уборка\"]\n".repeat(n);
+    let (code, err) = check(dir.path(), &plan(columns, &rows(999)));
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("номер строки"), "{err}");
+    let (code, err) = check(dir.path(), &plan(columns, &rows(1000)));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("data/d.toml, строка 8, столбец 11: предупреждение в поле «appendix[0].table.columns[0]»: номер строки 1000 шире столбца 1 («№ п/п»): ему нужно 8,5 мм, а в столбце шириной 12 мм для текста есть 8,2 мм, и номер разорвётся на две строки"),
+        "{err}"
+    );
+    assert!(
+        err.contains("подсказка: расширьте столбец до 13 мм (width = 13), взяв эти миллиметры у самого широкого столбца"),
+        "{err}"
+    );
+    // Wide enough: nothing to say.
+    let wider = columns.replace("width = 12", "width = 13");
+    let (code, err) = check(dir.path(), &plan(&wider, &rows(1000)));
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("номер строки"), "{err}");
+}
+
 #[test]
 fn a_landscape_table_may_be_wider_than_a_portrait_one() {
     let dir = tempfile::tempdir().unwrap();
