@@ -368,19 +368,23 @@ fn documents_in(folder: &Path) -> Vec<PathBuf> {
         .flatten()
         .flatten()
         .filter_map(|e| {
-            let p = e.path();
-            let name = name_of(&p);
+            // The name's bytes tell it all (`Path::extension` and a path
+            // for every entry were most of a build with nothing to do's
+            // numbering): a name not starting with `.` that ends with
+            // `.toml` is one whose extension is `toml`.
+            let name = e.file_name();
+            let bytes = name.as_encoded_bytes();
+            if !bytes.ends_with(b".toml") || bytes.starts_with(b"_") || bytes.starts_with(b".") {
+                return None;
+            }
+            let p = folder.join(&name);
             // The entry's own type, unless it is a link (followed then):
             // asking the system about every file was most of this pass.
             let is_file = match e.file_type() {
                 Ok(t) if !t.is_symlink() => t.is_file(),
                 _ => p.is_file(),
             };
-            (is_file
-                && p.extension().is_some_and(|e| e == "toml")
-                && !name.starts_with('_')
-                && !name.starts_with('.'))
-            .then(|| (e.file_name(), p))
+            is_file.then_some((name, p))
         })
         .collect();
     // One folder: sorted by name, which is sorting the paths.

@@ -242,7 +242,9 @@ fn walk(
             continue;
         }
         let path = joined(dir, &file_name, "");
-        let is_toml = path.extension().is_some_and(|e| e == "toml");
+        // Not starting with `.`: ending with `.toml` is having the
+        // extension `toml`, read without taking the path apart.
+        let is_toml = file_name.as_encoded_bytes().ends_with(b".toml");
         // Neither a link nor in a folder of unknown place: what the entry
         // says of itself is what the system would, and its canonical path
         // is its folder's with its name.
@@ -285,8 +287,23 @@ fn walk(
             }
         } else if is_toml {
             if is_file {
-                let mut output = joined(out_dir, &file_name, "docx");
-                output.set_extension("docx");
+                let output = match name.strip_suffix(".toml") {
+                    // The name is UTF-8 (all but the rarest): its stem with
+                    // `.docx`, as `set_extension` would make it.
+                    Some(stem) if !stem.is_empty() => {
+                        let mut output =
+                            PathBuf::with_capacity(out_dir.as_os_str().len() + stem.len() + 7);
+                        output.push(out_dir);
+                        output.push(stem);
+                        output.as_mut_os_string().push(".docx");
+                        output
+                    }
+                    _ => {
+                        let mut output = joined(out_dir, &file_name, "docx");
+                        output.set_extension("docx");
+                        output
+                    }
+                };
                 out.push(Walked {
                     input: path,
                     canonical: known,
