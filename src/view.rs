@@ -218,7 +218,7 @@ pub struct PersonForms {
 }
 
 /// A deadline, ready to print: the `deadline` filter prints `text`.
-#[derive(Debug, Serialize, Clone)]
+#[derive(Debug, Serialize, Clone, PartialEq)]
 pub struct DeadlineView {
     /// «до 01.09.2021», «январь–март 2021 г.», «постоянно»; several
     /// deadlines one per line.
@@ -238,7 +238,7 @@ impl DeadlineView {
 
 /// A person: the nominative forms ready to print, and a handle for the
 /// `name` and `position` filters, which decline it.
-#[derive(Debug, Serialize, Clone)]
+#[derive(Debug, Serialize, Clone, PartialEq)]
 pub struct PersonView {
     /// As the document's name order says: «Климова О.Н.» or «О.Н. Климова».
     pub name: String,
@@ -300,7 +300,7 @@ pub struct AgendaView {
 /// A speech. The template introduces the speaker: СЛУШАЛИ takes the
 /// accusative («Климову О.Н., муниципального координатора МОЦ»),
 /// ВЫСТУПИЛИ the nominative; `sep` then joins the first paragraph.
-#[derive(Debug, Serialize, Clone)]
+#[derive(Debug, Serialize, Clone, PartialEq)]
 pub struct SpeechView {
     /// `heard` or `spoke`.
     pub kind: &'static str,
@@ -924,7 +924,7 @@ fn flatten_points<'p>(
 }
 
 /// A vote as it prints: the counts after «ГОЛОСОВАЛИ:», or a sentence.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct VotesView {
     /// «за», «против», «воздержались».
     pub yes: u32,

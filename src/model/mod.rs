@@ -114,7 +114,7 @@ pub enum Body {
 }
 
 /// The organisation issuing the document.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Organization {
     /// Name for the document properties.
     pub name: String,

@@ -60,7 +60,7 @@ pub enum ListStyle {
 }
 
 /// Options, with the house defaults of LAYOUT.md.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Options {
     /// Full or short.
     pub form: ProtocolForm,
@@ -474,7 +474,7 @@ impl Validator {
 }
 
 /// Heading words (see `RawLabels` for each).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 #[allow(missing_docs)]
 pub struct Labels {
     pub kind: String,

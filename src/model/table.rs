@@ -412,6 +412,39 @@ impl Validator {
         widths
     }
 
+    /// The automatic numbers of a long table outgrow a column set for
+    /// fewer rows: a 12 mm «№ п/п» holds «999», but «1000» breaks inside
+    /// the number, «100» over «0». Said at the table's columns, with the
+    /// width that fits its last number; the widths stay the user's.
+    fn numbers_fit(&mut self, t: &Spanned<RawTable>, field: &str, column: &Column, last: usize) {
+        let number = last.to_string();
+        let room = column.width - CELL_PADDINGS_MM;
+        let need = crate::pdf::text_width_mm(&number, TABLE_TEXT_PT, false);
+        if need <= room + 0.05 {
+            return;
+        }
+        let d = Diagnostic::at(
+            &self.file,
+            &self.source,
+            t.get_ref().columns.span(),
+            format!(
+                "номер строки {number} шире столбца 1 («{}»): ему нужно {} мм, а в столбце шириной {} мм для текста есть {} мм, и номер разорвётся на две строки",
+                column.title,
+                mm(need),
+                mm(column.width),
+                mm(room)
+            ),
+        )
+        .with_field(format!("{field}.columns[0]"))
+        .with_hint(format!(
+            "расширьте столбец до {} мм (width = {}), взяв эти миллиметры у самого широкого столбца",
+            mm((need + CELL_PADDINGS_MM).ceil()),
+            (need + CELL_PADDINGS_MM).ceil()
+        ))
+        .warning();
+        self.layout.push(d);
+    }
+
     /// A header word wider than its column breaks inside the word; say
     /// which word and how wide the column must be.
     fn narrow_columns(
@@ -451,41 +484,6 @@ impl Validator {
                 }
             }
         }
-    }
-}
-
-impl Validator {
-    /// The automatic numbers of a long table outgrow a column set for
-    /// fewer rows: a 12 mm «№ п/п» holds «999», but «1000» breaks inside
-    /// the number, «100» over «0». Said at the table's columns, with the
-    /// width that fits its last number; the widths stay the user's.
-    fn numbers_fit(&mut self, t: &Spanned<RawTable>, field: &str, column: &Column, last: usize) {
-        let number = last.to_string();
-        let room = column.width - CELL_PADDINGS_MM;
-        let need = crate::pdf::text_width_mm(&number, TABLE_TEXT_PT, false);
-        if need <= room + 0.05 {
-            return;
-        }
-        let d = Diagnostic::at(
-            &self.file,
-            &self.source,
-            t.get_ref().columns.span(),
-            format!(
-                "номер строки {number} шире столбца 1 («{}»): ему нужно {} мм, а в столбце шириной {} мм для текста есть {} мм, и номер разорвётся на две строки",
-                column.title,
-                mm(need),
-                mm(column.width),
-                mm(room)
-            ),
-        )
-        .with_field(format!("{field}.columns[0]"))
-        .with_hint(format!(
-            "расширьте столбец до {} мм (width = {}), взяв эти миллиметры у самого широкого столбца",
-            mm((need + CELL_PADDINGS_MM).ceil()),
-            (need + CELL_PADDINGS_MM).ceil()
-        ))
-        .warning();
-        self.layout.push(d);
     }
 }
 

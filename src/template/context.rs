@@ -20,6 +20,9 @@
 //! - the organisation, the options and the heading words once for the
 //!   documents of a batch that have the same (a few kept per thread).
 //!
+//! "The same" is the structs' derived `PartialEq`: every field, a field
+//! added later included.
+//!
 //! Nothing typed goes through JSON: the view's own fields, by the same
 //! serializer, with their names spelled once here by the `fields!` list of
 //! each struct (a field added to a view struct and not here does not
@@ -57,9 +60,9 @@ pub(super) fn context_of(view: &View) -> Result<tera::Context, String> {
         let mut shared = shared.borrow_mut();
         let shared = &mut *shared;
         Ok::<_, String>((
-            cached(&mut shared.orgs, org, same_org)?,
-            cached(&mut shared.options, options, same_options)?,
-            cached(&mut shared.labels, labels, same_labels)?,
+            cached(&mut shared.orgs, org)?,
+            cached(&mut shared.options, options)?,
+            cached(&mut shared.labels, labels)?,
         ))
     })?;
     context.insert_value("org", org);
@@ -149,7 +152,7 @@ const MAX_CELLS: usize = 8192;
 impl<'a> Memo<'a> {
     fn person(&self, p: &'a PersonView) -> Result<Value, String> {
         if let Some(Some((q, v))) = self.people.borrow().get(p.id)
-            && same_person(p, q)
+            && p == *q
         {
             return Ok(v.clone());
         }
@@ -168,7 +171,7 @@ impl<'a> Memo<'a> {
 
     fn speech(&self, sp: &'a SpeechView) -> Result<Value, String> {
         // Made with the memo free: its speaker is shared too.
-        kept_in(&self.speeches, sp, same_speech, || value(&F(sp, self)))
+        kept_in(&self.speeches, sp, || value(&F(sp, self)))
     }
 
     fn cell(&self, c: &'a CellView) -> Result<Option<Value>, String> {
@@ -189,14 +192,13 @@ impl<'a> Memo<'a> {
 
 /// The value of `item`: one made before for the same, or made by `make`
 /// (and kept, up to [`MAX_KEPT`]).
-fn kept_in<'a, T>(
+fn kept_in<'a, T: PartialEq>(
     kept: &RefCell<Vec<(&'a T, Value)>>,
     item: &'a T,
-    same: fn(&T, &T) -> bool,
     make: impl FnOnce() -> Result<Value, String>,
 ) -> Result<Value, String> {
     let found = (kept.borrow().iter())
-        .find(|(k, _)| same(item, k))
+        .find(|(k, _)| item == *k)
         .map(|(_, v)| v.clone());
     if let Some(v) = found {
         return Ok(v);
@@ -231,12 +233,11 @@ struct Shared {
 /// How many of each [`Shared`] keeps.
 const SHARED_KEPT: usize = 8;
 
-fn cached<T: Clone + Serialize>(
+fn cached<T: Clone + PartialEq + Serialize>(
     kept: &mut Vec<(T, Value)>,
     item: &T,
-    same: fn(&T, &T) -> bool,
 ) -> Result<Value, String> {
-    if let Some((_, v)) = kept.iter().find(|(k, _)| same(k, item)) {
+    if let Some((_, v)) = kept.iter().find(|(k, _)| k == item) {
         return Ok(v.clone());
     }
     let v = value(item)?;
@@ -308,7 +309,7 @@ as_serde!(
 
 impl<'a> Conv<'a> for DeadlineView {
     fn conv<S: Serializer>(&'a self, m: &Memo<'a>, s: S) -> Result<S::Ok, S::Error> {
-        kept_in(&m.deadlines, self, same_deadline, || value(self))
+        kept_in(&m.deadlines, self, || value(self))
             .map_err(S::Error::custom)?
             .serialize(s)
     }
@@ -316,7 +317,7 @@ impl<'a> Conv<'a> for DeadlineView {
 
 impl<'a> Conv<'a> for VotesView {
     fn conv<S: Serializer>(&'a self, m: &Memo<'a>, s: S) -> Result<S::Ok, S::Error> {
-        kept_in(&m.votes, self, same_votes, || value(self))
+        kept_in(&m.votes, self, || value(self))
             .map_err(S::Error::custom)?
             .serialize(s)
     }
@@ -586,195 +587,6 @@ impl<'a, T: Conv<'a>> Conv<'a> for Box<T> {
     fn conv<S: Serializer>(&'a self, m: &Memo<'a>, s: S) -> Result<S::Ok, S::Error> {
         (**self).conv(m, s)
     }
-}
-
-// ---------------------------------------------------------------------------
-// Sameness: every field compared (the destructuring names them all, so a
-// field added to the struct does not compile here until it is compared).
-
-fn same_person(a: &PersonView, b: &PersonView) -> bool {
-    let PersonView {
-        name,
-        initials_first,
-        surname_first,
-        full,
-        surname,
-        first_name,
-        patronymic,
-        initials,
-        gender,
-        order,
-        position,
-        id,
-    } = a;
-    *id == b.id
-        && *name == b.name
-        && *initials_first == b.initials_first
-        && *surname_first == b.surname_first
-        && *full == b.full
-        && *surname == b.surname
-        && *first_name == b.first_name
-        && *patronymic == b.patronymic
-        && *initials == b.initials
-        && *gender == b.gender
-        && *order == b.order
-        && *position == b.position
-}
-
-fn same_speech(a: &SpeechView, b: &SpeechView) -> bool {
-    let SpeechView {
-        kind,
-        question,
-        speaker,
-        role,
-        sep,
-        text,
-        rest,
-    } = a;
-    *question == b.question
-        && *kind == b.kind
-        && *text == b.text
-        && same_person(speaker, &b.speaker)
-        && *role == b.role
-        && *sep == b.sep
-        && *rest == b.rest
-}
-
-fn same_deadline(a: &DeadlineView, b: &DeadlineView) -> bool {
-    let DeadlineView { text, dated } = a;
-    *dated == b.dated && *text == b.text
-}
-
-fn same_votes(a: &VotesView, b: &VotesView) -> bool {
-    let VotesView {
-        yes,
-        against,
-        abstained,
-        unanimous,
-        text,
-    } = a;
-    *yes == b.yes
-        && *against == b.against
-        && *abstained == b.abstained
-        && *unanimous == b.unanimous
-        && *text == b.text
-}
-
-fn same_org(a: &Organization, b: &Organization) -> bool {
-    let Organization {
-        name,
-        header,
-        city,
-        issuer_genitive,
-        emblem,
-        emblem_height,
-        parent,
-        contacts,
-    } = a;
-    *name == b.name
-        && *header == b.header
-        && *city == b.city
-        && *issuer_genitive == b.issuer_genitive
-        && *emblem == b.emblem
-        && emblem_height.to_bits() == b.emblem_height.to_bits()
-        && *parent == b.parent
-        && *contacts == b.contacts
-}
-
-fn same_options(a: &Options, b: &Options) -> bool {
-    let Options {
-        form,
-        course,
-        heard_label,
-        names,
-        present_list,
-        agenda_list,
-        date_style,
-        year_word,
-        spaced_enacting,
-        page_numbers,
-        typography,
-        html,
-        pdfa,
-        date_line,
-        place,
-        votes,
-        votes_required,
-        organization_line,
-        alphabetical,
-        sentence_keywords,
-        present_threshold,
-        enacting_form,
-        title_align,
-        control_form,
-        grif_width,
-        number_single_appendix,
-        edition,
-    } = a;
-    *form == b.form
-        && *course == b.course
-        && *heard_label == b.heard_label
-        && *names == b.names
-        && *present_list == b.present_list
-        && *agenda_list == b.agenda_list
-        && *date_style == b.date_style
-        && *year_word == b.year_word
-        && *spaced_enacting == b.spaced_enacting
-        && *page_numbers == b.page_numbers
-        && *typography == b.typography
-        && *html == b.html
-        && *pdfa == b.pdfa
-        && *date_line == b.date_line
-        && *place == b.place
-        && *votes == b.votes
-        && *votes_required == b.votes_required
-        && *organization_line == b.organization_line
-        && *alphabetical == b.alphabetical
-        && *sentence_keywords == b.sentence_keywords
-        && *present_threshold == b.present_threshold
-        && *enacting_form == b.enacting_form
-        && *title_align == b.title_align
-        && *control_form == b.control_form
-        && grif_width.to_bits() == b.grif_width.to_bits()
-        && *number_single_appendix == b.number_single_appendix
-        && *edition == b.edition
-}
-
-fn same_labels(a: &Labels, b: &Labels) -> bool {
-    let Labels {
-        kind,
-        chair,
-        secretary,
-        present,
-        absent,
-        invited,
-        agenda,
-        heard,
-        spoke,
-        decided,
-        voted,
-        deadline,
-        time,
-        venue,
-        format,
-        date,
-    } = a;
-    *kind == b.kind
-        && *chair == b.chair
-        && *secretary == b.secretary
-        && *present == b.present
-        && *absent == b.absent
-        && *invited == b.invited
-        && *agenda == b.agenda
-        && *heard == b.heard
-        && *spoke == b.spoke
-        && *decided == b.decided
-        && *voted == b.voted
-        && *deadline == b.deadline
-        && *time == b.time
-        && *venue == b.venue
-        && *format == b.format
-        && *date == b.date
 }
 
 /// The text of blocks, in bytes.
