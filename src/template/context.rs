@@ -702,22 +702,11 @@ mod tests {
     fn documents() -> Vec<(String, crate::model::Model)> {
         let mut out = Vec::new();
         let access = Access::new(None);
-        for (name, text) in [
-            ("plan.toml", include_str!("../starters/plan.toml")),
-            ("protocol.toml", include_str!("../starters/protocol.toml")),
-            ("prikaz.toml", include_str!("../starters/prikaz.toml")),
-            (
-                "resolution.toml",
-                include_str!("../starters/resolution.toml"),
-            ),
-            (
-                "rasporyazhenie.toml",
-                include_str!("../starters/rasporyazhenie.toml"),
-            ),
-            ("reshenie.toml", include_str!("../starters/reshenie.toml")),
-        ] {
-            let model = crate::model::load_text(Path::new(name), text, &access).unwrap();
-            out.push((name.to_owned(), model));
+        // Every kind's starter, from the table of kinds.
+        for info in crate::model::kind::KINDS {
+            let name = format!("{}.toml", info.key);
+            let model = crate::model::load_text(Path::new(&name), info.starter, &access).unwrap();
+            out.push((name, model));
         }
         let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
         let mut files: Vec<_> = std::fs::read_dir(&data)
