@@ -624,3 +624,33 @@ fn text_width_mm_is_the_width_the_layout_sets() {
     assert!((text_width_mm(text, 7.0, false) * 2.0 - laid).abs() < 0.001);
     assert_eq!(text_width_mm("", 12.0, false), 0.0);
 }
+
+/// The characters the face lacks, each once, in the order of the text, as
+/// `chars()` finds them: the pass decodes one- and two-byte characters by
+/// hand, and this text has characters of one to four bytes, missing and
+/// present, some repeated, controls among them.
+#[test]
+fn missing_characters_are_those_chars_finds() {
+    let text = "a\tЖ ё\u{a0}«Ա»\u{0800}☃ Ա😀—№\u{7ff}ž\u{85}ԲЖ☃\u{10FFFF}";
+    let doc = Document::single_section(
+        meta("Знаки"),
+        Orientation::Portrait,
+        vec![Block::Paragraph(para(text)), Block::Paragraph(para("ԱԳ"))],
+    );
+    let opts = PdfOptions::default();
+    let face = opts.fonts.face(0);
+    let mut expected: Vec<char> = Vec::new();
+    for c in text.chars().chain("ԱԳ".chars()) {
+        if !c.is_control() && face.advance(c).is_none() && !expected.contains(&c) {
+            expected.push(c);
+        }
+    }
+    assert!(expected.len() >= 5, "{expected:?}");
+    assert!(expected.contains(&'Ա') && expected.contains(&'☃') && expected.contains(&'😀'));
+    let found = super::missing_characters(&doc, &opts);
+    let expected: Vec<String> = expected
+        .into_iter()
+        .map(|c| missing_warning(c, face.label()))
+        .collect();
+    assert_eq!(found, expected);
+}
