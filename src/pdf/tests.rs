@@ -626,9 +626,9 @@ fn text_width_mm_is_the_width_the_layout_sets() {
 }
 
 /// The characters the face lacks, each once, in the order of the text, as
-/// `chars()` finds them: the pass decodes one- and two-byte characters by
-/// hand, and this text has characters of one to four bytes, missing and
-/// present, some repeated, controls among them.
+/// a plain `chars()` scan finds them: the pass looks each character below
+/// U+0800 up only once, and this text has characters of one to four
+/// bytes, missing and present, some repeated, controls among them.
 #[test]
 fn missing_characters_are_those_chars_finds() {
     let text = "a\tЖ ё\u{a0}«Ա»\u{0800}☃ Ա😀—№\u{7ff}ž\u{85}ԲЖ☃\u{10FFFF}";
