@@ -11,7 +11,8 @@ Run from anywhere:
    built on every core into a tmpfs folder: documents a second
    (target ≥ 1000 on two cores);
 4. the no-op rebuild of the 1000 (target ≤ 10 ms) and `gostdoc check` over
-   them: CPU time, user + system (target ≤ 0.2 s);
+   them, on every core and on one (`-j 1`), in turn: CPU time, user +
+   system (target ≤ 0.2 s);
 5. the roadmap of 7000 rows (about 1000 pages): wall time and peak memory
    (targets ≤ 0.35 s, ≤ 50 MB), of 14,000 rows (about 2000 pages) and of
    35,000 rows (5002 pages, 21.6 MB of TOML, under the 32 MB limit of a
@@ -137,10 +138,18 @@ def main():
         noop = [run([binary, "build", "-q", "data", "-o", "out0"], batch) for _ in range(11)]
         rows.append(("no-op rebuild of the 1000 (median of 11)",
                      f"{statistics.median(n[0] for n in noop) * 1000:.1f} ms wall", "≤ 10 ms"))
-        check = [run([binary, "check", "-q", "data"], batch) for _ in range(7)]
-        rows.append(("`gostdoc check` over the 1000 (median of 7)",
-                     f"{statistics.median(c[1] for c in check):.3f} s CPU, "
-                     f"{statistics.median(c[0] for c in check):.3f} s wall", "≤ 0.2 s CPU"))
+        # On every core (as a user runs it) and on one, in turn: the second
+        # core costs CPU of its own on a shared machine (two independent
+        # processes at once take more CPU each), so one core shows the
+        # work itself.
+        check, check_one = [], []
+        for _ in range(7):
+            check.append(run([binary, "check", "-q", "data"], batch))
+            check_one.append(run([binary, "check", "-q", "-j", "1", "data"], batch))
+        for label, runs in (("`gostdoc check` over the 1000 (median of 7)", check),
+                            ("`gostdoc check -j 1` over the 1000 (median of 7)", check_one)):
+            rows.append((label, f"{statistics.median(c[1] for c in runs):.3f} s CPU, "
+                         f"{statistics.median(c[0] for c in runs):.3f} s wall", "≤ 0.2 s CPU"))
 
         # 5. Long documents.
         for n, target in ((7000, "≤ 0.35 s, ≤ 50 MB"), (14000, "flat"),
