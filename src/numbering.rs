@@ -368,13 +368,9 @@ fn documents_in(folder: &Path) -> Vec<PathBuf> {
         .flatten()
         .flatten()
         .filter_map(|e| {
-            // The name's bytes tell it all (`Path::extension` and a path
-            // for every entry were most of a build with nothing to do's
-            // numbering): a name not starting with `.` that ends with
-            // `.toml` is one whose extension is `toml`.
+            // The same documents as the search finds, told from the name.
             let name = e.file_name();
-            let bytes = name.as_encoded_bytes();
-            if !bytes.ends_with(b".toml") || bytes.starts_with(b"_") || bytes.starts_with(b".") {
+            if !crate::build::is_document_name(&name) {
                 return None;
             }
             let p = folder.join(&name);

@@ -25,6 +25,7 @@ use manifest::{Dep, Entry, Hasher, Manifest, Output};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+pub(crate) use plan::is_document_name;
 pub use plan::{Plan, plan, templates_dir};
 pub use write::{remove_orphaned_temporaries, write_atomically, write_together};
 

@@ -201,6 +201,22 @@ struct Walked {
     output: PathBuf,
 }
 
+/// Whether the search passes over a folder entry named `name`: hidden
+/// (`.git`) or gostdoc's own (`_номера.toml`, `_контроль.toml`). Read
+/// from the name's bytes, so that a name that is not UTF-8 is judged as
+/// any other.
+fn passed_over(name: &std::ffi::OsStr) -> bool {
+    matches!(name.as_encoded_bytes().first(), Some(b'.' | b'_'))
+}
+
+/// Whether a file named `name` is a document: a `.toml` file the search
+/// does not pass over. Read from the name's bytes (a name not starting
+/// with `.` that ends with `.toml` has the extension `toml`), without
+/// taking a path apart: most of a build with nothing to do was that.
+pub(crate) fn is_document_name(name: &std::ffi::OsStr) -> bool {
+    !passed_over(name) && name.as_encoded_bytes().ends_with(b".toml")
+}
+
 /// Searches `dir` (whose canonical path is `canonical`, when known) for
 /// documents, each with its output in `out_dir`, sub-folders kept: each
 /// with its canonical path when it is known without asking the system
@@ -237,14 +253,12 @@ fn walk(
     // One folder: comparing the names is comparing the paths, and cheaper.
     found.sort_by(|a, b| a.0.cmp(&b.0));
     for (file_name, file_type) in found {
-        let name = file_name.to_str().unwrap_or_default();
-        if name.starts_with('.') || name.starts_with('_') {
+        if passed_over(&file_name) {
             continue;
         }
+        let name = file_name.to_str().unwrap_or_default();
         let path = joined(dir, &file_name, "");
-        // Not starting with `.`: ending with `.toml` is having the
-        // extension `toml`, read without taking the path apart.
-        let is_toml = file_name.as_encoded_bytes().ends_with(b".toml");
+        let is_toml = is_document_name(&file_name);
         // Neither a link nor in a folder of unknown place: what the entry
         // says of itself is what the system would, and its canonical path
         // is its folder's with its name.
@@ -350,6 +364,34 @@ pub fn templates_dir(options: &super::BuildOptions) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the search and the numbering count as a document's file name.
+    #[test]
+    fn document_names_are_toml_files_neither_hidden_nor_our_own() {
+        use std::ffi::OsStr;
+        for name in ["протокол.toml", "a.b.toml", "x.toml"] {
+            assert!(is_document_name(OsStr::new(name)), "{name}");
+        }
+        for name in [
+            "_номера.toml",
+            "_контроль.toml",
+            ".toml",
+            ".скрытый.toml",
+            "протокол.docx",
+            "протокол.toml~",
+            "toml",
+        ] {
+            assert!(!is_document_name(OsStr::new(name)), "{name}");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            // Not UTF-8: judged by its bytes all the same.
+            assert!(is_document_name(OsStr::from_bytes(b"\xff\xfe.toml")));
+            assert!(!is_document_name(OsStr::from_bytes(b".\xff.toml")));
+            assert!(passed_over(OsStr::from_bytes(b"_\xff")));
+        }
+    }
 
     #[test]
     fn plan_keeps_subfolders_and_skips_profiles() {
