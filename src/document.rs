@@ -7,7 +7,11 @@
 //! numbering labels are already computed, so that every backend breaks lines
 //! and pages from the same facts.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+mod stored;
+pub use stored::StoredRows;
 
 /// Longest word, in letters, that is hyphenated. Russian words stay far
 /// below it; a longer run of letters (a pasted hash, a key held down) is
@@ -51,18 +55,64 @@ pub fn never_hyphenated(word: &str) -> bool {
 /// ([`Document::keep_whole`]), since LibreOffice reads no such limit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeepWhole {
-    /// The paragraph: its address in the tree the layout was made from.
-    pub paragraph: usize,
+    /// The paragraph.
+    pub paragraph: ParagraphAt,
     /// Its characters, counted as the layout counts them: every character
     /// of its text runs except control characters other than a line break
     /// or a tab, and one for each `<br/>`.
     pub chars: std::ops::Range<usize>,
 }
 
+/// Where a paragraph marked by [`KeepWhole`] stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParagraphAt {
+    /// Its address in the tree the layout was made from.
+    Address(usize),
+    /// In the stored rows of a table ([`StoredRows`]), which each reader
+    /// decodes anew.
+    Stored {
+        /// The table's address ([`KeepWhole::table_key`]).
+        table: usize,
+        /// The row's index in the table.
+        row: usize,
+        /// The paragraph's place among the row's paragraphs
+        /// ([`Row::keep_whole_at`]).
+        index: usize,
+    },
+}
+
 impl KeepWhole {
     /// The key of `p` in [`KeepWhole::paragraph`].
-    pub fn key(p: &Paragraph) -> usize {
-        std::ptr::from_ref(p) as usize
+    pub fn key(p: &Paragraph) -> ParagraphAt {
+        ParagraphAt::Address(std::ptr::from_ref(p) as usize)
+    }
+
+    /// The key of `table` in [`ParagraphAt::Stored`].
+    pub fn table_key(table: &Table) -> usize {
+        std::ptr::from_ref(table) as usize
+    }
+
+    /// Marks of `found` on paragraphs of `rows`, decoded from `table`'s
+    /// stored rows, the first of them row `first` of the table, keyed
+    /// anew by where the paragraph stands: the rows are dropped once
+    /// laid out, and their addresses would mean nothing to the DOCX,
+    /// which decodes them again.
+    pub fn locate_stored(found: &mut [KeepWhole], table: &Table, first: usize, rows: &mut [Row]) {
+        let table = KeepWhole::table_key(table);
+        for (r, row) in rows.iter_mut().enumerate() {
+            let mut index = 0;
+            row.each_paragraph(&mut |p| {
+                let at = KeepWhole::key(p);
+                for mark in found.iter_mut().filter(|m| m.paragraph == at) {
+                    mark.paragraph = ParagraphAt::Stored {
+                        table,
+                        row: first + r,
+                        index,
+                    };
+                }
+                index += 1;
+            });
+        }
     }
 }
 
@@ -103,7 +153,7 @@ pub const MAX_COLUMN_MM: f32 = 10_000.0;
 pub const BOX_MAX_MM: f32 = 90.0;
 
 /// A whole document: its metadata, page style and sections.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     /// Title, author and subject, written into the file's properties.
     pub meta: Meta,
@@ -116,12 +166,11 @@ pub struct Document {
     /// What the markup asked for and was adjusted to fit, in Russian (a
     /// table wider than the text, narrowed): the build shows them as
     /// warnings.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }
 
 /// The document's properties (core.xml in DOCX, the Info dictionary in PDF).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Meta {
     /// «Протокол № 4 заседания рабочей группы …».
     pub title: String,
@@ -137,7 +186,7 @@ pub struct Meta {
 }
 
 /// Typeface and sizes (LAYOUT.md §2).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TextStyle {
     /// Font family name the DOCX asks for («Times New Roman»).
     pub font: String,
@@ -158,7 +207,7 @@ impl Default for TextStyle {
 }
 
 /// Where page numbers go (LAYOUT.md §3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PageNumbers {
     /// No page numbers.
     None,
@@ -167,7 +216,7 @@ pub enum PageNumbers {
 }
 
 /// Page orientation of a section.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Orientation {
     /// A4 upright, 210 × 297 mm.
     Portrait,
@@ -209,7 +258,7 @@ pub const TABLE_RULE_PT: f32 = 0.5;
 pub const HYPHENATION_ZONE_MM: f32 = 357.0 / 1440.0 * 25.4;
 
 /// Page margins in millimetres.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Margins {
     /// Top margin, mm.
     pub top: f32,
@@ -240,7 +289,7 @@ impl Margins {
 
 /// A run of pages with one orientation and margins. A new section starts on
 /// a new page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Section {
     /// Portrait or landscape.
     pub orientation: Orientation,
@@ -260,7 +309,7 @@ impl Section {
 }
 
 /// A block-level element.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Block {
     /// A paragraph of text.
     Paragraph(Paragraph),
@@ -288,7 +337,7 @@ pub enum Block {
 /// «Штрих-код (QR-код) документа»): bottom right of the first page, or top
 /// right when the text leaves no room there. Both backends ask
 /// [`crate::pdf::requisites`] where it goes, so it lands on the same spot.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QrCode {
     /// What the symbol encodes: a link, or the registration data.
     pub text: String,
@@ -299,7 +348,7 @@ pub struct QrCode {
 }
 
 /// Where the QR code goes on its page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum QrPlace {
     /// Bottom right when nothing of the page is there, else top right.
     Auto,
@@ -313,7 +362,7 @@ pub enum QrPlace {
 /// делопроизводства, приказ Росархива № 199, п. 20): a framed block in
 /// the place of the handwritten signature, between the position and the
 /// name, in small type.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ElectronicMark {
     /// Bold centred lines: «ДОКУМЕНТ ПОДПИСАН», «ЭЛЕКТРОННОЙ ПОДПИСЬЮ».
     pub heading: Vec<String>,
@@ -322,7 +371,7 @@ pub struct ElectronicMark {
 }
 
 /// Horizontal alignment of a paragraph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Align {
     /// Flush left, ragged right.
     Left,
@@ -335,7 +384,7 @@ pub enum Align {
 }
 
 /// A paragraph: alignment, indents, spacing and inline runs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Paragraph {
     /// Alignment.
     pub align: Align,
@@ -369,7 +418,6 @@ pub struct Paragraph {
     /// What the paragraph is in the document's structure (a heading, a
     /// numbered point): the HTML and the tagged PDF keep it; the layout of
     /// both page backends does not depend on it.
-    #[serde(skip_serializing_if = "Role::is_text")]
     pub role: Role,
     /// The text.
     pub runs: Vec<Inline>,
@@ -378,7 +426,7 @@ pub struct Paragraph {
 /// A paragraph's place in the document's structure (the markup's
 /// `heading` and `point` attributes), for the backends that publish
 /// structure: HTML headings and lists, a tagged PDF's `H1` and `LI`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Role {
     /// Running text or a requisite.
     #[default]
@@ -539,7 +587,7 @@ impl Paragraph {
 }
 
 /// Character formatting of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RunStyle {
     /// Bold.
     pub bold: bool,
@@ -554,12 +602,11 @@ pub struct RunStyle {
     /// a date in words, an abbreviation in capitals); it may still break
     /// at its spaces. The DOCX gives it no language, which LibreOffice
     /// honours (compared in `tests/typo_hyphenation.rs`).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub nohyphen: bool,
 }
 
 /// An inline element of a paragraph.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Inline {
     /// Text with one style.
     Text {
@@ -573,7 +620,7 @@ pub enum Inline {
 }
 
 /// Bulleted or numbered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ListKind {
     /// «– text»: the label is a dash.
     Bullet,
@@ -583,7 +630,7 @@ pub enum ListKind {
 
 /// A list. Labels are computed by the template, so «2.1.» and «1.10.» come
 /// out as the document's author numbered them, in every backend.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct List {
     /// Bulleted or numbered.
     pub kind: ListKind,
@@ -594,7 +641,7 @@ pub struct List {
 /// One list item: its label and its paragraphs. The first paragraph starts
 /// with the label; the backends set label and text with the paragraph's own
 /// indent settings.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListItem {
     /// «1.», «2.1.», «–».
     pub label: String,
@@ -603,16 +650,21 @@ pub struct ListItem {
 }
 
 /// A table with fixed column widths.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     /// Column widths, mm.
     pub columns_mm: Vec<f32>,
     /// The rows; header rows come first.
     pub rows: Vec<Row>,
+    /// A long table's body rows, after `rows`, held compressed until a
+    /// backend reads them ([`StoredRows`]); read every row through
+    /// [`Table::row_slices`]. Only a table whose rows all hold text is
+    /// stored ([`StoredRows::holds`]).
+    pub stored: Option<Box<StoredRows>>,
 }
 
 /// A table row.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     /// A header row, repeated at the top of every page the table spans.
     pub header: bool,
@@ -622,6 +674,28 @@ pub struct Row {
 }
 
 impl Row {
+    /// Calls `f` on each paragraph of the row's cells, in order.
+    fn each_paragraph(&mut self, f: &mut impl FnMut(&mut Paragraph)) {
+        for cell in &mut self.cells {
+            for_each_paragraph(&mut cell.blocks, f);
+        }
+    }
+
+    /// Marks the characters `chars` of the row's paragraph `index` (in
+    /// the order of [`Row::each_paragraph`]) as never hyphenated.
+    fn keep_whole_at(&mut self, index: usize, chars: std::ops::Range<usize>) {
+        let mut k = 0;
+        let mut chars = Some(chars);
+        self.each_paragraph(&mut |p| {
+            if k == index
+                && let Some(chars) = chars.take()
+            {
+                p.keep_whole(chars);
+            }
+            k += 1;
+        });
+    }
+
     /// The row never ends a page: every paragraph in it keeps with the
     /// next block (the markup's `<row keep="next">`, Word's way of
     /// keeping a row with the next one, which LibreOffice honours too).
@@ -645,7 +719,7 @@ impl Row {
 }
 
 /// A table cell.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     /// How many columns the cell spans.
     pub colspan: usize,
@@ -690,69 +764,142 @@ pub struct Slot {
 type Cover = (usize, usize, usize, usize, usize);
 
 impl Table {
-    /// Each row's slots from left to right: its own cells and the merged
-    /// cells from above that cover it, placed on the grid the way both
-    /// backends read it. Cells past the last column are cut off, and a
-    /// span past the last row ends at it, so a tree built in code that
-    /// the markup would refuse still lays out.
+    /// A table of `rows`, none of them stored.
+    pub fn new(columns_mm: Vec<f32>, rows: Vec<Row>) -> Table {
+        Table {
+            columns_mm,
+            rows,
+            stored: None,
+        }
+    }
+
+    /// Rows in the table, stored ones included.
+    pub fn row_count(&self) -> usize {
+        self.rows.len() + self.stored.as_ref().map_or(0, |s| s.len())
+    }
+
+    /// Every row of the table in order, a slice at a time, each with the
+    /// index of its first row: the table's own rows, borrowed, then each
+    /// slice of its stored rows, decoded (owned).
+    pub fn row_slices(&self) -> impl Iterator<Item = (usize, Cow<'_, [Row]>)> + '_ {
+        let own = (!self.rows.is_empty()).then_some((0, Cow::Borrowed(self.rows.as_slice())));
+        let stored = self.stored.iter().flat_map(|stored| {
+            stored
+                .slices(self.rows.len())
+                .map(|(first, rows)| (first, Cow::Owned(rows)))
+        });
+        own.into_iter().chain(stored)
+    }
+
+    /// Decodes the stored rows into [`Table::rows`].
+    pub fn restore_rows(&mut self) {
+        if let Some(stored) = self.stored.take() {
+            let own = self.rows.len();
+            for (_, rows) in stored.slices(own) {
+                self.rows.extend(rows);
+            }
+        }
+    }
+
+    /// Marks the characters `chars` of paragraph `index` of stored row
+    /// `row` as never hyphenated ([`ParagraphAt::Stored`]).
+    fn mark_stored(&mut self, row: usize, index: usize, chars: std::ops::Range<usize>) {
+        if let Some(stored) = &mut self.stored {
+            stored.mark(row, index, chars);
+        }
+    }
+
+    /// Each row's slots ([`SlotPlacer`]), all at once.
     pub fn slots(&self) -> Vec<Vec<Slot>> {
+        let mut placer = self.slot_placer();
+        let mut out = Vec::with_capacity(self.row_count());
+        for (first, rows) in self.row_slices() {
+            for (i, row) in rows.iter().enumerate() {
+                out.push(placer.place(first + i, row));
+            }
+        }
+        out
+    }
+
+    /// Places the rows' cells on the grid, a row at a time, in order.
+    pub fn slot_placer(&self) -> SlotPlacer {
         let columns = self.columns_mm.len();
-        // For each grid column: the merged cell covering it from above, as
-        // (its row, its index, its first column, its span, its last row).
-        let mut covered: Vec<Option<Cover>> = vec![None; columns];
-        let mut out = Vec::with_capacity(self.rows.len());
-        for (r, row) in self.rows.iter().enumerate() {
-            let active =
-                |c: &Option<(usize, usize, usize, usize, usize)>| c.is_some_and(|c| c.4 >= r);
-            let mut slots = Vec::with_capacity(row.cells.len());
-            let mut col = 0;
-            let mut cells = row.cells.iter().enumerate();
-            while col < columns {
-                if let Some((from, cell, first, span, last)) = covered[col].filter(|c| c.4 >= r) {
-                    // `first < col` only when a cell of this row was cut
-                    // short against it; its columns are counted once.
-                    let span = span - (col - first);
-                    slots.push(Slot {
-                        column: col,
-                        colspan: span,
-                        row: from,
-                        cell,
-                        continued: true,
-                        last: last == r,
-                    });
-                    col += span;
-                    continue;
-                }
-                let Some((k, cell)) = cells.next() else { break };
-                // Never over a column a merged cell from above covers.
-                let free = (col..columns).take_while(|&c| !active(&covered[c])).count();
-                let span = cell.colspan.max(1).min(free);
-                let last = r
-                    .saturating_add(cell.rowspan.max(1) - 1)
-                    .min(self.rows.len() - 1);
-                if last > r {
-                    for c in &mut covered[col..col + span] {
-                        *c = Some((r, k, col, span, last));
-                    }
-                }
+        SlotPlacer {
+            columns,
+            rows: self.row_count(),
+            covered: vec![None; columns],
+        }
+    }
+}
+
+/// Each row's slots from left to right: its own cells and the merged
+/// cells from above that cover it, placed on the grid the way both
+/// backends read it. Cells past the last column are cut off, and a span
+/// past the last row ends at it, so a tree built in code that the markup
+/// would refuse still lays out. Rows are placed in order, a row at a
+/// time, so that a table's rows need not be alive together.
+pub struct SlotPlacer {
+    columns: usize,
+    /// Rows in the table.
+    rows: usize,
+    /// For each grid column: the merged cell covering it from above, as
+    /// (its row, its index, its first column, its span, its last row).
+    covered: Vec<Option<Cover>>,
+}
+
+impl SlotPlacer {
+    /// The slots of row `r`, the row after the last one placed.
+    pub fn place(&mut self, r: usize, row: &Row) -> Vec<Slot> {
+        let columns = self.columns;
+        let covered = &mut self.covered;
+        let active = |c: &Option<(usize, usize, usize, usize, usize)>| c.is_some_and(|c| c.4 >= r);
+        let mut slots = Vec::with_capacity(row.cells.len());
+        let mut col = 0;
+        let mut cells = row.cells.iter().enumerate();
+        while col < columns {
+            if let Some((from, cell, first, span, last)) = covered[col].filter(|c| c.4 >= r) {
+                // `first < col` only when a cell of this row was cut
+                // short against it; its columns are counted once.
+                let span = span - (col - first);
                 slots.push(Slot {
                     column: col,
                     colspan: span,
-                    row: r,
-                    cell: k,
-                    continued: false,
+                    row: from,
+                    cell,
+                    continued: true,
                     last: last == r,
                 });
                 col += span;
+                continue;
             }
-            out.push(slots);
+            let Some((k, cell)) = cells.next() else { break };
+            // Never over a column a merged cell from above covers.
+            let free = (col..columns).take_while(|&c| !active(&covered[c])).count();
+            let span = cell.colspan.max(1).min(free);
+            let last = r
+                .saturating_add(cell.rowspan.max(1) - 1)
+                .min(self.rows.saturating_sub(1));
+            if last > r {
+                for c in &mut covered[col..col + span] {
+                    *c = Some((r, k, col, span, last));
+                }
+            }
+            slots.push(Slot {
+                column: col,
+                colspan: span,
+                row: r,
+                cell: k,
+                continued: false,
+                last: last == r,
+            });
+            col += span;
         }
-        out
+        slots
     }
 }
 
 /// A signature row (LAYOUT.md §4 «подпись»).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Signature {
     /// The position, one entry per line, at the left margin.
     pub position: Vec<Vec<Inline>>,
@@ -765,7 +912,6 @@ pub struct Signature {
     pub keep_with_next: bool,
     /// Signed electronically: the mark in the place of the handwritten
     /// signature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub electronic: Option<ElectronicMark>,
 }
 
@@ -774,7 +920,7 @@ pub struct Signature {
 /// between them). Never hyphenated, single spacing. The DOCX sets it as
 /// one paragraph with a centre and a right tab stop; parts too wide to
 /// stand apart are a warning ([`Spread::overlap`]).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spread {
     /// At the left margin («05.03.2024»); empty when absent.
     pub left: Vec<Inline>,
@@ -920,7 +1066,7 @@ impl Spread {
 
 /// A box at the top right of a page, text left-aligned inside, flush with
 /// the right margin, never hyphenated.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequisiteBox {
     /// Box width, mm (7.5 cm by default, up to [`BOX_MAX_MM`] by the
     /// regional instructions).
@@ -954,7 +1100,7 @@ impl ImageFormat {
 }
 
 /// A PNG or JPEG picture.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Image {
     /// The image file's bytes.
     #[serde(skip)]
@@ -972,7 +1118,7 @@ pub struct Image {
 }
 
 /// Where a picture goes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum ImagePlacement {
     /// In a paragraph of its own, on the text's baseline.
     Inline,
@@ -1004,6 +1150,19 @@ impl Document {
                     p.keep_whole(m.chars.clone());
                 }
             });
+            // The marks on stored rows go with them, set as each reader
+            // decodes them. Only a section's own tables are stored.
+            for block in &mut section.blocks {
+                let Block::Table(t) = block else { continue };
+                let key = KeepWhole::table_key(t);
+                for m in marks {
+                    if let ParagraphAt::Stored { table, row, index } = m.paragraph
+                        && table == key
+                    {
+                        t.mark_stored(row, index, m.chars.clone());
+                    }
+                }
+            }
         }
     }
 
@@ -1047,8 +1206,10 @@ impl Document {
 impl Document {
     /// Feeds every run of text with its face (bold, italic) to `out`; a
     /// list's label and a signature's name, which carry no style of their
-    /// own, come as plain text. The PDF guesses from it the characters
-    /// each embedded face needs before a long document is laid out.
+    /// own, come as plain text; a table's stored rows come as the
+    /// characters they use, once each per face. The PDF guesses from it
+    /// the characters each embedded face needs before a long document is
+    /// laid out.
     pub fn styled_text(&self, out: &mut impl FnMut(&str, bool, bool)) {
         for section in &self.sections {
             blocks_styled(&section.blocks, out);
@@ -1078,10 +1239,11 @@ fn blocks_styled(blocks: &[Block], out: &mut impl FnMut(&str, bool, bool)) {
                 }
             }
             Block::Table(t) => {
-                for row in &t.rows {
-                    for cell in &row.cells {
-                        blocks_styled(&cell.blocks, out);
-                    }
+                for cell in t.rows.iter().flat_map(|r| &r.cells) {
+                    blocks_styled(&cell.blocks, out);
+                }
+                if let Some(stored) = &t.stored {
+                    stored.styled_chars(out);
                 }
             }
             Block::Signature(s) => {
@@ -1135,10 +1297,11 @@ fn blocks_text(blocks: &[Block], out: &mut impl FnMut(&str)) {
                 }
             }
             Block::Table(t) => {
-                for row in &t.rows {
-                    for cell in &row.cells {
-                        blocks_text(&cell.blocks, out);
-                    }
+                for cell in t.rows.iter().flat_map(|r| &r.cells) {
+                    blocks_text(&cell.blocks, out);
+                }
+                if let Some(stored) = &t.stored {
+                    stored.text_pieces(out);
                 }
             }
             Block::Signature(s) => {

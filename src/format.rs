@@ -286,7 +286,7 @@ fn is_long(document: &Document) -> bool {
         .iter()
         .flat_map(|s| &s.blocks)
         .map(|b| match b {
-            crate::document::Block::Table(t) => t.rows.len(),
+            crate::document::Block::Table(t) => t.row_count(),
             _ => 1,
         })
         .sum();

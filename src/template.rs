@@ -115,6 +115,9 @@ pub struct Templates {
     /// Template name → XXH3 of its source, for incremental builds.
     hashes: Vec<(String, u128)>,
     limits: Limits,
+    /// A long table of at least this many rows has its body rows stored
+    /// compressed as they are parsed ([`crate::document::StoredRows`]).
+    stored_from: usize,
     /// The same templates with position markers, for [`Templates::locate`];
     /// built the first time a markup error needs it. `None` when they do
     /// not compile (a marker landed where Tera does not expect text).
@@ -491,6 +494,7 @@ impl Templates {
             },
             hashes,
             limits: Limits::default(),
+            stored_from: pieces::STORED_FROM,
             traced: OnceLock::new(),
         })
     }
@@ -515,6 +519,14 @@ impl Templates {
     /// small ones).
     pub fn with_limits(mut self, limits: Limits) -> Templates {
         self.limits = limits;
+        self
+    }
+
+    /// The same templates, storing the body rows of a long table of at
+    /// least `rows` rows ([`crate::document::StoredRows`]); by default,
+    /// of the tables too long for their tree to be worth its memory.
+    pub fn storing_rows_from(mut self, rows: usize) -> Templates {
+        self.stored_from = rows;
         self
     }
 

@@ -743,6 +743,7 @@ fn odd_merged_tables_built_in_code_lay_out_without_panic() {
             Meta::default(),
             Orientation::Portrait,
             vec![Block::Table(Table {
+                stored: None,
                 columns_mm: vec![20.0, 30.0, 40.0],
                 rows,
             })],

@@ -497,6 +497,7 @@ fn roadmap(n: usize) -> Document {
         Meta::default(),
         Orientation::Portrait,
         vec![Block::Table(Table {
+            stored: None,
             columns_mm: vec![12.0, 80.0, 35.0, 43.0],
             rows,
         })],

@@ -11,6 +11,7 @@ mod package;
 mod requisites;
 mod rows;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use docx_rs as dx;
@@ -701,12 +702,14 @@ impl<'d> Builder<'d> {
     fn table(&mut self, table: &'d Table) -> Result<Vec<u8>, DocxError> {
         let mut shell = self.shell(table)?;
         let mut xml = std::mem::take(&mut shell.head);
+        // A table with stored rows holds text only: built later.
+        debug_assert!(table.stored.is_none());
         for (r, (row, slots)) in table.rows.iter().zip(table.slots()).enumerate() {
             // Recorded before the cells so that the order matches the `w:tr`
             // start tags, nested tables included.
             self.plan.header_rows.push(row.header);
             check_spans(row, r, shell.grid.len())?;
-            xml.extend_from_slice(&self.row(table, &shell, r, &slots)?);
+            xml.extend_from_slice(&self.row(table, row, &shell, r, &slots)?);
         }
         xml.extend_from_slice(&shell.tail);
         // Held until the normaliser copies it: a long table's spare room
@@ -726,6 +729,21 @@ impl<'d> Builder<'d> {
         for (r, row) in table.rows.iter().enumerate() {
             self.plan.header_rows.push(row.header);
             check_spans(row, r, shell.grid.len())?;
+        }
+        if let Some(stored) = &table.stored {
+            // Body rows all; decoded only to name a row too wide.
+            let rows = stored.len();
+            self.plan
+                .header_rows
+                .extend(std::iter::repeat_n(false, rows));
+            if stored.widest() > shell.grid.len() {
+                let own = table.rows.len();
+                for (first, rows) in table.row_slices().filter(|(first, _)| *first >= own) {
+                    for (i, row) in rows.iter().enumerate() {
+                        check_spans(row, first + i, shell.grid.len())?;
+                    }
+                }
+            }
         }
         Ok(Later { table, shell })
     }
@@ -791,15 +809,15 @@ impl<'d> Builder<'d> {
         })
     }
 
-    /// The XML of row `r` of `table`, its cells in `slots`.
+    /// The XML of `row`, row `r` of `table`, its cells in `slots`.
     fn row(
         &mut self,
-        table: &'d Table,
+        table: &Table,
+        row: &'d Row,
         shell: &Shell,
         r: usize,
         slots: &[Slot],
     ) -> Result<Vec<u8>, DocxError> {
-        let row = &table.rows[r];
         let grid = &shell.grid;
         let padding = shell.padding;
         let inner = Ctx {
@@ -948,30 +966,48 @@ impl<'d> Later<'d> {
         let Later { table, mut shell } = self;
         let head = std::mem::take(&mut shell.head);
         let tail = std::mem::take(&mut shell.tail);
-        let mut builder = Builder::new(style, None);
-        let rows = table
-            .slots()
-            .into_iter()
-            .enumerate()
-            .map(move |(r, slots)| {
-                // Most rows are written in their final form at once; the
-                // rest are built by docx-rs and normalised.
-                let mut xml = Vec::new();
-                let ready = rows::write_row(table, &shell, r, &slots, style.table_pt, &mut xml);
-                if !ready {
-                    xml = builder
-                        .row(table, &shell, r, &slots)
-                        .map_err(|e| e.to_string())?;
+        let mut marks = Marks::default();
+        let mut placer = table.slot_placer();
+        // A row at a time, as the normaliser asks: a table's stored rows
+        // are decoded a slice at a time as it comes to them, and dropped
+        // after.
+        let mut slices = table.row_slices();
+        let mut slice: Option<(usize, Cow<'d, [Row]>)> = None;
+        let mut at = 0;
+        let rows = std::iter::from_fn(move || {
+            while slice.as_ref().is_none_or(|(_, rows)| at >= rows.len()) {
+                slice = Some(slices.next()?);
+                at = 0;
+            }
+            let (first, rows) = slice.as_ref()?;
+            let (row, r) = (&rows[at], first + at);
+            at += 1;
+            let slots = placer.place(r, row);
+            // Most rows are written in their final form at once; the
+            // rest are built by docx-rs and normalised, by a builder that
+            // borrows the row alone: all that building a row of text
+            // changes is the marks, carried from one to the next.
+            let mut xml = Vec::new();
+            let ready = rows::write_row(table, row, &shell, r, &slots, style.table_pt, &mut xml);
+            if !ready {
+                let mut builder = Builder::new(style, None);
+                builder.marks = marks;
+                let built = builder.row(table, row, &shell, r, &slots);
+                marks = builder.marks;
+                match built {
+                    Ok(built) => xml = built,
+                    Err(e) => return Some(Err(e.to_string())),
                 }
-                if builder.marks.soft_hyphens {
-                    soft_hyphen_elements(&mut xml);
-                }
-                Ok(if ready {
-                    normalize::Piece::Row(xml)
-                } else {
-                    normalize::Piece::Raw(xml)
-                })
-            });
+            }
+            if marks.soft_hyphens {
+                soft_hyphen_elements(&mut xml);
+            }
+            Some(Ok(if ready {
+                normalize::Piece::Row(xml)
+            } else {
+                normalize::Piece::Raw(xml)
+            }))
+        });
         normalize::Spliced::Pieces {
             pieces: Box::new(std::iter::once(Ok(normalize::Piece::Raw(head))).chain(rows)),
             tail,
@@ -980,7 +1016,8 @@ impl<'d> Later<'d> {
 }
 
 /// The table's cells hold only what changes no builder state but the
-/// marks: no pictures, signatures, QR codes or nested tables.
+/// marks: no pictures, signatures, QR codes or nested tables. Its stored
+/// rows, if any, hold paragraphs and lists only ([`Table::stored`]).
 fn text_only(table: &Table) -> bool {
     table.rows.iter().flat_map(|r| &r.cells).all(|c| {
         c.blocks.iter().all(|b| {

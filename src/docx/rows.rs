@@ -10,26 +10,26 @@
 //! anything else (a rule, a merged header's height, a box) is left to
 //! docx-rs, and the tests compare both ways on every feature written here.
 
-use crate::document::{Align, Block, Inline, Paragraph, RunStyle, Slot, Table};
+use crate::document::{Align, Block, Inline, Paragraph, Row, RunStyle, Slot, Table};
 
 use super::{
     Ctx, SPACED_TWIPS, Shell, WORD_JOINER_FONT, half_points, long_words, mm_to_twips, package,
     pt_to_twips,
 };
 
-/// Writes row `r` of `table` (its cells in `slots`) to `out` as the
+/// Writes `row`, row `r` of `table` (its cells in `slots`), to `out` as the
 /// normaliser would leave it, or returns `false`, having written nothing,
 /// when the row holds something only docx-rs writes.
 pub(super) fn write_row(
     table: &Table,
+    row: &Row,
     shell: &Shell,
     r: usize,
     slots: &[Slot],
     table_pt: f32,
     out: &mut Vec<u8>,
 ) -> bool {
-    let row = &table.rows[r];
-    if shell.header_heights.iter().any(|(k, _)| *k == r) || !simple_row(table, r, slots) {
+    if shell.header_heights.iter().any(|(k, _)| *k == r) || !simple_row(row, r, slots) {
         return false;
     }
     let start = out.len();
@@ -102,8 +102,7 @@ pub(super) fn write_row(
 
 /// The row's cells hold only paragraphs and lists whose paragraphs have
 /// no rule below (the only paragraph property not written here).
-fn simple_row(table: &Table, r: usize, slots: &[Slot]) -> bool {
-    let row = &table.rows[r];
+fn simple_row(row: &Row, r: usize, slots: &[Slot]) -> bool {
     slots.iter().filter(|s| !s.continued).all(|s| {
         s.row == r
             && row.cells.get(s.cell).is_some_and(|cell| {

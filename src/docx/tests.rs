@@ -53,6 +53,7 @@ fn sample() -> Document {
         electronic: None,
     };
     let table = Table {
+        stored: None,
         columns_mm: vec![15.0, 120.0],
         rows: vec![
             Row {
@@ -278,6 +279,7 @@ fn page_break_sets_page_break_before_or_emits_a_break() {
     blocks.insert(1, Block::PageBreak);
     blocks.push(Block::PageBreak);
     blocks.push(Block::Table(Table {
+        stored: None,
         columns_mm: vec![20.0],
         rows: vec![Row {
             header: false,
@@ -318,6 +320,7 @@ fn cell_spanning_too_many_columns_is_an_error() {
 #[test]
 fn tables_nested_in_cells_are_spliced_in_order_and_markers_cannot_be_forged() {
     let inner = Table {
+        stored: None,
         columns_mm: vec![40.0],
         rows: vec![Row {
             header: false,
@@ -325,6 +328,7 @@ fn tables_nested_in_cells_are_spliced_in_order_and_markers_cannot_be_forged() {
         }],
     };
     let outer = Table {
+        stored: None,
         columns_mm: vec![60.0, 60.0],
         rows: vec![Row {
             header: false,
@@ -458,6 +462,7 @@ fn a_body_longer_than_a_whole_part_is_compressed_in_pieces_and_reads_back() {
     };
     let rows: Vec<Row> = (0..3000).map(row).collect();
     doc.sections[0].blocks.push(Block::Table(Table {
+        stored: None,
         columns_mm: vec![15.0, 120.0],
         rows,
     }));
@@ -576,6 +581,7 @@ fn rows_written_directly_match_docx_rs() {
         });
     }
     let table = Table {
+        stored: None,
         columns_mm: vec![15.0, 20.0, 30.0],
         rows,
     };
@@ -585,8 +591,9 @@ fn rows_written_directly_match_docx_rs() {
     let (mut direct, mut left) = (0, 0);
     for (r, slots) in table.slots().iter().enumerate() {
         let mut fast = Vec::new();
-        let ready = rows::write_row(&table, &shell, r, slots, style.table_pt, &mut fast);
-        let xml = builder.row(&table, &shell, r, slots).unwrap();
+        let row = &table.rows[r];
+        let ready = rows::write_row(&table, row, &shell, r, slots, style.table_pt, &mut fast);
+        let xml = builder.row(&table, row, &shell, r, slots).unwrap();
         if !ready {
             assert!(fast.is_empty());
             left += 1;

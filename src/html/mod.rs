@@ -238,8 +238,10 @@ fn top_heading(doc: &Document) -> Option<u8> {
                     ..
                 }) => *top = Some(top.map_or(*level, |t| t.min(*level))),
                 Block::Table(t) => {
-                    for cell in t.rows.iter().flat_map(|r| &r.cells) {
-                        walk(&cell.blocks, top);
+                    for (_, rows) in t.row_slices() {
+                        for cell in rows.iter().flat_map(|r| &r.cells) {
+                            walk(&cell.blocks, top);
+                        }
                     }
                 }
                 _ => {}
@@ -468,29 +470,35 @@ impl Writer<'_> {
             let _ = write!(self.out, "<col style=\"width:{}%\">", num(share));
         }
         self.out.push_str("</colgroup>\n");
-        let slots = table.slots();
+        let mut placer = table.slot_placer();
+        // Header rows come first, and stored rows are never header rows.
         let head_rows = table.rows.iter().take_while(|r| r.header).count();
-        for (r, row) in table.rows.iter().enumerate() {
-            if r == 0 && head_rows > 0 {
-                self.out.push_str("<thead>\n");
-            }
-            if r == head_rows {
-                self.out.push_str("<tbody>\n");
-            }
-            self.out.push_str("<tr>");
-            for slot in slots[r].iter().filter(|s| !s.continued) {
-                let Some(cell) = row.cells.get(slot.cell) else {
-                    continue;
-                };
-                let rowspan = cell.rowspan.max(1).min(table.rows.len() - r);
-                self.cell(cell, row.header, slot.colspan, rowspan);
-            }
-            self.out.push_str("</tr>\n");
-            if r + 1 == head_rows {
-                self.out.push_str("</thead>\n");
+        let row_count = table.row_count();
+        for (first, rows) in table.row_slices() {
+            for (i, row) in rows.iter().enumerate() {
+                let r = first + i;
+                let slots = placer.place(r, row);
+                if r == 0 && head_rows > 0 {
+                    self.out.push_str("<thead>\n");
+                }
+                if r == head_rows {
+                    self.out.push_str("<tbody>\n");
+                }
+                self.out.push_str("<tr>");
+                for slot in slots.iter().filter(|s| !s.continued) {
+                    let Some(cell) = row.cells.get(slot.cell) else {
+                        continue;
+                    };
+                    let rowspan = cell.rowspan.max(1).min(row_count - r);
+                    self.cell(cell, row.header, slot.colspan, rowspan);
+                }
+                self.out.push_str("</tr>\n");
+                if r + 1 == head_rows {
+                    self.out.push_str("</thead>\n");
+                }
             }
         }
-        if head_rows < table.rows.len() {
+        if head_rows < row_count {
             self.out.push_str("</tbody>\n");
         }
         self.out.push_str("</table>\n</div>\n");

@@ -740,7 +740,7 @@ impl<'a, N: XmlNode<'a>> Parser<'_, '_, N> {
             }
             rows.push(Row { header, cells });
         }
-        Ok(Table { columns_mm, rows })
+        Ok(Table::new(columns_mm, rows))
     }
 
     /// How many columns a cell spans: a whole number from 1 to the

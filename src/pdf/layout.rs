@@ -347,7 +347,7 @@ pub(crate) struct Flow<'a> {
     /// lacked it first.
     pub(crate) missing: Vec<(char, u8)>,
     pub(crate) tables: usize,
-    pub(crate) images: Vec<&'a Image>,
+    pub(crate) images: Vec<Image>,
     /// Item indices of each table's header rows.
     pub(crate) headers: Vec<Vec<usize>>,
     /// Cells merged across rows, laid out apart from their rows.
@@ -424,7 +424,7 @@ impl<'a> Flow<'a> {
     }
 
     /// Turns blocks into items, appended to `out`.
-    pub(crate) fn blocks(&mut self, blocks: &'a [Block], ctx: Ctx, out: &mut Vec<Item>) {
+    pub(crate) fn blocks(&mut self, blocks: &[Block], ctx: Ctx, out: &mut Vec<Item>) {
         // Space after the previous block, carried into the next one's gap.
         let mut after = 0.0;
         // The previous block asked to stay with this one.
@@ -516,7 +516,7 @@ impl<'a> Flow<'a> {
                         continue;
                     }
                     let index = self.images.len();
-                    self.images.push(img);
+                    self.images.push(img.clone());
                     // Too wide a picture shrinks to the measure, keeping
                     // its proportions.
                     let scale = if img.width_mm > ctx.width && img.width_mm > 0.0 {
@@ -572,9 +572,9 @@ impl<'a> Flow<'a> {
     /// The coat of arms at the top of a section's first page: an item as
     /// tall as the space from the top margin down to the text below the
     /// picture, which it draws above itself, from the page's top edge.
-    fn emblem(&mut self, img: &'a Image, top_mm: f32, gap_mm: f32, ctx: Ctx, out: &mut Vec<Item>) {
+    fn emblem(&mut self, img: &Image, top_mm: f32, gap_mm: f32, ctx: Ctx, out: &mut Vec<Item>) {
         let index = self.images.len();
-        self.images.push(img);
+        self.images.push(img.clone());
         let scale = if img.width_mm > ctx.width && img.width_mm > 0.0 {
             ctx.width / img.width_mm
         } else {

@@ -240,11 +240,13 @@ fn streamable(doc: &Document, opts: &PdfOptions) -> bool {
     fn blocks_ok(blocks: &[Block]) -> bool {
         blocks.iter().all(|b| match b {
             Block::Image(_) | Block::Qr(_) => false,
-            Block::Table(t) => t
-                .rows
-                .iter()
-                .flat_map(|r| &r.cells)
-                .all(|c| c.rowspan <= 1 && blocks_ok(&c.blocks)),
+            Block::Table(t) => {
+                // Stored rows hold text only.
+                t.stored.as_ref().is_none_or(|s| !s.spans_rows())
+                    && (t.rows.iter())
+                        .flat_map(|r| &r.cells)
+                        .all(|c| c.rowspan <= 1 && blocks_ok(&c.blocks))
+            }
             _ => true,
         })
     }
@@ -344,7 +346,7 @@ fn lay_out(
             w
         })
         .collect();
-    layout.images = flow.images.into_iter().cloned().collect();
+    layout.images = flow.images;
     layout.keep_whole = flow.keep_whole;
     Ok((layout, warnings, flow.tags, streamed))
 }
@@ -355,15 +357,15 @@ fn lay_out(
 /// first copy of the header out as the PDF does, clips the merged text on
 /// every later page, where it repeats the rows at their own height.
 pub(crate) fn merged_header_heights(table: &Table, table_pt: f32) -> Vec<(usize, f32)> {
-    let header = Table {
-        columns_mm: table.columns_mm.clone(),
-        rows: table
+    let header = Table::new(
+        table.columns_mm.clone(),
+        table
             .rows
             .iter()
             .take_while(|r| r.header)
             .cloned()
             .collect(),
-    };
+    );
     let fonts = FontSet::liberation();
     let mut flow = Flow {
         fonts: &fonts,

@@ -7,6 +7,7 @@
 //! a new page and continues it on the following ones under the header.
 
 use crate::document::*;
+use std::borrow::Cow;
 
 use super::PlacedCell;
 use super::layout::{Content, Ctx, Draw, Flow, Item, Kind, RULE_PT};
@@ -82,9 +83,9 @@ pub(crate) struct GrowingRow {
 /// the table and whether it keeps with the block before (its first row's
 /// gap and keep). A table of the page's flow has its rows paginated as
 /// they come ([`Flow::flush`]).
-pub(crate) fn table<'a>(
-    flow: &mut Flow<'a>,
-    t: &'a Table,
+pub(crate) fn table(
+    flow: &mut Flow<'_>,
+    t: &Table,
     id: usize,
     ctx: Ctx,
     lead: (f32, bool),
@@ -112,166 +113,179 @@ pub(crate) fn table<'a>(
     // between them.
     let mut kept = false;
     flow.tag_open(Role::Table);
-    for (r, (row, slots)) in t.rows.iter().zip(t.slots()).enumerate() {
-        let first_item = out.len();
-        flow.tag_open(Role::TR);
-        let mut cells = Vec::with_capacity(slots.len());
-        let mut frames = Vec::with_capacity(slots.len());
-        // The merged cell each slot starts or continues.
-        let mut merged_ids: Vec<Option<usize>> = Vec::with_capacity(slots.len());
-        // Merged cells this row ends.
-        let mut ending = Vec::new();
-        for slot in &slots {
-            let to = (slot.column + slot.colspan).min(columns.len());
-            let x: f32 = columns[..slot.column.min(columns.len())].iter().sum();
-            let width: f32 = columns[slot.column.min(columns.len())..to].iter().sum();
-            let merged_here = merging && !slot.last;
-            frames.push(FrameCell {
-                x,
-                width,
-                top: !(merging && slot.continued),
-                bottom: !merged_here,
-                own: !(merging && (slot.continued || !slot.last)),
-            });
-            if slot.continued {
-                let m = merging
-                    .then(|| open.iter().find(|(k, _)| *k == (slot.row, slot.cell)))
-                    .flatten()
-                    .map(|&(_, m)| m);
-                if let (Some(m), true) = (m, slot.last) {
-                    ending.push(m);
-                }
-                merged_ids.push(m);
-                // The row keeps the cell's place, with nothing in it.
-                cells.push(CellItems {
-                    x,
-                    items: Vec::new(),
-                });
-                continue;
-            }
-            let cell = &row.cells[slot.cell];
-            let inner = Ctx {
-                size: flow.table_pt,
-                width: (width - 2.0 * CELL_PADDING_MM).max(1.0),
-                in_cell: true,
-                header: row.header,
-                ..ctx
-            };
-            let mut items = Vec::new();
-            flow.tag_cell(row.header, cell.rowspan.max(1), cell.colspan.max(1));
-            flow.blocks(&cell.blocks, inner, &mut items);
-            flow.tag_close();
-            merged_ids.push(merged_here.then_some(flow.merged.len()));
-            if merged_here {
-                open.push(((r, slot.cell), flow.merged.len()));
-                flow.merged.push(Merged {
-                    first: first_item,
-                    last: first_item,
+    let mut placer = t.slot_placer();
+    for (first, mut rows) in t.row_slices() {
+        let marks_before = flow.keep_whole.len();
+        for (i, row) in rows.iter().enumerate() {
+            let r = first + i;
+            let slots = placer.place(r, row);
+            let first_item = out.len();
+            flow.tag_open(Role::TR);
+            let mut cells = Vec::with_capacity(slots.len());
+            let mut frames = Vec::with_capacity(slots.len());
+            // The merged cell each slot starts or continues.
+            let mut merged_ids: Vec<Option<usize>> = Vec::with_capacity(slots.len());
+            // Merged cells this row ends.
+            let mut ending = Vec::new();
+            for slot in &slots {
+                let to = (slot.column + slot.colspan).min(columns.len());
+                let x: f32 = columns[..slot.column.min(columns.len())].iter().sum();
+                let width: f32 = columns[slot.column.min(columns.len())..to].iter().sum();
+                let merged_here = merging && !slot.last;
+                frames.push(FrameCell {
                     x,
                     width,
-                    row: r,
+                    top: !(merging && slot.continued),
+                    bottom: !merged_here,
+                    own: !(merging && (slot.continued || !slot.last)),
+                });
+                if slot.continued {
+                    let m = merging
+                        .then(|| open.iter().find(|(k, _)| *k == (slot.row, slot.cell)))
+                        .flatten()
+                        .map(|&(_, m)| m);
+                    if let (Some(m), true) = (m, slot.last) {
+                        ending.push(m);
+                    }
+                    merged_ids.push(m);
+                    // The row keeps the cell's place, with nothing in it.
+                    cells.push(CellItems {
+                        x,
+                        items: Vec::new(),
+                    });
+                    continue;
+                }
+                let cell = &row.cells[slot.cell];
+                let inner = Ctx {
+                    size: flow.table_pt,
+                    width: (width - 2.0 * CELL_PADDING_MM).max(1.0),
+                    in_cell: true,
                     header: row.header,
-                    items,
-                    anchors: Vec::new(),
-                });
-                items = Vec::new();
-            }
-            cells.push(CellItems { x, items });
-        }
-        // What a page holds below the header rows repeated on it; never
-        // less than half a page, so that a table whose header alone fills
-        // the page still makes progress.
-        let limit = if row.header {
-            f32::INFINITY
-        } else {
-            (ctx.page_height - header_height).max(ctx.page_height / 2.0) - rule_mm
-        };
-        let mut cursors = vec![0; cells.len()];
-        let mut part = 0;
-        loop {
-            let (mut content, height, at) = slice(&mut cells, &mut cursors, limit);
-            // Where the merged cells beside this part go in its content,
-            // so that the text stays in reading order.
-            for (&m, &at) in merged_ids.iter().zip(&at) {
-                if let Some(m) = m {
-                    flow.merged[m].anchors.push((out.len(), at));
+                    ..ctx
+                };
+                let mut items = Vec::new();
+                flow.tag_cell(row.header, cell.rowspan.max(1), cell.colspan.max(1));
+                flow.blocks(&cell.blocks, inner, &mut items);
+                flow.tag_close();
+                merged_ids.push(merged_here.then_some(flow.merged.len()));
+                if merged_here {
+                    open.push(((r, slot.cell), flow.merged.len()));
+                    flow.merged.push(Merged {
+                        first: first_item,
+                        last: first_item,
+                        x,
+                        width,
+                        row: r,
+                        header: row.header,
+                        items,
+                        anchors: Vec::new(),
+                    });
+                    items = Vec::new();
                 }
+                cells.push(CellItems { x, items });
             }
-            let mut height = height + rule_mm;
-            let done = cursors.iter().zip(&cells).all(|(&k, c)| k >= c.items.len());
-            let mut growing = false;
-            let natural = height;
-            if done && !ending.is_empty() {
-                // The row grows when a merged cell it ends needs more room
-                // than the rows beside it give (on one page; the layout
-                // of the pages may grow it again).
-                for &m in &ending {
-                    let above: f32 = out[flow.merged[m].first..].iter().map(|i| i.height).sum();
-                    let need = stack_height(&flow.merged[m].items) + rule_mm;
-                    height = height.max(need - above);
-                }
-                growing = !row.header;
-            }
-            if row.header && height > natural {
-                flow.grown_headers.push((r, height));
-            }
-            if growing {
-                flow.growing.push(GrowingRow {
-                    item: out.len(),
-                    natural,
-                    row: r,
-                    total,
-                    cells: frames.clone(),
-                });
+            // What a page holds below the header rows repeated on it; never
+            // less than half a page, so that a table whose header alone fills
+            // the page still makes progress.
+            let limit = if row.header {
+                f32::INFINITY
             } else {
-                frame(&mut content, &frames, r, row.header, total, height);
-            }
-            if !flow.record_lines {
-                // The writer reads no cell boxes (a 1000-page roadmap
-                // holds every row until its page is known), and the
-                // draws are kept at their own length.
-                content.cells = Vec::new();
-            }
-            content.draws.shrink_to_fit();
-            if row.header {
-                flow.headers[id].push(out.len());
-                header_height += height;
-            }
-            // The first body row stays with the header rows above it; the
-            // parts of a split row are separated by page breaks.
-            let keep_prev = part == 0
-                && ((!row.header && (kept || (first_body && !flow.headers[id].is_empty())))
-                    || (row.header && r > 0));
-            let (gap, keep_prev) = if out.len() == start {
-                (lead.0, keep_prev || lead.1)
-            } else {
-                (0.0, keep_prev)
+                (ctx.page_height - header_height).max(ctx.page_height / 2.0) - rule_mm
             };
-            out.push(Item {
-                gap,
-                height,
-                keep_prev,
-                kind: Kind::Row {
-                    table: id,
-                    header: row.header,
-                },
-                content,
-            });
-            if !ctx.in_cell {
-                flow.flush(out);
+            let mut cursors = vec![0; cells.len()];
+            let mut part = 0;
+            loop {
+                let (mut content, height, at) = slice(&mut cells, &mut cursors, limit);
+                // Where the merged cells beside this part go in its content,
+                // so that the text stays in reading order.
+                for (&m, &at) in merged_ids.iter().zip(&at) {
+                    if let Some(m) = m {
+                        flow.merged[m].anchors.push((out.len(), at));
+                    }
+                }
+                let mut height = height + rule_mm;
+                let done = cursors.iter().zip(&cells).all(|(&k, c)| k >= c.items.len());
+                let mut growing = false;
+                let natural = height;
+                if done && !ending.is_empty() {
+                    // The row grows when a merged cell it ends needs more room
+                    // than the rows beside it give (on one page; the layout
+                    // of the pages may grow it again).
+                    for &m in &ending {
+                        let above: f32 = out[flow.merged[m].first..].iter().map(|i| i.height).sum();
+                        let need = stack_height(&flow.merged[m].items) + rule_mm;
+                        height = height.max(need - above);
+                    }
+                    growing = !row.header;
+                }
+                if row.header && height > natural {
+                    flow.grown_headers.push((r, height));
+                }
+                if growing {
+                    flow.growing.push(GrowingRow {
+                        item: out.len(),
+                        natural,
+                        row: r,
+                        total,
+                        cells: frames.clone(),
+                    });
+                } else {
+                    frame(&mut content, &frames, r, row.header, total, height);
+                }
+                if !flow.record_lines {
+                    // The writer reads no cell boxes (a 1000-page roadmap
+                    // holds every row until its page is known), and the
+                    // draws are kept at their own length.
+                    content.cells = Vec::new();
+                }
+                content.draws.shrink_to_fit();
+                if row.header {
+                    flow.headers[id].push(out.len());
+                    header_height += height;
+                }
+                // The first body row stays with the header rows above it; the
+                // parts of a split row are separated by page breaks.
+                let keep_prev = part == 0
+                    && ((!row.header && (kept || (first_body && !flow.headers[id].is_empty())))
+                        || (row.header && r > 0));
+                let (gap, keep_prev) = if out.len() == start {
+                    (lead.0, keep_prev || lead.1)
+                } else {
+                    (0.0, keep_prev)
+                };
+                out.push(Item {
+                    gap,
+                    height,
+                    keep_prev,
+                    kind: Kind::Row {
+                        table: id,
+                        header: row.header,
+                    },
+                    content,
+                });
+                if !ctx.in_cell {
+                    flow.flush(out);
+                }
+                part += 1;
+                if done {
+                    break;
+                }
             }
-            part += 1;
-            if done {
-                break;
+            flow.tag_close();
+            for &m in &ending {
+                flow.merged[m].last = out.len() - 1;
+            }
+            if !row.header {
+                first_body = false;
+                kept = row.keeps_with_next();
             }
         }
-        flow.tag_close();
-        for &m in &ending {
-            flow.merged[m].last = out.len() - 1;
-        }
-        if !row.header {
-            first_body = false;
-            kept = row.keeps_with_next();
+        // Marks on stored rows, which go once laid out, keyed by where
+        // their paragraphs stand instead.
+        if let Cow::Owned(rows) = &mut rows
+            && flow.keep_whole.len() > marks_before
+        {
+            KeepWhole::locate_stored(&mut flow.keep_whole[marks_before..], t, first, rows);
         }
     }
     flow.tag_close();

@@ -199,6 +199,7 @@ pub(super) fn roadmap(rows: usize) -> Document {
         meta("Дорожная карта"),
         Orientation::Landscape,
         vec![Block::Table(Table {
+            stored: None,
             columns_mm: vec![15.0, 130.0, 40.0, 72.0],
             rows: table_rows,
         })],
