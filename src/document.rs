@@ -443,13 +443,6 @@ pub enum Role {
     },
 }
 
-impl Role {
-    /// True for running text (the default, left out of snapshots).
-    pub fn is_text(&self) -> bool {
-        *self == Role::Text
-    }
-}
-
 /// The distance from a paragraph's last line to its rule, points (the
 /// DOCX's `w:space="1"`).
 pub const RULE_GAP_PT: f32 = 1.0;
