@@ -290,14 +290,14 @@ fn read_model(
     purpose: markup::Purpose,
     reload: &dyn Fn() -> Option<model::Model>,
 ) -> Result<Read, Diagnostics> {
-    let view = view::build(&model);
-    let kind = view.kind;
     let (html, pdfa) = (model.options.html, model.options.pdfa);
     let source = model.source.clone();
     let inputs = std::mem::take(&mut model.inputs);
     let warnings = std::mem::take(&mut model.warnings);
     let layout_warnings = std::mem::take(&mut model.layout_warnings);
-    drop(model);
+    // The model's table rows go as their views are made.
+    let view = view::build_consuming(model);
+    let kind = view.kind;
     // Images named in the markup are read relative to the document's folder
     // (a coat of arms next to the data or its profile), only from the
     // user's folders; each one read is a dependency of the document.

@@ -22,7 +22,7 @@
 use super::{COMPONENTS, Limits, Source, Templates, Thread, bounded_render, parse};
 use crate::document::{Block, Document, Row, StoredRows, Table};
 use crate::markup::{MAX_ELEMENTS, MarkupError};
-use crate::view::{BlockView, TableRowView, View};
+use crate::view::{TableRowView, View, view_tables};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -103,7 +103,7 @@ impl Templates {
         parse: &dyn Fn(&str) -> Result<Document, MarkupError>,
         parse_rows: &(dyn Fn(&str) -> Result<Document, MarkupError> + Sync),
     ) -> InPieces {
-        let long = tables(&mut view).any(|(t, _)| t.rows.len() >= LONG);
+        let long = view_tables(&mut view).any(|(t, _)| t.rows.len() >= LONG);
         if !long || self.thread() != Thread::Calling {
             return InPieces::Whole(Box::new(view));
         }
@@ -112,7 +112,7 @@ impl Templates {
         let mut rendering = self.limits.time;
         // Every table in the order the templates print them (a protocol's
         // appendices, then an act's), the long ones' rows taken out.
-        let held: Vec<Option<Held>> = tables(&mut view)
+        let held: Vec<Option<Held>> = view_tables(&mut view)
             .map(|(t, orientation)| {
                 (t.rows.len() >= LONG).then(|| Held {
                     rows: std::mem::take(&mut t.rows),
@@ -247,23 +247,6 @@ impl Templates {
         }
         InPieces::Document(document)
     }
-}
-
-/// The tables of a view's appendices, each with its appendix's
-/// orientation, in the order the templates print them.
-fn tables(view: &mut View) -> impl Iterator<Item = (&mut crate::view::TableView, &'static str)> {
-    let appendices = (view.protocol.iter_mut()).flat_map(|p| p.appendices.iter_mut());
-    let appendices = appendices.chain(view.act.iter_mut().flat_map(|a| a.appendices.iter_mut()));
-    appendices.flat_map(|appendix| {
-        let orientation = appendix.orientation;
-        appendix
-            .body
-            .iter_mut()
-            .filter_map(move |block| match block {
-                BlockView::Table(t) => Some((t, orientation)),
-                _ => None,
-            })
-    })
 }
 
 /// What parses a slice's markup: [`crate::markup::parse_for`] with no
