@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
+pub(crate) mod charset;
 mod stored;
 pub use stored::StoredRows;
 
@@ -652,7 +653,9 @@ pub struct Table {
     /// A long table's body rows, after `rows`, held compressed until a
     /// backend reads them ([`StoredRows`]); read every row through
     /// [`Table::row_slices`]. Only a table whose rows all hold text is
-    /// stored ([`StoredRows::holds`]).
+    /// stored ([`StoredRows::holds`]); a stored row never holds a table,
+    /// so no encoding of a row meets a store.
+    #[serde(skip)]
     pub stored: Option<Box<StoredRows>>,
 }
 

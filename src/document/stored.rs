@@ -16,11 +16,9 @@
 //! slices by where the paragraph stands (its row, and its place among the
 //! row's paragraphs) and set on each decoded row.
 
-use std::collections::BTreeSet;
 use std::ops::Range;
 
-use serde::{Deserialize, Serialize};
-
+use super::charset::CharSet;
 use super::{Block, Row};
 
 /// Raw deflate level of the slices: the fastest. The rows are text for
@@ -32,14 +30,14 @@ const LEVEL: u32 = 1;
 /// Body rows of a table, compressed a slice at a time, with what the
 /// readers that need no rows ask of them: their text, the characters
 /// each face draws, how their cells span.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 pub struct StoredRows {
     slices: Vec<Slice>,
     /// Rows in all the slices.
     rows: usize,
     /// The characters of the rows' text by face (regular, bold, italic,
     /// bold italic), as [`super::Document::styled_text`] gives them.
-    faces: [Chars; 4],
+    faces: [CharSet; 4],
     /// A cell spans rows.
     spans_rows: bool,
     /// The most columns a row's cells take.
@@ -52,7 +50,7 @@ pub struct StoredRows {
 }
 
 /// One slice: its rows encoded and compressed, and its text.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 struct Slice {
     rows: usize,
     /// Bytes of the encoding before compression.
@@ -103,7 +101,7 @@ impl StoredRows {
                 super::blocks_text(&cell.blocks, &mut |piece| text.push_str(piece));
                 super::blocks_styled(&cell.blocks, &mut |piece, bold, italic| {
                     let face = usize::from(bold) | usize::from(italic) << 1;
-                    self.faces[face].add(piece);
+                    piece.chars().for_each(|c| self.faces[face].insert(c));
                 });
             }
         }
@@ -131,7 +129,7 @@ impl StoredRows {
     /// once, for [`super::Document::styled_text`].
     pub(super) fn styled_chars(&self, out: &mut impl FnMut(&str, bool, bool)) {
         for (face, chars) in self.faces.iter().enumerate() {
-            let chars = chars.to_string();
+            let chars: String = chars.iter().collect();
             if !chars.is_empty() {
                 out(&chars, face & 1 != 0, face & 2 != 0);
             }
@@ -225,48 +223,6 @@ fn inflate(compressed: &[u8], len: usize) -> Vec<u8> {
         flate2::FlushDecompress::Finish,
     );
     out
-}
-
-/// A set of characters: a bit each below U+0800 (Latin, Cyrillic and
-/// the marks a text repeats thousands of times), the rest in a tree.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Chars {
-    low: Vec<u64>,
-    other: BTreeSet<char>,
-}
-
-/// Characters below this code point take a bit of [`Chars::low`].
-const LOW_END: usize = 0x800;
-
-impl Chars {
-    fn add(&mut self, text: &str) {
-        for c in text.chars() {
-            let cp = c as usize;
-            if cp < LOW_END {
-                if self.low.is_empty() {
-                    self.low = vec![0; LOW_END / 64];
-                }
-                self.low[cp / 64] |= 1 << (cp % 64);
-            } else {
-                self.other.insert(c);
-            }
-        }
-    }
-}
-
-impl std::fmt::Display for Chars {
-    /// The characters, each once, in code point order.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use std::fmt::Write;
-        for (i, &word) in self.low.iter().enumerate() {
-            for bit in (0..64).filter(|bit| word & (1 << bit) != 0) {
-                if let Some(c) = char::from_u32((i * 64 + bit) as u32) {
-                    f.write_char(c)?;
-                }
-            }
-        }
-        self.other.iter().try_for_each(|&c| f.write_char(c))
-    }
 }
 
 #[cfg(test)]
