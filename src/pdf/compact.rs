@@ -2,8 +2,7 @@
 //! they are made, [`super::sfnt`]).
 //!
 //! Each step removes only what no reader uses: empty resource
-//! dictionaries, page boxes equal to the media box, entries that state the
-//! default. The file is then saved with object streams (PDF 1.5), which
+//! dictionaries, entries that state the default. The file is then saved with object streams (PDF 1.5), which
 //! compress the dictionaries too.
 
 use lopdf::{Dictionary, Object, ObjectId};
@@ -109,16 +108,31 @@ fn rewrite_references(o: &mut Object, renumbered: &std::collections::HashMap<Obj
 fn share_page_resources(lo: &mut lopdf::Document) {
     let pages: Vec<ObjectId> = lo.get_pages().into_values().collect();
     let mut shared: Option<(Dictionary, ObjectId)> = None;
+    // The pages all name one resource dictionary ([`super::pages`]): it is
+    // inlined once, not once a page.
+    let mut last: Option<(ObjectId, ObjectId)> = None;
     for page in pages {
-        let Some(resources) = page_resources(lo, page) else {
-            continue;
-        };
-        let resources = inline_resources(lo, &resources);
-        let id = match &shared {
-            Some((dict, id)) if *dict == resources => *id,
+        let named = lo
+            .get_dictionary(page)
+            .and_then(|d| d.get(b"Resources"))
+            .and_then(Object::as_reference)
+            .ok();
+        let id = match (last, named) {
+            (Some((before, id)), Some(named)) if before == named => id,
             _ => {
-                let id = lo.add_object(Object::Dictionary(resources.clone()));
-                shared = Some((resources, id));
+                let Some(resources) = page_resources(lo, page) else {
+                    continue;
+                };
+                let resources = inline_resources(lo, &resources);
+                let id = match &shared {
+                    Some((dict, id)) if *dict == resources => *id,
+                    _ => {
+                        let id = lo.add_object(Object::Dictionary(resources.clone()));
+                        shared = Some((resources, id));
+                        id
+                    }
+                };
+                last = named.map(|named| (named, id));
                 id
             }
         };
@@ -156,32 +170,15 @@ fn inline_resources(lo: &lopdf::Document, resources: &Dictionary) -> Dictionary 
     out
 }
 
-/// Removes entries that only restate a default: `/PageMode /UseNone`, an
-/// empty annotation list, crop and trim boxes equal to the media box.
+/// Removes entries that only restate a default: `/PageMode /UseNone`. (The
+/// pages are made without printpdf's empty annotation list and crop and
+/// trim boxes equal to the media box: [`super::pages`].)
 fn drop_default_entries(lo: &mut lopdf::Document) {
     if let Ok(root) = lo.trailer.get(b"Root").and_then(Object::as_reference)
         && let Ok(catalog) = lo.get_object_mut(root).and_then(Object::as_dict_mut)
         && catalog.get(b"PageMode").and_then(Object::as_name).ok() == Some(b"UseNone")
     {
         catalog.remove(b"PageMode");
-    }
-    let pages: Vec<ObjectId> = lo.get_pages().into_values().collect();
-    for page in pages {
-        if let Ok(dict) = lo.get_object_mut(page).and_then(Object::as_dict_mut) {
-            if dict
-                .get(b"Annots")
-                .and_then(Object::as_array)
-                .is_ok_and(|a| a.is_empty())
-            {
-                dict.remove(b"Annots");
-            }
-            let media = dict.get(b"MediaBox").ok().cloned();
-            for key in [&b"CropBox"[..], b"TrimBox"] {
-                if media.is_some() && dict.get(key).ok() == media.as_ref() {
-                    dict.remove(key);
-                }
-            }
-        }
     }
 }
 

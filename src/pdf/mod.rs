@@ -19,6 +19,7 @@ mod fonts;
 mod images;
 mod layout;
 mod linebreak;
+mod pages;
 mod pdfa;
 pub mod requisites;
 mod save;

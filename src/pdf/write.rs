@@ -6,14 +6,14 @@
 //! so the fonts and pictures get fixed names here and the trailer is
 //! rewritten through lopdf: the same document always gives the same bytes.
 
-use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions, XObjectId};
+use printpdf::{PdfDocument, PdfSaveOptions, XObjectId};
 
 use crate::document::{Document, Image, Meta};
 
 use super::content::{self, GlyphCodes, UsedChars};
 use super::fonts::{FACES, FontSet};
 use super::tags::StructTree;
-use super::{Layout, compact, embed, images, pdfa, save, tags};
+use super::{Layout, compact, embed, images, pages, pdfa, save, tags};
 
 /// Font resource names, also the subset tags of the embedded fonts.
 const FONT_IDS: [&str; FACES] = ["GDAAAA", "GDAAAB", "GDAAAC", "GDAAAD"];
@@ -74,11 +74,7 @@ pub(crate) fn write(
         (sizes.len() >= PAGES_FOR_TWO_THREADS)
             .then(|| early_streams(&mut layout, fonts, &used, &image_names, structure.as_ref()))
     });
-    let pages = sizes
-        .iter()
-        .map(|&(width, height)| PdfPage::new(Mm(width), Mm(height), Vec::new()))
-        .collect();
-    pdf.with_pages(pages);
+    pdf.with_pages(pages::first_page(&sizes));
 
     let opts = PdfSaveOptions {
         optimize: true,
@@ -89,6 +85,8 @@ pub(crate) fn write(
     let mut pdf_warnings = Vec::new();
     let mut lo = printpdf::serialize::to_lopdf_doc(&pdf, &opts, &mut pdf_warnings);
     drop(pdf);
+    pages::add_pages(&mut lo, &sizes);
+    drop(sizes);
 
     let mut font_map = lopdf::Dictionary::new();
     let mut programs = Vec::new();
