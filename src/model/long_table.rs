@@ -5,14 +5,19 @@
 //! at once, for rows that are only kept as [`RawRow`]s. When a long file
 //! ends with a run of `[[appendix.table.row]]` (or
 //! `[[appendix.body.table.row]]`) tables, the text before them is parsed
-//! as a document and the run ROWS_PER_SLICE rows at a time, each row's spans
-//! moved to where it stands in the file.
+//! as a document, and the run is cut into slices of ROWS_PER_SLICE rows
+//! ([`LaterRows`]) that the model parses one at a time as it takes the
+//! rows ([`RowFeed`]), each row's spans moved to where it stands in the
+//! file: the raw rows of the whole table never exist at once (23 MB of
+//! the 35,000-row roadmap's, beside the validated rows).
 //!
 //! Only a file both ways read the same is read so: anything this reading
 //! does not expect (an error, a warning of the tree's check, another
 //! header among the rows, a table the rows could not be added to) makes
-//! [`parse`] give up, and the whole file is parsed as before, which says
-//! what is wrong at the same file, line and column as it always did.
+//! [`parse`] give up, and a slice that does not read as expected makes
+//! the model give up ([`RowFeed::failed`]); the whole file is then parsed
+//! as before, which says what is wrong at the same file, line and column
+//! as it always did.
 
 use std::ops::Range;
 use std::path::Path;
@@ -33,7 +38,7 @@ const RUNS: [(&str, Target); 2] = [
     ("[[appendix.body.table.row]]", Target::BodyTable),
 ];
 
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 enum Target {
     /// The last `[[appendix]]`'s `[appendix.table]`.
     AppendixTable,
@@ -60,7 +65,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Option<RawDocument> {
     {
         return None;
     }
-    let (start, header, target) = run_of_rows(text)?;
+    let (start, header, target, count) = run_of_rows(text)?;
     let head = &text[..start];
     let tree = DeTable::parse(head).ok()?;
     if !errors::check_tree::<RawDocument>(path, head, &tree).is_empty()
@@ -70,25 +75,127 @@ pub(super) fn parse(path: &Path, text: &str) -> Option<RawDocument> {
     }
     let mut raw = RawDocument::deserialize(toml::de::Deserializer::from(tree)).ok()?;
     let table = table_of(&mut raw, target)?;
+    let mut slices = Vec::new();
     let mut rest = start;
     while rest < text.len() {
         let end = slice_end(text, rest, header);
-        let rows = rows_of(&text[rest..end], target)?;
-        table
-            .row
-            .extend(rows.into_iter().map(|row| moved(row, rest)));
+        slices.push(rest..end);
         rest = end;
     }
+    table.later = Some(LaterRows {
+        slices,
+        target,
+        count,
+    });
     Some(raw)
 }
 
+/// A long table's rows not parsed yet: where in the file each slice of
+/// them is written.
+#[derive(Debug, Clone)]
+pub struct LaterRows {
+    slices: Vec<Range<usize>>,
+    target: Target,
+    /// How many rows the slices hold.
+    pub count: usize,
+}
+
+impl LaterRows {
+    /// The rows of slice `k` of `text` (the whole file), at their places
+    /// in the file; `None` when the slice does not read as expected.
+    fn slice(&self, text: &str, k: usize) -> Option<Vec<Spanned<RawRow>>> {
+        let range = self.slices.get(k)?.clone();
+        let rows = rows_of(text.get(range.clone())?, self.target)?;
+        Some(
+            rows.into_iter()
+                .map(|row| moved(row, range.start))
+                .collect(),
+        )
+    }
+}
+
+/// A table's rows one at a time: those parsed with the document, then
+/// each slice of the [`LaterRows`] as it is reached.
+pub(super) struct RowFeed {
+    ready: std::collections::VecDeque<Spanned<RawRow>>,
+    later: Option<LaterRows>,
+    /// The next slice to parse.
+    next: usize,
+    /// A slice did not read as expected: the rows stop there, and the
+    /// file must be parsed whole to say why.
+    pub failed: bool,
+}
+
+impl RowFeed {
+    pub(super) fn new(rows: Vec<Spanned<RawRow>>, later: Option<LaterRows>) -> RowFeed {
+        RowFeed {
+            ready: rows.into(),
+            later,
+            next: 0,
+            failed: false,
+        }
+    }
+
+    /// The next row; `text` is the whole file.
+    pub(super) fn next(&mut self, text: &str) -> Option<Spanned<RawRow>> {
+        loop {
+            if let Some(row) = self.ready.pop_front() {
+                return Some(row);
+            }
+            if !self.parse_slice(text) {
+                return None;
+            }
+        }
+    }
+
+    /// How many of the rows after the one taken last have cells before a
+    /// row that has none (a section), counting at most `most`: the rows a
+    /// cell of that row may span.
+    pub(super) fn cells_ahead(&mut self, most: usize, text: &str) -> usize {
+        let mut n = 0;
+        loop {
+            while n < most && n < self.ready.len() {
+                if self.ready[n].get_ref().cells.is_none() {
+                    return n;
+                }
+                n += 1;
+            }
+            if n == most || !self.parse_slice(text) {
+                return n;
+            }
+        }
+    }
+
+    /// Adds the next slice's rows; false when there is none or it failed.
+    fn parse_slice(&mut self, text: &str) -> bool {
+        let Some(later) = &self.later else {
+            return false;
+        };
+        if self.failed || self.next >= later.slices.len() {
+            return false;
+        }
+        match later.slice(text, self.next) {
+            Some(rows) => {
+                self.ready.extend(rows);
+                self.next += 1;
+                true
+            }
+            None => {
+                self.failed = true;
+                false
+            }
+        }
+    }
+}
+
 /// Where the file's final run of row tables starts (at least two slices
-/// of them: a short table is not worth it), with their header. From
+/// of them: a short table is not worth it), with their header and how
+/// many they are. From
 /// there on every line that opens a table is that header, written alone
 /// on its line; no other line starts with `[`, even after blanks (an
 /// indented header, an array's continuation line: left to the whole
 /// parse).
-fn run_of_rows(text: &str) -> Option<(usize, &'static str, Target)> {
+fn run_of_rows(text: &str) -> Option<(usize, &'static str, Target, usize)> {
     let bytes = text.as_bytes();
     // Lines that open a table, from the end: the last one names the run.
     let mut headers = memchr::memmem::rfind_iter(bytes, b"\n[")
@@ -111,7 +218,7 @@ fn run_of_rows(text: &str) -> Option<(usize, &'static str, Target)> {
             _ => {}
         }
     }
-    (count >= 2 * ROWS_PER_SLICE).then_some((start, header, target))
+    (count >= 2 * ROWS_PER_SLICE).then_some((start, header, target, count))
 }
 
 /// True when the line at `at` is `line` and nothing else.
@@ -309,11 +416,31 @@ mod tests {
         Path::new("план.toml")
     }
 
+    /// The document with every slice of its rows parsed, as the model
+    /// takes them; `None` when [`parse`] or a slice gives up.
+    fn parse_all(text: &str) -> Option<RawDocument> {
+        let mut raw = parse(path(), text)?;
+        let appendix = raw.appendix.last_mut()?.get_mut();
+        let table = match (&mut appendix.table, appendix.body.last_mut()) {
+            (Some(t), _) => t.get_mut(),
+            (None, Some(b)) => b.get_mut().table.as_mut()?.get_mut(),
+            (None, None) => return None,
+        };
+        let later = table.later.take()?;
+        let count = later.count;
+        let mut feed = RowFeed::new(std::mem::take(&mut table.row), Some(later));
+        while let Some(row) = feed.next(text) {
+            table.row.push(row);
+        }
+        assert!(feed.failed || table.row.len() == count);
+        (!feed.failed).then_some(raw)
+    }
+
     /// Read in slices, as the whole parse reads it: the same rows with
     /// the same spans.
     fn same_as_whole(text: &str) {
         assert!(text.len() >= LONG_FILE, "{} bytes", text.len());
-        let sliced = parse(path(), text).expect("read in slices");
+        let sliced = parse_all(text).expect("read in slices");
         let whole: RawDocument = parse_toml(path(), text).expect("valid");
         assert_eq!(format!("{sliced:?}"), format!("{whole:?}"));
     }
@@ -368,12 +495,54 @@ mod tests {
             long.replacen("до 1 марта", "до 1\\tмарта", 1),
         ];
         for text in cases {
-            assert!(parse(path(), &text).is_none());
+            assert!(parse_all(&text).is_none());
         }
         // A table too short to be worth it.
         let mut short = appendix_table(400);
         short.push_str(&format!("\n# {}\n", "ы".repeat(LONG_FILE)));
         assert!(parse(path(), &short).is_none());
+    }
+
+    /// The model of a long file read in slices, or what is wrong with it,
+    /// is what the whole parse gives: for a cell spanning rows across two
+    /// slices, one spanning past a section in the next slice (the message
+    /// counts the rows to the section), a late slice that does not parse.
+    #[test]
+    fn a_model_read_in_slices_is_that_of_the_whole_parse() {
+        let header = "[[appendix.table.row]]";
+        let table = |rows: usize, changed: &dyn Fn(usize) -> Option<&'static str>| {
+            let mut text = format!("{HEAD}\n[appendix.table]\n{COLUMNS}");
+            for i in 0..rows {
+                match changed(i) {
+                    Some(cells) => text.push_str(&format!("\n{header}\ncells = {cells}\n")),
+                    None => text.push_str(&row(header, i)),
+                }
+            }
+            text
+        };
+        // Rows 255, 256 and 257 straddle the first two slices; 291 is a
+        // section.
+        let across = table(1300, &|i| match i {
+            255 => Some("[\"до конца слоя\", { text = \"весь год\", rows = 3 }]"),
+            256 | 257 => Some("[\"ниже\"]"),
+            _ => None,
+        });
+        let past_section = table(1300, &|i| match i {
+            254 => Some("[\"до раздела\", { text = \"весь год\", rows = 50 }]"),
+            _ => None,
+        });
+        let late_error = table(1300, &|i| (i == 1000).then_some("[\"не закрыта\""));
+        let access = crate::input::Access::for_document(path());
+        for text in [appendix_table(1300), across, past_section, late_error] {
+            assert!(parse(path(), &text).is_some(), "read in slices");
+            let sliced = crate::model::load_text(path(), &text, &access);
+            let whole = match parse_toml(path(), &text) {
+                Ok(raw) => super::super::validate_raw(path(), text.clone(), raw, &access)
+                    .expect("no rows for later"),
+                Err(e) => Err(e),
+            };
+            assert_eq!(format!("{sliced:?}"), format!("{whole:?}"));
+        }
     }
 
     /// A problem the model finds in a row of a late slice is said at the

@@ -211,13 +211,35 @@ pub fn load_text(path: &Path, text: &str, access: &Access) -> Result<Model, Diag
 }
 
 fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Diagnostics> {
-    let long = text.len() as u64 >= crate::format::LONG_DOCUMENT_BYTES;
     // A long table's rows a slice at a time; the whole parse otherwise,
-    // and for whatever that reading does not expect.
-    let raw: RawDocument = match long_table::parse(path, &text) {
+    // and for whatever that reading does not expect, found here or when
+    // the rows are read.
+    let mut raw: RawDocument = match long_table::parse(path, &text) {
         Some(raw) => raw,
         None => parse_toml(path, &text)?,
     };
+    let mut text = text;
+    loop {
+        match validate_raw(path, text, raw, access) {
+            Ok(read) => return read,
+            // A whole parse leaves no rows for later: this is once at most.
+            Err(back) => {
+                text = back;
+                raw = parse_toml(path, &text)?;
+            }
+        }
+    }
+}
+
+/// [`validate_text`] of a parsed document; `Err` gives the text back when
+/// a long table's slice did not read as expected.
+fn validate_raw(
+    path: &Path,
+    text: String,
+    raw: RawDocument,
+    access: &Access,
+) -> Result<Result<Model, Diagnostics>, String> {
+    let long = text.len() as u64 >= crate::format::LONG_DOCUMENT_BYTES;
     let mut v = Validator::new(path, text);
     let mut inputs = vec![path.to_path_buf()];
     let profile = match &raw.profile {
@@ -240,7 +262,10 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
                     None
                 }
                 Ok(Ok(ptext)) => {
-                    let profile = read_profile(&profile_path, ptext)?;
+                    let profile = match read_profile(&profile_path, ptext) {
+                        Ok(profile) => profile,
+                        Err(unreadable) => return Ok(Err(unreadable)),
+                    };
                     v.diagnostics.extend(profile.diagnostics.iter().cloned());
                     v.people.extend(profile.people.iter().cloned());
                     v.profile_source = Some((profile_path.clone(), profile.text.clone()));
@@ -254,6 +279,9 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
     v.collect_people(&raw.people);
     let profile = profile.as_ref().map(|(p, path)| (&p.raw, path.clone()));
     let mut model = v.validate(raw, profile, inputs);
+    if v.sliced_rows_failed {
+        return Err(std::mem::take(&mut v.source));
+    }
     if let NumberWritten::Auto(_) = model.number_written {
         // A new number there rebuilds the document.
         model.inputs.push(crate::numbering::file_for(path));
@@ -274,7 +302,7 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
     if long {
         crate::memory::long_document_stage_done();
     }
-    read
+    Ok(read)
 }
 
 /// A profile parsed, with what reading its `[[people]]` said and found.
@@ -400,6 +428,10 @@ struct Validator {
     /// whole (its `[signature]`): a problem there is said at the
     /// profile's line.
     profile_source: Option<(PathBuf, String)>,
+    /// A long table's slice did not read as expected
+    /// ([`long_table::RowFeed`]): the file is to be parsed whole and
+    /// read again.
+    sliced_rows_failed: bool,
 }
 
 impl Validator {
@@ -416,6 +448,7 @@ impl Validator {
             number_written: NumberWritten::None,
             signed_on: None,
             profile_source: None,
+            sliced_rows_failed: false,
         }
     }
 

@@ -1221,6 +1221,11 @@ pub struct RawTable {
     #[serde(default)]
     #[schemars(description = "Строки.", with = "Vec<RawRow>")]
     pub row: Vec<Spanned<RawRow>>,
+    /// The rows after `row` in a long file, not parsed yet: the model
+    /// parses them a slice at a time ([`super::long_table`]).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub later: Option<super::long_table::LaterRows>,
 }
 
 /// A table column.

@@ -4,7 +4,8 @@
 
 use super::Validator;
 use super::date::Deadline;
-use super::raw::{RawCell, RawColumn, RawRow, RawTable};
+use super::long_table::RowFeed;
+use super::raw::{RawCell, RawColumn, RawTable};
 use super::text::{TextBlock, parse_blocks, parse_blocks_owned};
 use crate::diagnostic::Diagnostic;
 use crate::document::{MAX_COLUMN_MM, MIN_COLUMN_MM, Orientation};
@@ -163,32 +164,34 @@ impl Validator {
         // Rows still covered by a cell above, per column.
         let mut covered = vec![0usize; columns.len()];
         let mut n = 0;
-        let total = raw.row.len();
+        let later = raw.later.take();
+        let total = raw.row.len() + later.as_ref().map_or(0, |l| l.count);
         // Sized once: a 35,000-row roadmap's rows grown by doubling left
         // up to half their room unused, 9 MB while the document is read.
         let mut out = Vec::with_capacity(total);
-        for i in 0..total {
+        let mut feed = RowFeed::new(std::mem::take(&mut raw.row), later);
+        let mut i = 0;
+        while let Some(mut raw_row) = feed.next(&self.source) {
             let f = format!("{field}.row[{i}]");
+            i += 1;
             // The rows below a cell that spans some, counted before this
             // row is taken apart (only for such a cell: it is a walk down
-            // the table).
-            let spans = |row: &Spanned<RawRow>| {
-                row.get_ref().cells.as_ref().is_some_and(|c| {
-                    c.get_ref()
-                        .iter()
-                        .any(|c| matches!(c, RawCell::Spanning(_)))
-                })
-            };
-            let rows_below = if spans(&raw.row[i]) {
-                raw.row[i + 1..]
+            // the table), as far as its widest cell reaches: a count
+            // that falls short is exact, and the message says it.
+            let reach = raw_row.get_ref().cells.as_ref().and_then(|c| {
+                c.get_ref()
                     .iter()
-                    .take_while(|r| r.get_ref().cells.is_some())
-                    .count()
-            } else {
-                0
-            };
-            let row_span = raw.row[i].span();
-            let row = raw.row[i].get_mut();
+                    .filter_map(|c| match c {
+                        RawCell::Spanning(s) => {
+                            Some(usize::try_from(s.rows.saturating_sub(1)).unwrap_or(0))
+                        }
+                        _ => None,
+                    })
+                    .max()
+            });
+            let rows_below = reach.map_or(0, |reach| feed.cells_ahead(reach, &self.source));
+            let row_span = raw_row.span();
+            let row = raw_row.get_mut();
             match (&mut row.cells, &mut row.section) {
                 (Some(cells), None) => {
                     let cells_span = cells.span();
@@ -283,6 +286,8 @@ impl Validator {
                 ),
             }
         }
+        // The rest must be read from the whole file's parse.
+        self.sliced_rows_failed |= feed.failed;
         debug_assert!(out.len() <= total);
         out
     }
