@@ -68,8 +68,8 @@ pub fn few_documents_ahead() {
     }
 }
 
-/// A stage of a long document has finished (its reading, its model once
-/// the view is built, a backend): the pages it freed go back to the
+/// A stage of a long document has finished (its reading, its tree once
+/// made from the view, a backend): the pages it freed go back to the
 /// system now. The next stage allocates in a different pattern (the view
 /// in other block sizes than the TOML parse, the PDF writer after the
 /// DOCX has freed the tree), so they would stay idle while it adds its
