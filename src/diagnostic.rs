@@ -58,6 +58,24 @@ impl Diagnostic {
         d
     }
 
+    /// An error at a byte span of a file of which `part` is the text from
+    /// byte `from` on, `from` being the start of a line after `line_ends`
+    /// line ends: a long file's slice kept apart from the rest
+    /// ([`crate::model`]'s compressed rows). The same as [`Diagnostic::at`]
+    /// with the whole text.
+    pub fn at_part(
+        file: &Path,
+        part: &str,
+        from: usize,
+        line_ends: usize,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        let mut d = Diagnostic::error(file, message);
+        d.set_span_in(part, from, line_ends, span);
+        d
+    }
+
     /// Turns this error into a warning.
     pub fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
@@ -69,9 +87,15 @@ impl Diagnostic {
     /// the file is a TOML input (see [`is_toml_file`]): a path in a
     /// document may name any file, and its content must not be echoed.
     pub fn set_span(&mut self, source: &str, span: Range<usize>) {
-        let (line, col, start) = locate(source, span.start);
-        self.position = Some((line, col));
-        self.line_text = is_toml_file(&self.file).then(|| frame_text(source, start, col));
+        self.set_span_in(source, 0, 0, span);
+    }
+
+    /// [`Diagnostic::set_span`] from a part of the text (see
+    /// [`Diagnostic::at_part`]).
+    fn set_span_in(&mut self, part: &str, from: usize, line_ends: usize, span: Range<usize>) {
+        let (line, col, start) = locate(part, span.start.saturating_sub(from));
+        self.position = Some((line_ends + line, col));
+        self.line_text = is_toml_file(&self.file).then(|| frame_text(part, start, col));
     }
 
     /// Names the field the message is about.
@@ -108,6 +132,14 @@ pub fn is_toml_file(path: &Path) -> bool {
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let (line, col, _) = locate(source, offset);
     (line, col)
+}
+
+/// How many lines end in `text`, by the rule of [`line_col`].
+pub fn line_ends(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+        .count()
 }
 
 /// Line, column and the byte offset where the line starts.

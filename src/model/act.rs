@@ -8,7 +8,6 @@ use super::raw::*;
 use super::table::Table;
 use super::text::{TextBlock, parse_blocks};
 use super::{Options, Organization, Person, Point, Signature, Validator};
-use crate::diagnostic::Diagnostic;
 use crate::document::Orientation;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -248,17 +247,17 @@ impl Validator {
             }
             (None, Family::Act) => {
                 self.diagnostics.push(
-                    Diagnostic::at(
-                        &self.file,
-                        &self.source,
-                        0..0,
-                        format!(
-                            "не заполнен раздел [act]: дата, номер и заголовок {}",
-                            info.genitive
-                        ),
-                    )
-                    .with_field("act")
-                    .with_hint("добавьте раздел [act] с полями date, number и title"),
+                    self.source
+                        .diagnostic(
+                            &self.file,
+                            0..0,
+                            format!(
+                                "не заполнен раздел [act]: дата, номер и заголовок {}",
+                                info.genitive
+                            ),
+                        )
+                        .with_field("act")
+                        .with_hint("добавьте раздел [act] с полями date, number и title"),
                 );
                 None
             }
@@ -289,7 +288,7 @@ impl Validator {
         }
         if info.family == Family::Approved && appendices.is_empty() {
             self.diagnostics.push(
-                Diagnostic::at(&self.file, &self.source, 0..0, "в документе нет ни одной страницы [[appendix]]")
+                self.source.diagnostic(&self.file, 0..0, "в документе нет ни одной страницы [[appendix]]")
                     .with_field("appendix")
                     .with_hint("утверждаемый документ пишется разделами [[appendix]]: гриф, заголовок, текст и таблицы"),
             );

@@ -17,7 +17,9 @@ use toml::Spanned;
 
 impl Validator {
     fn warn(&mut self, span: Range<usize>, field: &str, message: String, hint: &str) {
-        let d = Diagnostic::at(&self.file, &self.source, span, message)
+        let d = self
+            .source
+            .diagnostic(&self.file, span, message)
             .with_field(field)
             .with_hint(hint)
             .warning();

@@ -28,6 +28,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::errors;
 use super::raw::{RawDocument, RawRow, RawTable};
+use super::source::Source;
 
 /// The header of each row table, the path of the table the rows go to
 /// in the document before them, and the header that table must have been
@@ -101,17 +102,27 @@ pub struct LaterRows {
 }
 
 impl LaterRows {
-    /// The rows of slice `k` of `text` (the whole file), at their places
-    /// in the file; `None` when the slice does not read as expected.
-    fn slice(&self, text: &str, k: usize) -> Option<Vec<Spanned<RawRow>>> {
+    /// The rows of slice `k` of the file, at their places in the file;
+    /// `None` when the slice does not read as expected.
+    fn slice(&self, source: &Source, k: usize) -> Option<Vec<Spanned<RawRow>>> {
         let range = self.slices.get(k)?.clone();
-        let rows = rows_of(text.get(range.clone())?, self.target)?;
+        let rows = source.with_text(range.clone(), |text| rows_of(text, self.target))??;
         Some(
             rows.into_iter()
                 .map(|row| moved(row, range.start))
                 .collect(),
         )
     }
+}
+
+/// Where the slices of the rows left for later are in the file, if any.
+pub(super) fn slices_of(raw: &RawDocument) -> Option<&[Range<usize>]> {
+    let appendix = raw.appendix.last()?.get_ref();
+    let table = appendix
+        .table
+        .as_ref()
+        .or_else(|| appendix.body.last()?.get_ref().table.as_ref())?;
+    Some(&table.get_ref().later.as_ref()?.slices)
 }
 
 /// A table's rows one at a time: those parsed with the document, then
@@ -136,13 +147,13 @@ impl RowFeed {
         }
     }
 
-    /// The next row; `text` is the whole file.
-    pub(super) fn next(&mut self, text: &str) -> Option<Spanned<RawRow>> {
+    /// The next row of the file `source`.
+    pub(super) fn next(&mut self, source: &Source) -> Option<Spanned<RawRow>> {
         loop {
             if let Some(row) = self.ready.pop_front() {
                 return Some(row);
             }
-            if !self.parse_slice(text) {
+            if !self.parse_slice(source) {
                 return None;
             }
         }
@@ -151,7 +162,7 @@ impl RowFeed {
     /// How many of the rows after the one taken last have cells before a
     /// row that has none (a section), counting at most `most`: the rows a
     /// cell of that row may span.
-    pub(super) fn cells_ahead(&mut self, most: usize, text: &str) -> usize {
+    pub(super) fn cells_ahead(&mut self, most: usize, source: &Source) -> usize {
         let mut n = 0;
         loop {
             while n < most && n < self.ready.len() {
@@ -160,21 +171,21 @@ impl RowFeed {
                 }
                 n += 1;
             }
-            if n == most || !self.parse_slice(text) {
+            if n == most || !self.parse_slice(source) {
                 return n;
             }
         }
     }
 
     /// Adds the next slice's rows; false when there is none or it failed.
-    fn parse_slice(&mut self, text: &str) -> bool {
+    fn parse_slice(&mut self, source: &Source) -> bool {
         let Some(later) = &self.later else {
             return false;
         };
         if self.failed || self.next >= later.slices.len() {
             return false;
         }
-        match later.slice(text, self.next) {
+        match later.slice(source, self.next) {
             Some(rows) => {
                 self.ready.extend(rows);
                 self.next += 1;
@@ -429,7 +440,8 @@ mod tests {
         let later = table.later.take()?;
         let count = later.count;
         let mut feed = RowFeed::new(std::mem::take(&mut table.row), Some(later));
-        while let Some(row) = feed.next(text) {
+        let source = Source::whole(text.to_owned());
+        while let Some(row) = feed.next(&source) {
             table.row.push(row);
         }
         assert!(feed.failed || table.row.len() == count);

@@ -20,6 +20,7 @@ pub mod person;
 pub mod protocol;
 pub mod raw;
 mod requisites;
+mod source;
 pub mod table;
 pub mod text;
 
@@ -37,6 +38,7 @@ use date::{DateStyle, Deadline};
 use person::{Gender, PersonName};
 use raw::*;
 use serde::Serialize;
+use source::Source;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -240,7 +242,12 @@ fn validate_raw(
     access: &Access,
 ) -> Result<Result<Model, Diagnostics>, String> {
     let long = text.len() as u64 >= crate::format::LONG_DOCUMENT_BYTES;
-    let mut v = Validator::new(path, text);
+    // A long table's slices compressed until the model reads them.
+    let source = match long_table::slices_of(&raw) {
+        Some(slices) => Source::sliced(text, slices),
+        None => Source::whole(text),
+    };
+    let mut v = Validator::new(path, source);
     let mut inputs = vec![path.to_path_buf()];
     let profile = match &raw.profile {
         Some(p) => {
@@ -268,7 +275,8 @@ fn validate_raw(
                     };
                     v.diagnostics.extend(profile.diagnostics.iter().cloned());
                     v.people.extend(profile.people.iter().cloned());
-                    v.profile_source = Some((profile_path.clone(), profile.text.clone()));
+                    v.profile_source =
+                        Some((profile_path.clone(), Source::whole(profile.text.clone())));
                     inputs.push(profile_path.clone());
                     Some((profile, relative_profile))
                 }
@@ -280,7 +288,7 @@ fn validate_raw(
     let profile = profile.as_ref().map(|(p, path)| (&p.raw, path.clone()));
     let mut model = v.validate(raw, profile, inputs);
     if v.sliced_rows_failed {
-        return Err(std::mem::take(&mut v.source));
+        return Err(std::mem::replace(&mut v.source, Source::whole(String::new())).into_text());
     }
     if let NumberWritten::Auto(_) = model.number_written {
         // A new number there rebuilds the document.
@@ -333,10 +341,10 @@ fn read_profile(path: &Path, text: String) -> Result<Arc<ReadProfile>, Diagnosti
         return Ok(found);
     }
     let raw: RawProfile = parse_toml(path, &text)?;
-    let mut pv = Validator::new(path, text);
+    let mut pv = Validator::new(path, Source::whole(text));
     pv.collect_people(&raw.people);
     let read = Arc::new(ReadProfile {
-        text: pv.source,
+        text: pv.source.into_text(),
         raw,
         diagnostics: pv.diagnostics,
         people: pv.people,
@@ -410,7 +418,7 @@ const MAX_PEOPLE: u32 = 1_000_000;
 
 struct Validator {
     file: PathBuf,
-    source: String,
+    source: Source,
     diagnostics: Vec<Diagnostic>,
     /// Warnings about the layout (see [`Model::layout_warnings`]).
     layout: Vec<Diagnostic>,
@@ -427,7 +435,7 @@ struct Validator {
     /// The profile's path and text, for what the document takes from it
     /// whole (its `[signature]`): a problem there is said at the
     /// profile's line.
-    profile_source: Option<(PathBuf, String)>,
+    profile_source: Option<(PathBuf, Source)>,
     /// A long table's slice did not read as expected
     /// ([`long_table::RowFeed`]): the file is to be parsed whole and
     /// read again.
@@ -437,7 +445,7 @@ struct Validator {
 impl Validator {
     /// A validator of the file at `path` whose text is `source`, with
     /// nothing found yet.
-    fn new(path: &Path, source: String) -> Validator {
+    fn new(path: &Path, source: Source) -> Validator {
         Validator {
             file: path.to_path_buf(),
             source,
@@ -453,7 +461,10 @@ impl Validator {
     }
 
     fn error(&mut self, span: Range<usize>, field: &str, message: String, hint: Option<&str>) {
-        let mut d = Diagnostic::at(&self.file, &self.source, span, message).with_field(field);
+        let mut d = self
+            .source
+            .diagnostic(&self.file, span, message)
+            .with_field(field);
         if let Some(h) = hint {
             d = d.with_hint(h);
         }
@@ -552,15 +563,16 @@ impl Validator {
             Some(s) => format!("возможно, имелось в виду «{s}»; если это другой человек, добавьте его в [[people]] с должностью"),
             None => "добавьте этого человека в [[people]] с должностью (name, position) или проверьте написание фамилии".to_owned(),
         };
-        let d = Diagnostic::at(
-            &self.file,
-            &self.source,
-            span,
-            format!("«{name}» нет среди [[people]]: напечатается без должности"),
-        )
-        .with_field(field)
-        .with_hint(hint)
-        .warning();
+        let d = self
+            .source
+            .diagnostic(
+                &self.file,
+                span,
+                format!("«{name}» нет среди [[people]]: напечатается без должности"),
+            )
+            .with_field(field)
+            .with_hint(hint)
+            .warning();
         self.diagnostics.push(d);
     }
 
@@ -719,7 +731,7 @@ impl Validator {
             },
             None => {
                 self.diagnostics.push(
-                    Diagnostic::at(&self.file, &self.source, 0..0, "не указан вид документа")
+                    self.source.diagnostic(&self.file, 0..0, "не указан вид документа")
                         .with_field("kind")
                         .with_hint(format!(
                             "добавьте первой строкой kind = \"…\", например kind = \"protocol\"; виды: {}",

@@ -4,7 +4,6 @@
 use super::raw::*;
 use super::text::{TextBlock, parse_blocks};
 use super::{Organization, Person, Point, Signature, Validator};
-use crate::diagnostic::Diagnostic;
 use chrono::NaiveDate;
 use serde::Serialize;
 use toml::Spanned;
@@ -153,14 +152,14 @@ impl Validator {
             }
             None => {
                 self.diagnostics.push(
-                    Diagnostic::at(
-                        &self.file,
-                        &self.source,
-                        0..0,
-                        "не заполнен раздел [meeting]: что заседало, дата, время, место",
-                    )
-                    .with_field("meeting")
-                    .with_hint("добавьте раздел [meeting] с полями title и date"),
+                    self.source
+                        .diagnostic(
+                            &self.file,
+                            0..0,
+                            "не заполнен раздел [meeting]: что заседало, дата, время, место",
+                        )
+                        .with_field("meeting")
+                        .with_hint("добавьте раздел [meeting] с полями title и date"),
                 );
                 Meeting {
                     title: String::new(),

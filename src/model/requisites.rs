@@ -5,7 +5,6 @@
 
 use super::raw::{RawElectronic, RawQr};
 use super::{Edition, Person, Validator, date};
-use crate::diagnostic::Diagnostic;
 use chrono::NaiveDate;
 use serde::Serialize;
 use toml::Spanned;
@@ -69,7 +68,9 @@ impl Validator {
         message: String,
         hint: &str,
     ) {
-        let d = Diagnostic::at(&self.file, &self.source, span, message)
+        let d = self
+            .source
+            .diagnostic(&self.file, span, message)
             .with_field(field)
             .with_hint(hint)
             .warning();

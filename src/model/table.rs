@@ -7,7 +7,6 @@ use super::date::Deadline;
 use super::long_table::RowFeed;
 use super::raw::{RawCell, RawColumn, RawTable};
 use super::text::{TextBlock, parse_blocks, parse_blocks_owned};
-use crate::diagnostic::Diagnostic;
 use crate::document::{MAX_COLUMN_MM, MIN_COLUMN_MM, Orientation};
 use crate::russian::numbers::plural;
 use serde::Serialize;
@@ -312,10 +311,7 @@ impl Validator {
                         if let (Some(last), Some(act)) = (super::lint::last_day(&d), self.act_date)
                             && last < act
                         {
-                            let w = Diagnostic::at(
-                                &self.file,
-                                &self.source,
-                                span.clone(),
+                            let w = self.source.diagnostic(&self.file, span.clone(),
                                 format!(
                                     "срок «{t}» в столбце «{}» раньше даты акта {}",
                                     column.title,
@@ -393,10 +389,7 @@ impl Validator {
                 Orientation::Portrait => "книжной",
                 Orientation::Landscape => "альбомной",
             };
-            let d = Diagnostic::at(
-                &self.file,
-                &self.source,
-                columns.span(),
+            let d = self.source.diagnostic(&self.file, columns.span(),
                 format!(
                     "столбцы таблицы шире текста: {} = {} мм, а ширина текста на {page} странице {} мм; столбцы сужены пропорционально (но не уже {MIN_COLUMN_MM} мм): {} мм",
                     join_mm(&widths, " + "),
@@ -428,10 +421,7 @@ impl Validator {
         if need <= room + 0.05 {
             return;
         }
-        let d = Diagnostic::at(
-            &self.file,
-            &self.source,
-            t.get_ref().columns.span(),
+        let d = self.source.diagnostic(&self.file, t.get_ref().columns.span(),
             format!(
                 "номер строки {number} шире столбца 1 («{}»): ему нужно {} мм, а в столбце шириной {} мм для текста есть {} мм, и номер разорвётся на две строки",
                 column.title,
@@ -466,10 +456,7 @@ impl Validator {
                 for word in title.split_whitespace() {
                     let need = crate::pdf::text_width_mm(word, TABLE_TEXT_PT, true);
                     if need > room + 0.05 {
-                        let d = Diagnostic::at(
-                            &self.file,
-                            &self.source,
-                            span.clone(),
+                        let d = self.source.diagnostic(&self.file, span.clone(),
                             format!(
                                 "слово «{word}» в заголовке столбца {} («{title}») шире столбца: ему нужно {} мм, а в столбце шириной {} мм для текста есть {} мм",
                                 j + 1,
