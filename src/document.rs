@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 pub(crate) mod charset;
 mod stored;
-pub use stored::StoredRows;
+pub use stored::{STORED_FROM, StoredRows};
 
 /// Longest word, in letters, that is hyphenated. Russian words stay far
 /// below it; a longer run of letters (a pasted hash, a key held down) is

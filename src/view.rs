@@ -1320,9 +1320,17 @@ pub fn build_consuming(mut model: Model) -> View {
     let Model { options, body, .. } = &mut model;
     let model_tables = model_tables(body);
     for (((view_table, _), rows), t) in view_tables(&mut view).zip(taken).zip(model_tables) {
+        let mut given_back = crate::memory::RowsGivenBack::for_table(rows.len());
         view_table.rows = rows
             .into_iter()
-            .map(|row| row_view(&row, t, options))
+            .map(|row| {
+                let view = row_view(&row, t, options);
+                drop(row);
+                if let Some(given_back) = &mut given_back {
+                    given_back.converted(1);
+                }
+                view
+            })
             .collect();
     }
     view

@@ -33,13 +33,8 @@ const LONG: usize = 512;
 const SLICE: usize = 256;
 
 /// A table with at least this many rows has its body rows stored
-/// compressed ([`StoredRows`]) rather than kept as a tree. Below it the
-/// tree costs less time than the store and little memory: a 1000-page
-/// roadmap (7000 rows) peaks at 37 MB with its tree, and storing its rows
-/// (encoding them, then decoding them for the layout and again for the
-/// DOCX) costs 7 % more instructions; at 35,000 rows the tree alone was
-/// 46 MB.
-pub(super) const STORED_FROM: usize = 8192;
+/// compressed ([`StoredRows`]) rather than kept as a tree.
+pub(super) use crate::document::STORED_FROM;
 
 /// The template that renders a slice of rows: the built-in `table`
 /// component in a section of the table's orientation.
@@ -187,10 +182,13 @@ impl Templates {
                     }
                     Some(())
                 };
-                while !held.rows.is_empty() {
-                    let end = slice_end(&held.rows);
-                    let rest = held.rows.split_off(end);
-                    let slice = std::mem::replace(&mut held.rows, rest);
+                let mut given_back = crate::memory::RowsGivenBack::for_table(held.rows.len());
+                // Taken a slice at a time from the front, the rest never
+                // moved.
+                let mut rows = std::mem::take(&mut held.rows).into_iter();
+                while !rows.as_slice().is_empty() {
+                    let end = slice_end(rows.as_slice());
+                    let slice: Vec<TableRowView> = rows.by_ref().take(end).collect();
                     let context = super::context::slice_context(
                         held.orientation,
                         &held.widths,
@@ -199,6 +197,9 @@ impl Templates {
                     )
                     .ok()?;
                     drop(slice);
+                    if let Some(given_back) = &mut given_back {
+                        given_back.converted(end);
+                    }
                     let limits = Limits {
                         output_bytes: self.limits.output_bytes,
                         time: rendering,
