@@ -2247,12 +2247,14 @@ fn every_documented_key_changes_the_document() {
 }
 
 /// Field names of the `Raw*` structs of `src/model/raw.rs`, as TOML keys
-/// (`#[serde(rename = "for")]` honoured): every key a file may contain.
+/// (`#[serde(rename = "for")]` and `#[serde(skip)]` honoured): every key
+/// a file may contain.
 fn raw_fields() -> BTreeMap<String, BTreeSet<String>> {
     let source = std::fs::read_to_string(root().join("src/model/raw.rs")).unwrap();
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut current: Option<String> = None;
     let mut rename: Option<String> = None;
+    let mut skip = false;
     for line in source.lines() {
         let t = line.trim();
         if let Some(rest) = t.strip_prefix("pub struct Raw") {
@@ -2265,12 +2267,17 @@ fn raw_fields() -> BTreeMap<String, BTreeSet<String>> {
             current = None;
         } else if let Some(r) = t.strip_prefix("#[serde(rename = \"") {
             rename = r.split('"').next().map(str::to_owned);
+        } else if t == "#[serde(skip)]" {
+            // Not read from a file (the rows a long table parses later).
+            skip = true;
         } else if let (Some(s), Some((name, _))) = (
             &current,
             t.strip_prefix("pub ").and_then(|r| r.split_once(':')),
         ) {
             let key = rename.take().unwrap_or_else(|| name.trim().to_owned());
-            out.entry(s.clone()).or_default().insert(key);
+            if !std::mem::take(&mut skip) {
+                out.entry(s.clone()).or_default().insert(key);
+            }
         }
     }
     out
