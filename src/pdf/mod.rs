@@ -7,7 +7,8 @@
 //! [`fonts`] measures, [`linebreak`] breaks lines, [`layout`] stacks blocks
 //! and cuts pages, [`tables`] lays out rows, [`images`] embeds pictures,
 //! [`content`] encodes each page's drawing operators, [`write`] has
-//! printpdf build the file around them (pages, images, metadata),
+//! printpdf build the file around them (images, metadata; [`pages`] makes
+//! the page objects),
 //! [`embed`] adds the font subsets ([`sfnt`] slims them), [`compact`]
 //! trims it and [`save`] writes its bytes. [`svg`] draws the same pages as SVG for the
 //! preview of `gostdoc serve`.
