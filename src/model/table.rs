@@ -311,7 +311,9 @@ impl Validator {
                         if let (Some(last), Some(act)) = (super::lint::last_day(&d), self.act_date)
                             && last < act
                         {
-                            let w = self.source.diagnostic(&self.file, span.clone(),
+                            let w = self.source.diagnostic(
+                                &self.file,
+                                span.clone(),
                                 format!(
                                     "срок «{t}» в столбце «{}» раньше даты акта {}",
                                     column.title,
@@ -389,7 +391,9 @@ impl Validator {
                 Orientation::Portrait => "книжной",
                 Orientation::Landscape => "альбомной",
             };
-            let d = self.source.diagnostic(&self.file, columns.span(),
+            let d = self.source.diagnostic(
+                &self.file,
+                columns.span(),
                 format!(
                     "столбцы таблицы шире текста: {} = {} мм, а ширина текста на {page} странице {} мм; столбцы сужены пропорционально (но не уже {MIN_COLUMN_MM} мм): {} мм",
                     join_mm(&widths, " + "),
@@ -421,7 +425,9 @@ impl Validator {
         if need <= room + 0.05 {
             return;
         }
-        let d = self.source.diagnostic(&self.file, t.get_ref().columns.span(),
+        let d = self.source.diagnostic(
+            &self.file,
+            t.get_ref().columns.span(),
             format!(
                 "номер строки {number} шире столбца 1 («{}»): ему нужно {} мм, а в столбце шириной {} мм для текста есть {} мм, и номер разорвётся на две строки",
                 column.title,
@@ -456,7 +462,9 @@ impl Validator {
                 for word in title.split_whitespace() {
                     let need = crate::pdf::text_width_mm(word, TABLE_TEXT_PT, true);
                     if need > room + 0.05 {
-                        let d = self.source.diagnostic(&self.file, span.clone(),
+                        let d = self.source.diagnostic(
+                            &self.file,
+                            span.clone(),
                             format!(
                                 "слово «{word}» в заголовке столбца {} («{title}») шире столбца: ему нужно {} мм, а в столбце шириной {} мм для текста есть {} мм",
                                 j + 1,
