@@ -515,6 +515,16 @@ mod tests {
         assert!(parse(path(), &short).is_none());
     }
 
+    /// What reading `text` gives when the whole file is parsed: as
+    /// `load_text` reads it (its line ends made LF first), without the
+    /// slices.
+    fn read_whole(text: &str) -> Result<crate::model::Model, crate::diagnostic::Diagnostics> {
+        let access = crate::input::Access::for_document(path());
+        let text = super::super::decode_source(path(), text.as_bytes().to_vec())?;
+        let raw = parse_toml(path(), &text)?;
+        super::super::validate_raw(path(), text, raw, &access).expect("no rows for later")
+    }
+
     /// The model of a long file read in slices, or what is wrong with it,
     /// is what the whole parse gives: for a cell spanning rows across two
     /// slices, one spanning past a section in the next slice (the message
@@ -548,12 +558,50 @@ mod tests {
         for text in [appendix_table(1300), across, past_section, late_error] {
             assert!(parse(path(), &text).is_some(), "read in slices");
             let sliced = crate::model::load_text(path(), &text, &access);
-            let whole = match parse_toml(path(), &text) {
-                Ok(raw) => super::super::validate_raw(path(), text.clone(), raw, &access)
-                    .expect("no rows for later"),
-                Err(e) => Err(e),
-            };
+            let whole = read_whole(&text);
             assert_eq!(format!("{sliced:?}"), format!("{whole:?}"));
+        }
+    }
+
+    /// Whatever a secretary may slip into the rows, the file read in
+    /// slices says what the whole parse says: eight files, each with one
+    /// of the slips below put before a row of a late slice (chosen by a
+    /// fixed sequence, so a failure repeats): an unclosed string, a
+    /// bracket, a cell spanning past the table's end, a section, a blank
+    /// row table, a lone CR, a comment, a header written twice.
+    #[test]
+    fn any_slip_in_a_late_row_reads_as_in_the_whole_parse() {
+        let long = appendix_table(1300);
+        let rows: Vec<usize> = long
+            .match_indices("\n[[appendix.table.row]]")
+            .map(|(i, _)| i + 1)
+            .collect();
+        let slips = [
+            "[[appendix.table.row]]\ncells = [\"не закрыта, \"до 1 марта\"]\n",
+            "[[appendix.table.row]]\ncells = [\"а\", \"б\"\n",
+            "[[appendix.table.row]]\ncells = [\"а\", { text = \"весь год\", rows = 4000 }]\n",
+            "[[appendix.table.row]]\nsection = \"Раздел среди строк\"\n",
+            "[[appendix.table.row]]\n",
+            "[[appendix.table.row]]\rcells = [\"а\", \"б\"]\n",
+            "# замечание секретаря\n",
+            "[[appendix.table.row]]\n[[appendix.table.row]]\ncells = [\"а\", \"б\"]\n",
+        ];
+        let access = crate::input::Access::for_document(path());
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for (k, slip) in slips.iter().enumerate() {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            // A row past the first slice.
+            let at = rows[ROWS_PER_SLICE + (state >> 33) as usize % (rows.len() - ROWS_PER_SLICE)];
+            let text = format!("{}{slip}{}", &long[..at], &long[at..]);
+            let sliced = crate::model::load_text(path(), &text, &access);
+            let whole = read_whole(&text);
+            assert_eq!(
+                format!("{sliced:?}"),
+                format!("{whole:?}"),
+                "slip {k} at byte {at}"
+            );
         }
     }
 
