@@ -522,7 +522,10 @@ mod tests {
         let access = crate::input::Access::for_document(path());
         let text = super::super::decode_source(path(), text.as_bytes().to_vec())?;
         let raw = parse_toml(path(), &text)?;
-        super::super::validate_raw(path(), text, raw, &access).expect("no rows for later")
+        match super::super::validate_raw(path(), text, raw, &access) {
+            super::super::Validated::Read(read) => read,
+            super::super::Validated::ParseWhole(_) => panic!("no rows for later"),
+        }
     }
 
     /// The model of a long file read in slices, or what is wrong with it,

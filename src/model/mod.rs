@@ -223,9 +223,9 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
     let mut text = text;
     loop {
         match validate_raw(path, text, raw, access) {
-            Ok(read) => return read,
+            Validated::Read(read) => return read,
             // A whole parse leaves no rows for later: this is once at most.
-            Err(back) => {
+            Validated::ParseWhole(back) => {
                 text = back;
                 raw = parse_toml(path, &text)?;
             }
@@ -233,14 +233,19 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
     }
 }
 
-/// [`validate_text`] of a parsed document; `Err` gives the text back when
-/// a long table's slice did not read as expected.
-fn validate_raw(
-    path: &Path,
-    text: String,
-    raw: RawDocument,
-    access: &Access,
-) -> Result<Result<Model, Diagnostics>, String> {
+/// What [`validate_raw`] made of a parsed document. Returned once a
+/// document and never stored, so the model is not boxed.
+#[allow(clippy::large_enum_variant)]
+enum Validated {
+    /// The model, or what is wrong with the document.
+    Read(Result<Model, Diagnostics>),
+    /// A long table's slice did not read as expected: the file's text,
+    /// to be parsed whole, which says why.
+    ParseWhole(String),
+}
+
+/// [`validate_text`] of a parsed document.
+fn validate_raw(path: &Path, text: String, raw: RawDocument, access: &Access) -> Validated {
     let long = text.len() as u64 >= crate::format::LONG_DOCUMENT_BYTES;
     // A long table's slices compressed until the model reads them.
     let source = match long_table::slices_of(&raw) {
@@ -271,7 +276,7 @@ fn validate_raw(
                 Ok(Ok(ptext)) => {
                     let profile = match read_profile(&profile_path, ptext) {
                         Ok(profile) => profile,
-                        Err(unreadable) => return Ok(Err(unreadable)),
+                        Err(unreadable) => return Validated::Read(Err(unreadable)),
                     };
                     v.diagnostics.extend(profile.diagnostics.iter().cloned());
                     v.people.extend(profile.people.iter().cloned());
@@ -288,7 +293,8 @@ fn validate_raw(
     let profile = profile.as_ref().map(|(p, path)| (&p.raw, path.clone()));
     let mut model = v.validate(raw, profile, inputs);
     if v.sliced_rows_failed {
-        return Err(std::mem::replace(&mut v.source, Source::whole(String::new())).into_text());
+        let source = std::mem::replace(&mut v.source, Source::whole(String::new()));
+        return Validated::ParseWhole(source.into_text());
     }
     if let NumberWritten::Auto(_) = model.number_written {
         // A new number there rebuilds the document.
@@ -310,7 +316,7 @@ fn validate_raw(
     if long {
         crate::memory::long_document_stage_done();
     }
-    Ok(read)
+    Validated::Read(read)
 }
 
 /// A profile parsed, with what reading its `[[people]]` said and found.
