@@ -213,6 +213,18 @@ pub fn load_text(path: &Path, text: &str, access: &Access) -> Result<Model, Diag
 }
 
 fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Diagnostics> {
+    validate_text_compressing(path, text, access, crate::document::STORED_FROM)
+}
+
+/// [`validate_text`], the text of a long table of `compress_from` rows or
+/// more kept compressed while the model reads it
+/// ([`long_table::slices_to_compress`]); the tests give it short tables.
+fn validate_text_compressing(
+    path: &Path,
+    text: String,
+    access: &Access,
+    compress_from: usize,
+) -> Result<Model, Diagnostics> {
     // A long table's rows a slice at a time; the whole parse otherwise,
     // and for whatever that reading does not expect, found here or when
     // the rows are read.
@@ -222,7 +234,7 @@ fn validate_text(path: &Path, text: String, access: &Access) -> Result<Model, Di
     };
     let mut text = text;
     loop {
-        match validate_raw(path, text, raw, access) {
+        match validate_raw(path, text, raw, access, compress_from) {
             Validated::Read(read) => return read,
             // A whole parse leaves no rows for later: this is once at most.
             Validated::ParseWhole(back) => {
@@ -244,11 +256,17 @@ enum Validated {
     ParseWhole(String),
 }
 
-/// [`validate_text`] of a parsed document.
-fn validate_raw(path: &Path, text: String, raw: RawDocument, access: &Access) -> Validated {
+/// [`validate_text_compressing`] of a parsed document.
+fn validate_raw(
+    path: &Path,
+    text: String,
+    raw: RawDocument,
+    access: &Access,
+    compress_from: usize,
+) -> Validated {
     let long = text.len() as u64 >= crate::format::LONG_DOCUMENT_BYTES;
     // A long table's slices compressed until the model reads them.
-    let source = match long_table::slices_of(&raw) {
+    let source = match long_table::slices_to_compress(&raw, compress_from) {
         Some(slices) => Source::sliced(text, slices),
         None => Source::whole(text),
     };
