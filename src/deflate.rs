@@ -32,6 +32,29 @@ pub fn raw_into(data: &[u8], level: u32, out: &mut Vec<u8>) {
     append_raw(data, level, out);
 }
 
+/// Raw deflate of `data` at `level`, at its own length: for data held
+/// compressed in memory (a long table's stored rows and its text), to be
+/// read back with [`inflate_raw`].
+pub fn raw_held(data: &[u8], level: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    raw_into(data, level, &mut out);
+    out.shrink_to_fit();
+    out
+}
+
+/// The `len` bytes that `compressed`, made by [`raw_held`] in this
+/// process, holds (fewer should it end early).
+pub fn inflate_raw(compressed: &[u8], len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len);
+    // Into a Vec with room for all of it: a stream of ours ends there.
+    let _ = flate2::Decompress::new(false).decompress_vec(
+        compressed,
+        &mut out,
+        flate2::FlushDecompress::Finish,
+    );
+    out
+}
+
 /// The zlib format (RFC 1950) of `data` at `level`: what a PDF's
 /// `/FlateDecode` stream holds.
 pub fn zlib(data: &[u8], level: u32) -> Vec<u8> {

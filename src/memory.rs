@@ -104,7 +104,7 @@ pub struct RowsGivenBack {
 
 /// How many rows are converted between two returns of memory: 4096 rows
 /// give it back as well as 1024 do, at nine calls for 35,000 rows.
-pub const ROWS_BETWEEN_RETURNS: usize = 4096;
+const ROWS_BETWEEN_RETURNS: usize = 4096;
 
 impl RowsGivenBack {
     /// For a table of `rows` rows: `None` below a long document's tables

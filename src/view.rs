@@ -1325,6 +1325,7 @@ pub fn build_consuming(mut model: Model) -> View {
             .into_iter()
             .map(|row| {
                 let view = row_view(&row, t, options);
+                // Freed before the memory is given back.
                 drop(row);
                 if let Some(given_back) = &mut given_back {
                     given_back.converted(1);

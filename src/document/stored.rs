@@ -118,9 +118,9 @@ impl StoredRows {
         self.slices.push(Slice {
             rows: rows.len(),
             encoded: encoded.len(),
-            compressed: compress(&encoded),
+            compressed: crate::deflate::raw_held(&encoded, LEVEL),
             text_len: text.len(),
-            text: compress(text.as_bytes()),
+            text: crate::deflate::raw_held(text.as_bytes(), LEVEL),
         });
         self.rows += rows.len();
     }
@@ -129,7 +129,7 @@ impl StoredRows {
     /// would from the rows, a slice at a time.
     pub(super) fn text_pieces(&self, out: &mut impl FnMut(&str)) {
         for slice in &self.slices {
-            let text = inflate(&slice.text, slice.text_len);
+            let text = crate::deflate::inflate_raw(&slice.text, slice.text_len);
             // This module's own UTF-8, from a String.
             out(std::str::from_utf8(&text).unwrap_or_default());
         }
@@ -207,32 +207,12 @@ impl Slice {
     /// The slice's rows. The bytes are this module's own encoding, made
     /// by [`StoredRows::push`] in this process: they always decode.
     fn decode(&self) -> Vec<Row> {
-        let encoded = inflate(&self.compressed, self.encoded);
+        let encoded = crate::deflate::inflate_raw(&self.compressed, self.encoded);
         match postcard::from_bytes(&encoded) {
             Ok(rows) => rows,
             Err(e) => panic!("a stored slice of table rows does not decode: {e}"),
         }
     }
-}
-
-/// `data` compressed at [`LEVEL`].
-fn compress(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    crate::deflate::raw_into(data, LEVEL, &mut out);
-    out.shrink_to_fit();
-    out
-}
-
-/// The `len` bytes `compressed` holds.
-fn inflate(compressed: &[u8], len: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(len);
-    // Into a Vec with room for all of it: a stream of ours ends there.
-    let _ = flate2::Decompress::new(false).decompress_vec(
-        compressed,
-        &mut out,
-        flate2::FlushDecompress::Finish,
-    );
-    out
 }
 
 #[cfg(test)]

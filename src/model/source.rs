@@ -69,13 +69,10 @@ impl Source {
             .iter()
             .map(|range| {
                 let part = &text[range.clone()];
-                let mut deflated = Vec::new();
-                crate::deflate::raw_into(part.as_bytes(), LEVEL, &mut deflated);
-                deflated.shrink_to_fit();
                 let slice = Slice {
                     range: range.clone(),
                     line_ends_before: line_ends,
-                    deflated,
+                    deflated: crate::deflate::raw_held(part.as_bytes(), LEVEL),
                 };
                 line_ends += diagnostic::line_ends(part);
                 slice
@@ -154,14 +151,7 @@ impl Source {
 /// A slice's text. Compressed here from a `str`, it always inflates to
 /// one; should it not, the bytes are read as UTF-8 with replacements.
 fn inflate(slice: &Slice) -> String {
-    let len = slice.range.len();
-    let mut out = Vec::with_capacity(len);
-    // Into a Vec with room for all of it: a stream of ours ends there.
-    let _ = flate2::Decompress::new(false).decompress_vec(
-        &slice.deflated,
-        &mut out,
-        flate2::FlushDecompress::Finish,
-    );
+    let out = crate::deflate::inflate_raw(&slice.deflated, slice.range.len());
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 

@@ -2,8 +2,8 @@
 //! they are made, [`super::sfnt`]).
 //!
 //! Each step removes only what no reader uses: empty resource
-//! dictionaries, entries that state the default. The file is then saved with object streams (PDF 1.5), which
-//! compress the dictionaries too.
+//! dictionaries, entries that state the default. The file is then saved
+//! with object streams (PDF 1.5), which compress the dictionaries too.
 
 use lopdf::{Dictionary, Object, ObjectId};
 
@@ -108,17 +108,18 @@ fn rewrite_references(o: &mut Object, renumbered: &std::collections::HashMap<Obj
 fn share_page_resources(lo: &mut lopdf::Document) {
     let pages: Vec<ObjectId> = lo.get_pages().into_values().collect();
     let mut shared: Option<(Dictionary, ObjectId)> = None;
-    // The pages all name one resource dictionary ([`super::pages`]): it is
-    // inlined once, not once a page.
-    let mut last: Option<(ObjectId, ObjectId)> = None;
+    // The pages all name one resource dictionary ([`super::pages`]): the
+    // one the page before named, with what it was shared as, is not
+    // inlined again.
+    let mut named_before: Option<(ObjectId, ObjectId)> = None;
     for page in pages {
         let named = lo
             .get_dictionary(page)
             .and_then(|d| d.get(b"Resources"))
             .and_then(Object::as_reference)
             .ok();
-        let id = match (last, named) {
-            (Some((before, id)), Some(named)) if before == named => id,
+        let id = match named_before {
+            Some((before, id)) if named == Some(before) => id,
             _ => {
                 let Some(resources) = page_resources(lo, page) else {
                     continue;
@@ -132,7 +133,7 @@ fn share_page_resources(lo: &mut lopdf::Document) {
                         id
                     }
                 };
-                last = named.map(|named| (named, id));
+                named_before = named.map(|named| (named, id));
                 id
             }
         };
