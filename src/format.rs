@@ -15,6 +15,7 @@ use clap::builder::PossibleValue;
 
 use crate::document::Document;
 use crate::{docx, html, pdf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -146,7 +147,7 @@ pub fn render(
     formats: &[Format],
     pdf_options: &pdf::PdfOptions,
 ) -> Result<Vec<(Format, Output)>, Failed> {
-    let wanted: Vec<&Backend> = BACKENDS
+    let wanted: Vec<&'static Backend> = BACKENDS
         .iter()
         .filter(|b| formats.contains(&b.format))
         .collect();
@@ -239,44 +240,54 @@ fn run_backends(
 /// that read the tree on another one at the same time; the result and
 /// the error are those of [`run_backends`] over both in turn (the PDF's
 /// error first). Without a thread to be had, one after the other here.
+///
+/// The other thread owns what it renders (not a scoped thread): only a
+/// thread's own handle lets it be started on another core at once
+/// ([`crate::threads::start_elsewhere`]).
 fn render_beside(
-    wanted: &[&Backend],
+    wanted: &[&'static Backend],
     layout_only: &[usize],
     mut laid: Laid,
     tree_readers: &[usize],
     tree: Laid,
 ) -> Result<Vec<(usize, Output)>, Failed> {
-    // Behind a lock only so that this thread can still render it when no
-    // thread could be started; the lock is never waited for.
-    let tree = std::sync::Mutex::new(tree);
-    let render_tree = || {
-        let mut tree = tree
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        run_backends(wanted, tree_readers, &mut tree, false)
-    };
-    std::thread::scope(|scope| {
-        let beside = std::thread::Builder::new()
-            .spawn_scoped(scope, || {
-                let _busy = crate::threads::Busy::enter();
-                render_tree()
-            })
-            .ok();
-        // Side by side only for short documents: nothing to give back.
-        let mut done = run_backends(wanted, layout_only, &mut laid, false);
-        let others = match beside {
-            Some(thread) => match thread.join() {
-                Ok(others) => others,
-                // A backend that panicked: passed on, as on one thread.
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            None => render_tree(),
-        };
-        if let Ok(done) = &mut done {
-            done.extend(others?);
+    // Taken by the thread that renders it: the other one, or this one
+    // when no thread could be started.
+    let tree = Arc::new(Mutex::new(Some(tree)));
+    let render_tree = {
+        let (wanted, tree_readers, tree) = (wanted.to_vec(), tree_readers.to_vec(), tree.clone());
+        move || {
+            let taken = tree.lock().unwrap_or_else(PoisonError::into_inner).take();
+            match taken {
+                Some(mut tree) => run_backends(&wanted, &tree_readers, &mut tree, false),
+                None => Ok(Vec::new()),
+            }
         }
-        done
-    })
+    };
+    let beside = std::thread::Builder::new().spawn({
+        let render_tree = render_tree.clone();
+        move || {
+            crate::threads::placed();
+            let _busy = crate::threads::Busy::enter();
+            render_tree()
+        }
+    });
+    if let Ok(thread) = &beside {
+        crate::threads::start_elsewhere(thread);
+    }
+    let mut done = run_backends(wanted, layout_only, &mut laid, false);
+    let others = match beside {
+        Ok(thread) => match thread.join() {
+            Ok(others) => others,
+            // A backend that panicked: passed on, as on one thread.
+            Err(panic) => std::panic::resume_unwind(panic),
+        },
+        Err(_) => render_tree(),
+    };
+    if let Ok(done) = &mut done {
+        done.extend(others?);
+    }
+    done
 }
 
 /// Table rows and blocks from which a document counts as long (a

@@ -316,13 +316,15 @@ pub fn parse_built_in_ahead(kinds: impl FnOnce() -> Vec<&'static str> + Send + '
     let spawned = std::thread::Builder::new()
         .name("templates".into())
         .spawn(move || {
+            crate::threads::placed();
             for kind in kinds() {
                 let _ = parsed_built_in(&format!("{kind}.xml"));
             }
             PARSING_AHEAD.store(false, Ordering::Relaxed);
         });
-    if spawned.is_err() {
-        PARSING_AHEAD.store(false, Ordering::Relaxed);
+    match spawned {
+        Ok(thread) => crate::threads::start_elsewhere(&thread),
+        Err(_) => PARSING_AHEAD.store(false, Ordering::Relaxed),
     }
 }
 
