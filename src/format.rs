@@ -277,7 +277,12 @@ fn render_beside(
     }
     let mut done = run_backends(wanted, layout_only, &mut laid, false);
     let others = match beside {
-        Ok(thread) => match thread.join() {
+        Ok(thread) => match {
+            // Awake while the DOCX is finished on the other core (as
+            // [`crate::threads::wait_awake`] says why), then joined.
+            crate::threads::wait_awake(|| thread.is_finished(), WAIT_AWAKE);
+            thread.join()
+        } {
             Ok(others) => others,
             // A backend that panicked: passed on, as on one thread.
             Err(panic) => std::panic::resume_unwind(panic),
@@ -289,6 +294,11 @@ fn render_beside(
     }
     done
 }
+
+/// How long the PDF's thread waits awake for the DOCX's: a protocol's
+/// DOCX takes about a millisecond, and longer means that thread is not
+/// getting a core of its own.
+const WAIT_AWAKE: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// Table rows and blocks from which a document counts as long (a
 /// 1000-page roadmap has 7000 rows; a protocol a few dozen blocks).

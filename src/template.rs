@@ -161,13 +161,16 @@ impl Parsed {
                     // The thread parsing ahead is still at it: this
                     // thread has nothing to do until it is done, so it
                     // does now what it would do later anyway.
-                    if PARSING_AHEAD.load(Ordering::Relaxed)
-                        && BUILTIN
-                            .iter()
-                            .position(|(n, _)| *n == name)
-                            .is_some_and(|i| BUILT_IN[i].get().is_none())
-                    {
+                    let ahead = BUILTIN.iter().position(|(n, _)| *n == name);
+                    let parsing = || {
+                        PARSING_AHEAD.load(Ordering::Acquire)
+                            && ahead.is_some_and(|i| BUILT_IN[i].get().is_none())
+                    };
+                    if parsing() {
                         crate::format::warm_up_while_waiting();
+                        // Then awake until it is done (a few hundred
+                        // microseconds), and asleep only past that.
+                        crate::threads::wait_awake(|| !parsing(), WAIT_AWAKE);
                     }
                     if let Some(parsed) = parsed_built_in(name) {
                         return parsed;
@@ -300,6 +303,11 @@ fn components_called(components: &str, template: &str) -> String {
 /// thread.
 static PARSING_AHEAD: AtomicBool = AtomicBool::new(false);
 
+/// How long a render waits awake for the templates parsed ahead: they
+/// take about a millisecond, and longer means the other thread is not
+/// getting a core of its own.
+const WAIT_AWAKE: std::time::Duration = std::time::Duration::from_millis(5);
+
 /// Parses the built-in templates of the document kinds `kinds` gives
 /// (keys, `protocol`) on a thread of their own, so that they are ready
 /// when the first document of each kind reaches its template: for a build
@@ -320,7 +328,7 @@ pub fn parse_built_in_ahead(kinds: impl FnOnce() -> Vec<&'static str> + Send + '
             for kind in kinds() {
                 let _ = parsed_built_in(&format!("{kind}.xml"));
             }
-            PARSING_AHEAD.store(false, Ordering::Relaxed);
+            PARSING_AHEAD.store(false, Ordering::Release);
         });
     match spawned {
         Ok(thread) => crate::threads::start_elsewhere(&thread),

@@ -68,6 +68,25 @@ pub fn core_idle() -> bool {
     BUSY.load(Ordering::Relaxed).max(1) < threads_allowed()
 }
 
+/// Waits until `done()` is true, for at most `limit`, without sleeping:
+/// asking again and letting any other thread of this core run between
+/// two asks. For a wait of a fraction of a millisecond on a thread
+/// another core is working for: a thread that sleeps leaves its core
+/// idle, and on the 2-core development machine an idle core woke for it
+/// a few hundred microseconds late (a one-document build waited for the
+/// other thread's templates, then for its DOCX, so twice). True when
+/// `done()` became true.
+pub fn wait_awake(done: impl Fn() -> bool, limit: std::time::Duration) -> bool {
+    let start = std::time::Instant::now();
+    while !done() {
+        if start.elapsed() > limit {
+            return false;
+        }
+        std::thread::yield_now();
+    }
+    true
+}
+
 /// Moves a thread just spawned off the core of the thread that spawned
 /// it, onto the others this process may use, and wakes one of them.
 ///
