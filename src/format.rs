@@ -277,12 +277,7 @@ fn render_beside(
     }
     let mut done = run_backends(wanted, layout_only, &mut laid, false);
     let others = match beside {
-        Ok(thread) => match {
-            // Awake while the DOCX is finished on the other core (as
-            // [`crate::threads::wait_awake`] says why), then joined.
-            crate::threads::wait_awake(|| thread.is_finished(), WAIT_AWAKE);
-            thread.join()
-        } {
+        Ok(thread) => match finished(thread) {
             Ok(others) => others,
             // A backend that panicked: passed on, as on one thread.
             Err(panic) => std::panic::resume_unwind(panic),
@@ -293,6 +288,14 @@ fn render_beside(
         done.extend(others?);
     }
     done
+}
+
+/// The thread's result: waited for awake while the DOCX is finished on
+/// the other core (as [`crate::threads::wait_awake`] says why), then
+/// joined.
+fn finished<T>(thread: std::thread::JoinHandle<T>) -> std::thread::Result<T> {
+    crate::threads::wait_awake(|| thread.is_finished(), WAIT_AWAKE);
+    thread.join()
 }
 
 /// How long the PDF's thread waits awake for the DOCX's: a protocol's
