@@ -1,7 +1,9 @@
 //! How many threads render documents in this process, and whether a core
 //! is free: a build's workers count themselves, and a document's backends
 //! take a second thread ([`crate::format::render`]) only from a core that
-//! no worker uses and that `-j` allows.
+//! no worker uses and that `-j` allows. Such a helper is started on
+//! another core at once ([`start_elsewhere`]), and waited for awake
+//! ([`wait_awake`]).
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
