@@ -7,12 +7,13 @@ Run from anywhere:
 1. seed 000 → DOCX + PDF, one whole process: median wall time of 50 runs
    (target ≤ 4 ms) and the CPU time of the same runs;
 2. the size of seed 000's PDF (target ≤ 25 KB);
-3. 1000 protocols (scripts/bench_batch.py's variants of the five seeds)
-   built on every core into a tmpfs folder: documents a second
+3. the mixed 1000 (scripts/bench_batch.py's variants of the five seeds:
+   four protocols and a resolution with its roadmap) built on every core into a tmpfs folder: documents a second
    (target ≥ 1000 on two cores);
 4. the no-op rebuild of the 1000 (target ≤ 10 ms) and `gostdoc check` over
-   them, on every core and on one (`-j 1`), in turn: CPU time, user +
-   system (target ≤ 0.2 s);
+   them and over 1000 protocols (copies of seed 000, as
+   scripts/bench_peers.py makes them), on every core and on one
+   (`-j 1`), in turn: CPU time, user + system (target ≤ 0.2 s);
 5. the roadmap of 7000 rows (about 1000 pages): wall time and peak memory
    (targets ≤ 0.35 s, ≤ 50 MB), of 14,000 rows (about 2000 pages) and of
    35,000 rows (5002 pages, 21.6 MB of TOML, under the 32 MB limit of a
@@ -39,6 +40,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 sys.dont_write_bytecode = True  # no __pycache__ in the repository
 from bench import roadmap_toml  # noqa: E402
 from bench_batch import make_batch  # noqa: E402
+from bench_peers import make_gostdoc_batch  # noqa: E402
 
 GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
 
@@ -142,14 +144,20 @@ def main():
         # core costs CPU of its own on a shared machine (two independent
         # processes at once take more CPU each), so one core shows the
         # work itself.
-        check, check_one = [], []
-        for _ in range(7):
-            check.append(run([binary, "check", "-q", "data"], batch))
-            check_one.append(run([binary, "check", "-q", "-j", "1", "data"], batch))
-        for label, runs in (("`gostdoc check` over the 1000 (median of 7)", check),
-                            ("`gostdoc check -j 1` over the 1000 (median of 7)", check_one)):
-            rows.append((label, f"{statistics.median(c[1] for c in runs):.3f} s CPU, "
-                         f"{statistics.median(c[0] for c in runs):.3f} s wall", "≤ 0.2 s CPU"))
+        # Over the mixed 1000 (five kinds, long tables among them) and over
+        # 1000 protocols, the set of the issue's own figures and of
+        # scripts/bench_peers.py's `check` against `rusdox validate`.
+        protocols = os.path.join(tmp, "protocols")
+        make_gostdoc_batch(protocols, 1000)
+        for name, folder in (("the mixed 1000", batch), ("1000 protocols", protocols)):
+            check, check_one = [], []
+            for _ in range(7):
+                check.append(run([binary, "check", "-q", "data"], folder))
+                check_one.append(run([binary, "check", "-q", "-j", "1", "data"], folder))
+            for label, runs in ((f"`gostdoc check` over {name} (median of 7)", check),
+                                (f"`gostdoc check -j 1` over {name} (median of 7)", check_one)):
+                rows.append((label, f"{statistics.median(c[1] for c in runs):.3f} s CPU, "
+                             f"{statistics.median(c[0] for c in runs):.3f} s wall", "≤ 0.2 s CPU"))
 
         # 5. Long documents.
         for n, target in ((7000, "≤ 0.35 s, ≤ 50 MB"), (14000, "flat"),
