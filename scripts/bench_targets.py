@@ -8,7 +8,8 @@ Run from anywhere:
    (target ≤ 4 ms) and the CPU time of the same runs;
 2. the size of seed 000's PDF (target ≤ 25 KB);
 3. the mixed 1000 (scripts/bench_batch.py's variants of the five seeds:
-   four protocols and a resolution with its roadmap) built on every core into a tmpfs folder: documents a second
+   four protocols and a resolution with its roadmap) built on every core
+   into a tmpfs folder: documents a second
    (target ≥ 1000 on two cores);
 4. the no-op rebuild of the 1000 (target ≤ 10 ms) and `gostdoc check` over
    them and over 1000 protocols (copies of seed 000, as

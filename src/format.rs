@@ -243,7 +243,7 @@ fn run_backends(
 ///
 /// The other thread owns what it renders (not a scoped thread): only a
 /// thread's own handle lets it be started on another core at once
-/// ([`crate::threads::start_elsewhere`]).
+/// ([`crate::threads::spawn_elsewhere`]).
 fn render_beside(
     wanted: &[&'static Backend],
     layout_only: &[usize],
@@ -264,17 +264,13 @@ fn render_beside(
             }
         }
     };
-    let beside = std::thread::Builder::new().spawn({
+    let beside = crate::threads::spawn_elsewhere(std::thread::Builder::new(), {
         let render_tree = render_tree.clone();
         move || {
-            crate::threads::placed();
             let _busy = crate::threads::Busy::enter();
             render_tree()
         }
     });
-    if let Ok(thread) = &beside {
-        crate::threads::start_elsewhere(thread);
-    }
     let mut done = run_backends(wanted, layout_only, &mut laid, false);
     let others = match beside {
         Ok(thread) => match finished(thread) {
@@ -294,14 +290,9 @@ fn render_beside(
 /// the other core (as [`crate::threads::wait_awake`] says why), then
 /// joined.
 fn finished<T>(thread: std::thread::JoinHandle<T>) -> std::thread::Result<T> {
-    crate::threads::wait_awake(|| thread.is_finished(), WAIT_AWAKE);
+    crate::threads::wait_awake(|| thread.is_finished());
     thread.join()
 }
-
-/// How long the PDF's thread waits awake for the DOCX's: a protocol's
-/// DOCX takes about a millisecond, and longer means that thread is not
-/// getting a core of its own.
-const WAIT_AWAKE: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// Table rows and blocks from which a document counts as long (a
 /// 1000-page roadmap has 7000 rows; a protocol a few dozen blocks).

@@ -170,7 +170,7 @@ impl Parsed {
                         crate::format::warm_up_while_waiting();
                         // Then awake until it is done (a few hundred
                         // microseconds), and asleep only past that.
-                        crate::threads::wait_awake(|| !parsing(), WAIT_AWAKE);
+                        crate::threads::wait_awake(|| !parsing());
                     }
                     if let Some(parsed) = parsed_built_in(name) {
                         return parsed;
@@ -303,11 +303,6 @@ fn components_called(components: &str, template: &str) -> String {
 /// thread.
 static PARSING_AHEAD: AtomicBool = AtomicBool::new(false);
 
-/// How long a render waits awake for the templates parsed ahead: they
-/// take about a millisecond, and longer means the other thread is not
-/// getting a core of its own.
-const WAIT_AWAKE: std::time::Duration = std::time::Duration::from_millis(5);
-
 /// Parses the built-in templates of the document kinds `kinds` gives
 /// (keys, `protocol`) on a thread of their own, so that they are ready
 /// when the first document of each kind reaches its template: for a build
@@ -321,18 +316,17 @@ pub fn parse_built_in_ahead(kinds: impl FnOnce() -> Vec<&'static str> + Send + '
     // Set before the thread starts: a render that comes first still
     // finds the thread's work under way (or about to be).
     PARSING_AHEAD.store(true, Ordering::Relaxed);
-    let spawned = std::thread::Builder::new()
-        .name("templates".into())
-        .spawn(move || {
-            crate::threads::placed();
+    let spawned = crate::threads::spawn_elsewhere(
+        std::thread::Builder::new().name("templates".into()),
+        move || {
             for kind in kinds() {
                 let _ = parsed_built_in(&format!("{kind}.xml"));
             }
             PARSING_AHEAD.store(false, Ordering::Release);
-        });
-    match spawned {
-        Ok(thread) => crate::threads::start_elsewhere(&thread),
-        Err(_) => PARSING_AHEAD.store(false, Ordering::Relaxed),
+        },
+    );
+    if spawned.is_err() {
+        PARSING_AHEAD.store(false, Ordering::Relaxed);
     }
 }
 

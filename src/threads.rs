@@ -2,7 +2,7 @@
 //! is free: a build's workers count themselves, and a document's backends
 //! take a second thread ([`crate::format::render`]) only from a core that
 //! no worker uses and that `-j` allows. Such a helper is started on
-//! another core at once ([`start_elsewhere`]), and waited for awake
+//! another core at once ([`spawn_elsewhere`]), and waited for awake
 //! ([`wait_awake`]).
 
 use std::sync::OnceLock;
@@ -70,23 +70,43 @@ pub fn core_idle() -> bool {
     BUSY.load(Ordering::Relaxed).max(1) < threads_allowed()
 }
 
-/// Waits until `done()` is true, for at most `limit`, without sleeping:
-/// asking again and letting any other thread of this core run between
-/// two asks. For a wait of a fraction of a millisecond on a thread
-/// another core is working for: a thread that sleeps leaves its core
-/// idle, and on the 2-core development machine an idle core woke for it
-/// a few hundred microseconds late (a one-document build waited for the
-/// other thread's templates, then for its DOCX, so twice). True when
-/// `done()` became true.
-pub fn wait_awake(done: impl Fn() -> bool, limit: std::time::Duration) -> bool {
+/// Waits until `done()` is true, for at most [`AWAKE_AT_MOST`], without
+/// sleeping: asking again and letting any other thread of this core run
+/// between two asks. For a wait of a fraction of a millisecond on a
+/// helper another core is working for: a thread that sleeps leaves its
+/// core idle, and on the 2-core development machine an idle core woke for
+/// it a few hundred microseconds late (a one-document build waited for
+/// the helper's templates, then for its DOCX, so twice). True when
+/// `done()` became true; after that, the caller's own wait sleeps.
+pub fn wait_awake(done: impl Fn() -> bool) -> bool {
     let start = std::time::Instant::now();
     while !done() {
-        if start.elapsed() > limit {
+        if start.elapsed() > AWAKE_AT_MOST {
             return false;
         }
         std::thread::yield_now();
     }
     true
+}
+
+/// How long [`wait_awake`] waits: a one-document build's templates or
+/// DOCX take about a millisecond, and longer means the helper is not
+/// getting a core of its own.
+const AWAKE_AT_MOST: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// Spawns a helper thread started on another core at once
+/// ([`start_elsewhere`]), which takes every core of the process back as
+/// it starts ([`placed`]).
+pub fn spawn_elsewhere<T: Send + 'static>(
+    builder: std::thread::Builder,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<T>> {
+    let thread = builder.spawn(move || {
+        placed();
+        work()
+    })?;
+    start_elsewhere(&thread);
+    Ok(thread)
 }
 
 /// Moves a thread just spawned off the core of the thread that spawned
@@ -104,7 +124,7 @@ pub fn wait_awake(done: impl Fn() -> bool, limit: std::time::Duration) -> bool {
 /// it later. Nothing is done where the other cores are unknown or there
 /// are none, and on other systems.
 #[cfg(target_os = "linux")]
-pub fn start_elsewhere(thread: &impl std::os::unix::thread::JoinHandleExt) {
+fn start_elsewhere(thread: &impl std::os::unix::thread::JoinHandleExt) {
     // SAFETY: the sets are plain bit masks the calls only read or fill;
     // `thread` is a live thread's pthread_t (its handle is borrowed), and
     // a refused call changes nothing.
@@ -126,11 +146,11 @@ pub fn start_elsewhere(thread: &impl std::os::unix::thread::JoinHandleExt) {
 /// [`start_elsewhere`] on systems that start a thread on an idle core
 /// by themselves: nothing to do.
 #[cfg(not(target_os = "linux"))]
-pub fn start_elsewhere<T>(_thread: &T) {}
+fn start_elsewhere<T>(_thread: &T) {}
 
 /// Called by a thread [`start_elsewhere`] placed, as it starts: it may run
 /// on every core of the process again.
-pub fn placed() {
+fn placed() {
     #[cfg(target_os = "linux")]
     // SAFETY: as in `start_elsewhere`; the process's set is read from the
     // main thread's (pid), which no one narrows.
