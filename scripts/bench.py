@@ -11,11 +11,18 @@
 import os, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "gostdoc")
+# On x86-64 Linux the static executable users install with `cargo
+# install-linux` (.cargo/config.toml); elsewhere `cargo build --release`'s.
+STATIC_LINUX = sys.platform.startswith("linux") and os.uname().machine == "x86_64"
+BUILD = ["cargo", "build-linux", "--release", "-q"] if STATIC_LINUX else ["cargo", "build", "--release", "-q"]
+BIN = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"),
+                   *(["x86_64-unknown-linux-gnu"] if STATIC_LINUX else []), "release", "gostdoc")
 
 
 def build_release():
-    subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
+    """Builds gostdoc as users install it (see BUILD); returns its path."""
+    subprocess.run(BUILD, cwd=ROOT, check=True)
+    return BIN
 
 
 def seed_000():

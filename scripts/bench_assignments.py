@@ -17,7 +17,7 @@ Exit code 3 of `assignments` (something overdue) is expected on the seeds.
 import os, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_batch import ROOT, BIN, make_batch  # noqa: E402
+from bench_batch import ROOT, BIN, build_release, make_batch  # noqa: E402
 
 
 def median_seconds(args, cwd, ok=(0, 3), runs=7):
@@ -33,7 +33,7 @@ def median_seconds(args, cwd, ok=(0, 3), runs=7):
 
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
+    build_release()
     with tempfile.TemporaryDirectory() as tmp:
         make_batch(tmp, n)
         base = [BIN, "assignments", "data", "--as-of", "2021-09-02"]

@@ -14,8 +14,9 @@ the release binary on all cores:
 """
 import os, shutil, statistics, subprocess, sys, tempfile, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "gostdoc")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in the repository
+from bench import ROOT, BIN, build_release  # noqa: E402
 
 
 def make_batch(dir, n):
@@ -57,7 +58,7 @@ def precise(args, cwd):
 
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
+    build_release()
     with tempfile.TemporaryDirectory() as dir:
         make_batch(dir, n)
         # Each full build into a new folder, after the disk has settled:

@@ -51,7 +51,7 @@ from dataclasses import dataclass, asdict
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 sys.dont_write_bytecode = True  # importing bench.py must not leave scripts/__pycache__ in the repository
-from bench import roadmap_toml  # noqa: E402  (the same roadmap as scripts/bench.py)
+from bench import BIN, BUILD, roadmap_toml  # noqa: E402  (the same roadmap as scripts/bench.py)
 
 RUSDOX_VERSION = "1.1.0"
 ROADMAP_ROWS = 7000
@@ -210,18 +210,19 @@ def filesystem_type(path):
 
 def find_gostdoc(path, build):
     """gostdoc's release binary: the one given, or the repository's, built
-    with `cargo build --release` (a stale binary would measure old code)
+    as users install it (scripts/bench.py's BUILD: on x86-64 Linux the static
+    `cargo build-linux --release`; a stale binary would measure old code)
     unless --no-build is given."""
     if path:
         if not os.access(path, os.X_OK):
             fail(f"--gostdoc {path}: not an executable file")
         return os.path.abspath(path)
     if build:
-        print("building gostdoc: cargo build --release", file=sys.stderr)
-        subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
-    binary = os.path.join(ROOT, "target", "release", "gostdoc")
+        print(f"building gostdoc: {' '.join(BUILD)}", file=sys.stderr)
+        subprocess.run(BUILD, cwd=ROOT, check=True)
+    binary = BIN
     if not os.access(binary, os.X_OK):
-        fail(f"{binary} is missing: run `cargo build --release` or pass --gostdoc PATH")
+        fail(f"{binary} is missing: run `{' '.join(BUILD)}` or pass --gostdoc PATH")
     return binary
 
 
@@ -751,7 +752,7 @@ def parse_args():
     p.add_argument("--quick", action="store_true", help="few runs: a smoke test of the script")
     p.add_argument("--json", metavar="FILE", help="also write all samples as JSON")
     p.add_argument("--gostdoc", metavar="PATH", help="gostdoc binary (default: build the repository's release)")
-    p.add_argument("--no-build", action="store_true", help="use target/release/gostdoc as it is")
+    p.add_argument("--no-build", action="store_true", help="use the release binary as it is, unbuilt")
     p.add_argument("--rusdox", metavar="PATH", help=f"RusDox binary (default: install {RUSDOX_VERSION}, cached)")
     p.add_argument("--peers", metavar="DIR", help="peer inputs (default: ../shared/peers next to the repository)")
     p.add_argument("--cache", metavar="DIR", default=os.path.join(os.path.expanduser("~"), ".cache", "gostdoc-bench"),

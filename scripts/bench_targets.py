@@ -39,7 +39,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 sys.dont_write_bytecode = True  # no __pycache__ in the repository
-from bench import roadmap_toml  # noqa: E402
+from bench import build_release, roadmap_toml  # noqa: E402
 from bench_batch import make_batch  # noqa: E402
 from bench_peers import make_gostdoc_batch  # noqa: E402
 
@@ -93,13 +93,12 @@ def fmt_mb(mb):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gostdoc", help="the binary (default: cargo build --release)")
+    parser.add_argument("--gostdoc", help="the binary (default: built as users install it, see scripts/bench.py)")
     parser.add_argument("--runs", type=int, default=50, help="runs of seed 000 (default 50)")
     opts = parser.parse_args()
     binary = opts.gostdoc
     if not binary:
-        subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
-        binary = os.path.join(ROOT, "target", "release", "gostdoc")
+        binary = build_release()
     binary = os.path.abspath(binary)
     rows = []
 

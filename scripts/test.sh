@@ -187,4 +187,6 @@ status=0
 cargo test --all-targets --no-fail-fast || status=$?
 # After the tests, so that a broken Windows build never hides their results.
 scripts/windows_check.sh || status=1
+# The static Linux build of `cargo install-linux` (.cargo/config.toml).
+scripts/linux_static_check.sh || status=1
 exit $status
