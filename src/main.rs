@@ -365,6 +365,15 @@ impl BuildArgs {
 }
 
 fn main() -> ExitCode {
+    // A build of one document will want a second thread (its templates
+    // parsed beside the reading of its data): started now, while the
+    // other core is still awake, it waits there for that job
+    // (`threads::stand_by`), and is let go once the build knows it has
+    // none. Only for `gostdoc build …` as most write it: a build written
+    // otherwise merely starts its helper later.
+    if std::env::args_os().nth(1).is_some_and(|a| a == "build") {
+        gostdoc::threads::stand_by();
+    }
     console::use_utf8();
     let cli = match parse_cli() {
         Ok(cli) => cli,

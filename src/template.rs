@@ -316,15 +316,19 @@ pub fn parse_built_in_ahead(kinds: impl FnOnce() -> Vec<&'static str> + Send + '
     // Set before the thread starts: a render that comes first still
     // finds the thread's work under way (or about to be).
     PARSING_AHEAD.store(true, Ordering::Relaxed);
-    let spawned = crate::threads::spawn_elsewhere(
-        std::thread::Builder::new().name("templates".into()),
-        move || {
-            for kind in kinds() {
-                let _ = parsed_built_in(&format!("{kind}.xml"));
-            }
-            PARSING_AHEAD.store(false, Ordering::Release);
-        },
-    );
+    let work = move || {
+        for kind in kinds() {
+            let _ = parsed_built_in(&format!("{kind}.xml"));
+        }
+        PARSING_AHEAD.store(false, Ordering::Release);
+    };
+    // The thread standing by since the process started, if any: it is
+    // awake already.
+    let Err(work) = crate::threads::hand_to_standby(Box::new(work)) else {
+        return;
+    };
+    let spawned =
+        crate::threads::spawn_elsewhere(std::thread::Builder::new().name("templates".into()), work);
     if spawned.is_err() {
         PARSING_AHEAD.store(false, Ordering::Relaxed);
     }

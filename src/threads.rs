@@ -2,11 +2,12 @@
 //! is free: a build's workers count themselves, and a document's backends
 //! take a second thread ([`crate::format::render`]) only from a core that
 //! no worker uses and that `-j` allows. Such a helper is started on
-//! another core at once ([`spawn_elsewhere`]), and waited for awake
-//! ([`wait_awake`]).
+//! another core at once ([`spawn_elsewhere`]), or before it is needed
+//! ([`stand_by`]), and waited for awake ([`wait_awake`]).
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 /// Threads rendering documents now, in the whole process: a build's
 /// workers, and a document's second thread ([`crate::format::render`]).
@@ -79,7 +80,7 @@ pub fn core_idle() -> bool {
 /// the helper's templates, then for its DOCX, so twice). True when
 /// `done()` became true; after that, the caller's own wait sleeps.
 pub fn wait_awake(done: impl Fn() -> bool) -> bool {
-    let start = std::time::Instant::now();
+    let start = Instant::now();
     while !done() {
         if start.elapsed() > AWAKE_AT_MOST {
             return false;
@@ -92,7 +93,7 @@ pub fn wait_awake(done: impl Fn() -> bool) -> bool {
 /// How long [`wait_awake`] waits: a one-document build's templates or
 /// DOCX take about a millisecond, and longer means the helper is not
 /// getting a core of its own.
-const AWAKE_AT_MOST: std::time::Duration = std::time::Duration::from_millis(5);
+const AWAKE_AT_MOST: Duration = Duration::from_millis(5);
 
 /// Spawns a helper thread started on another core at once
 /// ([`start_elsewhere`]), which takes every core of the process back as
@@ -163,6 +164,94 @@ fn placed() {
     }
 }
 
+/// Work handed to the thread standing by ([`stand_by`]).
+pub type Job = Box<dyn FnOnce() + Send>;
+
+/// The thread standing by: waiting for its job, given one, or gone (never
+/// started, dismissed, or past [`STAND_BY_AT_MOST`]).
+enum Standby {
+    Waiting,
+    Handed(Job),
+    Gone,
+}
+
+static STANDBY: Mutex<Standby> = Mutex::new(Standby::Gone);
+
+/// True while [`STANDBY`] is `Waiting`: what the thread standing by reads
+/// as it spins, without taking the lock.
+static STANDING_BY: AtomicBool = AtomicBool::new(false);
+
+/// How long a thread standing by spins for a job before it ends: a
+/// one-document build hands it one a quarter of a millisecond after it
+/// starts, or dismisses it once it knows it has none.
+const STAND_BY_AT_MOST: Duration = Duration::from_millis(2);
+
+/// Starts a helper thread on another core now, which spins there until it
+/// is handed a job ([`hand_to_standby`]) and runs it, or is dismissed
+/// ([`dismiss_standby`]), or [`STAND_BY_AT_MOST`] passes.
+///
+/// For a process that will likely want a second thread a fraction of a
+/// millisecond later, at its very start (`gostdoc build`, before its
+/// command line is parsed): the other core is still awake then. On the
+/// 2-core development machine a thread spawned at that point ran within
+/// 80 µs, one spawned a quarter of a millisecond later, when the core
+/// had gone idle, within 250 µs; and the job is handed over as soon as
+/// it is known, without waiting for a thread to start. The spin costs
+/// that core the wait (about 0.2 ms), which it would spend idle.
+pub fn stand_by() {
+    *lock(&STANDBY) = Standby::Waiting;
+    STANDING_BY.store(true, Ordering::Release);
+    let spawned = spawn_elsewhere(std::thread::Builder::new().name("standby".into()), || {
+        let start = Instant::now();
+        loop {
+            if !STANDING_BY.load(Ordering::Acquire) {
+                let job = match std::mem::replace(&mut *lock(&STANDBY), Standby::Gone) {
+                    Standby::Handed(job) => Some(job),
+                    _ => None,
+                };
+                if let Some(job) = job {
+                    job();
+                }
+                return;
+            }
+            if start.elapsed() > STAND_BY_AT_MOST {
+                dismiss_standby();
+            }
+            std::hint::spin_loop();
+        }
+    });
+    if spawned.is_err() {
+        dismiss_standby();
+    }
+}
+
+/// Hands `job` to the thread standing by, which runs it at once; gives it
+/// back when no thread stands by (none was started, or it is gone).
+pub fn hand_to_standby(job: Job) -> Result<(), Job> {
+    let mut standby = lock(&STANDBY);
+    if !matches!(*standby, Standby::Waiting) {
+        return Err(job);
+    }
+    *standby = Standby::Handed(job);
+    STANDING_BY.store(false, Ordering::Release);
+    Ok(())
+}
+
+/// Lets the thread standing by end, unless it has been handed a job.
+pub fn dismiss_standby() {
+    let mut standby = lock(&STANDBY);
+    if matches!(*standby, Standby::Waiting) {
+        *standby = Standby::Gone;
+        STANDING_BY.store(false, Ordering::Release);
+    }
+}
+
+/// The lock, also when a thread panicked holding it: the state is one
+/// assignment, never half made.
+fn lock(standby: &Mutex<Standby>) -> std::sync::MutexGuard<'_, Standby> {
+    standby.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
@@ -211,5 +300,45 @@ mod tests {
         go.send(()).unwrap();
         assert_eq!(placed_cores.recv().unwrap(), all, "every core once placed");
         thread.join().unwrap();
+    }
+
+    /// One test for the one thread standing by: tests run in parallel.
+    #[test]
+    fn the_thread_standing_by_runs_its_job_or_ends() {
+        use std::sync::mpsc::channel;
+        // None standing by: the job comes back.
+        assert!(hand_to_standby(Box::new(|| ())).is_err());
+
+        // Handed a job: runs it on another thread, once.
+        stand_by();
+        let (done, ran) = channel();
+        let here = std::thread::current().id();
+        assert!(
+            hand_to_standby(Box::new(move || done
+                .send(std::thread::current().id())
+                .unwrap()))
+            .is_ok()
+        );
+        let there = ran.recv_timeout(Duration::from_secs(10)).unwrap();
+        assert_ne!(there, here);
+        assert!(hand_to_standby(Box::new(|| ())).is_err(), "one job only");
+
+        // Dismissed: a job handed later comes back.
+        stand_by();
+        dismiss_standby();
+        assert!(hand_to_standby(Box::new(|| ())).is_err());
+
+        // Not handed anything: gone after its time.
+        stand_by();
+        let start = Instant::now();
+        while STANDING_BY.load(Ordering::Acquire) {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "still standing by"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert!(start.elapsed() >= STAND_BY_AT_MOST / 2);
+        assert!(hand_to_standby(Box::new(|| ())).is_err());
     }
 }

@@ -21,6 +21,57 @@ pub(super) fn is_short(file: &std::path::Path) -> bool {
         .is_ok_and(|m| m.len() < crate::format::LONG_DOCUMENT_BYTES)
 }
 
+/// Starts the parse ahead at the very start of a build, before its setup
+/// (the templates, the search for documents, the last build's manifest,
+/// a quarter of a millisecond for one document), when the build surely
+/// renders what it was given: forced, or with no manifest yet. The
+/// documents are those named on the command line and the TOML files at
+/// the top of a folder named, each short, fewer than the threads a build
+/// may use; and no templates folder replaces the built-in ones. True
+/// when started: the build then does not start it again, as it would
+/// once it knows which documents it renders (a guess missed here, a
+/// document in a subfolder, is parsed when it renders, as without a
+/// parse ahead). The parse goes to the thread standing by since the
+/// process started ([`crate::threads::stand_by`]), awake on the other
+/// core: seed 000's templates were ready 0.35 ms sooner than when parsed
+/// on a thread started after the setup.
+pub(super) fn start_early(options: &super::BuildOptions) -> bool {
+    let no_manifest = [super::manifest::FILE_NAME, super::manifest::JSON_FILE_NAME]
+        .iter()
+        .all(|name| !options.output_dir.join(name).exists());
+    let renders_all = options.force || no_manifest;
+    if !renders_all || super::plan::templates_dir(options).is_some() {
+        return false;
+    }
+    let allowed = crate::threads::threads_allowed();
+    let mut files = Vec::new();
+    for input in &options.inputs {
+        if input.is_dir() {
+            let Ok(entries) = std::fs::read_dir(input) else {
+                return false;
+            };
+            for entry in entries.flatten() {
+                if super::plan::is_document_name(&entry.file_name())
+                    && entry.file_type().is_ok_and(|t| t.is_file())
+                {
+                    files.push(entry.path());
+                }
+                if files.len() >= allowed {
+                    return false;
+                }
+            }
+        } else {
+            files.push(input.clone());
+        }
+    }
+    if files.is_empty() || files.len() >= allowed || !files.iter().all(|f| is_short(f)) {
+        return false;
+    }
+    crate::memory::few_documents_ahead();
+    crate::template::parse_built_in_ahead(move || kinds_of(&files));
+    true
+}
+
 /// Bytes of a file looked at for its kind: `kind` comes first in every
 /// starter, after a few lines of comments.
 const LOOK_AT: u64 = 16 << 10;

@@ -733,6 +733,7 @@ fn shared_out<T: Send>(jobs: &[Job], workers: usize, work: &(impl Fn(&Job) -> T 
 /// Builds every document that changed since the last build (every one
 /// with `force`), in parallel, and records what each was built from.
 pub fn run(options: &BuildOptions) -> Report {
+    let parsing_ahead = ahead::start_early(options);
     let manifest_bytes = OnceLock::new();
     let (setup, mut manifest) = setup_beside_manifest(options, &manifest_bytes);
     let Setup {
@@ -775,10 +776,12 @@ pub fn run(options: &BuildOptions) -> Report {
         crate::memory::few_documents_ahead();
         // Overrides were parsed with the templates, and would not use the
         // built-in ones.
-        if templates.override_files().next().is_none() {
+        if !parsing_ahead && templates.override_files().next().is_none() {
             crate::template::parse_built_in_ahead(move || ahead::kinds_of(&unbuilt));
         }
     }
+    // No job for the thread standing by since the start, if there is one.
+    crate::threads::dismiss_standby();
     let hasher = Hasher::new(options.setup_hash(), &templates, &previous_files);
     // Each document and its profile, pictures.
     hasher.expect(jobs.len() + 16);
