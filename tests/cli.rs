@@ -156,3 +156,82 @@ fn two_builds_in_two_processes_are_byte_identical() {
         assert!(a == b, "seed {id} differs between two runs");
     }
 }
+
+/// `--fonts DIR`: the four faces are found by the ends of their names and
+/// used (here the bold file also stands for the regular one, so no
+/// regular face is embedded); a folder that lacks a face, or holds a file
+/// that is no font, is an error that names it, and nothing is written.
+#[test]
+fn fonts_from_a_folder_are_used_and_a_bad_folder_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    gostdoc_ok(dir.path(), &["new", "protocol", "p.toml"]);
+    let fonts = dir.path().join("шрифты");
+    std::fs::create_dir(&fonts).unwrap();
+    let bundled = |face: &str| root().join(format!("assets/fonts/LiberationSerif-{face}.ttf"));
+    for (name, face) in [
+        ("Serif-Regular.ttf", "Bold"),
+        ("Serif-Bold.ttf", "Bold"),
+        ("Serif_Italic.ttf", "Italic"),
+        ("Serif BoldItalic.ttf", "BoldItalic"),
+    ] {
+        std::fs::copy(bundled(face), fonts.join(name)).unwrap();
+    }
+    gostdoc_ok(
+        dir.path(),
+        &[
+            "build",
+            "p.toml",
+            "--format",
+            "pdf",
+            "--fonts",
+            "шрифты",
+            "-o",
+            "out",
+        ],
+    );
+    let listed = std::process::Command::new("pdffonts")
+        .arg(dir.path().join("out/p.pdf"))
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    let names: Vec<&str> = listed
+        .lines()
+        .skip(2)
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert!(!names.is_empty(), "{listed}");
+    assert!(
+        names
+            .iter()
+            .all(|n| n.ends_with("-Bold") || n.ends_with("Italic")),
+        "the folder's regular face (a bold one) is drawn: {listed}"
+    );
+
+    std::fs::remove_file(fonts.join("Serif BoldItalic.ttf")).unwrap();
+    let out = gostdoc(
+        dir.path(),
+        &["build", "p.toml", "--fonts", "шрифты", "-o", "out2"],
+    );
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "шрифты: не найден файл начертания bolditalic; нужны четыре файла TTF, в именах которых есть Regular, Bold, Italic и BoldItalic"
+    );
+    assert!(!dir.path().join("out2").exists());
+
+    std::fs::write(fonts.join("Serif-BoldItalic.ttf"), b"not a font").unwrap();
+    let out = gostdoc(
+        dir.path(),
+        &["build", "p.toml", "--fonts", "шрифты", "-o", "out2"],
+    );
+    assert!(!out.status.success());
+    let file = std::path::Path::new("шрифты").join("Serif-BoldItalic.ttf");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        format!(
+            "шрифты: шрифт «{}» не удалось разобрать: укажите файл TrueType (.ttf)",
+            file.display()
+        )
+    );
+    assert!(!dir.path().join("out2").exists());
+}

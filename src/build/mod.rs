@@ -66,6 +66,9 @@ pub struct BuildOptions {
     /// No format was asked for: a document whose options say `html =
     /// true` gets its web page as well as `formats`.
     pub documents_add_formats: bool,
+    /// The caller has started the built-in templates' parse already
+    /// ([`parse_ahead`], before reading the fonts): [`run`] does not.
+    pub parsing_ahead: bool,
 }
 
 impl BuildOptions {
@@ -83,6 +86,7 @@ impl BuildOptions {
             progress: false,
             allow_outside: Vec::new(),
             documents_add_formats: false,
+            parsing_ahead: false,
         }
     }
 
@@ -730,10 +734,19 @@ fn shared_out<T: Send>(jobs: &[Job], workers: usize, work: &(impl Fn(&Job) -> T 
     slots.into_iter().flatten().collect()
 }
 
+/// Starts parsing the built-in templates of the documents `options`
+/// surely renders, on a second thread, before the build itself starts
+/// ([`ahead::start_early`] says which builds): for a caller that has more
+/// to do first (reading the font files of `--fonts`). True when started;
+/// the caller then sets [`BuildOptions::parsing_ahead`].
+pub fn parse_ahead(options: &BuildOptions) -> bool {
+    ahead::start_early(options)
+}
+
 /// Builds every document that changed since the last build (every one
 /// with `force`), in parallel, and records what each was built from.
 pub fn run(options: &BuildOptions) -> Report {
-    let parsing_ahead = ahead::start_early(options);
+    let parsing_ahead = options.parsing_ahead || ahead::start_early(options);
     let manifest_bytes = OnceLock::new();
     let (setup, mut manifest) = setup_beside_manifest(options, &manifest_bytes);
     let Setup {
