@@ -373,7 +373,7 @@ impl BuildArgs {
 }
 
 fn main() -> ExitCode {
-    gostdoc::memory::no_cleanup_at_exit();
+    gostdoc::memory::program_starts();
     // A build of one document will want a second thread (its templates
     // parsed beside the reading of its data): started now, while the
     // other core is still awake, it waits there for that job

@@ -25,24 +25,34 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// The process leaves its memory to the system when it ends.
+/// The `gostdoc` program starts (called first in its `main`; the tests
+/// keep the allocators' defaults).
 ///
-/// mimalloc: at exit it would first free and purge its pages, a system
+/// It leaves its memory to the system when it ends. mimalloc: at exit it would first free and purge its pages, a system
 /// call for each run of them (about twenty for one protocol), only for
 /// the system to take the whole address space a moment later; mimalloc
 /// does that cleaning for a library unloaded from a process that goes
 /// on, which gostdoc is not. Skipped: seed 000, one process, ×0.92 wall
 /// and ×0.93 CPU, 950 → 898 page faults (100 alternating runs in each
-/// order). For the `gostdoc` program only, called first in its `main`;
-/// the tests keep mimalloc's default.
+/// order). glibc: nothing; it does no such cleaning.
 ///
-/// glibc: nothing; it does no such cleaning.
-pub fn no_cleanup_at_exit() {
+/// With mimalloc, glibc's own malloc keeps one arena: the C library still
+/// allocates a little for itself (a thread's list of thread-local
+/// destructors), and its first such allocation in each new thread made
+/// that thread an arena of its own, a 128 MB reservation trimmed by two
+/// more system calls, before the thread did any of its work.
+pub fn program_starts() {
     #[cfg(feature = "mimalloc")]
     // SAFETY: mi_option_set only stores an option's value, which mimalloc
     // reads at exit; the option's index is checked below.
     unsafe {
         libmimalloc_sys::mi_option_set(MI_OPTION_DESTROY_ON_EXIT, 2);
+    }
+    #[cfg(all(feature = "mimalloc", target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a parameter of glibc's allocator, which is
+    // thread-safe; a refusal (0) leaves glibc's default.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 
@@ -189,7 +199,7 @@ const TRIM_EVERY: u32 = 32;
 mod tests {
     use super::*;
 
-    /// The option set by [`no_cleanup_at_exit`] is `destroy_on_exit`:
+    /// The option set by [`program_starts`] is `destroy_on_exit`:
     /// off by default, between `max_segment_reclaim` (10 %) and
     /// `arena_reserve` (1 GiB, in KiB), as in mimalloc.h. Should
     /// libmimalloc-sys move to a mimalloc whose options are in another
