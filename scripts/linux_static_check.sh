@@ -10,6 +10,8 @@
 # differs and exits 1 when anything does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/same_outputs.sh
+. scripts/same_outputs.sh
 
 if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
   echo "linux static: not x86-64 Linux, nothing checked"
@@ -52,18 +54,7 @@ trap 'rm -rf "$work"' EXIT
 "$dynamic" build -q --force --format docx,pdf,html data --output "$work/dynamic"
 "$static" build -q --force --format docx,pdf,html data --output "$work/static"
 status=0
-count=0
-while IFS= read -r -d '' file; do
-  rel=${file#"$work/dynamic/"}
-  count=$((count + 1))
-  if ! cmp -s "$file" "$work/static/$rel"; then
-    echo "the static build's file differs: $rel" >&2
-    status=1
-  fi
-done < <(find "$work/dynamic" -type f \( -name '*.docx' -o -name '*.pdf' -o -name '*.html' \) -print0)
-if [ "$count" -eq 0 ]; then
-  echo "the dynamic build wrote nothing" >&2
-  exit 1
-fi
-echo "linux static: $count files byte-identical to the dynamic build"
+same_outputs "$work/dynamic" "$work/static" "the dynamic build" || status=1
+[ "$compared" -gt 0 ] || exit 1
+echo "linux static: $compared files compared with the dynamic build"
 exit $status

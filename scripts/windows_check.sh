@@ -12,6 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# shellcheck source=scripts/same_outputs.sh
+. scripts/same_outputs.sh
 
 rustup target list --installed | grep -qx x86_64-pc-windows-gnu ||
   rustup target add x86_64-pc-windows-gnu
@@ -55,19 +57,8 @@ wine wineboot --init >/dev/null 2>&1 || true
 }
 
 status=0
-count=0
-while IFS= read -r -d '' file; do
-  rel=${file#"$folder/out-linux/"}
-  count=$((count + 1))
-  if ! cmp -s "$file" "$folder/out-windows/$rel"; then
-    echo "differs from the Linux build: $rel" >&2
-    status=1
-  fi
-done < <(find "$folder/out-linux" -type f \( -name '*.docx' -o -name '*.pdf' \) -print0)
-if [ "$count" -eq 0 ]; then
-  echo "the Linux build wrote nothing" >&2
-  exit 1
-fi
+same_outputs "$folder/out-linux" "$folder/out-windows" "the Linux build" || status=1
+[ "$compared" -gt 0 ] || exit 1
 
 help=$(cd "$folder" && wine "$exe" --help 2>&1 | tr -d '\r')
 case $help in
@@ -78,5 +69,5 @@ case $help in
   status=1
   ;;
 esac
-echo "windows: $count files byte-identical to the Linux build"
+echo "windows: $compared files compared with the Linux build"
 exit $status
