@@ -62,6 +62,10 @@ requirements() {
   need cmd x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
   need cmd wine wine
   need file /usr/lib/wine/wine64 wine64
+  # The static Linux build (scripts/linux_static_check.sh) links glibc's
+  # archives in; they come with libc6-dev, which any Rust build on Debian
+  # needs already (crt1.o).
+  need file /usr/lib/x86_64-linux-gnu/libc.a libc6-dev
   # The editor of `gostdoc serve` in a real browser (tests/serve_browser.rs
   # runs tests/browser/serve_test.py): Debian's Chromium, driven headless by
   # Playwright, which uses it as it is (no browser download).

@@ -36,6 +36,16 @@ pub(super) fn is_short(file: &std::path::Path) -> bool {
 /// core: seed 000's templates were ready 0.35 ms sooner than when parsed
 /// on a thread started after the setup.
 pub(super) fn start_early(options: &super::BuildOptions) -> bool {
+    // `-j`, which the build sets as its limit only after its setup.
+    let allowed = match options.jobs {
+        Some(n) if n > 0 => n.min(crate::threads::threads_allowed()),
+        _ => crate::threads::threads_allowed(),
+    };
+    if allowed < 2 {
+        // One thread only: no job will come for the thread standing by.
+        crate::threads::dismiss_standby();
+        return false;
+    }
     let no_manifest = [super::manifest::FILE_NAME, super::manifest::JSON_FILE_NAME]
         .iter()
         .all(|name| !options.output_dir.join(name).exists());
@@ -43,7 +53,6 @@ pub(super) fn start_early(options: &super::BuildOptions) -> bool {
     if !renders_all || super::plan::templates_dir(options).is_some() {
         return false;
     }
-    let allowed = crate::threads::threads_allowed();
     let mut files = Vec::new();
     for input in &options.inputs {
         if input.is_dir() {
@@ -122,6 +131,37 @@ fn kind_named(text: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Early only for a build that surely renders a few short documents
+    /// on more than one thread: `-j 1` keeps it to one.
+    #[test]
+    fn the_parse_starts_early_only_for_a_forced_build_of_a_few_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.toml");
+        std::fs::write(&file, "kind = \"protocol\"\n").unwrap();
+        let mut options = super::super::BuildOptions::new(vec![file], dir.path().join("out"));
+        options.force = true;
+        options.jobs = Some(1);
+        assert!(!start_early(&options), "-j 1");
+        if crate::threads::threads_allowed() > 1 {
+            options.jobs = None;
+            assert!(start_early(&options));
+            options.jobs = Some(2);
+            assert!(start_early(&options));
+        }
+        // Not forced, with a manifest: the build decides once it has read it.
+        options.jobs = None;
+        options.force = false;
+        std::fs::create_dir(dir.path().join("out")).unwrap();
+        std::fs::write(
+            dir.path()
+                .join("out")
+                .join(super::super::manifest::FILE_NAME),
+            b"",
+        )
+        .unwrap();
+        assert!(!start_early(&options));
+    }
 
     #[test]
     fn the_kind_line_names_the_template_in_any_accepted_spelling() {
