@@ -203,6 +203,11 @@ pub fn stand_by() {
     STANDING_BY.store(true, Ordering::Release);
     let spawned = spawn_elsewhere(std::thread::Builder::new().name("standby".into()), || {
         let start = Instant::now();
+        // The allocator sets a thread's heap up at its first allocation:
+        // now, while there is nothing else to do, rather than when the
+        // job comes (seed 000: ×0.92 wall, 100 alternating runs in each
+        // order).
+        drop(std::hint::black_box(Box::new(0u64)));
         loop {
             if !STANDING_BY.load(Ordering::Acquire) {
                 let job = match std::mem::replace(&mut *lock(&STANDBY), Standby::Gone) {
