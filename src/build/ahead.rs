@@ -16,7 +16,7 @@ use crate::model::DocKind;
 /// True for an input file that does not make a long document
 /// ([`crate::format::LONG_DOCUMENT_BYTES`]): for a long one, a
 /// millisecond is nothing, and a second heap and its pads add to its peak.
-pub(super) fn is_short(file: &std::path::Path) -> bool {
+fn is_short(file: &std::path::Path) -> bool {
     file.metadata()
         .is_ok_and(|m| m.len() < crate::format::LONG_DOCUMENT_BYTES)
 }
@@ -37,10 +37,9 @@ pub(super) fn is_short(file: &std::path::Path) -> bool {
 /// on a thread started after the setup.
 pub(super) fn start_early(options: &super::BuildOptions) -> bool {
     // `-j`, which the build sets as its limit only after its setup.
-    let allowed = match options.jobs {
-        Some(n) if n > 0 => n.min(crate::threads::threads_allowed()),
-        _ => crate::threads::threads_allowed(),
-    };
+    let allowed = super::jobs_used(options.jobs)
+        .unwrap_or(usize::MAX)
+        .min(crate::threads::threads_allowed());
     if allowed < 2 {
         // One thread only: no job will come for the thread standing by.
         crate::threads::dismiss_standby();
@@ -73,12 +72,18 @@ pub(super) fn start_early(options: &super::BuildOptions) -> bool {
             files.push(input.clone());
         }
     }
-    if files.is_empty() || files.len() >= allowed || !files.iter().all(|f| is_short(f)) {
+    if !few_short(&files, allowed) {
         return false;
     }
     crate::memory::few_documents_ahead();
     crate::template::parse_built_in_ahead(move || kinds_of(&files));
     true
+}
+
+/// True for some documents, fewer than the `allowed` threads, none of
+/// them long: a second thread works beside the first for them.
+pub(super) fn few_short(files: &[PathBuf], allowed: usize) -> bool {
+    (1..allowed).contains(&files.len()) && files.iter().all(|file| is_short(file))
 }
 
 /// Bytes of a file looked at for its kind: `kind` comes first in every

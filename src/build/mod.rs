@@ -510,6 +510,16 @@ fn max_jobs() -> usize {
     crate::threads::cores().unwrap_or(4)
 }
 
+/// The threads `-j` asks for, as the build uses them: at most
+/// [`max_jobs`], and `-j 0` (like none) for every core.
+fn jobs_used(asked: Option<usize>) -> Option<usize> {
+    match asked {
+        Some(0) => None,
+        Some(n) => Some(n.min(max_jobs())),
+        None => None,
+    }
+}
+
 /// The templates and the documents of a build, or why there are none:
 /// the file at fault and what is wrong with it.
 fn setup(options: &BuildOptions) -> Result<Setup, FileDiagnostics> {
@@ -542,16 +552,12 @@ fn setup(options: &BuildOptions) -> Result<Setup, FileDiagnostics> {
     })?;
     let plan = plan(&options.inputs, &options.output_dir);
     let most = max_jobs();
-    let jobs = match options.jobs {
-        Some(n) if n > most => {
-            notes.push(format!(
-                "-j {n}: больше, чем ядер процессора ({most}); документы собираются в {most} потока"
-            ));
-            Some(most)
-        }
-        Some(0) => None,
-        other => other,
-    };
+    if let Some(n) = options.jobs.filter(|&n| n > most) {
+        notes.push(format!(
+            "-j {n}: больше, чем ядер процессора ({most}); документы собираются в {most} потока"
+        ));
+    }
+    let jobs = jobs_used(options.jobs);
     Ok(Setup {
         templates,
         plan,
@@ -783,9 +789,7 @@ pub fn run(options: &BuildOptions) -> Report {
         .filter(|(_, entry)| entry.is_none())
         .map(|(job, _)| job.input.clone())
         .collect();
-    if (1..crate::threads::threads_allowed()).contains(&unbuilt.len())
-        && unbuilt.iter().all(|file| ahead::is_short(file))
-    {
+    if ahead::few_short(&unbuilt, crate::threads::threads_allowed()) {
         crate::memory::few_documents_ahead();
         // Overrides were parsed with the templates, and would not use the
         // built-in ones.
