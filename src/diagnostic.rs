@@ -5,6 +5,8 @@
 //! column»). Positions are computed from byte offsets into the source text,
 //! so any stage that knows a span can report one.
 
+pub mod system;
+
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};

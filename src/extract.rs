@@ -12,6 +12,7 @@
 //! every item's extract, with a warning, so that nothing decided is lost.
 
 use crate::build::{self, Format};
+use crate::diagnostic::system::reason;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::Document;
 use crate::input::{self, Access, FileKind};
@@ -200,7 +201,7 @@ pub fn write(input: &Path, extracts: &Extracts, dir: &Path) -> Result<Vec<PathBu
             .map(|(p, (_, b))| (p.as_path(), b.as_slice()))
             .collect();
         build::write_together(&files).map_err(|(path, err)| {
-            Diagnostic::error(&path, format!("не удалось записать файл: {err}")).with_hint(
+            Diagnostic::error(&path, format!("не удалось записать файл: {}", reason(&err))).with_hint(
                 "закройте файл, если он открыт в Word или в программе просмотра PDF, проверьте место на диске и права на папку",
             )
         })?;

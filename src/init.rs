@@ -7,6 +7,7 @@
 //! The folder must be new or empty: nothing the user has is ever
 //! overwritten, and a refusal changes nothing.
 
+use crate::diagnostic::system::reason;
 use crate::schema::{self, Target};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -58,17 +59,33 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(format!("{}: не удалось открыть папку: {e}", dir.display())),
+        Err(e) => {
+            return Err(format!(
+                "{}: не удалось открыть папку: {}",
+                dir.display(),
+                reason(&e)
+            ));
+        }
     }
     let mut written = Vec::new();
     for (relative, text) in files() {
         let path = dir.join(&relative);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("{}: не удалось создать папку: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                format!(
+                    "{}: не удалось создать папку: {}",
+                    parent.display(),
+                    reason(&e)
+                )
+            })?;
         }
-        crate::build::write_atomically(&path, text.as_bytes())
-            .map_err(|e| format!("{}: не удалось записать файл: {e}", path.display()))?;
+        crate::build::write_atomically(&path, text.as_bytes()).map_err(|e| {
+            format!(
+                "{}: не удалось записать файл: {}",
+                path.display(),
+                reason(&e)
+            )
+        })?;
         written.push(path);
     }
     Ok(written)

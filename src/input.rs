@@ -8,6 +8,7 @@
 //! named pipe called `x.toml` or `/dev/zero` would hang the build or eat
 //! the memory.
 
+use crate::diagnostic::system::reason;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
@@ -260,7 +261,7 @@ fn io_error(kind: FileKind, path: &Path, e: &std::io::Error) -> ReadError {
     let why = match e.kind() {
         std::io::ErrorKind::NotFound => format!("не найден{}", kind.agree()),
         std::io::ErrorKind::PermissionDenied => "нет прав на чтение".to_string(),
-        _ => format!("не удалось прочитать: {e}"),
+        _ => format!("не удалось прочитать: {}", reason(e)),
     };
     ReadError {
         message: format!("{noun} «{}»: {why}", path.display()),

@@ -4,6 +4,7 @@
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use gostdoc::build::{self, BuildOptions, Format, Report};
 use gostdoc::diagnostic::Diagnostics;
+use gostdoc::diagnostic::system::reason;
 use gostdoc::model::DocKind;
 use gostdoc::pdf::{FontSet, PdfOptions};
 use std::collections::BTreeMap;
@@ -721,8 +722,9 @@ fn font_set(fonts: Option<&std::path::Path>) -> Result<FontSet, String> {
     let files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| {
             format!(
-                "{}: не удалось открыть папку со шрифтами: {e}",
-                dir.display()
+                "{}: не удалось открыть папку со шрифтами: {}",
+                dir.display(),
+                reason(&e)
             )
         })?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -975,8 +977,9 @@ fn write_to(bytes: &[u8], output: Option<&Path>) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!(
-                "не удалось записать «{}»: {e}; проверьте, что папка существует и доступна для записи",
-                file.display()
+                "не удалось записать «{}»: {}; проверьте, что папка существует и доступна для записи",
+                file.display(),
+                reason(&e)
             );
             ExitCode::FAILURE
         }
@@ -1077,7 +1080,11 @@ fn new_file(kind: DocKind, file: &std::path::Path) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{}: не удалось записать файл: {e}", file.display());
+            eprintln!(
+                "{}: не удалось записать файл: {}",
+                file.display(),
+                reason(&e)
+            );
             ExitCode::FAILURE
         }
     }

@@ -24,6 +24,7 @@
 //! the model reads a document's number from it as if it were written.
 
 use crate::build::write_atomically;
+use crate::diagnostic::system::reason;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::input::{self, Access, FileKind};
 use crate::model::{self, Body, Model, NumberWritten};
@@ -482,9 +483,12 @@ pub fn prepare_in(
         if let Err(e) = write_atomically(&path, &bytes) {
             failed.push((
                 path.clone(),
-                Diagnostic::error(&path, format!("не удалось записать файл номеров: {e}"))
-                    .with_hint("проверьте права на папку с документами")
-                    .into(),
+                Diagnostic::error(
+                    &path,
+                    format!("не удалось записать файл номеров: {}", reason(&e)),
+                )
+                .with_hint("проверьте права на папку с документами")
+                .into(),
             ));
         }
     }

@@ -15,6 +15,7 @@
 //! Draft 7, with `definitions`: what Taplo reads (it validates TOML dates
 //! as strings, so a date is `type: string`).
 
+use crate::diagnostic::system::reason;
 use crate::model::kind::{Family, KINDS};
 use crate::model::raw::{Lines, RawCell, RawDate, RawDocument, RawPersonRef, RawProfile};
 use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings, json_schema};
@@ -149,8 +150,13 @@ pub fn write_beside(dir: &Path, target: Target) -> Result<Placed, String> {
             return Ok(Placed::KeptNewer(path, theirs));
         }
     }
-    crate::build::write_atomically(&path, ours.as_bytes())
-        .map_err(|e| format!("{}: не удалось записать схему: {e}", path.display()))?;
+    crate::build::write_atomically(&path, ours.as_bytes()).map_err(|e| {
+        format!(
+            "{}: не удалось записать схему: {}",
+            path.display(),
+            reason(&e)
+        )
+    })?;
     Ok(Placed::Written(path))
 }
 

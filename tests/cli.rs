@@ -234,4 +234,38 @@ fn fonts_from_a_folder_are_used_and_a_bad_folder_is_named() {
         )
     );
     assert!(!dir.path().join("out2").exists());
+
+    let out = gostdoc(
+        dir.path(),
+        &["build", "p.toml", "--fonts", "нет такой", "-o", "out2"],
+    );
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "нет такой: не удалось открыть папку со шрифтами: нет такого файла или папки"
+    );
+}
+
+/// An output folder that cannot be made (a file stands where a folder of
+/// its path should be) is named with the system's reason in Russian, not
+/// in the system's English words, for the document and for the build's
+/// record of it. (Unix: Windows calls that path not found.)
+#[cfg(unix)]
+#[test]
+fn a_refused_write_is_explained_in_russian() {
+    let dir = tempfile::tempdir().unwrap();
+    gostdoc_ok(dir.path(), &["new", "protocol", "p.toml"]);
+    std::fs::write(dir.path().join("файл"), b"").unwrap();
+    let out = gostdoc(dir.path(), &["build", "p.toml", "-o", "файл/out"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let docx = std::path::Path::new("файл").join("out").join("p.docx");
+    assert!(
+        stderr.contains(&format!(
+            "{}: ошибка: не удалось записать файл: часть пути — файл, а не папка",
+            docx.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("os error"), "{stderr}");
 }

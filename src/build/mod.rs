@@ -16,6 +16,7 @@ mod plan;
 mod site;
 mod write;
 
+use crate::diagnostic::system::reason;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::Document;
 use crate::input::{self, Access, FileKind};
@@ -952,7 +953,7 @@ pub fn run(options: &BuildOptions) -> Report {
         let at = options.output_dir.join(manifest::FILE_NAME);
         report.failed.push((
             at.clone(),
-            Diagnostic::error(&at, format!("не удалось записать файл: {e}"))
+            Diagnostic::error(&at, format!("не удалось записать файл: {}", reason(&e)))
                 .with_hint("проверьте права на папку с результатами")
                 .into(),
         ));
@@ -1001,7 +1002,7 @@ fn build_one(
     // an old PDF after a full disk.
     if let Err((path, e)) = write_together(&files) {
         return Outcome::Failed(
-            Diagnostic::error(&path, format!("не удалось записать файл: {e}"))
+            Diagnostic::error(&path, format!("не удалось записать файл: {}", reason(&e)))
                 .with_hint("закройте файл, если он открыт в Word или в программе просмотра PDF, проверьте место на диске и права на папку; прежние файлы документа остались как были")
                 .into(),
         );
@@ -1085,7 +1086,8 @@ fn stale_outputs(
                     Ok(()) => report.pruned.push(path.clone()),
                     Err(e) => report.failed.push((
                         path.clone(),
-                        Diagnostic::error(path, format!("не удалось удалить файл: {e}")).into(),
+                        Diagnostic::error(path, format!("не удалось удалить файл: {}", reason(&e)))
+                            .into(),
                     )),
                 }
             }

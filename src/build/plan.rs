@@ -1,6 +1,7 @@
 //! Which documents a build covers, and where each one's outputs go.
 
 use super::{Job, NOT_DOCUMENTS};
+use crate::diagnostic::system::reason;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -178,17 +179,14 @@ fn not_a_regular_file(path: &Path) -> (PathBuf, Diagnostics) {
     )
 }
 
-/// The words for a path that cannot be read: a loop of symbolic links is
-/// not «not found».
+/// The words for a path that cannot be read: «not found» in the caller's
+/// words, the system's other refusals (a loop of symbolic links, say) in
+/// [`reason`]'s.
 fn unreadable(e: &std::io::Error, not_found: &str) -> String {
-    #[cfg(unix)]
-    if e.raw_os_error() == Some(libc::ELOOP) {
-        return "символические ссылки образуют цикл".into();
-    }
     match e.kind() {
         std::io::ErrorKind::NotFound => not_found.into(),
         std::io::ErrorKind::PermissionDenied => "нет прав на чтение".into(),
-        _ => format!("не удалось прочитать: {e}"),
+        _ => reason(e),
     }
 }
 

@@ -2,6 +2,7 @@
 //! `index.html` listing every document of the run, linking whichever of
 //! its HTML, PDF and DOCX files are there ([`crate::html::site`]).
 
+use crate::diagnostic::system::reason;
 use std::path::{Path, PathBuf};
 
 use super::write::write_atomically;
@@ -46,7 +47,7 @@ pub(super) fn write_index(options: &BuildOptions, report: &mut Report) {
         Ok(()) => report.built.push(path),
         Err(e) => report.failed.push((
             path.clone(),
-            Diagnostic::error(&path, format!("не удалось записать файл: {e}"))
+            Diagnostic::error(&path, format!("не удалось записать файл: {}", reason(&e)))
                 .with_hint("проверьте права на папку с результатами")
                 .into(),
         )),

@@ -6,6 +6,7 @@
 //! of every glyph): what layout asks for is looked up once per block of
 //! characters, on first use.
 
+use crate::diagnostic::system::reason;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -326,7 +327,7 @@ impl FontSet {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         let mut load = |path: &Path| {
             let bytes = std::fs::read(path)
-                .map_err(|e| PdfError::FontFile(path.display().to_string(), e.to_string()))?;
+                .map_err(|e| PdfError::FontFile(path.display().to_string(), reason(&e)))?;
             hasher.update(&xxhash_rust::xxh3::xxh3_128(&bytes).to_le_bytes());
             let name = path.display().to_string();
             let face = Face::parse(Box::leak(bytes.into_boxed_slice()), &name)?;

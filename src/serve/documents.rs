@@ -8,6 +8,7 @@
 
 use super::http::ApiError;
 use crate::build;
+use crate::diagnostic::system::reason;
 use std::path::{Component, Path, PathBuf};
 
 /// A folder of documents.
@@ -128,7 +129,7 @@ pub(crate) fn resolve(
                 return Err(outside(name, root));
             }
             let meta = std::fs::metadata(&canonical)
-                .map_err(|e| ApiError::not_found(format!("документ «{name}»: {e}")))?;
+                .map_err(|e| ApiError::not_found(format!("документ «{name}»: {}", reason(&e))))?;
             if !meta.is_file() {
                 return Err(ApiError::bad_request(format!(
                     "«{name}» — не файл документа"

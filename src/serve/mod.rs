@@ -25,6 +25,7 @@ mod routes;
 mod snippets;
 
 use crate::build::{self, BuildOptions, Format};
+use crate::diagnostic::system::reason;
 use crate::input::Access;
 use crate::template::Templates;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
@@ -124,21 +125,21 @@ pub fn start(options: &ServeOptions) -> Result<Server, String> {
                 options.port.wrapping_add(1).max(1024)
             )
         } else {
-            format!("не удалось открыть порт {}: {e}", options.port)
+            format!("не удалось открыть порт {}: {}", options.port, reason(&e))
         }
     })?;
     listener
         .set_nonblocking(true)
-        .map_err(|e| format!("не удалось настроить порт: {e}"))?;
+        .map_err(|e| format!("не удалось настроить порт: {}", reason(&e)))?;
     let addr = listener
         .local_addr()
-        .map_err(|e| format!("не удалось узнать адрес сервера: {e}"))?;
+        .map_err(|e| format!("не удалось узнать адрес сервера: {}", reason(&e)))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_io()
         .thread_name("gostdoc-serve")
         .build()
-        .map_err(|e| format!("не удалось запустить сервер: {e}"))?;
+        .map_err(|e| format!("не удалось запустить сервер: {}", reason(&e)))?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let app = routes::router(state);
     let thread = std::thread::Builder::new()
@@ -155,11 +156,11 @@ pub fn start(options: &ServeOptions) -> Result<Server, String> {
                     })
                     .await;
                 if let Err(e) = served {
-                    eprintln!("сервер остановился: {e}");
+                    eprintln!("сервер остановился: {}", reason(&e));
                 }
             });
         })
-        .map_err(|e| format!("не удалось запустить сервер: {e}"))?;
+        .map_err(|e| format!("не удалось запустить сервер: {}", reason(&e)))?;
     Ok(Server {
         addr,
         stop: Some(stop),

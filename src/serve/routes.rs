@@ -8,6 +8,7 @@ use super::documents::{self, Existing};
 use super::http::{ApiError, Query, body_text, json};
 use super::{State, preview, snippets};
 use crate::build;
+use crate::diagnostic::system::reason;
 use crate::model::DocKind;
 use axum::Router;
 use axum::body::Body;
@@ -224,8 +225,9 @@ async fn document(Shared(state): AppState, uri: Uri) -> Response {
     result((|| {
         let query = Query::parse(uri.query())?;
         let path = named(&state, &query, Existing::Required)?;
-        let bytes = std::fs::read(&path)
-            .map_err(|e| ApiError::not_found(format!("не удалось прочитать документ: {e}")))?;
+        let bytes = std::fs::read(&path).map_err(|e| {
+            ApiError::not_found(format!("не удалось прочитать документ: {}", reason(&e)))
+        })?;
         let version = version(&bytes);
         let text = String::from_utf8(bytes).map_err(|_| {
             ApiError::bad_request(
@@ -310,7 +312,8 @@ fn write_if_unchanged(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
             return Err(ApiError::internal(format!(
-                "не удалось прочитать файл перед сохранением: {e}; ничего не записано"
+                "не удалось прочитать файл перед сохранением: {}; ничего не записано",
+                reason(&e)
             )));
         }
     };
@@ -327,7 +330,8 @@ fn write_if_unchanged(
     let bytes = as_the_file_was(previous.as_deref(), text);
     build::write_atomically(&target, &bytes).map_err(|e| {
         ApiError::internal(format!(
-            "не удалось записать файл: {e}; проверьте место на диске и права на папку. Файл на диске остался прежним"
+            "не удалось записать файл: {}; проверьте место на диске и права на папку. Файл на диске остался прежним",
+            reason(&e)
         ))
     })?;
     Ok(json(StatusCode::OK, json!({ "version": version(&bytes) })))
@@ -370,7 +374,8 @@ async fn new_document(Shared(state): AppState, uri: Uri) -> Response {
         let path = documents::resolve(&state.folders, folder, &name, Existing::Forbidden)?;
         build::write_atomically(&path, kind.info().starter.as_bytes()).map_err(|e| {
             ApiError::internal(format!(
-                "не удалось создать файл: {e}; проверьте права на папку"
+                "не удалось создать файл: {}; проверьте права на папку",
+                reason(&e)
             ))
         })?;
         Ok(json(
