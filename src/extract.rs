@@ -201,9 +201,8 @@ pub fn write(input: &Path, extracts: &Extracts, dir: &Path) -> Result<Vec<PathBu
             .map(|(p, (_, b))| (p.as_path(), b.as_slice()))
             .collect();
         build::write_together(&files).map_err(|(path, err)| {
-            Diagnostic::error(&path, format!("не удалось записать файл: {}", reason(&err))).with_hint(
-                "закройте файл, если он открыт в Word или в программе просмотра PDF, проверьте место на диске и права на папку",
-            )
+            Diagnostic::error(&path, format!("не удалось записать файл: {}", reason(&err)))
+                .with_hint(build::replace_advice(&err))
         })?;
         written.extend(paths);
     }

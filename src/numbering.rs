@@ -24,7 +24,7 @@
 //! the model reads a document's number from it as if it were written.
 
 use crate::build::write_atomically;
-use crate::diagnostic::system::reason;
+use crate::diagnostic::system::{reason, write_hint};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::input::{self, Access, FileKind};
 use crate::model::{self, Body, Model, NumberWritten};
@@ -487,7 +487,7 @@ pub fn prepare_in(
                     &path,
                     format!("не удалось записать файл номеров: {}", reason(&e)),
                 )
-                .with_hint("проверьте права на папку с документами")
+                .with_hint(write_hint(&e).unwrap_or("проверьте права на папку с документами"))
                 .into(),
             ));
         }

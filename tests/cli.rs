@@ -248,8 +248,7 @@ fn fonts_from_a_folder_are_used_and_a_bad_folder_is_named() {
 
 /// An output folder that cannot be made (a file stands where a folder of
 /// its path should be) is named with the system's reason in Russian, not
-/// in the system's English words, for the document and for the build's
-/// record of it. (Unix: Windows calls that path not found.)
+/// in the system's English words, with advice for that reason. (Unix: Windows calls that path not found.)
 #[cfg(unix)]
 #[test]
 fn a_refused_write_is_explained_in_russian() {
@@ -265,6 +264,12 @@ fn a_refused_write_is_explained_in_russian() {
             "{}: ошибка: не удалось записать файл: часть пути — файл, а не папка",
             docx.display()
         )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "подсказка: проверьте путь: на месте одной из его папок лежит файл; прежние файлы документа остались как были"
+        ),
         "{stderr}"
     );
     assert!(!stderr.contains("os error"), "{stderr}");

@@ -16,7 +16,7 @@ mod plan;
 mod site;
 mod write;
 
-use crate::diagnostic::system::reason;
+use crate::diagnostic::system::{reason, write_hint};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::Document;
 use crate::input::{self, Access, FileKind};
@@ -28,7 +28,7 @@ use std::sync::OnceLock;
 
 pub(crate) use plan::is_document_name;
 pub use plan::{Plan, plan, templates_dir};
-pub use write::{remove_orphaned_temporaries, write_atomically, write_together};
+pub use write::{remove_orphaned_temporaries, replace_advice, write_atomically, write_together};
 
 /// A progress bar is shown from this many documents: a short batch is
 /// over before one could be read.
@@ -954,7 +954,7 @@ pub fn run(options: &BuildOptions) -> Report {
         report.failed.push((
             at.clone(),
             Diagnostic::error(&at, format!("не удалось записать файл: {}", reason(&e)))
-                .with_hint("проверьте права на папку с результатами")
+                .with_hint(write_hint(&e).unwrap_or("проверьте права на папку с результатами"))
                 .into(),
         ));
     } else {
@@ -1003,7 +1003,10 @@ fn build_one(
     if let Err((path, e)) = write_together(&files) {
         return Outcome::Failed(
             Diagnostic::error(&path, format!("не удалось записать файл: {}", reason(&e)))
-                .with_hint("закройте файл, если он открыт в Word или в программе просмотра PDF, проверьте место на диске и права на папку; прежние файлы документа остались как были")
+                .with_hint(format!(
+                    "{}; прежние файлы документа остались как были",
+                    replace_advice(&e)
+                ))
                 .into(),
         );
     }

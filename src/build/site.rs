@@ -2,7 +2,7 @@
 //! `index.html` listing every document of the run, linking whichever of
 //! its HTML, PDF and DOCX files are there ([`crate::html::site`]).
 
-use crate::diagnostic::system::reason;
+use crate::diagnostic::system::{reason, write_hint};
 use std::path::{Path, PathBuf};
 
 use super::write::write_atomically;
@@ -48,7 +48,7 @@ pub(super) fn write_index(options: &BuildOptions, report: &mut Report) {
         Err(e) => report.failed.push((
             path.clone(),
             Diagnostic::error(&path, format!("не удалось записать файл: {}", reason(&e)))
-                .with_hint("проверьте права на папку с результатами")
+                .with_hint(write_hint(&e).unwrap_or("проверьте права на папку с результатами"))
                 .into(),
         )),
     }

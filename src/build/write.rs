@@ -1,5 +1,6 @@
 //! Writing output files: atomically, so that nothing is ever half-written.
 
+use crate::diagnostic::system::write_hint;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,6 +14,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// by rename before the rename itself reaches the disk.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_together(&[(path, bytes)]).map_err(|(_, e)| e)
+}
+
+/// What to do when a document's files could not be replaced: the
+/// reason's own advice ([`write_hint`]), or what usually stands in the
+/// way (the file open in Word or a PDF viewer, a full disk, the rights).
+pub fn replace_advice(e: &std::io::Error) -> &'static str {
+    write_hint(e).unwrap_or(
+        "закройте файл, если он открыт в Word или в программе просмотра PDF, проверьте место на диске и права на папку",
+    )
 }
 
 /// Writes several files (one document's DOCX and PDF) so that they are

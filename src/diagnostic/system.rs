@@ -29,6 +29,27 @@ pub fn reason(e: &Error) -> String {
     }
 }
 
+/// What to do when a file could not be written, where the reason says
+/// more than the caller's general advice (which stands otherwise): a
+/// full disk is not helped by closing Word.
+pub fn write_hint(e: &Error) -> Option<&'static str> {
+    if e.get_ref().is_some() {
+        return None;
+    }
+    #[cfg(windows)]
+    if matches!(e.raw_os_error(), Some(32 | 33)) {
+        return Some("закройте файл в Word или в программе просмотра PDF и повторите");
+    }
+    Some(match e.kind() {
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+            "освободите место на диске и повторите"
+        }
+        ErrorKind::ReadOnlyFilesystem => "выберите папку на диске, куда можно записывать",
+        ErrorKind::NotADirectory => "проверьте путь: на месте одной из его папок лежит файл",
+        _ => return None,
+    })
+}
+
 /// The words for system error codes that Rust has no [`ErrorKind`] of its
 /// own for, or words a user can act on better than the kind's.
 fn os_code_words(code: i32) -> Option<&'static str> {
@@ -138,6 +159,24 @@ mod tests {
         assert_eq!(
             reason(&Error::from_raw_os_error(libc::ELOOP)),
             "символические ссылки образуют цикл"
+        );
+    }
+
+    #[test]
+    fn a_full_disk_or_a_read_only_one_gets_its_own_advice_and_the_rest_none() {
+        let hint = |kind| write_hint(&Error::from(kind));
+        assert_eq!(
+            hint(ErrorKind::StorageFull),
+            Some("освободите место на диске и повторите")
+        );
+        assert_eq!(
+            hint(ErrorKind::ReadOnlyFilesystem),
+            Some("выберите папку на диске, куда можно записывать")
+        );
+        assert_eq!(hint(ErrorKind::PermissionDenied), None);
+        assert_eq!(
+            write_hint(&Error::other("на месте файла лежит папка")),
+            None
         );
     }
 
