@@ -11,11 +11,11 @@
 //! tied to an agenda item (`question`) cannot be attributed: they go into
 //! every item's extract, with a warning, so that nothing decided is lost.
 
-use crate::build::{self, Format};
+use crate::build::{self, Format, Pictures};
 use crate::diagnostic::system::reason;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::Document;
-use crate::input::{self, Access, FileKind};
+use crate::input::Access;
 use crate::model::person::PersonName;
 use crate::model::{self, Body, Course, LabelPlacement, Model, Person, Point, Protocol, Signature};
 use crate::russian::{names, numbers};
@@ -588,14 +588,12 @@ fn document(
     let markup = templates
         .render(view)
         .map_err(|e| Diagnostic::error(input, e.to_string()))?;
-    let base = input.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let read = |name: &str| {
-        let bytes = input::read(&base.join(name), FileKind::Image, access)
-            .map_err(|e| std::io::Error::other(e.message))?;
-        pdf::check_image(&bytes).map_err(std::io::Error::other)?;
-        Ok(bytes)
-    };
-    markup::parse(&markup, &read).map_err(|e| {
+    let pictures = Pictures::of(input, access);
+    markup::parse(&markup, &|name: &str| pictures.read(name)).map_err(|e| {
+        let emblem = (view.org.emblem.as_deref()).zip(view.org.emblem_named_at.as_deref());
+        if let Some(at) = pictures.error_where_named(emblem, input) {
+            return at.into();
+        }
         let message = match templates.locate(view, &markup, e.line, e.column) {
             Some(at) => format!(
                 "шаблон {}, строка {}: {}\n{}",
@@ -607,7 +605,11 @@ fn document(
             None => format!("шаблон {}: {e}", templates.origin("extract.xml")),
         };
         Diagnostic::error(input, message)
-            .with_hint("исправьте шаблон extract.xml (см. docs/MARKUP.md)")
+            .with_hint(
+                pictures
+                    .hint()
+                    .unwrap_or("исправьте шаблон extract.xml (см. docs/MARKUP.md)"),
+            )
             .into()
     })
 }

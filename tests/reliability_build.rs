@@ -555,6 +555,76 @@ fn check_refuses_an_svg_a_damaged_png_and_a_missing_picture_as_build_does() {
     }
 }
 
+/// A coat of arms that is missing or no PNG or JPEG is the user's slip:
+/// said at the line that names it (the document's, or its profile's with
+/// the profile's own advice), with the field, never at the line of the
+/// built-in template that draws it; `check` says what `build` says.
+#[test]
+fn a_bad_emblem_is_said_at_the_line_that_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    gostdoc_ok(d, &["new", "protocol", "starter.toml"]);
+    let starter = std::fs::read_to_string(d.join("starter.toml")).unwrap();
+    let city = starter.find("\ncity = ").expect("the starter names a city") + 1;
+    let city_end = city + starter[city..].find('\n').unwrap() + 1;
+    let line = starter[..city_end].lines().count() + 1;
+    let mut with_emblem = starter.clone();
+    with_emblem.insert_str(city_end, "emblem = \"герб.png\"\n");
+    write_temp(d, "data/a.toml", with_emblem.as_bytes());
+    let expect = |out: &Output, first: &str, hint: &str| {
+        let err = stderr(out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(first), "{err}");
+        assert!(err.contains(&format!("  подсказка: {hint}\n")), "{err}");
+        assert!(!err.contains("шаблон"), "{err}");
+    };
+    for command in [&["check", "data"][..], &["build", "data", "-o", "out"]] {
+        let _ = std::fs::remove_file(d.join("data/герб.png"));
+        expect(
+            &gostdoc(d, command),
+            &format!(
+                "data/a.toml, строка {line}, столбец 10: ошибка в поле «organization.emblem»: изображение «data/герб.png» не найдено"
+            ),
+            "проверьте путь: он пишется относительно файла документа",
+        );
+        write_temp(
+            d,
+            "data/герб.png",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        );
+        expect(
+            &gostdoc(d, command),
+            &format!(
+                "data/a.toml, строка {line}, столбец 10: ошибка в поле «organization.emblem»: это не PNG и не JPEG"
+            ),
+            "замените файл изображения",
+        );
+        write_temp(d, "data/герб.png", PNG);
+        assert!(gostdoc(d, command).status.success());
+    }
+
+    let with_profile = starter.replacen(
+        "# profile = \"profiles/org.toml\"",
+        "profile = \"profiles/org.toml\"",
+        1,
+    );
+    assert_ne!(
+        with_profile, starter,
+        "the starter has a profile line to uncomment"
+    );
+    write_temp(d, "data/a.toml", with_profile.as_bytes());
+    write_temp(
+        d,
+        "data/profiles/org.toml",
+        "[organization]\nname = \"Школа\"\nemblem = \"нет.png\"\n".as_bytes(),
+    );
+    expect(
+        &gostdoc(d, &["check", "data"]),
+        "data/profiles/org.toml, строка 3, столбец 10: ошибка в поле «organization.emblem»: изображение «data/profiles/нет.png» не найдено",
+        "проверьте путь: в профиле он пишется относительно файла профиля",
+    );
+}
+
 /// Seed 004 (a постановление with a roadmap table) with the width of its
 /// second column replaced.
 fn resolution_with_width(dir: &Path, width: &str) -> PathBuf {

@@ -12,6 +12,7 @@
 
 mod ahead;
 pub mod manifest;
+mod pictures;
 mod plan;
 mod site;
 mod write;
@@ -19,10 +20,11 @@ mod write;
 use crate::diagnostic::system::{reason, write_hint};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::Document;
-use crate::input::{self, Access, FileKind};
+use crate::input::Access;
 use crate::template::{InPieces, Templates};
 use crate::{docx, markup, model, pdf, view};
 use manifest::{Dep, Entry, Hasher, Manifest, Output};
+pub(crate) use pictures::Pictures;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -300,32 +302,12 @@ fn read_model(
     let inputs = std::mem::take(&mut model.inputs);
     let warnings = std::mem::take(&mut model.warnings);
     let layout_warnings = std::mem::take(&mut model.layout_warnings);
+    let emblem = (model.organization.emblem.clone()).zip(model.organization.emblem_named_at.take());
     // The model's table rows go as their views are made.
     let view = view::build_consuming(model);
     let kind = view.kind;
-    // Images named in the markup are read relative to the document's folder
-    // (a coat of arms next to the data or its profile), only from the
-    // user's folders; each one read is a dependency of the document.
-    let base = input.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let images = std::cell::RefCell::new(Vec::new());
-    let bad_picture = std::cell::Cell::new(None);
-    let read = |name: &str| {
-        let path = base.join(name);
-        images.borrow_mut().push(path.clone());
-        let checked = input::read(&path, FileKind::Image, access)
-            .map_err(|e| (e.message, e.hint))
-            .and_then(|bytes| {
-                // Decoded here, before layout, so that `check` refuses
-                // what the build would: an SVG, a damaged PNG.
-                pdf::check_image(&bytes)
-                    .map(|()| bytes)
-                    .map_err(|e| (e, "замените файл изображения"))
-            });
-        checked.map_err(|(message, hint)| {
-            bad_picture.set(Some(hint));
-            std::io::Error::other(message)
-        })
-    };
+    let pictures = Pictures::of(input, access);
+    let read = |name: &str| pictures.read(name);
     // The document rendered and parsed whole: any template but the
     // built-in ones, a document without a long table, or whatever the
     // render in pieces below found wrong, which this render reports.
@@ -334,7 +316,11 @@ fn read_model(
             .render_view(view)
             .map_err(|e| Diagnostic::error(&source, e.to_string()))?;
         let document = markup::parse_for(&markup, &read, purpose).map_err(|e| {
-            let hint = bad_picture.get().unwrap_or(
+            let emblem = emblem.as_ref().map(|(name, at)| (name.as_str(), &**at));
+            if let Some(at) = pictures.error_where_named(emblem, input) {
+                return at;
+            }
+            let hint = pictures.hint().unwrap_or(
                 "исправьте шаблон: он выдаёт разметку, которую gostdoc не понимает (см. docs/MARKUP.md)",
             );
             // Said at the template's own line when it can be found: the line
@@ -384,7 +370,7 @@ fn read_model(
         },
     };
     let mut deps: Vec<Dep> = inputs.iter().map(|p| Dep::file(p)).collect();
-    deps.extend(images.into_inner().iter().map(|p| Dep::file(p)));
+    deps.extend(pictures.asked().iter().map(|p| Dep::file(p)));
     deps.extend(Templates::used_by(kind).into_iter().map(Dep::template));
     deps.sort();
     deps.dedup();

@@ -128,6 +128,12 @@ pub struct Organization {
     pub issuer_genitive: Option<String>,
     /// The coat of arms: its path relative to the document's folder.
     pub emblem: Option<String>,
+    /// Where [`Organization::emblem`] is written (the document's line, or
+    /// its profile's): an error without a message yet, for what is found
+    /// only when the picture is read (no such file, not a PNG or JPEG),
+    /// which is said there rather than at the template that draws it.
+    #[serde(skip)]
+    pub emblem_named_at: Option<Box<Diagnostic>>,
     /// The emblem's height, mm.
     pub emblem_height: f32,
     /// The parent body above the name on the бланк, one line each.
@@ -857,18 +863,26 @@ impl Validator {
         raw: &RawDocument,
     ) -> Organization {
         let from_document = raw.organization.as_ref().and_then(|o| o.emblem.as_ref());
-        let emblem = match (from_document, &profile.organization) {
-            (Some(e), _) => Some(e.get_ref().clone()),
-            (None, Some(o)) => o.emblem.as_ref().map(|e| {
-                let dir = profile_path
-                    .and_then(Path::parent)
-                    .filter(|d| !d.as_os_str().is_empty());
-                match dir {
-                    Some(d) => d.join(e.get_ref()).to_string_lossy().replace('\\', "/"),
-                    None => e.get_ref().clone(),
+        let named_at = |v: &Validator, e: &Spanned<String>| {
+            let at = v.source.diagnostic(&v.file, e.span(), String::new());
+            Box::new(at.with_field("organization.emblem"))
+        };
+        let (emblem, emblem_named_at) = match (from_document, &profile.organization) {
+            (Some(e), _) => (Some(e.get_ref().clone()), Some(named_at(self, e))),
+            (None, Some(o)) => match o.emblem.as_ref() {
+                Some(e) => {
+                    let dir = profile_path
+                        .and_then(Path::parent)
+                        .filter(|d| !d.as_os_str().is_empty());
+                    let path = match dir {
+                        Some(d) => d.join(e.get_ref()).to_string_lossy().replace('\\', "/"),
+                        None => e.get_ref().clone(),
+                    };
+                    (Some(path), Some(self.in_profile(|v| named_at(v, e))))
                 }
-            }),
-            _ => None,
+                None => (None, None),
+            },
+            _ => (None, None),
         };
         let org = merge_org(profile.organization.clone(), raw.organization.clone());
         let emblem_height = match &org.emblem_height {
@@ -897,6 +911,7 @@ impl Validator {
             city: org.city.clone(),
             issuer_genitive: org.issuer_genitive.clone(),
             emblem,
+            emblem_named_at,
             emblem_height,
             parent: org.parent.clone().map(|l| l.0).unwrap_or_default(),
             contacts: contact_lines(&org),
