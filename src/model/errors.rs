@@ -683,7 +683,15 @@ fn syntax_message<S: Schema>(desc: &str, expected: &str, c: &Ctx) -> Option<Ru> 
         | "invalid mantissa"
         | "invalid fraction"
         | "invalid exponent"
-        | "`_` may only go between digits" => Ru::new("число записано с ошибкой", NUMBER_HINT),
+        | "`_` may only go between digits" => match dotted_date(c.line()) {
+            // 24.06.2021, the way dates are written by hand, reads to TOML
+            // as a number with two points: the commonest slip of all.
+            Some(iso) => Ru::new(
+                "дата записана через точки",
+                format!("дата пишется так: {iso} — год, месяц и день через дефис, без кавычек"),
+            ),
+            None => Ru::new("число записано с ошибкой", NUMBER_HINT),
+        },
         "unexpected leading zero" => Ru::new(
             "число не может начинаться с нуля",
             "пишите число без ведущего нуля (7), а номер вроде «07» — в кавычках: \"07\"",
@@ -754,6 +762,29 @@ fn syntax_message<S: Schema>(desc: &str, expected: &str, c: &Ctx) -> Option<Ru> 
 /// An unclosed string: a single-line one is reported on its own line;
 /// an unclosed `"""` would be reported at the end of the file, so point
 /// at where it opens.
+/// A date written with points in `line` (24.06.2021, 1.9.2021,
+/// 2021.09.01), as TOML's date (2021-06-24); `None` when there is none.
+fn dotted_date(line: &str) -> Option<String> {
+    let value = line.split_once('=').map_or(line, |(_, v)| v);
+    value
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .find_map(|word| {
+            let parts: Vec<&str> = word.split('.').collect();
+            let [a, b, c] = parts[..] else { return None };
+            let number = |p: &str, digits: std::ops::RangeInclusive<usize>| {
+                (digits.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| p.parse::<u32>().ok())
+                    .flatten()
+            };
+            let (year, month, day) = match (number(a, 4..=4), number(c, 4..=4)) {
+                (None, Some(year)) => (year, number(b, 1..=2)?, number(a, 1..=2)?),
+                (Some(year), None) => (year, number(b, 1..=2)?, number(c, 1..=2)?),
+                _ => return None,
+            };
+            Some(format!("{year:04}-{month:02}-{day:02}"))
+        })
+}
+
 fn string_error(desc: &str, expected: &str, c: &Ctx) -> Ru {
     let unclosed = expected.contains("`\"`") || expected.contains("`'`");
     if desc.starts_with("invalid multi-line") && unclosed {
@@ -1247,6 +1278,40 @@ mod tests {
         assert_eq!(field_at(src, src.find("2021").unwrap()), "meeting.date");
         assert_eq!(field_at(src, 3), "kind");
         assert_eq!(field_at(src, src.find("meeting").unwrap()), "meeting");
+    }
+
+    #[test]
+    fn a_date_written_with_points_is_named_a_date_and_shown_as_toml_writes_it() {
+        assert_eq!(
+            dotted_date("date = 24.06.2021").as_deref(),
+            Some("2021-06-24")
+        );
+        assert_eq!(
+            dotted_date("date = 1.9.2021 # срок").as_deref(),
+            Some("2021-09-01")
+        );
+        assert_eq!(
+            dotted_date("done = 2021.09.01").as_deref(),
+            Some("2021-09-01")
+        );
+        assert_eq!(
+            dotted_date("mark = { done = 15.09.2021 }").as_deref(),
+            Some("2021-09-15")
+        );
+        assert_eq!(dotted_date("width = 12.5.3"), None);
+        assert_eq!(dotted_date("width = 1.2"), None);
+        let source = "[meeting]\ndate = 24.06.2021\n";
+        let c = Ctx {
+            source,
+            span: source.find("24").map(|i| i..i + 10),
+            echo: true,
+        };
+        let ru = translate::<RawDocument>("invalid float, expected digits", &c);
+        assert_eq!(ru.message, "дата записана через точки");
+        assert_eq!(
+            ru.hint.as_deref(),
+            Some("дата пишется так: 2021-06-24 — год, месяц и день через дефис, без кавычек")
+        );
     }
 
     #[test]
