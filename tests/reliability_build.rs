@@ -625,6 +625,41 @@ fn a_bad_emblem_is_said_at_the_line_that_names_it() {
     );
 }
 
+/// A value the profile's `[options]` or `[organization]` gets wrong is
+/// said at the profile's line (it was said at whatever line of the
+/// document the profile's offset fell on, or, for the emblem's height,
+/// not at all).
+#[test]
+fn a_profiles_bad_option_or_emblem_height_is_said_at_the_profiles_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    gostdoc_ok(d, &["new", "protocol", "starter.toml"]);
+    let starter = std::fs::read_to_string(d.join("starter.toml")).unwrap();
+    let with_profile = starter.replacen(
+        "# profile = \"profiles/org.toml\"",
+        "profile = \"profiles/org.toml\"",
+        1,
+    );
+    write_temp(d, "data/a.toml", with_profile.as_bytes());
+    write_temp(
+        d,
+        "data/profiles/org.toml",
+        "[organization]\nname = \"Школа\"\nemblem_height = 100\n\n[options]\ndate_line = \"splt\"\n"
+            .as_bytes(),
+    );
+    let out = gostdoc(d, &["check", "data"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for line in [
+        "data/profiles/org.toml, строка 3, столбец 17: ошибка в поле «organization.emblem_height»: высота герба 100 мм вне пределов 5–60 мм",
+        "data/profiles/org.toml, строка 6, столбец 13: ошибка в поле «options.date_line»: недопустимое значение «splt»",
+        "  подсказка: возможно, имелось в виду «split»",
+    ] {
+        assert!(err.contains(line), "{err}");
+    }
+    assert!(!err.contains("data/a.toml, строка"), "{err}");
+}
+
 /// Seed 004 (a постановление with a roadmap table) with the width of its
 /// second column replaced.
 fn resolution_with_width(dir: &Path, width: &str) -> PathBuf {

@@ -470,6 +470,10 @@ struct Validator {
     /// ([`long_table::RowFeed`]): the file is to be parsed whole and
     /// read again.
     sliced_rows_failed: bool,
+    /// While the options are read: the names of those the document takes
+    /// from its profile (`date_line`), whose problems are said at the
+    /// profile's line ([`Validator::error`]).
+    options_from_profile: Vec<&'static str>,
 }
 
 impl Validator {
@@ -487,10 +491,25 @@ impl Validator {
             signed_on: None,
             profile_source: None,
             sliced_rows_failed: false,
+            options_from_profile: Vec::new(),
         }
     }
 
+    /// An error at `span` of the file being read; for an option the
+    /// document takes from its profile, at the profile's line, where the
+    /// value is written.
     fn error(&mut self, span: Range<usize>, field: &str, message: String, hint: Option<&str>) {
+        let from_profile = field
+            .strip_prefix("options.")
+            .is_some_and(|name| self.options_from_profile.contains(&name));
+        if from_profile && self.profile_source.is_some() {
+            self.in_profile(|v| v.error_here(span, field, message, hint));
+        } else {
+            self.error_here(span, field, message, hint);
+        }
+    }
+
+    fn error_here(&mut self, span: Range<usize>, field: &str, message: String, hint: Option<&str>) {
         let mut d = self
             .source
             .diagnostic(&self.file, span, message)
@@ -783,7 +802,9 @@ impl Validator {
             .chain(&raw.spoke)
             .any(|s| s.get_ref().question.is_some())
             || raw.decision.iter().any(|d| d.get_ref().question.is_some());
-        let o = options::merge_options(profile.options.clone(), raw.options.clone());
+        let (o, from_profile) =
+            options::merge_options(profile.options.clone(), raw.options.clone());
+        self.options_from_profile = from_profile;
         let enacting_written = raw.act.as_ref().is_some_and(|a| {
             a.get_ref()
                 .enacting
@@ -791,6 +812,7 @@ impl Validator {
                 .is_some_and(|e| !e.trim().is_empty())
         });
         let options = self.options(&o, kind, by_question, enacting_written);
+        self.options_from_profile.clear();
         let labels = self.labels(
             raw.labels.clone().unwrap_or_default(),
             kind,
@@ -888,18 +910,23 @@ impl Validator {
         let emblem_height = match &org.emblem_height {
             Some(h) if (5.0..=60.0).contains(h.get_ref()) => *h.get_ref(),
             Some(h) => {
-                // Said in the file that wrote it only when that is this one.
-                if raw
+                // Said in the file that wrote it: the document, or its profile.
+                let in_document = raw
                     .organization
                     .as_ref()
-                    .is_some_and(|o| o.emblem_height.is_some())
-                {
-                    self.error(
+                    .is_some_and(|o| o.emblem_height.is_some());
+                let say = |v: &mut Validator| {
+                    v.error(
                         h.span(),
                         "organization.emblem_height",
                         format!("высота герба {} мм вне пределов 5–60 мм", h.get_ref()),
                         Some("обычно герб высотой 17 мм"),
-                    );
+                    )
+                };
+                if in_document {
+                    say(self);
+                } else {
+                    self.in_profile(say);
                 }
                 17.0
             }

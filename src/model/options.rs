@@ -201,12 +201,23 @@ pub enum ControlForm {
 /// and regional instructions allow up to 9 cm.
 pub const GRIF_WIDTH_MM: std::ops::RangeInclusive<f32> = 50.0..=90.0;
 
-/// Options of the profile, overridden key by key by the document's own.
-pub(super) fn merge_options(base: Option<RawOptions>, over: Option<RawOptions>) -> RawOptions {
+/// Options of the profile, overridden key by key by the document's own;
+/// and the names of those taken from the profile, whose values a problem
+/// is said about at the profile's line.
+pub(super) fn merge_options(
+    base: Option<RawOptions>,
+    over: Option<RawOptions>,
+) -> (RawOptions, Vec<&'static str>) {
     let base = base.unwrap_or_default();
-    let Some(over) = over else { return base };
+    let over = over.unwrap_or_default();
+    let mut from_base = Vec::new();
     macro_rules! merged {
-        ($($f:ident),*) => { RawOptions { $($f: over.$f.or(base.$f)),* } };
+        ($($f:ident),*) => {{
+            $(if over.$f.is_none() && base.$f.is_some() {
+                from_base.push(stringify!($f));
+            })*
+            (RawOptions { $($f: over.$f.or(base.$f)),* }, from_base)
+        }};
     }
     merged!(
         form,
