@@ -694,6 +694,46 @@ fn a_bad_column_width_is_an_error_at_its_toml_line_not_the_templates() {
     }
 }
 
+/// A header row with fewer or more titles than the table has columns is
+/// the user's slip: said at the `header` line, for `check` and `build`
+/// alike, never at the built-in template's table row.
+#[test]
+fn a_header_row_of_the_wrong_length_is_said_at_its_line_not_the_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (header, said) in [
+        (
+            "[[\"№\", \"Что\", \"Когда\"]]",
+            "в строке 1 шапки 3 названия, а столбцов 4",
+        ),
+        (
+            "[[\"№\", \"Что\", \"Когда\", \"Кто\"], [\"1\", \"2\"]]",
+            "в строке 2 шапки 2 названия, а столбцов 4",
+        ),
+        ("[[]]", "в строке 1 шапки 0 названий, а столбцов 4"),
+    ] {
+        let doc = resolution_with_width(d, "80");
+        let text = std::fs::read_to_string(&doc).unwrap();
+        let columns_end = text.find("\n]\n").expect("the columns' closing bracket") + 3;
+        let line = text[..columns_end].lines().count() + 1;
+        let mut with_header = text.clone();
+        with_header.insert_str(columns_end, &format!("header = {header}\n"));
+        std::fs::write(&doc, with_header).unwrap();
+        for command in [&["check", "data"][..], &["build", "data", "-o", "out"]] {
+            let out = gostdoc(d, command);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{header}: {err}");
+            assert!(
+                err.contains(&format!(
+                    "data/p.toml, строка {line}, столбец 10: ошибка в поле «appendix[0].table.header»: {said}"
+                )),
+                "{header}: {err}"
+            );
+            assert!(!err.contains("шаблон"), "{header}: {err}");
+        }
+    }
+}
+
 #[test]
 fn a_table_wider_than_the_page_is_narrowed_and_the_build_says_so() {
     let dir = tempfile::tempdir().unwrap();

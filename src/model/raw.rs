@@ -1215,8 +1215,11 @@ pub struct RawTable {
     #[schemars(description = "Столбцы.", with = "Vec<RawColumn>")]
     pub columns: Spanned<Vec<RawColumn>>,
     /// Header rows; one row of the column titles when absent.
-    #[schemars(description = "Строки шапки; по умолчанию одна строка из названий столбцов.")]
-    pub header: Option<Vec<Vec<String>>>,
+    #[schemars(
+        description = "Строки шапки; по умолчанию одна строка из названий столбцов.",
+        with = "Option<Vec<Vec<String>>>"
+    )]
+    pub header: Option<Spanned<Vec<Vec<String>>>>,
     /// Rows.
     #[serde(default)]
     #[schemars(description = "Строки.", with = "Vec<RawRow>")]

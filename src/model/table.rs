@@ -120,10 +120,10 @@ impl Validator {
                 deadline: false,
             });
         }
-        let header = raw
-            .header
-            .clone()
-            .unwrap_or_else(|| vec![columns.iter().map(|c| c.title.clone()).collect()]);
+        let header = match &raw.header {
+            Some(header) => self.header_rows(header, field, columns.len()),
+            None => vec![columns.iter().map(|c| c.title.clone()).collect()],
+        };
         self.narrow_columns(t, field, &columns, &header);
         let rows = self.rows(t.get_mut(), field, &columns, numbered);
         if numbered {
@@ -444,6 +444,40 @@ impl Validator {
         ))
         .warning();
         self.layout.push(d);
+    }
+
+    /// The header rows as written, each of one cell a column: a row of
+    /// other length is said at the `header` line (the markup would refuse
+    /// it at the built-in template's line) and printed with its cells cut
+    /// or filled with empty ones, so that the rest of the table is
+    /// checked too.
+    fn header_rows(
+        &mut self,
+        header: &Spanned<Vec<Vec<String>>>,
+        field: &str,
+        columns: usize,
+    ) -> Vec<Vec<String>> {
+        let mut rows = header.get_ref().clone();
+        for (i, row) in rows.iter_mut().enumerate() {
+            if row.len() != columns {
+                self.error(
+                    header.span(),
+                    &format!("{field}.header"),
+                    format!(
+                        "в строке {} шапки {} {}, а столбцов {columns}",
+                        i + 1,
+                        row.len(),
+                        crate::russian::numbers::plural(
+                            row.len() as i64,
+                            ["название", "названия", "названий"]
+                        ),
+                    ),
+                    Some("в каждой строке шапки столько названий, сколько столбцов в columns, по порядку: header = [[\"№\", \"Что делаем\", \"Когда\"]]"),
+                );
+                row.resize(columns, String::new());
+            }
+        }
+        rows
     }
 
     /// A header word wider than its column breaks inside the word; say
