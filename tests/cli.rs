@@ -248,20 +248,19 @@ fn fonts_from_a_folder_are_used_and_a_bad_folder_is_named() {
 
 /// An output folder that cannot be made (a file stands where a folder of
 /// its path should be) is named with the system's reason in Russian, not
-/// in the system's English words, with advice for that reason. (Unix: Windows calls that path not found.)
-#[cfg(unix)]
+/// in the system's English words, with advice for that reason.
 #[test]
 fn a_refused_write_is_explained_in_russian() {
     let dir = tempfile::tempdir().unwrap();
     gostdoc_ok(dir.path(), &["new", "protocol", "p.toml"]);
-    std::fs::write(dir.path().join("файл"), b"").unwrap();
-    let out = gostdoc(dir.path(), &["build", "p.toml", "-o", "файл/out"]);
+    std::fs::write(dir.path().join("отчёт.txt"), b"").unwrap();
+    let out = gostdoc(dir.path(), &["build", "p.toml", "-o", "отчёт.txt/out"]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let docx = std::path::Path::new("файл").join("out").join("p.docx");
+    let docx = std::path::Path::new("отчёт.txt").join("out").join("p.docx");
     assert!(
         stderr.contains(&format!(
-            "{}: ошибка: не удалось записать файл: часть пути — файл, а не папка",
+            "{}: ошибка: не удалось записать файл: «отчёт.txt» — файл, а на его месте нужна папка",
             docx.display()
         )),
         "{stderr}"

@@ -41,7 +41,7 @@ pub fn write_together(files: &[(&Path, &[u8])]) -> Result<(), (PathBuf, std::io:
     for (path, bytes) in files {
         let tmp = temporary_name(path);
         let written = (|| {
-            std::fs::create_dir_all(tmp.parent().unwrap_or(Path::new(".")))?;
+            make_folder(tmp.parent().unwrap_or(Path::new(".")))?;
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(bytes)
         })();
@@ -69,6 +69,30 @@ pub fn write_together(files: &[(&Path, &[u8])]) -> Result<(), (PathBuf, std::io:
         }
     }
     Ok(())
+}
+
+/// Makes the folder `dir` and those above it. A file standing where one
+/// of them should be (`-o` naming a file) is named, where the system only
+/// says that something exists, is no folder (Linux) or is not found
+/// (Windows).
+fn make_folder(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        if !matches!(
+            e.kind(),
+            std::io::ErrorKind::AlreadyExists
+                | std::io::ErrorKind::NotADirectory
+                | std::io::ErrorKind::NotFound
+        ) {
+            return e;
+        }
+        match dir.ancestors().find(|a| a.is_file()) {
+            Some(file) => std::io::Error::new(
+                std::io::ErrorKind::NotADirectory,
+                format!("«{}» — файл, а на его месте нужна папка", file.display()),
+            ),
+            None => e,
+        }
+    })
 }
 
 /// Temporary files of this process, numbered so that no two writes share

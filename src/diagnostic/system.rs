@@ -33,9 +33,6 @@ pub fn reason(e: &Error) -> String {
 /// more than the caller's general advice (which stands otherwise): a
 /// full disk is not helped by closing Word.
 pub fn write_hint(e: &Error) -> Option<&'static str> {
-    if e.get_ref().is_some() {
-        return None;
-    }
     #[cfg(windows)]
     if matches!(e.raw_os_error(), Some(32 | 33)) {
         return Some("закройте файл в Word или в программе просмотра PDF и повторите");
@@ -177,6 +174,10 @@ mod tests {
         assert_eq!(
             write_hint(&Error::other("на месте файла лежит папка")),
             None
+        );
+        assert_eq!(
+            write_hint(&Error::new(ErrorKind::NotADirectory, "«out» — файл")),
+            Some("проверьте путь: на месте одной из его папок лежит файл")
         );
     }
 
