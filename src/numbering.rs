@@ -71,7 +71,7 @@ pub struct Assigned {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawNumbers {
-    numbering: Option<String>,
+    numbering: Option<toml::Spanned<String>>,
     #[serde(default)]
     document: BTreeMap<String, RawAssigned>,
 }
@@ -102,38 +102,58 @@ fn name_of(document: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The shape of the numbers file, for the messages about it.
+impl model::raw::Schema for RawNumbers {
+    const TABLE_ARRAYS: &'static [&'static str] = &[];
+    const TABLES: &'static [&'static str] = &["document"];
+}
+
+/// What to do about a numbers file that cannot be read: mend it, not
+/// delete it, since deleting it renumbers the documents.
+const MEND_IT: &str = "исправьте файл номеров в указанном месте; не удаляйте его: в нём номера, уже присвоенные документам, и без него они будут присвоены заново и могут измениться";
+
 /// The number assigned to `document` in its folder's numbers file: none
 /// when the file or the document's entry is not there yet; an error (in
-/// Russian) when the file cannot be read.
-pub fn assigned(document: &Path) -> Result<Option<u32>, String> {
+/// Russian, at the numbers file's line) when the file cannot be read.
+pub fn assigned(document: &Path) -> Result<Option<u32>, Box<Diagnostic>> {
     let numbers = read(&folder_of(document))?;
     Ok(numbers.documents.get(&name_of(document)).map(|a| a.number))
 }
 
-/// Reads a folder's numbers file; a missing one is empty.
-pub fn read(folder: &Path) -> Result<Numbers, String> {
+/// Reads a folder's numbers file; a missing one is empty. What is wrong
+/// with it is said at its line, in Russian.
+pub fn read(folder: &Path) -> Result<Numbers, Box<Diagnostic>> {
     let path = folder.join(FILE_NAME);
     if !path.exists() {
         return Ok(Numbers::default());
     }
-    let bytes = input::read(&path, FileKind::Document, &Access::default())
-        .map_err(|e| format!("файл номеров {}: {}", path.display(), e.message))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| format!("файл номеров {} не в кодировке UTF-8", path.display()))?;
-    let raw: RawNumbers = toml::from_str(&text).map_err(|e| {
-        format!(
-            "файл номеров {} не читается: {}",
-            path.display(),
-            e.message()
-        )
+    let bytes = input::read(&path, FileKind::Document, &Access::default()).map_err(|e| {
+        Box::new(Diagnostic::error(&path, format!("файл номеров: {}", e.message)).with_hint(e.hint))
     })?;
-    let scheme = match raw.numbering.as_deref() {
-        None | Some("yearly") => Scheme::Yearly,
-        Some("continuous") => Scheme::Continuous,
-        Some(other) => {
-            return Err(format!(
-                "файл номеров {}: numbering = «{other}» не распознано, пишите \"yearly\" или \"continuous\"",
-                path.display()
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Box::new(Diagnostic::error(&path, "файл номеров не в кодировке UTF-8").with_hint(MEND_IT))
+    })?;
+    let raw: RawNumbers = toml::from_str(&text).map_err(|e| {
+        let d = model::toml_error::<RawNumbers>(&path, &text, &e);
+        Box::new(d.with_hint(MEND_IT))
+    })?;
+    let scheme = match raw
+        .numbering
+        .as_ref()
+        .map(|n| (n.get_ref().as_str(), n.span()))
+    {
+        None | Some(("yearly", _)) => Scheme::Yearly,
+        Some(("continuous", _)) => Scheme::Continuous,
+        Some((other, span)) => {
+            return Err(Box::new(
+                Diagnostic::at(
+                    &path,
+                    &text,
+                    span,
+                    format!("numbering = «{other}» не распознано"),
+                )
+                .with_field("numbering")
+                .with_hint("пишите numbering = \"yearly\" (с начала года) или numbering = \"continuous\" (сквозная)"),
             ));
         }
     };
@@ -406,7 +426,7 @@ fn read_folder(
     always: bool,
     known: &Known,
     mentions_auto: &dyn Fn(&Path) -> Option<bool>,
-) -> Result<Option<Folder>, String> {
+) -> Result<Option<Folder>, Box<Diagnostic>> {
     let files = documents_in(folder);
     // Searched as bytes: «auto» is ASCII, and a file not in UTF-8 fails
     // on its own when it is read as a document.
@@ -467,7 +487,7 @@ pub fn prepare_in(
             Ok(Some(found)) => found,
             Ok(None) => continue,
             Err(e) => {
-                failed.push((path.clone(), Diagnostic::error(&path, e).into()));
+                failed.push((path.clone(), (*e).into()));
                 continue;
             }
         };
@@ -517,8 +537,7 @@ pub fn check_known(
             Ok(Some(found)) => found,
             Ok(None) => continue,
             Err(e) => {
-                let path = folder.join(FILE_NAME);
-                out.push((path.clone(), Diagnostic::error(&path, e).into()));
+                out.push((folder.join(FILE_NAME), (*e).into()));
                 continue;
             }
         };

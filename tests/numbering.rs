@@ -242,3 +242,62 @@ fn check_counts_auto_numbers_as_build_would_and_does_not_write_the_file() {
         "{warnings:?}"
     );
 }
+
+/// A numbers file mended by hand and got wrong is said at its own line,
+/// in Russian, with advice to mend it and not to delete it (deleting it
+/// renumbers the documents); nothing is built from it and it is not
+/// rewritten.
+#[test]
+fn a_damaged_numbers_file_is_said_at_its_line_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    document(d, "a.toml", "2024-03-05", "auto");
+    // Before the first build the number is not the user's to write in.
+    let out = run(d, &["check", "data"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "предупреждение в поле «act»: номер ещё не присвоен: распоряжение печатается как проект"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("подсказка: номер (number = \"auto\") присвоит gostdoc build"),
+        "{err}"
+    );
+    build(d);
+    let written = numbers_file(d);
+    let damaged = written.replacen("number = 1", "number = \"два\"", 1);
+    assert_ne!(damaged, written);
+    write_temp(d, "data/_номера.toml", damaged.as_bytes());
+    let line = damaged
+        .lines()
+        .position(|l| l.starts_with("number = "))
+        .unwrap()
+        + 1;
+    for args in [
+        &["check", "data"][..],
+        &["build", "data", "--format", "docx"],
+    ] {
+        let out = gostdoc(d, args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!(
+                "data/_номера.toml, строка {line}, столбец 10: ошибка в поле «document.a.toml.number»: неверный тип значения: строка \"два\", а нужно: целое число"
+            )),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("подсказка: исправьте файл номеров в указанном месте; не удаляйте его"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("invalid type"), "{args:?}: {err}");
+        assert!(!err.contains("впишите date и number"), "{args:?}: {err}");
+    }
+    assert_eq!(
+        numbers_file(d),
+        damaged,
+        "the numbers file is kept as it was"
+    );
+}

@@ -315,7 +315,7 @@ impl Validator {
             // kind's own word.
             word: a.kind.clone().unwrap_or_else(|| labels.kind.clone()),
             date: a.date.as_ref().and_then(|d| self.date(d, "act.date")),
-            number: self.number(a.number.as_ref(), "act.number"),
+            number: self.number(a.number.as_ref()),
             city: a.city.clone().or_else(|| org.city.clone()),
             title: title_lines(a.title.get_ref()),
             preamble: a.preamble.as_deref().map(parse_blocks).unwrap_or_default(),

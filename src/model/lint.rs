@@ -176,10 +176,31 @@ impl Validator {
             && act.is_draft()
             && info.family == Family::Act
         {
-            let blank = match (act.date, &act.number) {
-                (None, None) => "дата и номер не заполнены",
-                (None, Some(_)) => "дата не заполнена",
-                _ => "номер не заполнен",
+            // number = "auto" with no number yet (a `check` before the
+            // first build, or a numbers file that cannot be read, said on
+            // its own) is not the user's to write in.
+            let auto = matches!(self.number_written, super::NumberWritten::Auto(_));
+            let (blank, hint) = match (act.date, &act.number, auto) {
+                (None, None, false) => (
+                    "дата и номер не заполнены",
+                    "после регистрации впишите date и number в раздел [act]",
+                ),
+                (None, None, true) => (
+                    "дата не заполнена, номер ещё не присвоен",
+                    "после регистрации впишите date в раздел [act]; номер (number = \"auto\") присвоит gostdoc build",
+                ),
+                (None, Some(_), _) => (
+                    "дата не заполнена",
+                    "после регистрации впишите date и number в раздел [act]",
+                ),
+                (Some(_), _, false) => (
+                    "номер не заполнен",
+                    "после регистрации впишите date и number в раздел [act]",
+                ),
+                (Some(_), _, true) => (
+                    "номер ещё не присвоен",
+                    "номер (number = \"auto\") присвоит gostdoc build",
+                ),
             };
             let blank_date_line = act.date_line_text(options);
             self.warn(
@@ -189,7 +210,7 @@ impl Validator {
                     "{blank}: {} печатается как проект, с пустыми местами («{}»)",
                     info.nominative, blank_date_line
                 ),
-                "после регистрации впишите date и number в раздел [act]",
+                hint,
             );
         }
         let only_appendices = doc.act.as_ref().is_some_and(|a| a.appendices_only);

@@ -442,6 +442,16 @@ fn parse_toml<T: serde::de::DeserializeOwned + Schema>(
         .map_err(|e| errors::from_toml_error::<T>(path, text, &e).into())
 }
 
+/// A TOML error in another file of gostdoc's (the numbers file) in
+/// Russian, at its line, as the documents' own are said.
+pub(crate) fn toml_error<S: raw::Schema>(
+    file: &Path,
+    source: &str,
+    err: &toml::de::Error,
+) -> Diagnostic {
+    errors::from_toml_error::<S>(file, source, err)
+}
+
 /// The largest count of people (votes, participants) a document may give:
 /// larger than any meeting, small enough that sums cannot overflow.
 const MAX_PEOPLE: u32 = 1_000_000;
@@ -850,7 +860,7 @@ impl Validator {
     /// The document's number as it prints: as written, or for `"auto"`
     /// the number `gostdoc build` assigned in the folder's numbers file
     /// (none before the first build: blanks, like a draft).
-    fn number(&mut self, written: Option<&Spanned<String>>, field: &str) -> Option<String> {
+    fn number(&mut self, written: Option<&Spanned<String>>) -> Option<String> {
         let written = written?;
         let text = written.get_ref().trim();
         if text.is_empty() {
@@ -864,12 +874,8 @@ impl Validator {
         match crate::numbering::assigned(&self.file) {
             Ok(found) => found.map(|n| n.to_string()),
             Err(e) => {
-                self.error(
-                    written.span(),
-                    field,
-                    e,
-                    Some("исправьте или удалите файл номеров: gostdoc build запишет его заново"),
-                );
+                // Said at the numbers file's line, which is what to mend.
+                self.diagnostics.push(*e);
                 None
             }
         }

@@ -134,7 +134,7 @@ impl Validator {
             Some(m) => {
                 let date = self.date(&m.date, "meeting.date").unwrap_or_default();
                 self.signed_on = Some(date);
-                let number = self.number(m.number.as_ref(), "meeting.number");
+                let number = self.number(m.number.as_ref());
                 let registration =
                     super::registration_text("протокол", number.as_deref(), Some(date), &org.name);
                 Meeting {
