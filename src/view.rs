@@ -1012,15 +1012,9 @@ fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
         .map(|a| {
             let q = Some(a.number);
             let mut ds = Vec::new();
-            let mine: Vec<Point> = p
-                .decisions
-                .iter()
-                .filter(|d| d.question == q)
-                .cloned()
-                .collect();
-            // By question, decisions are numbered within their item: «1.1.».
-            let renumbered = renumber(&mine, &format!("{}.", a.number));
-            flatten_points(o, &renumbered, 0, &labels.deadline, true, &mut ds);
+            // Numbered within their item («1.1.») by the model.
+            let mine = p.decisions.iter().filter(|d| d.question == q);
+            flatten_points(o, mine, 0, &labels.deadline, true, &mut ds);
             PartView {
                 number: a.number,
                 title: tx(o, &a.title),
@@ -1091,20 +1085,6 @@ fn protocol(p: &Protocol, o: &Ctx, labels: &Labels) -> ProtocolView {
         signatures: p.signatures.iter().map(|s| signature(s, o)).collect(),
         qr: p.meeting.qr.clone(),
     }
-}
-
-fn renumber(points: &[Point], prefix: &str) -> Vec<Point> {
-    points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let number = format!("{prefix}{}.", i + 1);
-            let mut p = p.clone();
-            p.points = renumber(&p.points, &number);
-            p.number = number;
-            p
-        })
-        .collect()
 }
 
 fn signature(s: &Signature, o: &Ctx) -> SignatureView {

@@ -64,8 +64,8 @@ fn suspicious_content_gets_warnings_with_lines_and_writes_nothing() {
         "строка 17, столбец 9: предупреждение в поле «agenda[0].title»: название вопроса начинается с номера «1.»",
         // question 2 skipped
         "строка 19, столбец 1: предупреждение в поле «agenda[1]»: по вопросу № 2 повестки нет решения",
-        // an empty point
-        "строка 28, столбец 1: предупреждение в поле «decision[1]»: пункт 2. пуст",
+        // an empty point, named as printed (by question: 1.2.)
+        "строка 28, столбец 1: предупреждение в поле «decision[1]»: пункт 1.2. пуст",
         // nobody signs: at [meeting], where chair and secretary go
         "строка 6, столбец 1: предупреждение в поле «signature»: протокол некому подписать",
     ] {

@@ -299,3 +299,56 @@ fn a_malformed_control_file_is_an_error_with_its_line() {
         assert_eq!(list.len(), 27, "the documents are still listed");
     }
 }
+
+/// A protocol laid out by question prints its decisions numbered within
+/// each item («1.2.1.»): the register of assignments lists the same
+/// numbers, and a mark written from the paper finds its point (the
+/// register said «2.1.», and the mark «1.2.1» was refused).
+#[test]
+fn points_of_a_protocol_by_question_are_named_as_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    gostdoc_ok(d, &["new", "protocol", "p.toml"]);
+    gostdoc_ok(d, &["build", "p.toml", "--format", "pdf", "-o", "out"]);
+    let printed = std::process::Command::new("pdftotext")
+        .args(["-layout", "out/p.pdf", "-"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&printed.stdout);
+    for number in ["1.2.1. Провести проверку", "1.2.2. Обновить паспорта"]
+    {
+        assert!(printed.contains(number), "{printed}");
+    }
+    std::fs::write(
+        d.join("_контроль.toml"),
+        "[[mark]]\ndocument = \"p.toml\"\npoint = \"1.2.1\"\ndone = 2021-09-10\n",
+    )
+    .unwrap();
+    let out = gostdoc(
+        d,
+        &[
+            "assignments",
+            ".",
+            "--as-of",
+            "2021-10-01",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let points: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["point"].as_str().unwrap())
+        .collect();
+    assert_eq!(points, ["1.2.1.", "1.2.2."]);
+    assert_eq!(list[0]["status"]["status"], "done");
+    assert_eq!(list[0]["done"], "2021-09-10");
+}

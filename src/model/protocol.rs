@@ -204,7 +204,10 @@ impl Validator {
             .collect();
         let heard = self.speeches(&raw.heard, "heard", agenda.len());
         let spoke = self.speeches(&raw.spoke, "spoke", agenda.len());
-        let decisions = self.points(&raw.decision, "", "decision", agenda.len());
+        let mut decisions = self.points(&raw.decision, "", "decision", agenda.len());
+        if options.course == super::options::Course::ByQuestion {
+            number_within_questions(&mut decisions);
+        }
         let mut signatures: Vec<Signature> = raw
             .signature
             .iter()
@@ -426,4 +429,29 @@ fn alphabetical(list: &mut [Attendee]) {
         _ => (1, String::new()),
     };
     list.sort_by_key(key);
+}
+
+/// By question, a decision tied to an agenda item is numbered within it,
+/// as the protocol prints it: the second decision on item 1 is «1.2.»,
+/// its sub-points «1.2.1.», whatever its place among all the decisions.
+/// The register of assignments, the control marks and the extracts then
+/// name the points as the paper does. Decisions tied to no item keep
+/// their place in the list.
+fn number_within_questions(decisions: &mut [super::Point]) {
+    let mut counts: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    for d in decisions {
+        if let Some(q) = d.question {
+            let k = counts.entry(q).or_default();
+            *k += 1;
+            set_number(d, format!("{q}.{k}."));
+        }
+    }
+}
+
+/// Numbers a point and, below it, its sub-points.
+fn set_number(point: &mut super::Point, number: String) {
+    for (i, sub) in point.points.iter_mut().enumerate() {
+        set_number(sub, format!("{number}{}.", i + 1));
+    }
+    point.number = number;
 }
