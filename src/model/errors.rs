@@ -593,6 +593,16 @@ fn syntax_message<S: Schema>(desc: &str, expected: &str, c: &Ctx) -> Option<Ru> 
             } else {
                 key
             };
+            // Word turns " into “ ” as one types: those are the straight
+            // quotes TOML wants, not quotes to print.
+            if let Some(inner) = curly_quoted(text) {
+                return Some(Ru::new(
+                    "текст взят в типографские кавычки “…”, а нужны прямые \"…\"",
+                    format!(
+                        "пишите так: {example} = \"{inner}\" (Word заменяет прямые кавычки; в Блокноте они остаются прямыми)"
+                    ),
+                ));
+            }
             Ru::new(
                 "текст нужно взять в кавычки",
                 if text.is_empty() || text.contains('"') {
@@ -762,6 +772,15 @@ fn syntax_message<S: Schema>(desc: &str, expected: &str, c: &Ctx) -> Option<Ru> 
 /// An unclosed string: a single-line one is reported on its own line;
 /// an unclosed `"""` would be reported at the end of the file, so point
 /// at where it opens.
+/// The text between the typographic quotes Word puts for straight ones
+/// (“…”, „…“, ‘…’), when `text` is so quoted and holds no straight quote.
+fn curly_quoted(text: &str) -> Option<&str> {
+    let inner = text
+        .strip_prefix(['“', '„', '‘', '”'])?
+        .strip_suffix(['”', '“', '’'])?;
+    (!inner.contains('"') && !inner.is_empty()).then_some(inner)
+}
+
 /// A date written with points in `line` (24.06.2021, 1.9.2021,
 /// 2021.09.01), as TOML's date (2021-06-24); `None` when there is none.
 fn dotted_date(line: &str) -> Option<String> {
@@ -1278,6 +1297,35 @@ mod tests {
         assert_eq!(field_at(src, src.find("2021").unwrap()), "meeting.date");
         assert_eq!(field_at(src, 3), "kind");
         assert_eq!(field_at(src, src.find("meeting").unwrap()), "meeting");
+    }
+
+    #[test]
+    fn words_quotes_are_named_and_the_hint_needs_no_second_try() {
+        assert_eq!(curly_quoted("“Иванова”"), Some("Иванова"));
+        assert_eq!(curly_quoted("„Иванова“"), Some("Иванова"));
+        assert_eq!(curly_quoted("«Иванова»"), None);
+        assert_eq!(curly_quoted("Иванова"), None);
+        let source = "[meeting]\nchair = “Иванова”\n";
+        let start = source.find('“').unwrap();
+        let c = Ctx {
+            source,
+            span: Some(start..start + "“Иванова”".len()),
+            echo: true,
+        };
+        let ru =
+            translate::<RawDocument>("string values must be quoted, expected literal string", &c);
+        assert_eq!(
+            ru.message,
+            "текст взят в типографские кавычки “…”, а нужны прямые \"…\""
+        );
+        assert!(
+            ru.hint
+                .as_deref()
+                .unwrap()
+                .starts_with("пишите так: chair = \"Иванова\""),
+            "{:?}",
+            ru.hint
+        );
     }
 
     #[test]

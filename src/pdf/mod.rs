@@ -524,7 +524,10 @@ pub fn check_image(data: &[u8]) -> Result<(), String> {
     }
     images::xobject(data, false)
         .map(|_| ())
-        .map_err(|e| format!("файл повреждён, прочитать его не удалось ({e})"))
+        // The decoder's own words are English: not shown.
+        .map_err(|_| {
+            "файл повреждён, прочитать его не удалось: сохраните изображение заново".to_owned()
+        })
 }
 
 /// The warnings [`render`] would give for characters missing from the
