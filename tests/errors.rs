@@ -182,3 +182,31 @@ fn unknown_person_reference_is_reported() {
     assert!(err.contains("в поле «signature[0].person»"), "{err}");
     assert!(err.contains("должно начинаться с заглавной буквы"), "{err}");
 }
+
+/// A decision tied to an agenda item that does not exist: the advice fits
+/// the agenda there is (none, one item, several), never «от 1 до 0».
+#[test]
+fn a_question_beyond_the_agenda_gets_advice_for_the_agenda_there_is() {
+    let tied = GOOD.replace("[[decision]]\n", "[[decision]]\nquestion = 2\n");
+    let (code, err) = check(&tied);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "строка 8, столбец 12: ошибка в поле «decision[0].question»: в повестке нет вопроса № 2"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("подсказка: повестки нет: добавьте вопросы разделами [[agenda]] с title = \"…\" или уберите question"),
+        "{err}"
+    );
+    let one = tied.replace(
+        "[[decision]]\n",
+        "[[agenda]]\ntitle = \"О ремонте\"\n\n[[decision]]\n",
+    );
+    let (_, err) = check(&one);
+    assert!(
+        err.contains("подсказка: в повестке один вопрос: question = 1"),
+        "{err}"
+    );
+}

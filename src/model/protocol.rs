@@ -374,13 +374,16 @@ impl Validator {
         let q = q.as_ref()?;
         let n = *q.get_ref();
         if n < 1 || n as usize > agenda_len {
+            let hint = match agenda_len {
+                0 => "повестки нет: добавьте вопросы разделами [[agenda]] с title = \"…\" или уберите question".to_owned(),
+                1 => "в повестке один вопрос: question = 1".to_owned(),
+                _ => format!("номер вопроса — от 1 до {agenda_len}, по порядку [[agenda]]"),
+            };
             self.error(
                 q.span(),
                 field,
                 format!("в повестке нет вопроса № {n}"),
-                Some(&format!(
-                    "номер вопроса — от 1 до {agenda_len}, по порядку [[agenda]]"
-                )),
+                Some(&hint),
             );
             return None;
         }
