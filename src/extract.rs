@@ -167,6 +167,24 @@ pub fn render(
             ),
         );
     }
+    // An extract is made for what was decided: one without a decision is
+    // most likely a wrong item number, or a decision not tied to its item.
+    for &item in &items {
+        let decided = protocol
+            .decisions
+            .iter()
+            .any(|d| d.question.is_none_or(|q| q == item));
+        if !decided {
+            warnings.push(
+                Diagnostic::error(
+                    input,
+                    format!("по вопросу № {item} повестки нет решений: выписка выйдет без раздела «РЕШИЛИ»"),
+                )
+                .warning()
+                .with_hint("проверьте номер вопроса в --item и поле question у [[decision]] этого вопроса"),
+            );
+        }
+    }
     // An extract is archived as its protocol is: PDF/A when the
     // protocol's options ask for it.
     let archival = pdf::PdfOptions {

@@ -603,3 +603,71 @@ fn the_extract_names_the_chair_the_secretary_and_the_count_present() {
         "{text}"
     );
 }
+
+/// An item with no decision makes a выписка without «РЕШИЛИ»: made, as
+/// asked, with a warning that names the item (a wrong `--item`, or a
+/// decision not tied to its item, is the likely slip).
+#[test]
+fn an_item_without_a_decision_is_extracted_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(seed_input("001")).unwrap();
+    let questions = text.matches("[[agenda]]").count();
+    assert!(questions > 1, "seed 001 has several items");
+    // Every decision tied to item 1: item 2 has none.
+    let mut tied = String::new();
+    for line in text.lines() {
+        tied.push_str(line);
+        tied.push('\n');
+        if line.trim() == "[[decision]]" {
+            tied.push_str("question = 1\n");
+        }
+    }
+    let tied = tied.replace("question = 1\nquestion =", "question =");
+    let input = write_temp(dir.path(), "p.toml", tied.as_bytes());
+    std::fs::create_dir_all(dir.path().join("profiles")).unwrap();
+    for entry in std::fs::read_dir(root().join("data/profiles")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(
+            &path,
+            dir.path().join("profiles").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    let extracts = extract::render(
+        &input,
+        &request(2),
+        &templates(),
+        &[Format::Docx],
+        &Default::default(),
+        &Access::for_document(&input),
+    )
+    .unwrap();
+    assert_eq!(extracts.extracts.len(), 1);
+    let said: Vec<String> = extracts
+        .warnings
+        .iter()
+        .map(|w| w.message.clone())
+        .collect();
+    assert!(
+        said.contains(
+            &"по вопросу № 2 повестки нет решений: выписка выйдет без раздела «РЕШИЛИ»".to_owned()
+        ),
+        "{said:?}"
+    );
+    let first = extract::render(
+        &input,
+        &request(1),
+        &templates(),
+        &[Format::Docx],
+        &Default::default(),
+        &Access::for_document(&input),
+    )
+    .unwrap();
+    assert!(
+        first
+            .warnings
+            .iter()
+            .all(|w| !w.message.contains("нет решений")),
+        "item 1 has its decisions"
+    );
+}
