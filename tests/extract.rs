@@ -633,38 +633,30 @@ fn an_item_without_a_decision_is_extracted_with_a_warning() {
         )
         .unwrap();
     }
-    let extracts = extract::render(
-        &input,
-        &request(2),
-        &templates(),
-        &[Format::Docx],
-        &Default::default(),
-        &Access::for_document(&input),
-    )
-    .unwrap();
+    let render = |item| {
+        extract::render(
+            &input,
+            &request(item),
+            &templates(),
+            &[Format::Docx],
+            &Default::default(),
+            &Access::for_document(&input),
+        )
+        .unwrap()
+    };
+    let extracts = render(2);
     assert_eq!(extracts.extracts.len(), 1);
-    let said: Vec<String> = extracts
+    let said: Vec<&str> = extracts
         .warnings
         .iter()
-        .map(|w| w.message.clone())
+        .map(|w| w.message.as_str())
         .collect();
     assert!(
-        said.contains(
-            &"по вопросу № 2 повестки нет решений: выписка выйдет без раздела «РЕШИЛИ»".to_owned()
-        ),
+        said.contains(&"по вопросу № 2 повестки нет решений: выписка выйдет без раздела «РЕШИЛИ»"),
         "{said:?}"
     );
-    let first = extract::render(
-        &input,
-        &request(1),
-        &templates(),
-        &[Format::Docx],
-        &Default::default(),
-        &Access::for_document(&input),
-    )
-    .unwrap();
     assert!(
-        first
+        render(1)
             .warnings
             .iter()
             .all(|w| !w.message.contains("нет решений")),
