@@ -207,11 +207,14 @@ fn fonts_from_a_folder_are_used_and_a_bad_folder_is_named() {
         "the folder's regular face (a bold one) is drawn: {listed}"
     );
 
+    let build_with_fonts = |folder: &str| {
+        gostdoc(
+            dir.path(),
+            &["build", "p.toml", "--fonts", folder, "-o", "out2"],
+        )
+    };
     std::fs::remove_file(fonts.join("Serif BoldItalic.ttf")).unwrap();
-    let out = gostdoc(
-        dir.path(),
-        &["build", "p.toml", "--fonts", "шрифты", "-o", "out2"],
-    );
+    let out = build_with_fonts("шрифты");
     assert!(!out.status.success());
     assert_eq!(
         String::from_utf8_lossy(&out.stderr).trim(),
@@ -220,10 +223,7 @@ fn fonts_from_a_folder_are_used_and_a_bad_folder_is_named() {
     assert!(!dir.path().join("out2").exists());
 
     std::fs::write(fonts.join("Serif-BoldItalic.ttf"), b"not a font").unwrap();
-    let out = gostdoc(
-        dir.path(),
-        &["build", "p.toml", "--fonts", "шрифты", "-o", "out2"],
-    );
+    let out = build_with_fonts("шрифты");
     assert!(!out.status.success());
     let file = std::path::Path::new("шрифты").join("Serif-BoldItalic.ttf");
     assert_eq!(
@@ -235,10 +235,7 @@ fn fonts_from_a_folder_are_used_and_a_bad_folder_is_named() {
     );
     assert!(!dir.path().join("out2").exists());
 
-    let out = gostdoc(
-        dir.path(),
-        &["build", "p.toml", "--fonts", "нет такой", "-o", "out2"],
-    );
+    let out = build_with_fonts("нет такой");
     assert!(!out.status.success());
     assert_eq!(
         String::from_utf8_lossy(&out.stderr).trim(),

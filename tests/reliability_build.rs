@@ -555,6 +555,21 @@ fn check_refuses_an_svg_a_damaged_png_and_a_missing_picture_as_build_does() {
     }
 }
 
+/// The starter protocol with its commented `profile` line in force
+/// (`profiles/org.toml`, next to the document).
+fn using_profile(starter: &str) -> String {
+    let with_profile = starter.replacen(
+        "# profile = \"profiles/org.toml\"",
+        "profile = \"profiles/org.toml\"",
+        1,
+    );
+    assert_ne!(
+        with_profile, starter,
+        "the starter has a profile line to uncomment"
+    );
+    with_profile
+}
+
 /// A coat of arms that is missing or no PNG or JPEG is the user's slip:
 /// said at the line that names it (the document's, or its profile's with
 /// the profile's own advice), with the field, never at the line of the
@@ -603,16 +618,7 @@ fn a_bad_emblem_is_said_at_the_line_that_names_it() {
         assert!(gostdoc(d, command).status.success());
     }
 
-    let with_profile = starter.replacen(
-        "# profile = \"profiles/org.toml\"",
-        "profile = \"profiles/org.toml\"",
-        1,
-    );
-    assert_ne!(
-        with_profile, starter,
-        "the starter has a profile line to uncomment"
-    );
-    write_temp(d, "data/a.toml", with_profile.as_bytes());
+    write_temp(d, "data/a.toml", using_profile(&starter).as_bytes());
     write_temp(
         d,
         "data/profiles/org.toml",
@@ -635,12 +641,7 @@ fn a_profiles_bad_option_or_emblem_height_is_said_at_the_profiles_line() {
     let d = dir.path();
     gostdoc_ok(d, &["new", "protocol", "starter.toml"]);
     let starter = std::fs::read_to_string(d.join("starter.toml")).unwrap();
-    let with_profile = starter.replacen(
-        "# profile = \"profiles/org.toml\"",
-        "profile = \"profiles/org.toml\"",
-        1,
-    );
-    write_temp(d, "data/a.toml", with_profile.as_bytes());
+    write_temp(d, "data/a.toml", using_profile(&starter).as_bytes());
     write_temp(
         d,
         "data/profiles/org.toml",

@@ -34,7 +34,9 @@ pub fn reason(e: &Error) -> String {
 /// full disk is not helped by closing Word.
 pub fn write_hint(e: &Error) -> Option<&'static str> {
     #[cfg(windows)]
-    if matches!(e.raw_os_error(), Some(32 | 33)) {
+    if e.raw_os_error()
+        .is_some_and(|code| HELD_ELSEWHERE.contains(&code))
+    {
         return Some("закройте файл в Word или в программе просмотра PDF и повторите");
     }
     Some(match e.kind() {
@@ -68,6 +70,10 @@ fn os_code_words(code: i32) -> Option<&'static str> {
     }
 }
 
+/// `ERROR_SHARING_VIOLATION` and `ERROR_LOCK_VIOLATION`: Windows' codes
+/// for a file another program holds open (Word, a PDF viewer).
+const HELD_ELSEWHERE: [i32; 2] = [32, 33];
+
 /// Windows' codes for a file another program holds: a DOCX open in Word
 /// or a PDF in a viewer, the commonest reason a secretary's rebuild
 /// fails. `ERROR_SHARING_VIOLATION` (32) and `ERROR_LOCK_VIOLATION` (33)
@@ -78,7 +84,7 @@ fn os_code_words(code: i32) -> Option<&'static str> {
 #[cfg_attr(not(windows), allow(dead_code))]
 fn windows_code_words(code: i32) -> Option<&'static str> {
     match code {
-        32 | 33 => Some("файл открыт в другой программе"),
+        code if HELD_ELSEWHERE.contains(&code) => Some("файл открыт в другой программе"),
         5 => Some("нет доступа: файл открыт в другой программе или защищён от записи"),
         _ => None,
     }
